@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Domain(models.TextChoices):
+    ENERGY = "energy", _("Energy")
+    CARE = "care", _("Care and welfare")
+    MOBILITY = "mobility", _("Mobility")
+    CIRCULAR_ECONOMY = "circular-economy", _("Circular economy")
+    HOUSING = "housing", _("Housing")
+    SAFETY = "safety", _("Safety")
+    DIGITAL_SERVICES = "digital-services", _("Digital services")
+    CLIMATE_ADAPTATION = "climate-adaptation", _("Climate adaptation")
+    EDUCATION = "education", _("Education")
+    INDUSTRY_4_0 = "industry-4-0", _("Industry 4.0")
+
+
+class Route(models.TextChoices):
+    MARKET_READY = "market-ready", _("Market-ready (public procurement of innovation)")
+    NEEDS_DEVELOPMENT = "needs-development", _("Needs development (pre-commercial procurement)")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    REJECT = "reject", _("Reject")
+
+
+class Country(models.TextChoices):
+    NL = "NL", _("Netherlands")
+    BE = "BE", _("Belgium")
+
+
+class SupplierSize(models.TextChoices):
+    # Values follow the Open Contracting Data Standard's organisation scale codelist.
+    MICRO = "micro", _("Micro (fewer than 10 employees)")
+    SME = "sme", _("SME (10 to 249 employees)")
+    LARGE = "large", _("Large (250 employees or more)")

@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Country, Decision, Domain, Route, Status, SupplierSize
+
+
+class Supplier(models.Model):
+    """An organisation that offers innovations."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    registration_number = models.CharField(
+        _("chamber of commerce / enterprise number"), max_length=20, blank=True
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country, default=Country.NL)
+    size = models.CharField(_("size"), max_length=8, choices=SupplierSize, default=SupplierSize.SME)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("supplier")
+        verbose_name_plural = _("suppliers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupplierMember(models.Model):
+    """Ties a user to the one supplier organisation they work for."""
+
+    supplier = models.ForeignKey(Supplier, on_delete=models.CASCADE, related_name="members")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_membership"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supplier member")
+        verbose_name_plural = _("supplier members")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.supplier}"
+
+
+class DomainTag(models.Model):
+    """One of the fixed policy domains; rows are created by a data migration."""
+
+    code = models.CharField(max_length=32, primary_key=True, choices=Domain)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+
+    def __str__(self) -> str:
+        return str(Domain(self.code).label)
+
+
+class InnovationQuerySet(models.QuerySet):
+    def approved(self):
+        """Published innovations: approved, and not a pending revision of another one."""
+        return self.filter(status=Status.APPROVED, revision_of__isnull=True)
+
+    def for_supplier(self, supplier):
+        return self.filter(supplier=supplier)
+
+
+class Innovation(models.Model):
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="innovations")
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
+    domains = models.ManyToManyField(
+        DomainTag, verbose_name=_("domains"), related_name="innovations", blank=True
+    )
+    route = models.CharField(_("procurement route"), max_length=20, choices=Route, blank=True)
+    maturity = models.PositiveSmallIntegerField(
+        _("maturity (TRL)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("Technology readiness level, 1 to 9."),
+    )
+    price_indication = models.CharField(_("price indication"), max_length=200, blank=True)
+    evidence = models.TextField(_("evidence"), max_length=5000, blank=True)
+    references = models.TextField(_("references"), max_length=5000, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), max_length=254, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_innovations",
+        verbose_name=_("assigned reviewer"),
+    )
+    # An edit of an approved innovation is a separate row that goes through review while
+    # the approved original stays published; approval copies it onto the original.
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("revision of"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Maintained on PostgreSQL only (Dutch configuration); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = InnovationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+        permissions = [("review_innovation", "Can review innovations")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(maturity__isnull=True) | Q(maturity__gte=1, maturity__lte=9),
+                name="innovation_maturity_1_9",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="innovation_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["revision_of"],
+                condition=Q(revision_of__isnull=False)
+                & Q(status__in=["draft", "submitted", "in_review", "changes_requested"]),
+                name="innovation_one_open_revision",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Review(models.Model):
+    """One reviewer's scores and decision on one round of an innovation."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    novelty = models.PositiveSmallIntegerField(
+        _("novelty"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    evidence = models.PositiveSmallIntegerField(
+        _("evidence and maturity"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    public_value = models.PositiveSmallIntegerField(
+        _("public value and sustainability"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    fit = models.PositiveSmallIntegerField(
+        _("fit and scalability for municipalities"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision)
+    feedback = models.TextField(_("feedback for the supplier"), max_length=5000, blank=True)
+    internal_note = models.TextField(_("internal note"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(novelty__gte=1, novelty__lte=5)
+                & Q(evidence__gte=1, evidence__lte=5)
+                & Q(public_value__gte=1, public_value__lte=5)
+                & Q(fit__gte=1, fit__lte=5),
+                name="review_scores_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} – {self.reviewer} – {self.decision}"
+
+
+class StatusChange(models.Model):
+    """Append-only history of every status change of an innovation."""
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.innovation}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,281 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from innovations.enums import Country, Domain
+from innovations.models import Innovation
+
+from .enums import (
+    ChallengeStatus,
+    GoalsMet,
+    MembershipStatus,
+    ResponseStatus,
+    SizeClass,
+    Stage,
+    Verification,
+)
+
+
+class Municipality(models.Model):
+    """A Dutch gemeente or Flemish gemeente, addressed by its official code."""
+
+    code = models.CharField(_("official code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country)
+    province = models.CharField(_("province"), max_length=60, db_index=True)
+    population = models.PositiveIntegerField(_("population"))
+    population_date = models.DateField(_("population on"), null=True, blank=True)
+    # Stored so that SQL (ranking, matchmaking) can group on it; set by the loader.
+    size_class = models.CharField(_("size class"), max_length=12, choices=SizeClass)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        indexes = [models.Index(fields=["country", "province"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A group of municipalities (a collaboration region, a province-level network …)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="regions", verbose_name=_("municipalities"), blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BuyerMembership(models.Model):
+    """A user's (request for) membership of one municipality as its buyer."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_membership"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="buyer_memberships"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=MembershipStatus, default=MembershipStatus.REQUESTED
+    )
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    motivation = models.TextField(_("motivation"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("buyer membership")
+        verbose_name_plural = _("buyer memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.municipality} ({self.status})"
+
+
+class AdoptionQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verification=Verification.VERIFIED)
+
+    def public(self):
+        """Verified adoptions of published innovations."""
+        return self.verified().filter(
+            innovation__status="approved", innovation__revision_of__isnull=True
+        )
+
+
+class Adoption(models.Model):
+    """A municipality's use of an innovation; one per municipality and innovation."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="adoptions"
+    )
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="adoptions")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage, default=Stage.PILOT)
+    started_on = models.DateField(_("start date"))
+    stage_since = models.DateField(_("in this stage since"))
+    evidence_reference = models.CharField(
+        _("contract or tender reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("For example a TenderNed publication number or a contract number."),
+    )
+    evidence_description = models.TextField(_("evidence"), max_length=3000, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verification = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=Verification,
+        default=Verification.CLAIMED,
+        db_index=True,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verification_note = models.TextField(_("verification note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AdoptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "id"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        permissions = [("verify_adoption", "Can verify adoptions")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "innovation"], name="adoption_one_per_pair"
+            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name="adoption_stage"),
+            models.CheckConstraint(
+                condition=Q(stage_since__gte=models.F("started_on")),
+                name="adoption_stage_since_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["innovation", "verification", "started_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.innovation} ({self.stage})"
+
+
+class AdoptionStageChange(models.Model):
+    """Append-only history of an adoption's stages."""
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=12, choices=Stage, blank=True)
+    to_stage = models.CharField(max_length=12, choices=Stage)
+    stage_since = models.DateField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.from_stage} → {self.to_stage}"
+
+
+class Evaluation(models.Model):
+    """What a municipality learned from an adoption, failed pilots included."""
+
+    adoption = models.OneToOneField(Adoption, on_delete=models.CASCADE, related_name="evaluation")
+    goals_met = models.CharField(_("goals met"), max_length=8, choices=GoalsMet)
+    lessons_learned = models.TextField(_("lessons learned"), max_length=5000)
+    would_recommend = models.BooleanField(_("would recommend"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.goals_met}"
+
+
+class ShortlistItem(models.Model):
+    """A buyer's private shortlist, one row per innovation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shortlist_items"
+    )
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "innovation"], name="shortlist_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.innovation}"
+
+
+class ChallengeQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ChallengeStatus.OPEN)
+
+
+class Challenge(models.Model):
+    """A municipality's problem, posted so that suppliers can answer it."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="challenges"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    problem_statement = models.TextField(_("problem statement"), max_length=5000)
+    domain = models.CharField(_("domain"), max_length=32, choices=Domain)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ChallengeStatus, default=ChallengeStatus.OPEN
+    )
+    deadline = models.DateField(_("deadline"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChallengeResponse(models.Model):
+    """A supplier's answer to a challenge with one of its approved innovations."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="responses")
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="+")
+    pitch = models.TextField(_("pitch"), max_length=3000)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ResponseStatus, default=ResponseStatus.NEW
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "innovation"], name="challenge_response_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge}: {self.innovation}"

@@ -1,0 +1,28 @@
+"""The roles of DESIGN.md, derived from what each app owns: supplier membership
+(innovations), buyer membership (municipalities), the reviewer permission and superuser."""
+
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from innovations.access import is_reviewer, supplier_for
+from municipalities.access import buyer_municipality
+
+SUPPLIER = "supplier"
+BUYER = "buyer"
+REVIEWER = "reviewer"
+ADMIN = "admin"
+ROLES = [SUPPLIER, BUYER, REVIEWER, ADMIN]
+
+
+def roles_for(user: AbstractBaseUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    roles = set()
+    if user.is_superuser:
+        roles.add(ADMIN)
+    if supplier_for(user) is not None:
+        roles.add(SUPPLIER)
+    if buyer_municipality(user) is not None:
+        roles.add(BUYER)
+    if is_reviewer(user):
+        roles.add(REVIEWER)
+    return roles

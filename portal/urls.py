@@ -1,0 +1,32 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+from .api import TokenView
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("", include("innovations.api_urls")),
+    path("", include("municipalities.api_urls")),
+    path("", include("ranking.api_urls")),
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+    path("", include("ranking.public_urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/", include("portal.account_urls")),
+    path("innovations/", include("innovations.urls")),
+    path("municipalities/", include("municipalities.urls")),
+    path("ranking/", include("ranking.urls")),
+    prefix_default_language=True,
+)

@@ -1,0 +1,72 @@
+"""Test configuration: test-only settings, real-service markers, shared fixtures.
+
+Markers: `postgres` needs DATABASE_URL on PostgreSQL, `redis` needs REDIS_URL (and starts a
+real Celery worker). Outside CI they are skipped when the service is not configured; with
+KOPLOPER_REQUIRE_SERVICES=1 (CI's second pass) a missing service fails instead."""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from portal.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("KOPLOPER_REQUIRE_SERVICES") == "1"
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and not django_settings.IS_POSTGRES:
+        if REQUIRE_SERVICES:
+            pytest.fail("this test needs PostgreSQL, but DATABASE_URL is not PostgreSQL")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+    if item.get_closest_marker("redis") and not django_settings.REDIS_URL:
+        if REQUIRE_SERVICES:
+            pytest.fail("this test needs Redis, but REDIS_URL is not set")
+        pytest.skip("needs Redis (set REDIS_URL)")
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process unless a test asks for a real worker (celery_worker_real)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_real(transactional_db):
+    """A real Celery worker, in a thread, consuming from the Redis broker of REDIS_URL.
+
+    Use with @pytest.mark.redis and @pytest.mark.django_db(transaction=True): the worker
+    uses its own database connection, so it sees only committed data."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, perform_ping_check=False, pool="solo", loglevel="WARNING") as w:
+        yield w
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def reference_municipalities(db):
+    """All 627 Dutch and Flemish municipalities from the shipped reference data."""
+    from municipalities.models import Municipality
+    from municipalities.services import municipalities_load_reference
+
+    municipalities_load_reference()
+    return Municipality.objects.all()
