@@ -8,7 +8,7 @@ from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 class Command(BaseCommand):
-    help = "Load demo data: accounts for every role, innovations, adoptions, challenges (idempotent)."
+    help = "Load demo data: accounts per role, innovations, adoptions, challenges (idempotent)."
 
     def handle(self, *args, **options):
         with transaction.atomic():
