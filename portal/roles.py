@@ -2,6 +2,7 @@
 (innovations), buyer membership (municipalities), the reviewer permission and superuser."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
 
 from innovations.access import is_reviewer, supplier_for
 from municipalities.access import buyer_municipality
@@ -11,6 +12,12 @@ BUYER = "buyer"
 REVIEWER = "reviewer"
 ADMIN = "admin"
 ROLES = [SUPPLIER, BUYER, REVIEWER, ADMIN]
+ROLE_LABELS = {
+    SUPPLIER: _("Supplier"),
+    BUYER: _("Municipal buyer"),
+    REVIEWER: _("Reviewer"),
+    ADMIN: _("Administrator"),
+}
 
 
 def roles_for(user: AbstractBaseUser) -> set[str]:

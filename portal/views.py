@@ -1,11 +1,28 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from innovations import dashboard as innovations_dashboard
+from innovations.access import supplier_for
+from innovations.services import supplier_create
 from municipalities import dashboard as municipalities_dashboard
+from municipalities.enums import MembershipStatus
+from municipalities.memberships import MembershipError, membership_request
 from ranking import dashboard as ranking_dashboard
 
+from . import services
+from .forms import BuyerSignupForm, MembershipRequestForm, OrganisationForm, SupplierSignupForm
+from .roles import ROLE_LABELS, ROLES, roles_for
+from .selectors import buyer_membership_of, pending_membership_count
+
 DASHBOARD_APPS = [innovations_dashboard, municipalities_dashboard, ranking_dashboard]
+SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def home(request):
@@ -15,6 +32,162 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    """The signed-in user's start page, assembled from the sections each app offers."""
+    """The signed-in user's start page, assembled from the sections each app offers,
+    after a summary of the user's own account and roles."""
+    user = request.user
     sections = [section for app in DASHBOARD_APPS for section in app.sections(request)]
-    return render(request, "portal/dashboard.html", {"sections": sections})
+    membership = buyer_membership_of(user)
+    roles = roles_for(user)
+    context = {
+        "sections": sections,
+        "roles": roles,
+        "role_labels": [ROLE_LABELS[role] for role in ROLES if role in roles],
+        "supplier": supplier_for(user),
+        "membership": membership,
+        "can_choose_role": _may_choose_role(user, membership),
+        "pending_memberships": pending_membership_count() if user.is_staff else None,
+    }
+    return render(request, "portal/dashboard.html", context)
+
+
+def _may_choose_role(user, membership=None) -> bool:
+    """A user may ask for a supplier or buyer role once, while holding neither."""
+    if membership is None:
+        membership = buyer_membership_of(user)
+    if membership is not None and membership.status != MembershipStatus.REJECTED:
+        return False
+    return supplier_for(user) is None
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form field it concerns."""
+    field_names = {"password": "password1", "name": "organisation_name"}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_errors in error.message_dict.items():
+        field = field_names.get(field, field)
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def _already_signed_in(request):
+    messages.info(request, _("You are logged in already."))
+    return redirect("dashboard")
+
+
+def signup(request):
+    """Sign-up for suppliers: the account and the organisation, then logged in."""
+    if request.user.is_authenticated:
+        return _already_signed_in(request)
+    form = SupplierSignupForm(request.POST or None, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.supplier_signup(**form.account_data(), **form.supplier_data())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except IntegrityError:
+            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
+        else:
+            login(request, user, backend=SIGNUP_BACKEND)
+            messages.success(
+                request,
+                _("Welcome to Koploper! Your organisation %(name)s is registered.")
+                % {"name": form.cleaned_data["organisation_name"]},
+            )
+            return redirect("dashboard")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def buyer_signup(request):
+    """Sign-up for municipal staff: an account with a request to join a municipality."""
+    if request.user.is_authenticated:
+        return _already_signed_in(request)
+    form = BuyerSignupForm(request.POST or None, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.buyer_signup(**form.account_data(), **form.membership_data())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except IntegrityError:
+            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
+        else:
+            login(request, user, backend=SIGNUP_BACKEND)
+            messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
+            return redirect("dashboard")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/buyer_signup.html", {"form": form})
+
+
+def _request_sent_message(municipality) -> str:
+    return _(
+        "Your request to join %(municipality)s as a buyer has been sent. An administrator "
+        "will check it; until then you can browse the portal."
+    ) % {"municipality": municipality.name}
+
+
+@login_required
+def buyer_request(request):
+    """A signed-in user without a role asks to join a municipality as its buyer."""
+    if not _may_choose_role(request.user):
+        messages.info(request, _("Your account already has a role or a pending request."))
+        return redirect("dashboard")
+    form = MembershipRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_request(user=request.user, **form.membership_data())
+        except MembershipError:
+            messages.info(request, _("Your account already has a role or a pending request."))
+            return redirect("dashboard")
+        messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
+        return redirect("dashboard")
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/buyer_request.html", {"form": form})
+
+
+@login_required
+def supplier_register(request):
+    """A signed-in user without a role registers the supplier organisation they work for."""
+    if not _may_choose_role(request.user):
+        messages.info(request, _("Your account already has a role or a pending request."))
+        return redirect("dashboard")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.supplier_data()
+        try:
+            supplier_create(
+                name=data["organisation_name"],
+                country=data["country"],
+                size=data["size"],
+                registration_number=data["registration_number"],
+                website=data["website"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        except IntegrityError:
+            # The one-supplier-per-user constraint: a second submit in another tab.
+            messages.info(request, _("Your account already has a role or a pending request."))
+            return redirect("dashboard")
+        else:
+            messages.success(
+                request,
+                _("Your organisation %(name)s is registered.")
+                % {"name": data["organisation_name"]},
+            )
+            return redirect("dashboard")
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/supplier_register.html", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout (POST only), with a message on the page it returns to."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are logged out."))
+        return response

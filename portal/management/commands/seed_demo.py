@@ -3,6 +3,7 @@ from django.db import transaction
 
 import innovations.demo
 import municipalities.demo
+import portal.demo
 import ranking.demo
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -12,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
+            # The accounts first: each app's demo looks them up by username.
+            portal.demo.seed(self.stdout)
             innovations.demo.seed(self.stdout)
             municipalities.demo.seed(self.stdout)
         # The ranking recompute takes its own lock and transaction.

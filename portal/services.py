@@ -1,0 +1,223 @@
+"""Writes that span the apps: accounts with a role. Each app keeps its own memberships;
+these functions only compose the apps' services in one transaction."""
+
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from innovations.access import REVIEW_PERMISSION
+from innovations.enums import Country, SupplierSize
+from innovations.models import Supplier
+from innovations.services import supplier_create, supplier_member_add
+from municipalities.access import VERIFY_PERMISSION
+from municipalities.memberships import membership_decide, membership_request
+from municipalities.models import Municipality
+
+from .roles import ADMIN, BUYER, REVIEWER, ROLES, SUPPLIER
+
+REVIEWERS_GROUP = "Reviewers"
+REVIEWER_PERMISSIONS = [REVIEW_PERMISSION, VERIFY_PERMISSION]
+
+
+def username_taken(username: str) -> bool:
+    return get_user_model().objects.filter(username__iexact=username).exists()
+
+
+def email_taken(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "nl",
+) -> AbstractBaseUser:
+    """Create an account after checking that username and e-mail are free (ignoring case)
+    and that the password passes the configured validators. Raises ValidationError."""
+    User = get_user_model()
+    username = username.strip()
+    email = User.objects.normalize_email(email.strip())
+    errors = {}
+    if not username:
+        errors["username"] = [_("A username is required.")]
+    elif username_taken(username):
+        errors["username"] = [_("The username “%(username)s” is taken.") % {"username": username}]
+    if not email:
+        errors["email"] = [_("An e-mail address is required.")]
+    elif email_taken(email):
+        errors["email"] = [
+            _("An account with the e-mail address %(email)s exists.") % {"email": email}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        language=language,
+    )
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def supplier_signup(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    organisation_name: str,
+    registration_number: str,
+    country: str,
+    size: str,
+    website: str = "",
+) -> AbstractBaseUser:
+    """A new supplier: the account and its organisation, both or neither."""
+    user = user_create(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+    )
+    supplier_create(
+        name=organisation_name,
+        country=country,
+        size=size,
+        registration_number=registration_number,
+        website=website,
+        user=user,
+    )
+    return user
+
+
+@transaction.atomic
+def buyer_signup(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    language: str,
+    municipality: Municipality,
+    job_title: str,
+    motivation: str = "",
+) -> AbstractBaseUser:
+    """A new account with a request to buy for `municipality`; an administrator decides."""
+    user = user_create(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+    )
+    membership_request(
+        user=user, municipality=municipality, job_title=job_title, motivation=motivation
+    )
+    return user
+
+
+def reviewers_group() -> Group:
+    """The group that carries the reviewer permissions, created on first use."""
+    group, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+    permissions = [
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in (p.split(".") for p in REVIEWER_PERMISSIONS)
+    ]
+    group.permissions.add(*permissions)
+    return group
+
+
+@transaction.atomic
+def user_create_with_role(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    role: str,
+    organisation: str = "",
+    municipality_code: str = "",
+    country: str = Country.NL,
+    registration_number: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "nl",
+) -> AbstractBaseUser:
+    """Create an account with one role in one step (for administrators and scripts).
+
+    supplier: member of the organisation named `organisation`, created if no supplier has
+    that name (with `country` and `registration_number`); buyer: approved buyer of the
+    municipality with official code `municipality_code`; reviewer: member of the
+    "Reviewers" group; admin: staff and superuser. Raises ValidationError and creates
+    nothing when anything is wrong."""
+    if role not in ROLES:
+        raise ValidationError({"role": [_("Unknown role “%(role)s”.") % {"role": role}]})
+    municipality = None
+    if role == SUPPLIER and not organisation.strip():
+        raise ValidationError(
+            {"organisation": [_("A supplier needs an organisation (--organisation).")]}
+        )
+    if role == BUYER:
+        if not municipality_code.strip():
+            raise ValidationError(
+                {"municipality": [_("A buyer needs a municipality code (--municipality).")]}
+            )
+        municipality = Municipality.objects.filter(code__iexact=municipality_code.strip()).first()
+        if municipality is None:
+            raise ValidationError(
+                {
+                    "municipality": [
+                        _("Unknown municipality code “%(code)s”.") % {"code": municipality_code}
+                    ]
+                }
+            )
+    user = user_create(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        language=language,
+    )
+    if role == SUPPLIER:
+        supplier = Supplier.objects.filter(name__iexact=organisation.strip()).first()
+        if supplier is None:
+            supplier_create(
+                name=organisation,
+                country=country,
+                size=SupplierSize.SME,
+                registration_number=registration_number,
+                user=user,
+            )
+        else:
+            supplier_member_add(supplier=supplier, user=user)
+    elif role == BUYER:
+        membership = membership_request(user=user, municipality=municipality)
+        membership_decide(membership=membership, approve=True, decided_by=None)
+    elif role == REVIEWER:
+        user.groups.add(reviewers_group())
+    elif role == ADMIN:
+        user.is_staff = True
+        user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    return user
