@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .enums import MembershipStatus
+from .memberships import membership_decide
 from .models import (
     Adoption,
     AdoptionStageChange,
@@ -29,9 +33,45 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(BuyerMembership)
 class BuyerMembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "municipality", "status", "created_at")
+    list_display = ("user", "municipality", "job_title", "status", "created_at")
     list_filter = ("status",)
-    raw_id_fields = ("user", "municipality", "decided_by")
+    list_select_related = ("user", "municipality")
+    search_fields = ("user__username", "user__email", "municipality__name")
+    raw_id_fields = ("user", "municipality")
+    # Decisions go through the actions (membership_decide), not by editing the status.
+    readonly_fields = ("status", "decided_by", "decided_at")
+    actions = ["approve_requests", "reject_requests"]
+
+    @admin.action(description=_("Approve the selected requests"))
+    def approve_requests(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected requests"))
+    def reject_requests(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+    def _decide(self, request, queryset, *, approve):
+        pending = list(queryset.filter(status=MembershipStatus.REQUESTED))
+        for membership in pending:
+            membership_decide(membership=membership, approve=approve, decided_by=request.user)
+        skipped = queryset.count() - len(pending)
+        if pending and approve:
+            message = ngettext(
+                "%(count)d request approved.", "%(count)d requests approved.", len(pending)
+            )
+            self.message_user(request, message % {"count": len(pending)}, messages.SUCCESS)
+        elif pending:
+            message = ngettext(
+                "%(count)d request rejected.", "%(count)d requests rejected.", len(pending)
+            )
+            self.message_user(request, message % {"count": len(pending)}, messages.SUCCESS)
+        if skipped:
+            message = ngettext(
+                "%(count)d selected membership was decided already and was left as it is.",
+                "%(count)d selected memberships were decided already and were left as they are.",
+                skipped,
+            )
+            self.message_user(request, message % {"count": skipped}, messages.WARNING)
 
 
 class StageChangeInline(admin.TabularInline):
