@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .municipality_api import MunicipalityListView
+
+urlpatterns: list = [
+    path("municipalities/", MunicipalityListView.as_view(), name="municipality-list"),
+]

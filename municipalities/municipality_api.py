@@ -1,0 +1,65 @@
+"""The public municipality list of the API: GET /api/v1/municipalities/.
+
+(The detail route, with adoptions and rank, is composed by the ranking app.)"""
+
+import django_filters
+from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+
+from innovations.enums import Country
+
+from .models import Municipality
+
+
+def _province_choices():
+    provinces = Municipality.objects.order_by("province").values_list("province", flat=True)
+    return [(name, name) for name in provinces.distinct()]
+
+
+class MunicipalityFilter(django_filters.FilterSet):
+    """Unknown countries, provinces or orderings are a 400, not an empty list."""
+
+    country = django_filters.ChoiceFilter(choices=Country.choices, help_text="NL or BE")
+    province = django_filters.ChoiceFilter(
+        choices=_province_choices, help_text="Province name, e.g. Utrecht or Antwerpen"
+    )
+    q = django_filters.CharFilter(
+        method="search", max_length=100, help_text="Part of the name or the official code"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("population", "population"), ("code", "code")),
+        help_text="name, population or code; prefix with - for descending",
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ["country", "province"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "slug", "country", "province", "population", "size_class"]
+
+
+@extend_schema(
+    tags=["municipalities"],
+    responses={
+        200: MunicipalitySerializer(many=True),
+        400: OpenApiResponse(description="An unknown country, province or ordering."),
+    },
+)
+class MunicipalityListView(generics.ListAPIView):
+    """All Dutch and Flemish municipalities, filterable by country and province and
+    searchable by name or code, ordered by name."""
+
+    queryset = Municipality.objects.order_by("name", "code")
+    serializer_class = MunicipalitySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MunicipalityFilter
