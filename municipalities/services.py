@@ -5,13 +5,38 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from innovations.enums import Country
+from innovations.access import supplier_for
+from innovations.enums import Country, Domain
+from innovations.models import Innovation
 
-from .enums import size_class_for
-from .models import Municipality
+from . import tasks
+from .access import can_verify_adoptions, is_buyer_for
+from .enums import (
+    ChallengeStatus,
+    GoalsMet,
+    ResponseStatus,
+    Stage,
+    Verification,
+    size_class_for,
+)
+from .models import (
+    Adoption,
+    AdoptionStageChange,
+    Challenge,
+    ChallengeResponse,
+    Evaluation,
+    Municipality,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REFERENCE_FILES = [
@@ -80,3 +105,408 @@ def municipalities_load_reference() -> LoadResult:
     Municipality.objects.bulk_create(to_create, batch_size=500)
     Municipality.objects.bulk_update(to_update, fields, batch_size=500)
     return result
+
+
+# --- Adoptions ----------------------------------------------------------------------------
+
+# Koploper records the innovation wave that started around the turn of the century; an
+# earlier start date is a typing error, not history.
+EARLIEST_START = datetime.date(2000, 1, 1)
+
+# The verification workflow: the only transitions a reviewer can make. Any change of stage
+# or date by the buyer puts an adoption back to `claimed` (see adoption_update).
+VERIFICATION_TRANSITIONS = {
+    Verification.CLAIMED: {Verification.VERIFIED, Verification.REJECTED},
+}
+VERIFY_DECISIONS = {"verify": Verification.VERIFIED, "reject": Verification.REJECTED}
+
+
+class TransitionNotAllowed(Exception):
+    """The current state does not allow this change (409 in the API)."""
+
+
+def can_act_for(user: AbstractBaseUser, municipality: Municipality) -> bool:
+    """May `user` record adoptions and post challenges for `municipality`? Its approved
+    buyers may, and administrators (DESIGN.md, roles)."""
+    return user.is_authenticated and (user.is_superuser or is_buyer_for(user, municipality))
+
+
+def _require_act_for(user: AbstractBaseUser, municipality: Municipality) -> None:
+    if not can_act_for(user, municipality):
+        raise PermissionDenied(_("Only buyers of %(name)s may do this.") % {"name": municipality})
+
+
+def _validate_adoption(
+    *, stage: str, started_on: datetime.date, stage_since: datetime.date
+) -> dict[str, str]:
+    today = timezone.localdate()
+    errors = {}
+    if stage not in Stage.values:
+        errors["stage"] = _("Choose one of: %(stages)s.") % {"stages": ", ".join(Stage.values)}
+    if started_on < EARLIEST_START:
+        errors["started_on"] = _("The start date cannot be before 1 January 2000.")
+    elif started_on > today:
+        errors["started_on"] = _("The start date cannot be in the future.")
+    if stage_since > today:
+        errors["stage_since"] = _("The date of the current stage cannot be in the future.")
+    elif stage_since < started_on and "started_on" not in errors:
+        errors["stage_since"] = _("The current stage cannot have started before the adoption.")
+    return errors
+
+
+def adoption_record(
+    *,
+    user: AbstractBaseUser,
+    municipality: Municipality,
+    innovation: Innovation,
+    stage: str,
+    started_on: datetime.date,
+    stage_since: datetime.date | None = None,
+    evidence_reference: str = "",
+    evidence_description: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+) -> Adoption:
+    """Claim that `municipality` uses `innovation`; a reviewer verifies it later.
+
+    Only the municipality's buyers (and administrators) may, only for a published
+    innovation, once per municipality and innovation: the database's unique constraint
+    decides between two simultaneous submits, and the loser gets a field error."""
+    _require_act_for(user, municipality)
+    stage_since = stage_since or started_on
+    errors = _validate_adoption(stage=stage, started_on=started_on, stage_since=stage_since)
+    if not Innovation.objects.approved().filter(pk=innovation.pk).exists():
+        errors["innovation"] = _("Only approved innovations in the catalogue can be adopted.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        # A savepoint, so that a lost race leaves the caller's transaction usable.
+        with transaction.atomic():
+            adoption = Adoption.objects.create(
+                municipality=municipality,
+                innovation=innovation,
+                stage=stage,
+                started_on=started_on,
+                stage_since=stage_since,
+                evidence_reference=evidence_reference.strip(),
+                evidence_description=evidence_description.strip(),
+                contact_name=contact_name.strip(),
+                contact_email=contact_email.strip(),
+                claimed_by=user,
+            )
+            AdoptionStageChange.objects.create(
+                adoption=adoption,
+                from_stage="",
+                to_stage=stage,
+                stage_since=stage_since,
+                changed_by=user,
+            )
+    except IntegrityError:
+        if not Adoption.objects.filter(municipality=municipality, innovation=innovation).exists():
+            raise
+        raise ValidationError(
+            {
+                "innovation": _("%(name)s has already recorded an adoption of this innovation.")
+                % {"name": municipality}
+            },
+            code="duplicate",
+        ) from None
+    return adoption
+
+
+@transaction.atomic
+def adoption_update(
+    *,
+    user: AbstractBaseUser,
+    adoption: Adoption,
+    stage: str | None = None,
+    stage_since: datetime.date | None = None,
+    started_on: datetime.date | None = None,
+    evidence_reference: str | None = None,
+    evidence_description: str | None = None,
+    contact_name: str | None = None,
+    contact_email: str | None = None,
+) -> Adoption:
+    """Change an adoption; arguments left at None stay as they are.
+
+    A new stage takes `stage_since` (default: today) and adds a row to the stage history.
+    A changed stage or date needs verification again, so the adoption goes back to
+    `claimed` and stops counting until a reviewer has looked at it."""
+    adoption = (
+        Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
+    )
+    _require_act_for(user, adoption.municipality)
+    new_stage = adoption.stage if stage is None else stage
+    new_started_on = started_on or adoption.started_on
+    stage_changed = new_stage != adoption.stage
+    if stage_since is not None:
+        new_stage_since = stage_since
+    elif stage_changed:
+        new_stage_since = timezone.localdate()
+    elif adoption.stage_since == adoption.started_on:
+        # Still in its first stage: that stage began when the adoption did.
+        new_stage_since = new_started_on
+    else:
+        new_stage_since = adoption.stage_since
+    errors = _validate_adoption(
+        stage=new_stage, started_on=new_started_on, stage_since=new_stage_since
+    )
+    if errors:
+        raise ValidationError(errors)
+
+    changed = []
+    for field, value in [
+        ("evidence_reference", evidence_reference),
+        ("evidence_description", evidence_description),
+        ("contact_name", contact_name),
+        ("contact_email", contact_email),
+    ]:
+        if value is not None and value.strip() != getattr(adoption, field):
+            setattr(adoption, field, value.strip())
+            changed.append(field)
+    stage_or_date_changed = (
+        stage_changed
+        or new_stage_since != adoption.stage_since
+        or new_started_on != adoption.started_on
+    )
+    if stage_or_date_changed:
+        if stage_changed or new_stage_since != adoption.stage_since:
+            AdoptionStageChange.objects.create(
+                adoption=adoption,
+                from_stage=adoption.stage,
+                to_stage=new_stage,
+                stage_since=new_stage_since,
+                changed_by=user,
+            )
+        adoption.stage = new_stage
+        adoption.stage_since = new_stage_since
+        adoption.started_on = new_started_on
+        adoption.verification = Verification.CLAIMED
+        adoption.verified_by = None
+        adoption.verified_at = None
+        changed += [
+            "stage",
+            "stage_since",
+            "started_on",
+            "verification",
+            "verified_by",
+            "verified_at",
+        ]
+    if changed:
+        adoption.save(update_fields=[*changed, "updated_at"])
+    return adoption
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    user: AbstractBaseUser,
+    adoption: Adoption,
+    goals_met: str,
+    lessons_learned: str,
+    would_recommend: bool,
+) -> Evaluation:
+    """Add or replace the municipality's evaluation of an adoption. Other municipalities
+    read it on the innovation page once the adoption is verified."""
+    _require_act_for(user, adoption.municipality)
+    errors = {}
+    if goals_met not in GoalsMet.values:
+        errors["goals_met"] = _("Choose one of: %(values)s.") % {
+            "values": ", ".join(GoalsMet.values)
+        }
+    if not lessons_learned.strip():
+        errors["lessons_learned"] = _("Describe what you learned.")
+    if errors:
+        raise ValidationError(errors)
+    evaluation, _created = Evaluation.objects.update_or_create(
+        adoption=adoption,
+        defaults={
+            "goals_met": goals_met,
+            "lessons_learned": lessons_learned.strip(),
+            "would_recommend": would_recommend,
+        },
+    )
+    return evaluation
+
+
+def adoption_verify(
+    *, user: AbstractBaseUser, adoption: Adoption, decision: str, note: str = ""
+) -> Adoption:
+    """A reviewer verifies or rejects a claimed adoption (a rejection needs a note).
+
+    A conditional UPDATE … WHERE verification = 'claimed' makes two reviewers acting at
+    once safe: one wins, the other gets TransitionNotAllowed. Nobody verifies a claim of
+    their own, nor an adoption of an innovation of the supplier they work for."""
+    if not can_verify_adoptions(user):
+        raise PermissionDenied(_("Only reviewers may verify adoptions."))
+    errors = {}
+    if decision not in VERIFY_DECISIONS:
+        errors["decision"] = _("Choose verify or reject.")
+    elif decision == "reject" and not note.strip():
+        errors["note"] = _("Say why the adoption is rejected; the municipality reads this.")
+    if errors:
+        raise ValidationError(errors)
+    supplier = supplier_for(user)
+    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
+        raise PermissionDenied(
+            _("You cannot verify an adoption of your own organisation's innovation.")
+        )
+    if adoption.claimed_by_id == user.pk:
+        raise PermissionDenied(_("You cannot verify an adoption you recorded yourself."))
+    target = VERIFY_DECISIONS[decision]
+    allowed_from = [s for s, targets in VERIFICATION_TRANSITIONS.items() if target in targets]
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Adoption.objects.filter(pk=adoption.pk, verification__in=allowed_from).update(
+            verification=target,
+            verified_by=user,
+            verified_at=now,
+            verification_note=note.strip(),
+            updated_at=now,
+        )
+        if not updated:
+            raise TransitionNotAllowed(_("This adoption is no longer waiting for verification."))
+        transaction.on_commit(lambda: tasks.mail_adoption_decision.delay(adoption_id=adoption.pk))
+    adoption.refresh_from_db()
+    return adoption
+
+
+# --- Challenges ---------------------------------------------------------------------------
+
+
+def challenge_post(
+    *,
+    user: AbstractBaseUser,
+    municipality: Municipality,
+    title: str,
+    problem_statement: str,
+    domain: str,
+    deadline: datetime.date,
+) -> Challenge:
+    """Publish a problem of `municipality` for suppliers to answer."""
+    _require_act_for(user, municipality)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the challenge a title.")
+    if not problem_statement.strip():
+        errors["problem_statement"] = _("Describe the problem.")
+    if domain not in Domain.values:
+        errors["domain"] = _("Choose one of: %(values)s.") % {"values": ", ".join(Domain.values)}
+    if deadline <= timezone.localdate():
+        errors["deadline"] = _("The deadline must be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return Challenge.objects.create(
+        municipality=municipality,
+        title=title.strip(),
+        problem_statement=problem_statement.strip(),
+        domain=domain,
+        deadline=deadline,
+        created_by=user,
+    )
+
+
+def challenge_close(*, user: AbstractBaseUser, challenge: Challenge) -> Challenge:
+    """Close an open challenge: it leaves the public list and takes no more answers."""
+    _require_act_for(user, challenge.municipality)
+    updated = Challenge.objects.filter(pk=challenge.pk, status=ChallengeStatus.OPEN).update(
+        status=ChallengeStatus.CLOSED
+    )
+    if not updated:
+        raise TransitionNotAllowed(_("This challenge is already closed."))
+    challenge.refresh_from_db()
+    return challenge
+
+
+def challenge_is_open(challenge: Challenge) -> bool:
+    return challenge.status == ChallengeStatus.OPEN and challenge.deadline >= timezone.localdate()
+
+
+def challenge_respond(
+    *, user: AbstractBaseUser, challenge: Challenge, innovation: Innovation, pitch: str
+) -> ChallengeResponse:
+    """A supplier answers an open challenge with one of its own approved innovations."""
+    supplier = supplier_for(user)
+    if supplier is None:
+        raise PermissionDenied(_("Only suppliers can answer challenges."))
+    if not challenge_is_open(challenge):
+        raise TransitionNotAllowed(_("This challenge no longer takes answers."))
+    errors = {}
+    if innovation.supplier_id != supplier.pk:
+        errors["innovation"] = _("Answer with one of your own innovations.")
+    elif not Innovation.objects.approved().filter(pk=innovation.pk).exists():
+        errors["innovation"] = _("Only approved innovations can answer a challenge.")
+    if not pitch.strip():
+        errors["pitch"] = _("Explain how your innovation solves this problem.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            response = ChallengeResponse.objects.create(
+                challenge=challenge, innovation=innovation, pitch=pitch.strip(), created_by=user
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"innovation": _("You have already answered this challenge with this innovation.")},
+            code="duplicate",
+        ) from None
+    transaction.on_commit(lambda: tasks.mail_challenge_response.delay(response_id=response.pk))
+    return response
+
+
+RESPONSE_MARKS = [ResponseStatus.INTERESTED, ResponseStatus.DECLINED]
+
+
+def challenge_response_mark(
+    *, user: AbstractBaseUser, response: ChallengeResponse, status: str
+) -> ChallengeResponse:
+    """The challenge's municipality marks an answer as interesting or declined."""
+    _require_act_for(user, response.challenge.municipality)
+    if status not in RESPONSE_MARKS:
+        raise ValidationError(
+            {"status": _("Choose one of: %(values)s.") % {"values": ", ".join(RESPONSE_MARKS)}}
+        )
+    response.status = status
+    response.save(update_fields=["status"])
+    return response
+
+
+# --- Notifications (sent by Celery tasks after commit) -------------------------------------
+
+
+def _send_mail(*, user: AbstractBaseUser, template: str, context: dict) -> None:
+    """Mail `user` in their own language: templates/<template>_subject.txt, _body.txt and
+    _body.html."""
+    if not user.email:
+        return
+    site = getattr(settings, "SITE_URL", "").rstrip("/")
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        context = {**context, "user": user, "site": site}
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        text = render_to_string(f"{template}_body.txt", context)
+        html = render_to_string(f"{template}_body.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def adoption_decision_notify(*, adoption: Adoption) -> None:
+    """Tell whoever recorded the adoption what the reviewer decided."""
+    if adoption.claimed_by is None or adoption.verification == Verification.CLAIMED:
+        return
+    _send_mail(
+        user=adoption.claimed_by,
+        template="municipalities/email/adoption_decision",
+        context={"adoption": adoption},
+    )
+
+
+def challenge_response_notify(*, response: ChallengeResponse) -> None:
+    """Tell the buyer who posted the challenge that a supplier answered it."""
+    if response.challenge.created_by is None:
+        return
+    _send_mail(
+        user=response.challenge.created_by,
+        template="municipalities/email/challenge_response",
+        context={"response": response, "challenge": response.challenge},
+    )

@@ -1,0 +1,378 @@
+"""Reads about adoptions and challenges that span models: the verification queue, open
+challenges, matchmaking and "municipalities like yours"."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Least
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from innovations.enums import Domain
+from innovations.models import Innovation
+
+from .enums import Verification
+from .models import Adoption, Challenge, Municipality
+
+# --- Adoptions ----------------------------------------------------------------------------
+
+
+def verification_queue() -> QuerySet[Adoption]:
+    """Claimed adoptions waiting for a reviewer, oldest claim first."""
+    return (
+        Adoption.objects.filter(verification=Verification.CLAIMED)
+        .select_related("municipality", "innovation__supplier", "claimed_by")
+        .order_by("created_at", "id")
+    )
+
+
+def public_adoptions() -> QuerySet[Adoption]:
+    """Verified adoptions of published innovations, with what every list shows."""
+    return Adoption.objects.public().select_related(
+        "municipality", "innovation__supplier", "evaluation"
+    )
+
+
+def municipality_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
+    """What a municipality's page shows: its verified adoptions, most advanced first."""
+    stage_order = Case(
+        When(stage="scaled", then=Value(0)),
+        When(stage="implemented", then=Value(1)),
+        When(stage="pilot", then=Value(2)),
+        default=Value(3),
+    )
+    return (
+        public_adoptions()
+        .filter(municipality=municipality)
+        .order_by(stage_order, "-stage_since", "id")
+    )
+
+
+def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
+    """Every adoption of a municipality, in any verification state (for its buyers)."""
+    return (
+        Adoption.objects.filter(municipality=municipality)
+        .select_related("innovation", "evaluation")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def innovation_adopters(innovation: Innovation) -> list[Adoption]:
+    """The verified adopters of one innovation, earliest first (at most one per municipality,
+    so this stays small), with their evaluations."""
+    return list(
+        Adoption.objects.verified()
+        .filter(innovation=innovation)
+        .select_related("municipality", "evaluation")
+        .order_by("started_on", "id")
+    )
+
+
+# --- Challenges ---------------------------------------------------------------------------
+
+
+def open_challenges() -> QuerySet[Challenge]:
+    """Challenges the public sees: open and not past their deadline, soonest deadline first."""
+    return (
+        Challenge.objects.open()
+        .filter(deadline__gte=timezone.localdate())
+        .select_related("municipality")
+        .annotate(response_count=Count("responses"))
+        .order_by("deadline", "id")
+    )
+
+
+def own_challenges(municipality: Municipality) -> QuerySet[Challenge]:
+    return (
+        Challenge.objects.filter(municipality=municipality)
+        .annotate(
+            response_count=Count("responses"),
+            new_response_count=Count("responses", filter=Q(responses__status="new")),
+        )
+        .order_by("-status", "deadline", "id")  # "open" sorts before "closed" descending
+    )
+
+
+# --- Matchmaking --------------------------------------------------------------------------
+
+# Words that say nothing about the problem (the PostgreSQL 'dutch' configuration drops its
+# own stop words too; this list keeps the SQLite fallback and the tsquery short).
+STOP_WORDS = set(
+    """
+    aan als bij dan dat deze die dit door een eens geen het hoe hun iets ook maar meer
+    met naar niet nog ons onze ook over tot uit van veel voor wat waar welke wij wordt
+    worden zijn zich zo zoals kan kunnen moet moeten willen wil hebben heeft onze
+    gemeente gemeenten inwoners the and for with that this from are our
+    """.split()
+)
+MAX_WORDS = 30
+
+# How much each reason weighs in the score; every part is between 0 and its weight.
+WEIGHT_TEXT = 4.0
+WEIGHT_DOMAIN = 2.0
+WEIGHT_SIMILAR = 1.5  # reached at SIMILAR_CAP adoptions by similar municipalities
+SIMILAR_CAP = 5
+WEIGHT_MATURITY = 1.0  # TRL 9
+
+
+def significant_words(text: str) -> list[str]:
+    """The distinct words of `text` worth matching on, in order, lower case."""
+    words = []
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        if len(word) >= 3 and word not in STOP_WORDS and word not in words:
+            words.append(word)
+    return words[:MAX_WORDS]
+
+
+def _text_score_postgres(words: list[str]):
+    # Each word as a prefix, OR-ed: a word typed in the problem statement also finds its
+    # compounds ("warmte" → "warmtepomp"). The words are letters only, so the raw query
+    # cannot be malformed.
+    query = SearchQuery(
+        " | ".join(f"{word}:*" for word in words), search_type="raw", config="dutch"
+    )
+    # The stored vector is kept by a trigger (innovations migration 0004); rows written
+    # before it existed get the same vector computed on the fly.
+    vector = Coalesce(
+        F("search_vector"),
+        SearchVector("title", weight="A", config="dutch")
+        + SearchVector("summary", weight="B", config="dutch")
+        + SearchVector("description", weight="C", config="dutch"),
+        output_field=SearchVectorField(),
+    )
+    # Normalisation 32 maps the rank into [0, 1).
+    return SearchRank(vector, query, normalization=32), query, vector
+
+
+def _stem(word: str) -> str:
+    # A crude Dutch suffix strip for the fallback, so that "scholen" also finds "school…".
+    for suffix in ("en", "s", "e"):
+        if len(word) > 5 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _text_score_fallback(words: list[str]):
+    # SQLite: the share of the statement's words found in the title (full weight) or in
+    # the summary or description (half weight).
+    parts = [
+        Case(
+            When(title__icontains=_stem(word), then=Value(1.0)),
+            When(
+                Q(summary__icontains=_stem(word)) | Q(description__icontains=_stem(word)),
+                then=Value(0.5),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        for word in words
+    ]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return ExpressionWrapper(total / Value(float(len(words))), output_field=FloatField())
+
+
+@dataclass
+class Reason:
+    code: str  # text | domain | similar_adoptions | maturity
+    label: str
+    points: float
+
+
+@dataclass
+class Suggestion:
+    innovation: Innovation
+    score: float
+    reasons: list[Reason] = field(default_factory=list)
+    similar_municipalities: list[Municipality] = field(default_factory=list)
+
+
+def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggestion]:
+    """Approved innovations that may solve `challenge`, best first, each with its reasons.
+
+    One annotated query ranks the whole catalogue in the database: text relevance of the
+    innovation to the challenge's words (PostgreSQL full text with the 'dutch'
+    configuration, a word-overlap fallback elsewhere), the same domain, verified adoptions
+    by similar municipalities (same province or size class), and maturity. Candidates match
+    the text or the domain; innovations the municipality already uses are left out. A
+    second query fetches the similar adopters of the chosen few."""
+    municipality = challenge.municipality
+    words = significant_words(f"{challenge.title} {challenge.problem_statement}")
+    queryset = Innovation.objects.approved()
+    domain_match = Exists(
+        Innovation.domains.through.objects.filter(
+            innovation_id=OuterRef("pk"), domaintag_id=challenge.domain
+        )
+    )
+    already_used = Exists(
+        Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality).exclude(
+            verification=Verification.REJECTED
+        )
+    )
+    queryset = queryset.annotate(
+        domain_match=ExpressionWrapper(domain_match, output_field=BooleanField())
+    )
+    candidates = Q(domain_match=True)
+    if not words:
+        queryset = queryset.annotate(text_score=Value(0.0, output_field=FloatField()))
+    elif settings.IS_POSTGRES:
+        rank, query, vector = _text_score_postgres(words)
+        queryset = queryset.alias(document=vector).annotate(text_score=rank)
+        candidates |= Q(document=query)
+    else:
+        queryset = queryset.annotate(text_score=_text_score_fallback(words))
+        candidates |= Q(text_score__gt=0)
+    score = (
+        Value(WEIGHT_TEXT) * F("text_score")
+        + Case(When(domain_match=True, then=Value(WEIGHT_DOMAIN)), default=Value(0.0))
+        + Value(WEIGHT_SIMILAR / SIMILAR_CAP)
+        * Cast(Least(F("similar_count"), Value(SIMILAR_CAP)), FloatField())
+        + Value(WEIGHT_MATURITY / 9) * Cast(Coalesce(F("maturity"), 0), FloatField())
+    )
+    queryset = (
+        queryset.filter(candidates)
+        .filter(~already_used)
+        .annotate(similar_count=_similar_count(municipality))
+        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
+        .select_related("supplier")
+        .prefetch_related(
+            Prefetch(
+                "adoptions",
+                queryset=_similar_adoptions(municipality)
+                .select_related("municipality")
+                .order_by("started_on", "id"),
+                to_attr="similar_adoptions",
+            ),
+            "domains",
+        )
+        .order_by("-score", "-similar_count", "title", "id")
+    )[:limit]
+    return [_suggestion(innovation, challenge) for innovation in queryset]
+
+
+def _suggestion(innovation: Innovation, challenge: Challenge) -> Suggestion:
+    municipality = challenge.municipality
+    reasons = []
+    if innovation.text_score > 1e-9:
+        reasons.append(
+            Reason(
+                "text",
+                _("Its description matches the words of the problem statement."),
+                round(WEIGHT_TEXT * innovation.text_score, 2),
+            )
+        )
+    if innovation.domain_match:
+        reasons.append(
+            Reason(
+                "domain",
+                _("Same domain: %(domain)s.") % {"domain": Domain(challenge.domain).label},
+                WEIGHT_DOMAIN,
+            )
+        )
+    similar = [adoption.municipality for adoption in innovation.similar_adoptions]
+    if innovation.similar_count:
+        same_province = [m for m in similar if m.province == municipality.province]
+        same_size = [m for m in similar if m.province != municipality.province]
+        parts = []
+        if same_province:
+            parts.append(
+                _("in %(province)s: %(names)s")
+                % {"province": municipality.province, "names": _names(same_province)}
+            )
+        if same_size:
+            parts.append(_("of the same size: %(names)s") % {"names": _names(same_size)})
+        reasons.append(
+            Reason(
+                "similar_adoptions",
+                _("Used by similar municipalities, %(which)s.") % {"which": "; ".join(parts)},
+                round(WEIGHT_SIMILAR / SIMILAR_CAP * min(innovation.similar_count, SIMILAR_CAP), 2),
+            )
+        )
+    if innovation.maturity:
+        reasons.append(
+            Reason(
+                "maturity",
+                _("Maturity: technology readiness level %(trl)s of 9.")
+                % {"trl": innovation.maturity},
+                round(WEIGHT_MATURITY / 9 * innovation.maturity, 2),
+            )
+        )
+    return Suggestion(
+        innovation=innovation,
+        score=round(innovation.score, 3),
+        reasons=reasons,
+        similar_municipalities=similar,
+    )
+
+
+def _names(municipalities: list[Municipality], limit: int = 4) -> str:
+    names = [m.name for m in municipalities[:limit]]
+    if len(municipalities) > limit:
+        names.append(_("and %(count)s more") % {"count": len(municipalities) - limit})
+    return ", ".join(names)
+
+
+# --- Municipalities like yours ------------------------------------------------------------
+
+
+def _similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
+    """Verified adoptions by other municipalities in the same province or size class."""
+    return (
+        Adoption.objects.verified()
+        .filter(
+            Q(municipality__province=municipality.province)
+            | Q(municipality__size_class=municipality.size_class)
+        )
+        .exclude(municipality=municipality)
+    )
+
+
+def _similar_count(municipality: Municipality):
+    per_innovation = (
+        _similar_adoptions(municipality)
+        .filter(innovation=OuterRef("pk"))
+        .order_by()
+        .values("innovation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_innovation, output_field=IntegerField()), 0)
+
+
+def used_by_similar_municipalities(municipality: Municipality, limit: int = 6):
+    """Approved innovations with verified adoptions by municipalities in the same province
+    or size class that `municipality` does not use (nor has claimed) yet, most used first."""
+    own = Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality)
+    return (
+        Innovation.objects.approved()
+        .filter(~Exists(own))
+        .annotate(similar_count=_similar_count(municipality))
+        .filter(similar_count__gt=0)
+        .select_related("supplier")
+        .order_by("-similar_count", "title", "id")[:limit]
+    )

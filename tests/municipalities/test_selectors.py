@@ -1,0 +1,139 @@
+import pytest
+
+from innovations.enums import Status
+from municipalities.enums import Verification
+from municipalities.selectors import (
+    challenge_suggestions,
+    significant_words,
+    used_by_similar_municipalities,
+)
+from tests.factories import (
+    AdoptionFactory,
+    ChallengeFactory,
+    InnovationFactory,
+    MunicipalityFactory,
+)
+
+
+@pytest.fixture
+def catalogue(db):
+    """A small hand-made catalogue around a challenge of a mid-sized Utrecht municipality."""
+    home = MunicipalityFactory(name="Thuisdorp", province="Utrecht", population=45_000)
+    same_province = MunicipalityFactory(name="Bergstad", province="Utrecht", population=150_000)
+    same_size = MunicipalityFactory(name="Veldhoven-Oost", province="Gelderland", population=30_000)
+    neither = MunicipalityFactory(name="Maasland", province="Limburg", population=300_000)
+    heat_pumps = InnovationFactory(
+        slug="warmtepompen",
+        title="Slimme warmtepompen voor scholen",
+        summary="Warmtepompen die schoolgebouwen verduurzamen.",
+        description="Bespaart energie in schoolgebouwen door slimme regeling.",
+        maturity=8,
+        domains=["energy"],
+    )
+    solar = InnovationFactory(
+        slug="zonnedaken",
+        title="Zonnedaken op sporthallen",
+        summary="Zonnestroom voor sporthallen.",
+        description="Panelen op daken van sporthallen.",
+        maturity=9,
+        domains=["energy"],
+    )
+    coach = InnovationFactory(
+        slug="energiecoach",
+        title="Energiecoach-app",
+        summary="Een app die huishoudens helpt.",
+        description="Huishoudens besparen energie met persoonlijk advies.",
+        maturity=5,
+        domains=["digital-services"],
+    )
+    scooters = InnovationFactory(
+        slug="deelscooters",
+        title="Deelscooters voor wijken",
+        summary="Elektrische deelscooters.",
+        description="Minder autoverkeer in woonwijken.",
+        maturity=6,
+        domains=["mobility"],
+    )
+    InnovationFactory(
+        slug="concept-warmte",
+        title="Warmtepompen concept",
+        description="Energie besparen in schoolgebouwen.",
+        status=Status.SUBMITTED,
+        domains=["energy"],
+    )
+    used = InnovationFactory(
+        slug="al-in-gebruik",
+        title="Warmtepompen die wij al gebruiken",
+        description="Energie besparen in schoolgebouwen.",
+        domains=["energy"],
+    )
+    AdoptionFactory(municipality=same_province, innovation=heat_pumps)
+    AdoptionFactory(municipality=same_size, innovation=heat_pumps)
+    AdoptionFactory(municipality=neither, innovation=solar)
+    AdoptionFactory(municipality=neither, innovation=scooters)
+    AdoptionFactory(municipality=same_size, innovation=coach, verification=Verification.CLAIMED)
+    AdoptionFactory(municipality=home, innovation=used, verification=Verification.CLAIMED)
+    challenge = ChallengeFactory(
+        municipality=home,
+        title="Warmtepompen in schoolgebouwen",
+        problem_statement="Wij willen energie besparen in onze schoolgebouwen.",
+        domain="energy",
+    )
+    return {"challenge": challenge, "home": home}
+
+
+def _ranked(suggestions):
+    return [(s.innovation.slug, [r.code for r in s.reasons]) for s in suggestions]
+
+
+@pytest.mark.django_db
+def test_significant_words_drops_stop_words_numbers_and_repeats():
+    words = significant_words("Wij willen de 2 energie-rekening van de gemeente, energie!")
+
+    assert words == ["energie", "rekening"]
+
+
+def _assert_suggestions(catalogue):
+    suggestions = challenge_suggestions(catalogue["challenge"])
+
+    assert _ranked(suggestions) == [
+        ("warmtepompen", ["text", "domain", "similar_adoptions", "maturity"]),
+        ("zonnedaken", ["domain", "maturity"]),
+        ("energiecoach", ["text", "maturity"]),
+    ]
+    best = suggestions[0]
+    assert [m.name for m in best.similar_municipalities] == ["Bergstad", "Veldhoven-Oost"]
+    assert best.reasons[2].label == (
+        "Used by similar municipalities, in Utrecht: Bergstad; of the same size: Veldhoven-Oost."
+    )
+    assert best.score > suggestions[1].score > suggestions[2].score
+
+
+def test_suggestions_rank_text_domain_similar_adopters_and_maturity(catalogue, settings):
+    _assert_suggestions(catalogue)
+
+
+@pytest.mark.postgres
+def test_suggestions_use_dutch_full_text_on_postgres(catalogue):
+    _assert_suggestions(catalogue)
+
+
+@pytest.mark.django_db
+def test_suggestions_with_no_significant_words_rank_by_domain(catalogue):
+    challenge = catalogue["challenge"]
+    challenge.title = "Het"
+    challenge.problem_statement = "Wij willen dat."
+    challenge.save()
+
+    suggestions = challenge_suggestions(challenge)
+
+    assert _ranked(suggestions) == [
+        ("warmtepompen", ["domain", "similar_adoptions", "maturity"]),
+        ("zonnedaken", ["domain", "maturity"]),
+    ]
+
+
+def test_used_by_similar_municipalities_lists_verified_ones_not_used_yet(catalogue):
+    result = used_by_similar_municipalities(catalogue["home"])
+
+    assert [(i.slug, i.similar_count) for i in result] == [("warmtepompen", 2)]
