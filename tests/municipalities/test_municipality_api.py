@@ -1,0 +1,122 @@
+import pytest
+
+from tests.factories import MunicipalityFactory
+
+URL = "/api/v1/municipalities/"
+
+
+def names(response):
+    return [row["name"] for row in response.json()["results"]]
+
+
+@pytest.mark.django_db
+def test_municipality_api_lists_the_contract_fields(client):
+    MunicipalityFactory(
+        code="GM0344",
+        name="Utrecht",
+        slug="utrecht",
+        country="NL",
+        province="Utrecht",
+        population=374_238,
+    )
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [
+            {
+                "code": "GM0344",
+                "name": "Utrecht",
+                "slug": "utrecht",
+                "country": "NL",
+                "province": "Utrecht",
+                "population": 374_238,
+                "size_class": "gte250k",
+            }
+        ],
+    }
+
+
+@pytest.mark.django_db
+def test_municipality_api_filters_by_country_and_province(client, reference_municipalities):
+    belgian_limburg = client.get(URL, {"country": "BE", "province": "Limburg", "page_size": 100})
+    both_limburgs = client.get(URL, {"province": "Limburg"})
+    dutch = client.get(URL, {"country": "NL"})
+
+    assert belgian_limburg.json()["count"] == 38
+    assert {row["country"] for row in belgian_limburg.json()["results"]} == {"BE"}
+    assert both_limburgs.json()["count"] == 31 + 38
+    assert dutch.json()["count"] == 342
+
+
+@pytest.mark.django_db
+def test_municipality_api_searches_name_and_code(client, reference_municipalities):
+    by_name = client.get(URL, {"q": "utrecht"})
+    by_code = client.get(URL, {"q": "gm0363"})
+
+    assert names(by_name) == ["Utrecht", "Utrechtse Heuvelrug"]
+    assert names(by_code) == ["Amsterdam"]
+
+
+@pytest.mark.django_db
+def test_municipality_api_orders_by_population(client, reference_municipalities):
+    response = client.get(URL, {"ordering": "-population", "page_size": 3})
+
+    assert names(response) == ["Amsterdam", "Rotterdam", "'s-Gravenhage"]
+
+
+@pytest.mark.django_db
+def test_municipality_api_is_paginated(client, reference_municipalities):
+    response = client.get(URL, {"country": "NL", "page": 2})
+
+    body = response.json()
+    assert (body["count"], len(body["results"])) == (342, 25)
+    assert body["next"].endswith("/api/v1/municipalities/?country=NL&page=3")
+    assert body["previous"].endswith("/api/v1/municipalities/?country=NL")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"country": "DE"}, "country"),
+        ({"province": "Bavaria"}, "province"),
+        ({"ordering": "mayor"}, "ordering"),
+    ],
+)
+def test_municipality_api_refuses_unknown_filter_values(client, params, field):
+    MunicipalityFactory(province="Utrecht")
+
+    response = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert response.json()[field][0].startswith("Select a valid choice.")
+
+
+@pytest.mark.django_db
+def test_municipality_api_unknown_page_is_404(client):
+    MunicipalityFactory()
+
+    response = client.get(URL, {"page": 9}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Invalid page."}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 25])
+def test_municipality_api_query_count_does_not_grow_with_the_list(
+    client, django_assert_num_queries, count
+):
+    MunicipalityFactory.create_batch(count)
+
+    # The count, the page, and the known provinces to check the filter value against.
+    with django_assert_num_queries(3):
+        response = client.get(URL, {"country": "NL", "province": "Utrecht"})
+
+    assert len(response.json()["results"]) == count

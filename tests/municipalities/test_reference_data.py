@@ -1,0 +1,113 @@
+"""The shipped reference data: every Dutch and Flemish municipality, loaded idempotently."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+
+from municipalities.models import Municipality
+from municipalities.services import LoadResult, municipalities_load_reference
+
+
+def counts_by(field, **filters):
+    rows = Municipality.objects.filter(**filters).values(field).annotate(n=Count("id"))
+    return {row[field]: row["n"] for row in rows}
+
+
+@pytest.mark.django_db
+def test_reference_data_has_every_municipality_per_country():
+    result = municipalities_load_reference()
+
+    assert result == LoadResult(created=627, updated=0, unchanged=0)
+    assert counts_by("country") == {"NL": 342, "BE": 285}
+
+
+@pytest.mark.django_db
+def test_reference_data_province_counts_match_the_sources(reference_municipalities):
+    # municipalities/data/SOURCES.md: CBS StatLine 70072ned and Statbel REFNIS 2025.
+    assert counts_by("province", country="NL") == {
+        "Groningen": 10,
+        "Fryslân": 18,
+        "Drenthe": 12,
+        "Overijssel": 25,
+        "Flevoland": 6,
+        "Gelderland": 51,
+        "Utrecht": 26,
+        "Noord-Holland": 44,
+        "Zuid-Holland": 50,
+        "Zeeland": 13,
+        "Noord-Brabant": 56,
+        "Limburg": 31,
+    }
+    assert counts_by("province", country="BE") == {
+        "Antwerpen": 67,
+        "Vlaams-Brabant": 63,
+        "West-Vlaanderen": 62,
+        "Oost-Vlaanderen": 55,
+        "Limburg": 38,
+    }
+
+
+@pytest.mark.django_db
+def test_reference_data_population_sums_to_the_national_and_regional_totals(
+    reference_municipalities,
+):
+    totals = dict(
+        Municipality.objects.values("country")
+        .annotate(total=Sum("population"))
+        .values_list("country", "total")
+    )
+
+    assert totals == {"NL": 17_942_942, "BE": 6_864_766}
+
+
+@pytest.mark.django_db
+def test_reference_data_spot_checks(reference_municipalities):
+    rows = Municipality.objects.filter(code__in=["GM0363", "GM0344", "11002", "73028"])
+
+    assert sorted(rows.values_list("code", "name", "province", "population", "size_class")) == [
+        ("11002", "Antwerpen", "Antwerpen", 562_002, "gte250k"),
+        ("73028", "Herstappe", "Limburg", 75, "lt20k"),
+        ("GM0344", "Utrecht", "Utrecht", 374_238, "gte250k"),
+        ("GM0363", "Amsterdam", "Noord-Holland", 931_298, "gte250k"),
+    ]
+
+
+@pytest.mark.django_db
+def test_reference_data_slugs_are_unique_and_present(reference_municipalities):
+    slugs = list(Municipality.objects.values_list("slug", flat=True))
+
+    assert len(set(slugs)) == 627
+    assert "" not in slugs
+
+
+@pytest.mark.django_db
+def test_reference_data_second_load_changes_nothing(reference_municipalities):
+    before = list(Municipality.objects.order_by("code").values())
+
+    result = municipalities_load_reference()
+
+    assert result == LoadResult(created=0, updated=0, unchanged=627)
+    assert list(Municipality.objects.order_by("code").values()) == before
+
+
+@pytest.mark.django_db
+def test_reference_data_reload_repairs_a_changed_row_and_keeps_its_slug(reference_municipalities):
+    Municipality.objects.filter(code="GM0344").update(population=1, slug="utrecht-stad")
+
+    result = municipalities_load_reference()
+
+    utrecht = Municipality.objects.get(code="GM0344")
+    assert result == LoadResult(created=0, updated=1, unchanged=626)
+    assert (utrecht.population, utrecht.slug) == (374_238, "utrecht-stad")
+
+
+@pytest.mark.django_db
+def test_load_municipalities_command_reports_and_is_idempotent(capsys):
+    call_command("load_municipalities")
+    call_command("load_municipalities")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "Municipalities: 627 created, 0 updated, 0 unchanged.",
+        "Municipalities: 0 created, 0 updated, 627 unchanged.",
+    ]
+    assert Municipality.objects.count() == 627
