@@ -1,0 +1,131 @@
+"""The catalogue's filters, shared by the catalogue page and the public innovations API.
+
+Unknown values make the FilterSet invalid: the API answers 400 with the field messages,
+the catalogue page drops them and says so."""
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from . import catalogue
+from .enums import Domain, Route, SupplierSize
+from .models import Innovation
+
+YES_NO = [("true", _("Yes")), ("false", _("No"))]
+
+# Which filters each facet leaves out when counting (see catalogue.facet_counts).
+FACETS = {
+    "domain": {"domain"},
+    "route": {"route"},
+    "supplier_size": {"supplier_size"},
+    "maturity": {"maturity_min", "maturity_max"},
+    "province": {"province"},
+    "has_adoptions": {"has_adoptions"},
+}
+# Applied after the ordinary filters, by filter_queryset below.
+SEARCH_AND_ORDER = {"q", "ordering"}
+
+
+class MaturityFilter(filters.NumberFilter):
+    """A TRL: a whole number from 1 to 9 (NumberFilter would accept 3.5)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9)
+        super().__init__(*args, **kwargs)
+
+
+class CatalogueFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        label=_("Search"),
+        method="filter_nothing",
+        max_length=catalogue.MAX_QUERY_LENGTH,
+        help_text=_(
+            'Words, parts of words, "a phrase", or between alternatives, -word to leave out.'
+        ),
+    )
+    domain = filters.MultipleChoiceFilter(
+        label=_("Domain"), choices=Domain.choices, method="filter_domain"
+    )
+    route = filters.ChoiceFilter(label=_("Procurement route"), choices=Route.choices)
+    maturity_min = MaturityFilter(
+        field_name="maturity", lookup_expr="gte", label=_("Maturity (TRL) at least")
+    )
+    maturity_max = MaturityFilter(
+        field_name="maturity", lookup_expr="lte", label=_("Maturity (TRL) at most")
+    )
+    supplier_size = filters.ChoiceFilter(
+        field_name="supplier__size", label=_("Supplier size"), choices=SupplierSize.choices
+    )
+    province = filters.ChoiceFilter(
+        label=_("In use in province"),
+        choices=catalogue.province_choices,
+        method="filter_province",
+        help_text=_("With a verified adoption by a municipality in this province."),
+    )
+    has_adoptions = filters.ChoiceFilter(
+        label=_("In use by a municipality"),
+        choices=YES_NO,
+        method="filter_has_adoptions",
+        help_text=_("With at least one verified adoption."),
+    )
+    ordering = filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=catalogue.ORDERING_CHOICES,
+        method="filter_nothing",
+        help_text=_("Relevance applies while searching; otherwise newest first."),
+    )
+
+    class Meta:
+        model = Innovation
+        fields: list[str] = []
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.filter(pk__in=catalogue.with_domain_ids(value))
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(pk__in=catalogue.adopted_in_province_ids(value))
+
+    def filter_has_adoptions(self, queryset, name, value):
+        adopted = catalogue.adopted_innovation_ids()
+        if value == "true":
+            return queryset.filter(pk__in=adopted)
+        return queryset.exclude(pk__in=adopted)
+
+    @property
+    def search_text(self) -> str:
+        return (self.form.cleaned_data.get("q") or "").strip()
+
+    @property
+    def searching(self) -> bool:
+        return bool(catalogue.parse_query(self.search_text))
+
+    def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
+        for name, value in self.form.cleaned_data.items():
+            if name in leave_out or name in SEARCH_AND_ORDER:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if self.searching:
+            queryset = catalogue.search(queryset, self.search_text)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # Search and sort come last: sorting by relevance needs the search's rank.
+        filtered = catalogue.with_adoption_count(self._filtered(queryset))
+        ordering = self.form.cleaned_data.get("ordering") or ""
+        return catalogue.order(filtered, ordering, searching=self.searching)
+
+    def facet_counts(self) -> dict:
+        """Counts per filter value, each facet ignoring its own filter. Needs is_valid()."""
+        return catalogue.facet_counts(
+            {
+                facet: self._filtered(self.queryset.all(), leave_out)
+                for facet, leave_out in FACETS.items()
+            }
+        )
