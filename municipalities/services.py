@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -147,9 +148,11 @@ def _validate_adoption(
         errors["started_on"] = _("The start date cannot be before 1 January 2000.")
     elif started_on > today:
         errors["started_on"] = _("The start date cannot be in the future.")
-    if stage_since > today:
+    if "started_on" in errors:
+        pass  # the stage's date is judged against a valid start date only
+    elif stage_since > today:
         errors["stage_since"] = _("The date of the current stage cannot be in the future.")
-    elif stage_since < started_on and "started_on" not in errors:
+    elif stage_since < started_on:
         errors["stage_since"] = _("The current stage cannot have started before the adoption.")
     return errors
 
@@ -474,17 +477,20 @@ def challenge_response_mark(
 # --- Notifications (sent by Celery tasks after commit) -------------------------------------
 
 
-def _send_mail(*, user: AbstractBaseUser, template: str, context: dict) -> None:
-    """Mail `user` in their own language: templates/<template>_subject.txt, _body.txt and
-    _body.html."""
+def _absolute(path: str) -> str:
+    return getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def _send_mail(*, user: AbstractBaseUser, template: str, url_name: str, args, context) -> None:
+    """Mail `user` in their own language: <template>_subject.txt, <template>.txt and
+    <template>.html, with `url` the absolute address of the page it is about."""
     if not user.email:
         return
-    site = getattr(settings, "SITE_URL", "").rstrip("/")
     with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-        context = {**context, "user": user, "site": site}
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}_body.txt", context)
-        html = render_to_string(f"{template}_body.html", context)
+        context = {**context, "recipient": user, "url": _absolute(reverse(url_name, args=args))}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     message.send()
@@ -497,6 +503,8 @@ def adoption_decision_notify(*, adoption: Adoption) -> None:
     _send_mail(
         user=adoption.claimed_by,
         template="municipalities/email/adoption_decision",
+        url_name="municipalities:adoption_detail",
+        args=[adoption.pk],
         context={"adoption": adoption},
     )
 
@@ -508,5 +516,7 @@ def challenge_response_notify(*, response: ChallengeResponse) -> None:
     _send_mail(
         user=response.challenge.created_by,
         template="municipalities/email/challenge_response",
+        url_name="municipalities:challenge_detail",
+        args=[response.challenge_id],
         context={"response": response, "challenge": response.challenge},
     )

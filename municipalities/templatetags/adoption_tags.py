@@ -2,6 +2,12 @@
 (innovations may not import municipalities; its templates load these tags instead)."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
+
+from ..access import buyer_municipality, can_verify_adoptions
+from ..enums import Stage
+from ..models import Adoption
+from ..selectors import innovation_adopters
 
 register = template.Library()
 
@@ -9,5 +15,26 @@ register = template.Library()
 @register.inclusion_tag("municipalities/_innovation_adopters.html", takes_context=True)
 def innovation_adopters_panel(context, innovation):
     """On the innovation page: who uses it, at which stage, their evaluations, and for
-    signed-in buyers the contact person of each adopting municipality."""
-    return {"innovation": innovation, "request": context.get("request")}
+    signed-in buyers the contact person of each adopting municipality and a way to record
+    their own municipality's adoption. Verified adoptions only."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or AnonymousUser()
+    adopters = innovation_adopters(innovation)
+    counts = {stage: 0 for stage in Stage.values}
+    for adoption in adopters:
+        counts[adoption.stage] += 1
+    own = buyer_municipality(user)
+    own_adoption = None
+    if own is not None:
+        own_adoption = Adoption.objects.filter(municipality=own, innovation=innovation).first()
+    return {
+        "innovation": innovation,
+        "adopters": adopters,
+        # The first verified adopter is the launching customer (ties share the title).
+        "launching_date": adopters[0].started_on if adopters else None,
+        "path": [(value, label, counts[value]) for value, label in Stage.choices],
+        "evaluations": [a for a in adopters if getattr(a, "evaluation", None) is not None],
+        "show_contacts": own is not None or can_verify_adoptions(user),
+        "may_record": own is not None or user.is_superuser,
+        "own_adoption": own_adoption,
+    }

@@ -1,0 +1,632 @@
+"""API of adoptions, their verification, challenges, answers and suggestions (DESIGN.md,
+API contract v1). Serializers only validate; every write is a call into services.py."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from innovations.enums import Domain
+from innovations.models import Innovation
+
+from . import selectors, services
+from .access import buyer_municipality, can_verify_adoptions
+from .enums import GoalsMet, Stage
+from .filters import AdoptionFilter, ChallengeFilter
+from .models import Adoption, Challenge, ChallengeResponse, Municipality
+
+# --- Calling services ---------------------------------------------------------------------
+
+
+class Conflict(exceptions.APIException):
+    """A transition the current state does not allow (DESIGN.md: 409). The same as
+    portal.api.Conflict, which this app may not import (apps do not import portal)."""
+
+    status_code = 409
+    default_detail = "This action is not allowed in the current state."
+    default_code = "conflict"
+
+
+def _call(service, **kwargs):
+    """Run a service, turning its errors into the API's: field errors 400, a transition the
+    state does not allow 409 (PermissionDenied is mapped to 403 by portal.api)."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        raise ApiValidationError(
+            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+        ) from None
+    except services.TransitionNotAllowed as error:
+        raise Conflict(str(error)) from None
+
+
+def _sees_contacts(user) -> bool:
+    """Contact persons of adopting municipalities are for signed-in buyers (and the staff
+    who verify them), as on the innovation page."""
+    return buyer_municipality(user) is not None or can_verify_adoptions(user) or user.is_superuser
+
+
+# --- Serializers --------------------------------------------------------------------------
+
+
+class MunicipalityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name", "country", "province"]
+
+
+class SupplierRefSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class InnovationRefSerializer(serializers.ModelSerializer):
+    supplier = SupplierRefSerializer()
+
+    class Meta:
+        model = Innovation
+        fields = ["slug", "title", "supplier"]
+
+
+class EvaluationSerializer(serializers.Serializer):
+    goals_met = serializers.ChoiceField(choices=GoalsMet.choices)
+    lessons_learned = serializers.CharField(max_length=5000)
+    would_recommend = serializers.BooleanField()
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+
+
+class AdoptionSerializer(serializers.ModelSerializer):
+    municipality = MunicipalityRefSerializer()
+    innovation = InnovationRefSerializer()
+    evaluation = serializers.SerializerMethodField()
+    contact = serializers.SerializerMethodField(
+        help_text="The municipality's contact person; for signed-in buyers only, else null."
+    )
+
+    class Meta:
+        model = Adoption
+        fields = [
+            "id",
+            "municipality",
+            "innovation",
+            "stage",
+            "started_on",
+            "stage_since",
+            "evidence_reference",
+            "evidence_description",
+            "verification",
+            "evaluation",
+            "contact",
+        ]
+
+    @extend_schema_field(EvaluationSerializer(allow_null=True))
+    def get_evaluation(self, adoption):
+        evaluation = getattr(adoption, "evaluation", None)
+        return EvaluationSerializer(evaluation).data if evaluation is not None else None
+
+    @extend_schema_field(ContactSerializer(allow_null=True))
+    def get_contact(self, adoption):
+        request = self.context.get("request")
+        if request is None or not _sees_contacts(request.user):
+            return None
+        return {"name": adoption.contact_name, "email": adoption.contact_email}
+
+
+class StageChangeSerializer(serializers.Serializer):
+    from_stage = serializers.CharField()
+    to_stage = serializers.CharField()
+    stage_since = serializers.DateField()
+    created_at = serializers.DateTimeField()
+
+
+class OwnAdoptionSerializer(AdoptionSerializer):
+    """An adoption as its municipality's buyers and the reviewers see it."""
+
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta(AdoptionSerializer.Meta):
+        fields = [*AdoptionSerializer.Meta.fields, "verification_note", "stage_changes"]
+
+
+class AdoptionCreateSerializer(serializers.Serializer):
+    municipality = serializers.CharField(
+        max_length=8, help_text="Official code of your municipality, e.g. GM0344."
+    )
+    innovation = serializers.SlugField(max_length=140, help_text="Slug of an approved innovation.")
+    stage = serializers.ChoiceField(choices=Stage.choices)
+    started_on = serializers.DateField(help_text="Not in the future, not before 2000-01-01.")
+    stage_since = serializers.DateField(
+        required=False, help_text="When the current stage began; default: started_on."
+    )
+    evidence_reference = serializers.CharField(
+        max_length=120,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="A TenderNed publication number or a contract reference.",
+    )
+    evidence_description = serializers.CharField(
+        max_length=3000, required=False, default="", allow_blank=True
+    )
+    contact_name = serializers.CharField(
+        max_length=120, required=False, default="", allow_blank=True
+    )
+    contact_email = serializers.EmailField(required=False, default="", allow_blank=True)
+
+    def validate_municipality(self, value):
+        municipality = Municipality.objects.filter(code=value.strip().upper()).first()
+        if municipality is None:
+            raise serializers.ValidationError("No municipality has this code.")
+        return municipality
+
+    def validate_innovation(self, value):
+        innovation = Innovation.objects.approved().filter(slug=value).first()
+        if innovation is None:
+            raise serializers.ValidationError(
+                "No approved innovation in the catalogue has this slug; only approved "
+                "innovations can be adopted."
+            )
+        return innovation
+
+
+class AdoptionUpdateSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    stage_since = serializers.DateField(
+        required=False, help_text="When the new stage began; default: today."
+    )
+    started_on = serializers.DateField(required=False)
+    evidence_reference = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    evidence_description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
+    contact_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class VerifySerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["verify", "reject"])
+    note = serializers.CharField(
+        max_length=2000,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Required when rejecting; the municipality reads it.",
+    )
+
+
+class ChallengeSerializer(serializers.ModelSerializer):
+    municipality = MunicipalityRefSerializer()
+    response_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "id",
+            "title",
+            "problem_statement",
+            "domain",
+            "status",
+            "deadline",
+            "municipality",
+            "response_count",
+            "created_at",
+        ]
+
+
+class ChallengeCreateSerializer(serializers.Serializer):
+    municipality = serializers.CharField(
+        max_length=8,
+        required=False,
+        help_text="Official code; default: the municipality you buy for.",
+    )
+    title = serializers.CharField(max_length=160)
+    problem_statement = serializers.CharField(max_length=5000)
+    domain = serializers.ChoiceField(choices=Domain.choices)
+    deadline = serializers.DateField(help_text="A date in the future.")
+
+    def validate_municipality(self, value):
+        municipality = Municipality.objects.filter(code=value.strip().upper()).first()
+        if municipality is None:
+            raise serializers.ValidationError("No municipality has this code.")
+        return municipality
+
+
+class ResponseSerializer(serializers.ModelSerializer):
+    innovation = InnovationRefSerializer()
+
+    class Meta:
+        model = ChallengeResponse
+        fields = ["id", "innovation", "pitch", "status", "created_at"]
+
+
+class ResponseCreateSerializer(serializers.Serializer):
+    innovation = serializers.SlugField(
+        max_length=140, help_text="Slug of one of your own approved innovations."
+    )
+    pitch = serializers.CharField(max_length=3000)
+
+    def validate_innovation(self, value):
+        innovation = Innovation.objects.filter(slug=value).first()
+        if innovation is None:
+            raise serializers.ValidationError("No innovation has this slug.")
+        return innovation
+
+
+class ResponseMarkSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[r.value for r in services.RESPONSE_MARKS])
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["text", "domain", "similar_adoptions", "maturity"])
+    label = serializers.CharField()
+    points = serializers.FloatField()
+
+
+class SuggestedInnovationSerializer(serializers.ModelSerializer):
+    supplier = SupplierRefSerializer()
+    domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+
+    class Meta:
+        model = Innovation
+        fields = ["slug", "title", "summary", "maturity", "domains", "supplier"]
+
+
+class SuggestionSerializer(serializers.Serializer):
+    innovation = SuggestedInnovationSerializer()
+    score = serializers.FloatField()
+    reasons = ReasonSerializer(many=True)
+    similar_municipalities = MunicipalityRefSerializer(many=True)
+
+
+# --- Adoptions ----------------------------------------------------------------------------
+
+
+def _adoption_for_viewer(user, pk) -> Adoption:
+    queryset = Adoption.objects.select_related(
+        "municipality", "innovation__supplier", "evaluation"
+    ).prefetch_related("stage_changes")
+    adoption = get_object_or_404(queryset, pk=pk)
+    if services.can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
+        return adoption
+    if Adoption.objects.public().filter(pk=adoption.pk).exists():
+        return adoption
+    raise Http404
+
+
+def _own_view(user, adoption) -> bool:
+    return services.can_act_for(user, adoption.municipality) or can_verify_adoptions(user)
+
+
+@extend_schema(tags=["adoptions"])
+class AdoptionListView(generics.ListCreateAPIView):
+    """GET: verified adoptions of published innovations (open data), filterable.
+    POST: a buyer records an adoption for their own municipality; a reviewer verifies it."""
+
+    serializer_class = AdoptionSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AdoptionFilter
+
+    def get_queryset(self):
+        return selectors.public_adoptions().order_by("-started_on", "id")
+
+    @extend_schema(
+        request=AdoptionCreateSerializer,
+        responses={
+            201: OwnAdoptionSerializer,
+            400: OpenApiResponse(
+                description="A field error: unknown municipality or stage, an innovation "
+                "that is not approved, a start date in the future or before 2000, or an "
+                "adoption the municipality already recorded."
+            ),
+            401: OpenApiResponse(description="Not signed in."),
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = AdoptionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        adoption = _call(services.adoption_record, user=request.user, **serializer.validated_data)
+        adoption = _adoption_for_viewer(request.user, adoption.pk)
+        data = OwnAdoptionSerializer(adoption, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["adoptions"])
+class AdoptionDetailView(APIView):
+    """One adoption: public once verified; its municipality's buyers and the reviewers
+    see it in any state, with the verification note and the stage history."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(responses={200: OwnAdoptionSerializer, 404: OpenApiResponse()})
+    def get(self, request, pk):
+        adoption = _adoption_for_viewer(request.user, pk)
+        serializer_class = (
+            OwnAdoptionSerializer if _own_view(request.user, adoption) else AdoptionSerializer
+        )
+        return Response(serializer_class(adoption, context={"request": request}).data)
+
+    @extend_schema(
+        request=AdoptionUpdateSerializer,
+        responses={
+            200: OwnAdoptionSerializer,
+            400: OpenApiResponse(description="A field error."),
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+            404: OpenApiResponse(),
+        },
+    )
+    def patch(self, request, pk):
+        """Change the stage (it takes `stage_since`, default today), dates, evidence or
+        contact. A changed stage or date needs verification again."""
+        adoption = _adoption_for_viewer(request.user, pk)
+        serializer = AdoptionUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            services.adoption_update,
+            user=request.user,
+            adoption=adoption,
+            **serializer.validated_data,
+        )
+        adoption = _adoption_for_viewer(request.user, pk)
+        return Response(OwnAdoptionSerializer(adoption, context={"request": request}).data)
+
+
+@extend_schema(tags=["adoptions"])
+class EvaluationView(APIView):
+    """The municipality's evaluation of an adoption (goals met, lessons, recommendation)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=EvaluationSerializer,
+        responses={
+            200: EvaluationSerializer,
+            400: OpenApiResponse(description="A field error."),
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+            404: OpenApiResponse(),
+        },
+    )
+    def put(self, request, pk):
+        adoption = _adoption_for_viewer(request.user, pk)
+        serializer = EvaluationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evaluation = _call(
+            services.evaluation_save,
+            user=request.user,
+            adoption=adoption,
+            **serializer.validated_data,
+        )
+        return Response(EvaluationSerializer(evaluation).data)
+
+
+def _require_verifier(user) -> None:
+    if not can_verify_adoptions(user):
+        raise PermissionDenied("Only reviewers can verify adoptions.")
+
+
+@extend_schema(tags=["review"])
+class VerificationQueueView(generics.ListAPIView):
+    """Claimed adoptions waiting for verification, oldest first (reviewers)."""
+
+    serializer_class = OwnAdoptionSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_queryset(self):
+        _require_verifier(self.request.user)
+        return (
+            selectors.verification_queue()
+            .select_related("evaluation")
+            .prefetch_related("stage_changes")
+        )
+
+
+@extend_schema(tags=["review"])
+class VerifyView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=VerifySerializer,
+        responses={
+            200: OwnAdoptionSerializer,
+            400: OpenApiResponse(description="Unknown decision, or a rejection without a note."),
+            403: OpenApiResponse(
+                description="Not a reviewer, or your own claim or your own supplier's innovation."
+            ),
+            404: OpenApiResponse(),
+            409: OpenApiResponse(description="The adoption is not waiting for verification."),
+        },
+    )
+    def post(self, request, pk):
+        """Verify or reject a claimed adoption."""
+        _require_verifier(request.user)
+        adoption = get_object_or_404(Adoption.objects.select_related("innovation"), pk=pk)
+        serializer = VerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(
+            services.adoption_verify,
+            user=request.user,
+            adoption=adoption,
+            **serializer.validated_data,
+        )
+        adoption = _adoption_for_viewer(request.user, pk)
+        return Response(OwnAdoptionSerializer(adoption, context={"request": request}).data)
+
+
+# --- Challenges ---------------------------------------------------------------------------
+
+
+def _challenge_for_viewer(user, pk) -> Challenge:
+    challenge = get_object_or_404(Challenge.objects.select_related("municipality"), pk=pk)
+    if services.challenge_is_open(challenge) or services.can_act_for(user, challenge.municipality):
+        return challenge
+    raise Http404
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeListView(generics.ListCreateAPIView):
+    """GET: open challenges, soonest deadline first. POST: a buyer posts a challenge for
+    their own municipality."""
+
+    serializer_class = ChallengeSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ChallengeFilter
+
+    def get_queryset(self):
+        return selectors.open_challenges()
+
+    @extend_schema(
+        request=ChallengeCreateSerializer,
+        responses={
+            201: ChallengeSerializer,
+            400: OpenApiResponse(description="A field error, e.g. a deadline not in the future."),
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = ChallengeCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        municipality = data.pop("municipality", None) or buyer_municipality(request.user)
+        if municipality is None:
+            raise PermissionDenied("Only municipal buyers can post challenges.")
+        challenge = _call(
+            services.challenge_post, user=request.user, municipality=municipality, **data
+        )
+        return Response(ChallengeSerializer(challenge).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeDetailView(APIView):
+    permission_classes = []
+
+    @extend_schema(responses={200: ChallengeSerializer, 404: OpenApiResponse()})
+    def get(self, request, pk):
+        """One open challenge (closed ones only for their own municipality)."""
+        challenge = _challenge_for_viewer(request.user, pk)
+        challenge.response_count = challenge.responses.count()
+        return Response(ChallengeSerializer(challenge).data)
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeCloseView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ChallengeSerializer,
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+            404: OpenApiResponse(),
+            409: OpenApiResponse(description="Already closed."),
+        },
+    )
+    def post(self, request, pk):
+        """Close a challenge: it leaves the public list and takes no more answers."""
+        challenge = _challenge_for_viewer(request.user, pk)
+        challenge = _call(services.challenge_close, user=request.user, challenge=challenge)
+        challenge.response_count = challenge.responses.count()
+        return Response(ChallengeSerializer(challenge).data)
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeResponseListView(generics.ListCreateAPIView):
+    """GET: the answers to a challenge (its municipality's buyers only).
+    POST: a supplier answers with one of its own approved innovations and a pitch."""
+
+    serializer_class = ResponseSerializer
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+
+    def get_challenge(self) -> Challenge:
+        return _challenge_for_viewer(self.request.user, self.kwargs["pk"])
+
+    def get_queryset(self):
+        challenge = self.get_challenge()
+        if not services.can_act_for(self.request.user, challenge.municipality):
+            raise PermissionDenied("Only buyers of this municipality can read the answers.")
+        return challenge.responses.select_related("innovation__supplier").order_by(
+            "created_at", "id"
+        )
+
+    @extend_schema(
+        request=ResponseCreateSerializer,
+        responses={
+            201: ResponseSerializer,
+            400: OpenApiResponse(
+                description="Unknown innovation, not your own, not approved, or already sent."
+            ),
+            403: OpenApiResponse(description="Not a supplier."),
+            404: OpenApiResponse(),
+            409: OpenApiResponse(description="The challenge no longer takes answers."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        challenge = self.get_challenge()
+        serializer = ResponseCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = _call(
+            services.challenge_respond,
+            user=request.user,
+            challenge=challenge,
+            **serializer.validated_data,
+        )
+        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["challenges"])
+class ChallengeResponseMarkView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ResponseMarkSerializer,
+        responses={
+            200: ResponseSerializer,
+            400: OpenApiResponse(description="Unknown status."),
+            403: OpenApiResponse(description="Not a buyer of this municipality."),
+            404: OpenApiResponse(),
+        },
+    )
+    def patch(self, request, pk, response_pk):
+        """Mark an answer as interesting or declined."""
+        challenge = _challenge_for_viewer(request.user, pk)
+        response = get_object_or_404(
+            challenge.responses.select_related("innovation__supplier", "challenge__municipality"),
+            pk=response_pk,
+        )
+        serializer = ResponseMarkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = _call(
+            services.challenge_response_mark,
+            user=request.user,
+            response=response,
+            **serializer.validated_data,
+        )
+        return Response(ResponseSerializer(response).data)
+
+
+@extend_schema(tags=["challenges"])
+class SuggestionListView(generics.GenericAPIView):
+    """Approved innovations suggested for a challenge, best first, each with the reasons:
+    text relevance, domain, verified adoptions by similar municipalities, maturity."""
+
+    serializer_class = SuggestionSerializer
+    permission_classes = []
+    filter_backends = []
+
+    @extend_schema(responses={200: SuggestionSerializer(many=True), 404: OpenApiResponse()})
+    def get(self, request, pk):
+        challenge = _challenge_for_viewer(request.user, pk)
+        suggestions = selectors.challenge_suggestions(challenge, limit=20)
+        page = self.paginate_queryset(suggestions)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
