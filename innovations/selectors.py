@@ -1,17 +1,194 @@
 """Reads about innovations that span models."""
 
-from django.db.models import Avg, Count
+import datetime
 
-from .models import Innovation
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .access import supplier_for
+from .enums import Decision, Status
+from .models import Innovation, Review, StatusChange, Supplier
+
+# What the review queue shows unless a state is chosen: the work still to be done.
+QUEUE_DEFAULT_STATES = (Status.SUBMITTED, Status.IN_REVIEW)
+# What a reviewer may filter the queue on; drafts are the supplier's private work.
+QUEUE_STATES = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.CHANGES_REQUESTED,
+    Status.APPROVED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+)
+
+
+def published_version(innovation: Innovation) -> Innovation:
+    """The row whose review led to what the public sees now: the latest approved revision
+    of the innovation, or the innovation itself when it was never revised."""
+    latest = (
+        innovation.revisions.filter(status=Status.APPROVED).order_by("-published_at", "-id").first()
+    )
+    return latest or innovation
+
+
+def _round_end_subquery(innovation_ref):
+    """The id of the latest review that ended a round (anything but an approval)."""
+    return Coalesce(
+        Subquery(
+            Review.objects.filter(innovation=innovation_ref)
+            .exclude(decision=Decision.APPROVE)
+            .order_by("-id")
+            .values("id")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+EMPTY_SUMMARY = {"count": 0, "novelty": None, "evidence": None, "public_value": None, "fit": None}
 
 
 def rubric_summary(innovation: Innovation) -> dict:
-    """Mean rubric scores over all reviews of an innovation (and its revisions' reviews
-    are not counted: they belong to the revision row), and how many reviews there were."""
-    return innovation.reviews.aggregate(
-        count=Count("id"),
-        novelty=Avg("novelty"),
-        evidence=Avg("evidence"),
-        public_value=Avg("public_value"),
-        fit=Avg("fit"),
+    """Mean rubric scores and the number of reviews behind them, for buyers:
+    {"count", "novelty", "evidence", "public_value", "fit"} (means are None without reviews).
+
+    Counts the approving reviews of the version that is published now: the final round of
+    the original or, after an approved change, of the latest approved revision. Earlier
+    rounds scored a text that was sent back for changes, and a rejected or pending revision
+    never reached the public, so neither describes what buyers read. With
+    KOPLOPER_REQUIRED_APPROVALS=2 the summary therefore rests on two reviews."""
+    return rubric_summaries([innovation.pk])[innovation.pk]
+
+
+def rubric_summaries(innovation_ids) -> dict[int, dict]:
+    """rubric_summary for several innovations in two queries, keyed by innovation id."""
+    innovation_ids = list(innovation_ids)
+    source_of = {pk: pk for pk in innovation_ids}
+    latest_revisions = (
+        Innovation.objects.filter(revision_of_id__in=innovation_ids, status=Status.APPROVED)
+        .order_by("revision_of_id", "published_at", "id")
+        .values_list("revision_of_id", "id")
     )
+    for original_id, revision_id in latest_revisions:
+        source_of[original_id] = revision_id  # ordered: the latest one wins
+    rows = (
+        Review.objects.filter(
+            innovation_id__in=set(source_of.values()),
+            decision=Decision.APPROVE,
+            id__gt=_round_end_subquery(OuterRef("innovation")),
+        )
+        .values("innovation_id")
+        .annotate(
+            count=Count("id"),
+            novelty=Avg("novelty"),
+            evidence=Avg("evidence"),
+            public_value=Avg("public_value"),
+            fit=Avg("fit"),
+        )
+        .order_by()
+    )
+    by_source = {row.pop("innovation_id"): row for row in rows}
+    return {pk: by_source.get(source, dict(EMPTY_SUMMARY)) for pk, source in source_of.items()}
+
+
+def with_round_approvals(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    """Annotate `round_approvals`: approvals given in the current review round."""
+    approvals = (
+        Review.objects.filter(
+            innovation=OuterRef("pk"),
+            decision=Decision.APPROVE,
+            id__gt=_round_end_subquery(OuterRef("innovation")),
+        )
+        .order_by()
+        .values("innovation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        round_approvals=Coalesce(Subquery(approvals, output_field=IntegerField()), 0)
+    )
+
+
+def review_queue(
+    *,
+    user,
+    states: list[str] | tuple[str, ...] | None = None,
+    domain: str = "",
+    older_than_days: int | None = None,
+    assigned: str = "",
+) -> QuerySet[Innovation]:
+    """Innovations for reviewers, oldest submission first. Excludes drafts and the
+    innovations of the reviewer's own supplier (they may not review those)."""
+    queryset = Innovation.objects.filter(
+        status__in=states or QUEUE_DEFAULT_STATES, submitted_at__isnull=False
+    )
+    own = supplier_for(user)
+    if own is not None:
+        queryset = queryset.exclude(supplier=own)
+    if domain:
+        queryset = queryset.filter(domains__code=domain)
+    if older_than_days:
+        since = timezone.now() - datetime.timedelta(days=older_than_days)
+        queryset = queryset.filter(submitted_at__lte=since)
+    if assigned == "me":
+        queryset = queryset.filter(assigned_reviewer=user)
+    elif assigned == "none":
+        queryset = queryset.filter(assigned_reviewer__isnull=True)
+    return (
+        with_round_approvals(queryset)
+        .select_related("supplier", "assigned_reviewer", "revision_of")
+        .prefetch_related("domains")
+        .order_by("submitted_at", "id")
+    )
+
+
+def supplier_innovations(*, supplier: Supplier | None, status: str = "") -> QuerySet[Innovation]:
+    """A supplier's innovations for its dashboard (all suppliers' for supplier=None, the
+    administrator's view), without pending revisions, which show under their original.
+    Prefetches the domains, the reviews (for the latest feedback) and the revisions."""
+    queryset = Innovation.objects.filter(revision_of__isnull=True)
+    if supplier is not None:
+        queryset = queryset.filter(supplier=supplier)
+    if status:
+        queryset = queryset.filter(status=status)
+    return (
+        queryset.select_related("supplier")
+        .prefetch_related(
+            "domains",
+            Prefetch("reviews", queryset=Review.objects.order_by("-id"), to_attr="reviews_newest"),
+            Prefetch(
+                "revisions", queryset=Innovation.objects.order_by("-id"), to_attr="revisions_newest"
+            ),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def status_counts(*, supplier: Supplier | None) -> dict[str, int]:
+    queryset = Innovation.objects.filter(revision_of__isnull=True)
+    if supplier is not None:
+        queryset = queryset.filter(supplier=supplier)
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("id")))
+    return {value: counts.get(value, 0) for value in Status.values}
+
+
+def history(innovation: Innovation, *, for_supplier: bool = False) -> list[StatusChange]:
+    """The status changes of an innovation, oldest first, each with an `actor_label`.
+    Suppliers see their own colleagues by name and reviewers as the review team."""
+    changes = list(
+        innovation.status_changes.select_related("actor__supplier_membership").order_by(
+            "created_at", "id"
+        )
+    )
+    for change in changes:
+        actor = change.actor
+        if actor is None:
+            change.actor_label = _("(removed account)")
+            continue
+        name = actor.get_full_name() or actor.get_username()
+        membership = getattr(actor, "supplier_membership", None)
+        own = membership is not None and membership.supplier_id == innovation.supplier_id
+        change.actor_label = name if own or not for_supplier else _("Koploper review team")
+    return changes

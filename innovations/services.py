@@ -1,11 +1,32 @@
 """Every write to suppliers, innovations and reviews."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
-from .models import Supplier, SupplierMember
+from .enums import Domain, Status
+from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
 from .validators import normalise_registration_number
+from .workflow import (
+    CONTENT_FIELDS,
+    EDITABLE_STATES,
+    OPEN_STATES,
+    TransitionNotAllowed,
+    innovation_transition,
+    is_member,
+    may_act_for_supplier,
+)
+
+__all__ = [
+    "innovation_create",
+    "innovation_transition",
+    "innovation_update",
+    "supplier_create",
+    "supplier_member_add",
+    "supplier_update",
+]
 
 
 def _unique_supplier_slug(name: str) -> str:
@@ -47,3 +68,182 @@ def supplier_create(
 def supplier_member_add(*, supplier: Supplier, user: AbstractBaseUser) -> SupplierMember:
     """Make `user` a member of `supplier` (a user belongs to one supplier at most)."""
     return SupplierMember.objects.create(supplier=supplier, user=user)
+
+
+@transaction.atomic
+def supplier_update(
+    *,
+    supplier: Supplier,
+    user: AbstractBaseUser,
+    name: str,
+    country: str,
+    size: str,
+    registration_number: str = "",
+    website: str = "",
+) -> Supplier:
+    """Update a supplier's profile; its members and administrators may. The registration
+    number, when given, is validated and normalised for the (possibly new) country."""
+    if not (user.is_superuser or is_member(user, supplier.pk)):
+        raise PermissionDenied(_("Only the organisation's own members can change it."))
+    if registration_number:
+        registration_number = normalise_registration_number(registration_number, country)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": [_("Give the organisation's name.")]})
+    supplier.name = name
+    supplier.country = country
+    supplier.size = size
+    supplier.registration_number = registration_number
+    supplier.website = website
+    supplier.full_clean(exclude=["slug"])
+    supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
+    return supplier
+
+
+# --- Innovations ---------------------------------------------------------------------------
+
+EDITABLE_FIELDS = (*CONTENT_FIELDS, "domains")
+
+
+def _unique_innovation_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:120] or "innovatie"
+    slug, n = base, 1
+    taken = Innovation.objects.exclude(pk=exclude_pk) if exclude_pk else Innovation.objects
+    while taken.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _apply(innovation: Innovation, changes: dict) -> list[str]:
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    changed = []
+    for name, value in changes.items():
+        if name == "domains":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if name == "maturity" and value == "":
+            value = None
+        setattr(innovation, name, value)
+        changed.append(name)
+    return changed
+
+
+def _validate(innovation: Innovation, domains) -> None:
+    """Model validation (lengths, TRL 1–9, e-mail, choices); the form or serializer has
+    normally caught all of this already, but the command and task paths have not."""
+    innovation.full_clean(exclude=["supplier", "slug", "status", "revision_of"])
+    # TextField.max_length is not enforced by the model; enforce it here.
+    for name in ("description", "evidence", "references"):
+        limit = Innovation._meta.get_field(name).max_length
+        if len(getattr(innovation, name) or "") > limit:
+            raise ValidationError(
+                {name: [_("Keep this under %(limit)s characters.") % {"limit": limit}]}
+            )
+    if domains is not None:
+        unknown = set(domains) - set(Domain.values)
+        if unknown:
+            raise ValidationError(
+                {
+                    "domains": [
+                        _("Unknown domain: %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
+                    ]
+                }
+            )
+
+
+@transaction.atomic
+def innovation_create(
+    *,
+    supplier: Supplier,
+    user: AbstractBaseUser,
+    title: str,
+    domains: list[str] | tuple[str, ...] = (),
+    **fields,
+) -> Innovation:
+    """Create a draft innovation for `supplier` (its members and administrators may).
+    `fields` are the other content fields (summary, description, route, maturity, …);
+    a draft may be incomplete, submitting checks completeness."""
+    if not (user.is_superuser or is_member(user, supplier.pk)):
+        raise PermissionDenied(_("Only the organisation's own members can add innovations."))
+    innovation = Innovation(supplier=supplier, status=Status.DRAFT)
+    _apply(innovation, {"title": title, **fields})
+    _validate(innovation, domains)
+    innovation.slug = _unique_innovation_slug(innovation.title)
+    innovation.save()
+    innovation.domains.set(DomainTag.objects.filter(code__in=domains))
+    StatusChange.objects.create(
+        innovation=innovation, actor=user, from_status="", to_status=Status.DRAFT
+    )
+    return innovation
+
+
+@transaction.atomic
+def innovation_update(
+    *, innovation: Innovation, user: AbstractBaseUser, **changes
+) -> tuple[Innovation, bool]:
+    """Change an innovation's content; returns (the row that was changed, created).
+
+    Drafts and innovations sent back for changes are edited in place. An approved,
+    published innovation stays as it is: the change goes into its pending revision (a
+    separate row with `revision_of` set, created here on the first edit, `created` True),
+    which is reviewed like a new submission and on approval copied onto the original.
+    Anything else (submitted, in review, rejected, withdrawn) is TransitionNotAllowed."""
+    if not may_act_for_supplier(user, innovation):
+        raise PermissionDenied(_("Only the supplier's own members can change it."))
+    original_id = innovation.revision_of_id
+    if original_id:
+        Innovation.objects.select_for_update().get(pk=original_id)  # lock order: original first
+    row = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    created = False
+    if row.status == Status.APPROVED and row.revision_of_id is None:
+        row, created = _open_revision(original=row, user=user)
+    if row.status not in EDITABLE_STATES:
+        if row.revision_of_id and row.revision_of_id == innovation.pk:
+            message = _(
+                "Your earlier change to this innovation is being reviewed; you can edit "
+                "again once it has been decided."
+            )
+        else:
+            message = _("This innovation cannot be edited while it is %(status)s.") % {
+                "status": Status(row.status).label.lower()
+            }
+        raise TransitionNotAllowed(message)
+    domains = changes.get("domains")
+    changed = _apply(row, changes)
+    _validate(row, domains)
+    if "title" in changed and row.revision_of_id is None and row.published_at is None:
+        # Never published, so no link to it can break yet: keep the slug in step with the title.
+        row.slug = _unique_innovation_slug(row.title, exclude_pk=row.pk)
+        changed.append("slug")
+    row.save(update_fields=[*changed, "updated_at"] if not created else None)
+    if domains is not None:
+        row.domains.set(DomainTag.objects.filter(code__in=domains))
+    return row, created
+
+
+def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
+    """The pending revision of an approved innovation, created as a copy when there is
+    none (the database allows one open revision per innovation)."""
+    revision = original.revisions.filter(status__in=OPEN_STATES).first()
+    if revision is not None:
+        return revision, False
+    revision = Innovation(
+        supplier_id=original.supplier_id, revision_of=original, status=Status.DRAFT
+    )
+    for name in CONTENT_FIELDS:
+        setattr(revision, name, getattr(original, name))
+    revision.slug = _unique_innovation_slug(f"{original.slug[:110]}-revisie")
+    revision.save()
+    revision.domains.set(original.domains.all())
+    StatusChange.objects.create(
+        innovation=revision,
+        actor=user,
+        from_status="",
+        to_status=Status.DRAFT,
+        reason=_("Proposed change to the published innovation."),
+    )
+    return revision, True

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("portal.account_urls")),
     path("innovations/", include("innovations.urls")),
+    path("review/", include("innovations.review_urls")),
     path("municipalities/", include("municipalities.urls")),
     path("ranking/", include("ranking.urls")),
     prefix_default_language=True,

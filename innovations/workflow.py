@@ -1,0 +1,483 @@
+"""The review workflow: the allowed transitions, who may perform them, the one function
+that performs every transition, and the mails it sends afterwards.
+
+    draft → submitted → in_review → changes_requested → submitted → …
+                                  → approved → withdrawn
+                                  → rejected
+
+Approval may need several independent approvals (settings.KOPLOPER_REQUIRED_APPROVALS):
+until enough reviewers have approved in the current round the innovation stays in_review,
+unassigned, so that another reviewer can take it. A round ends with a request for changes
+(or a rejection); approvals of earlier rounds judged an older text and do not count.
+
+An edit of an approved innovation is a separate row (`revision_of`) with its own workflow;
+approving it copies its content onto the published original. The supplier can withdraw a
+pending revision from any open state, and withdrawing the original withdraws its pending
+revision too.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
+from .enums import Decision, Status
+from .models import Innovation, Review, StatusChange, Supplier
+
+logger = logging.getLogger(__name__)
+
+SUBMIT = "submit"
+CLAIM = "claim"
+APPROVE = Decision.APPROVE.value
+REQUEST_CHANGES = Decision.REQUEST_CHANGES.value
+REJECT = Decision.REJECT.value
+WITHDRAW = "withdraw"
+DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
+SUPPLIER_ACTIONS = (SUBMIT, WITHDRAW)
+REVIEWER_ACTIONS = (CLAIM, *DECISIONS)
+
+# The workflow of DESIGN.md, one entry per action: the states it may start from and the
+# state it leads to. Two refinements live in innovation_transition: an approval short of
+# the required number keeps the innovation in_review (unassigned), and a claim also takes
+# an unassigned in_review innovation that awaits a further approval.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    SUBMIT: (frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}), Status.SUBMITTED),
+    CLAIM: (frozenset({Status.SUBMITTED}), Status.IN_REVIEW),
+    APPROVE: (frozenset({Status.IN_REVIEW}), Status.APPROVED),
+    REQUEST_CHANGES: (frozenset({Status.IN_REVIEW}), Status.CHANGES_REQUESTED),
+    REJECT: (frozenset({Status.IN_REVIEW}), Status.REJECTED),
+    WITHDRAW: (frozenset({Status.APPROVED}), Status.WITHDRAWN),
+}
+# The same workflow as a graph of states, for reading and for the tests: DESIGN.md's arrows.
+ALLOWED_STATE_CHANGES: dict[str, set[str]] = {}
+for _from_states, _to_state in TRANSITIONS.values():
+    for _state in _from_states:
+        ALLOWED_STATE_CHANGES.setdefault(_state, set()).add(_to_state)
+
+# A pending revision is not published, so "withdraw" means dropping the proposed change.
+REVISION_WITHDRAW_FROM = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED}
+)
+OPEN_STATES = REVISION_WITHDRAW_FROM
+# States in which the supplier edits the row itself; an approved original gets a revision.
+EDITABLE_STATES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+
+# What a complete submission has, in form order: field name → label.
+REQUIRED_FOR_SUBMISSION = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "description": gettext_lazy("Description"),
+    "domains": gettext_lazy("Domains"),
+    "route": gettext_lazy("Procurement route"),
+    "maturity": gettext_lazy("Maturity (TRL)"),
+    "price_indication": gettext_lazy("Price indication"),
+    "evidence": gettext_lazy("Evidence"),
+    "contact_name": gettext_lazy("Contact name"),
+    "contact_email": gettext_lazy("Contact e-mail"),
+}
+SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
+FEEDBACK_MAX_LENGTH = 5000
+
+
+class TransitionNotAllowed(Exception):
+    """The current state does not allow the action (HTTP 409, a clear message in the UI)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def required_approvals() -> int:
+    return max(1, int(getattr(settings, "KOPLOPER_REQUIRED_APPROVALS", 1)))
+
+
+# --- Who may ------------------------------------------------------------------------------
+
+
+def is_member(user: AbstractBaseUser, supplier_id: int) -> bool:
+    supplier = supplier_for(user)
+    return supplier is not None and supplier.pk == supplier_id
+
+
+def may_act_for_supplier(user: AbstractBaseUser, innovation: Innovation) -> bool:
+    """Members of the innovation's supplier and administrators write it, submit, withdraw."""
+    return user.is_authenticated and (user.is_superuser or is_member(user, innovation.supplier_id))
+
+
+def may_review(user: AbstractBaseUser, innovation: Innovation) -> bool:
+    """Reviewers (and administrators) may claim and decide, except on an innovation of a
+    supplier they belong to."""
+    return is_reviewer(user) and not is_member(user, innovation.supplier_id)
+
+
+def get_innovation_for_review(user: AbstractBaseUser, pk) -> Innovation:
+    """An innovation as a reviewer sees it: 403 for anyone without the review role or who
+    belongs to its supplier, 404 for anything never submitted (drafts are private)."""
+    if not is_reviewer(user):
+        raise PermissionDenied(_("Only reviewers can do this."))
+    try:
+        innovation = Innovation.objects.select_related(
+            "supplier", "assigned_reviewer", "revision_of"
+        ).get(pk=pk, submitted_at__isnull=False)
+    except (Innovation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if is_member(user, innovation.supplier_id):
+        raise PermissionDenied(
+            _("You cannot review an innovation of an organisation you belong to.")
+        )
+    return innovation
+
+
+# --- Reads the workflow needs -------------------------------------------------------------
+
+
+def current_round_reviews(innovation: Innovation) -> QuerySet[Review]:
+    """The reviews of the current round: those after the last review that ended a round."""
+    last_end = innovation.reviews.exclude(decision=Decision.APPROVE).aggregate(m=Max("id"))["m"]
+    return innovation.reviews.filter(id__gt=last_end or 0)
+
+
+def missing_for_submission(innovation: Innovation) -> dict[str, str]:
+    """The fields a submission still lacks, field name → label (empty when complete)."""
+    missing = {}
+    for name, label in REQUIRED_FOR_SUBMISSION.items():
+        if name == "domains":
+            empty = not innovation.domains.all()  # uses prefetched domains when there are
+        else:
+            value = getattr(innovation, name)
+            empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            missing[name] = str(label)
+    return missing
+
+
+# --- The one transition function ----------------------------------------------------------
+
+
+def innovation_transition(
+    *,
+    innovation: Innovation,
+    user: AbstractBaseUser,
+    action: str,
+    scores: dict[str, int] | None = None,
+    feedback: str = "",
+    internal_note: str = "",
+    notify: bool = True,
+) -> Innovation:
+    """Perform one workflow action on an innovation and return the updated row.
+
+    Actions: submit and withdraw (its supplier's members, administrators); claim, approve,
+    request_changes and reject (reviewers and administrators who do not belong to its
+    supplier). A decision records a Review with the four rubric scores; request_changes
+    and reject need feedback for the supplier. Raises PermissionDenied (who), ValidationError
+    (input, naming the field) or TransitionNotAllowed (state). The row is locked for the
+    whole change, so of two simultaneous actions the second sees the first one's result.
+    Every transition appends a StatusChange; mails go out through Celery after commit."""
+    if action not in TRANSITIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if action in SUPPLIER_ACTIONS and not may_act_for_supplier(user, innovation):
+        raise PermissionDenied(_("Only the supplier's own members can do this."))
+    if action in REVIEWER_ACTIONS and not may_review(user, innovation):
+        if is_reviewer(user):
+            raise PermissionDenied(
+                _("You cannot review an innovation of an organisation you belong to.")
+            )
+        raise PermissionDenied(_("Only reviewers can do this."))
+    if action in DECISIONS:
+        scores, feedback, internal_note = _clean_decision(action, scores, feedback, internal_note)
+
+    with transaction.atomic():
+        # Lock the published original before its revision, everywhere, so that a withdrawal
+        # and a revision's approval cannot deadlock.
+        if innovation.revision_of_id:
+            original = Innovation.objects.select_for_update().get(pk=innovation.revision_of_id)
+        else:
+            original = None
+        row = Innovation.objects.select_for_update().get(pk=innovation.pk)
+        from_status = row.status
+        now = timezone.now()
+        update_fields = ["status", "updated_at"]
+        reason = ""
+
+        if action == SUBMIT:
+            _require_state(row, action)
+            missing = missing_for_submission(row)
+            if missing:
+                raise ValidationError(
+                    {
+                        name: [_("%(field)s is needed before you can submit.") % {"field": label}]
+                        for name, label in missing.items()
+                    }
+                )
+            row.status = Status.SUBMITTED
+            row.submitted_at = now
+            row.assigned_reviewer = None
+            update_fields += ["submitted_at", "assigned_reviewer"]
+
+        elif action == CLAIM:
+            awaiting_approval = row.status == Status.IN_REVIEW and row.assigned_reviewer_id is None
+            if not awaiting_approval:
+                if row.status == Status.IN_REVIEW:
+                    raise TransitionNotAllowed(
+                        _("Another reviewer has already claimed this innovation.")
+                        if row.assigned_reviewer_id != user.pk
+                        else _("You have already claimed this innovation.")
+                    )
+                _require_state(row, action)
+            if _has_approved_in_round(row, user):
+                raise PermissionDenied(_already_approved_message())
+            row.status = Status.IN_REVIEW
+            row.assigned_reviewer = user
+            update_fields.append("assigned_reviewer")
+
+        elif action in DECISIONS:
+            _require_state(row, action)
+            if action == APPROVE and _has_approved_in_round(row, user):
+                raise PermissionDenied(_already_approved_message())
+            Review.objects.create(
+                innovation=row,
+                reviewer=user,
+                decision=action,
+                feedback=feedback,
+                internal_note=internal_note,
+                **scores,
+            )
+            reason = feedback
+            row.assigned_reviewer = None
+            update_fields.append("assigned_reviewer")
+            if action == APPROVE:
+                approvals = current_round_reviews(row).filter(decision=Decision.APPROVE).count()
+                if approvals >= required_approvals():
+                    row.status = Status.APPROVED
+                    row.published_at = now
+                    update_fields.append("published_at")
+                    if original is not None:
+                        _publish_revision(revision=row, original=original, user=user, now=now)
+                # else: stays in_review, unassigned, until enough reviewers have approved.
+            else:
+                row.status = TRANSITIONS[action][1]
+
+        elif action == WITHDRAW:
+            if row.revision_of_id:
+                if row.status not in REVISION_WITHDRAW_FROM:
+                    raise TransitionNotAllowed(_not_allowed_message(row, action))
+            else:
+                _require_state(row, action)
+                for revision in Innovation.objects.select_for_update().filter(
+                    revision_of=row, status__in=OPEN_STATES
+                ):
+                    _withdraw_with_original(revision=revision, user=user)
+            row.status = Status.WITHDRAWN
+            row.assigned_reviewer = None
+            update_fields.append("assigned_reviewer")
+
+        row.save(update_fields=update_fields)
+        change = StatusChange.objects.create(
+            innovation=row, actor=user, from_status=from_status, to_status=row.status, reason=reason
+        )
+        if notify:
+            _schedule_mails(change, row)
+    return row
+
+
+def _already_approved_message() -> str:
+    return _(
+        "You have already approved this innovation; another reviewer must give the next approval."
+    )
+
+
+def _require_state(row: Innovation, action: str) -> None:
+    allowed_from, _to = TRANSITIONS[action]
+    if row.status not in allowed_from:
+        raise TransitionNotAllowed(_not_allowed_message(row, action))
+
+
+def _not_allowed_message(row: Innovation, action: str) -> str:
+    labels = {
+        SUBMIT: _("submit"),
+        CLAIM: _("claim"),
+        APPROVE: _("approve"),
+        REQUEST_CHANGES: _("request changes for"),
+        REJECT: _("reject"),
+        WITHDRAW: _("withdraw"),
+    }
+    return _(
+        "You cannot %(action)s this innovation: it is %(status)s. It may just have been "
+        "changed by someone else; reload the page to see its current state."
+    ) % {"action": labels[action], "status": Status(row.status).label.lower()}
+
+
+def _has_approved_in_round(row: Innovation, user: AbstractBaseUser) -> bool:
+    if row.status != Status.IN_REVIEW:
+        return False
+    return (
+        current_round_reviews(row).filter(decision=Decision.APPROVE, reviewer_id=user.pk).exists()
+    )
+
+
+def _clean_decision(action, scores, feedback, internal_note):
+    errors = {}
+    scores = scores or {}
+    cleaned = {}
+    score_errors = []
+    for name in SCORE_FIELDS:
+        value = scores.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            score_errors.append(name)
+        else:
+            cleaned[name] = value
+    if score_errors:
+        errors["scores"] = [
+            _("Give each score as a whole number from 1 to 5: %(names)s.")
+            % {"names": ", ".join(score_errors)}
+        ]
+    feedback = (feedback or "").strip()
+    internal_note = (internal_note or "").strip()
+    if action == REQUEST_CHANGES and not feedback:
+        errors["feedback"] = [_("Tell the supplier what to change.")]
+    if action == REJECT and not feedback:
+        errors["feedback"] = [_("Give the supplier the reason for the rejection.")]
+    if len(feedback) > FEEDBACK_MAX_LENGTH:
+        errors["feedback"] = [_("Keep the feedback under 5000 characters.")]
+    if len(internal_note) > FEEDBACK_MAX_LENGTH:
+        errors["internal_note"] = [_("Keep the internal note under 5000 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, feedback, internal_note
+
+
+CONTENT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "route",
+    "maturity",
+    "price_indication",
+    "evidence",
+    "references",
+    "contact_name",
+    "contact_email",
+)
+
+
+def _publish_revision(*, revision: Innovation, original: Innovation, user, now) -> None:
+    """Copy an approved revision's content and domains onto the published original; its
+    slug and first publication date stay, so links to it keep working."""
+    for name in CONTENT_FIELDS:
+        setattr(original, name, getattr(revision, name))
+    original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
+    original.domains.set(revision.domains.all())
+    StatusChange.objects.create(
+        innovation=original,
+        actor=user,
+        from_status=original.status,
+        to_status=original.status,
+        reason=_("Changes of revision #%(id)s published.") % {"id": revision.pk},
+    )
+
+
+def _withdraw_with_original(*, revision: Innovation, user) -> None:
+    from_status = revision.status
+    revision.status = Status.WITHDRAWN
+    revision.assigned_reviewer = None
+    revision.save(update_fields=["status", "assigned_reviewer", "updated_at"])
+    StatusChange.objects.create(
+        innovation=revision,
+        actor=user,
+        from_status=from_status,
+        to_status=Status.WITHDRAWN,
+        reason=_("Withdrawn together with the published innovation."),
+    )
+
+
+# --- Mail -----------------------------------------------------------------------------------
+
+
+def reviewers_to_notify(innovation: Innovation) -> QuerySet:
+    """Active users holding the review permission (directly or through a group), except
+    members of the innovation's supplier."""
+    return (
+        get_user_model()
+        .objects.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=False)
+        .exclude(supplier_membership__supplier_id=innovation.supplier_id)
+        .exclude(email="")
+    )
+
+
+def supplier_members_to_notify(supplier: Supplier | int) -> QuerySet:
+    supplier_id = supplier if isinstance(supplier, int) else supplier.pk
+    return (
+        get_user_model()
+        .objects.filter(supplier_membership__supplier_id=supplier_id, is_active=True)
+        .exclude(email="")
+    )
+
+
+def _schedule_mails(change: StatusChange, innovation: Innovation) -> None:
+    if change.to_status == Status.SUBMITTED:
+        recipients = reviewers_to_notify(innovation)
+    elif change.to_status in (Status.APPROVED, Status.CHANGES_REQUESTED, Status.REJECTED):
+        recipients = supplier_members_to_notify(innovation.supplier_id)
+    else:
+        return
+    user_ids = list(recipients.values_list("pk", flat=True))
+    if not user_ids:
+        return
+
+    from .tasks import send_status_mail  # tasks imports this module
+
+    def enqueue():
+        for user_id in user_ids:
+            send_status_mail.delay(status_change_id=change.pk, user_id=user_id)
+
+    # robust: a broker that is down must not undo the committed transition; it is logged.
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _absolute(path: str) -> str:
+    return getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def status_change_notify(*, status_change: StatusChange, user: AbstractBaseUser) -> None:
+    """Send the mail about one status change to one recipient, in the recipient's language:
+    a new submission to a reviewer, a decision to a member of the supplier."""
+    innovation = status_change.innovation
+    if status_change.to_status == Status.SUBMITTED:
+        template = "emails/innovation_submitted"
+        url_name = "review:detail"
+    else:
+        template = "emails/innovation_decision"
+        url_name = "innovations:manage"
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        try:
+            url = _absolute(reverse(url_name, args=[innovation.pk]))
+        except NoReverseMatch:
+            url = _absolute("/")
+        context = {
+            "recipient": user,
+            "innovation": innovation,
+            "supplier": innovation.supplier,
+            "change": status_change,
+            "status": Status(status_change.to_status).label,
+            "is_revision": innovation.revision_of_id is not None,
+            "url": url,
+            "language_code": translation.get_language(),
+        }
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
