@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "innovations"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # Supplier pages: two or more segments, so they never collide with "<slug>/".
+    path("supplier/organisation/", views.organisation, name="organisation"),
+    path("supplier/innovations/", views.my_innovations, name="mine"),
+    path("supplier/innovations/new/", views.innovation_new, name="create"),
+    path("supplier/innovations/<int:pk>/", views.innovation_manage, name="manage"),
+    path("supplier/innovations/<int:pk>/edit/", views.innovation_edit, name="edit"),
+    path("supplier/innovations/<int:pk>/submit/", views.innovation_submit, name="submit"),
+    path("supplier/innovations/<int:pk>/withdraw/", views.innovation_withdraw, name="withdraw"),
+]
