@@ -1,8 +1,11 @@
 from django.urls import path
 
 from . import api
+from .catalogue_api import InnovationDetailView, InnovationListView
 
 urlpatterns: list = [
+    path("innovations/", InnovationListView.as_view(), name="innovation-list"),
+    path("innovations/<slug:slug>/", InnovationDetailView.as_view(), name="innovation-detail"),
     # Supplier side and review queue (issue 3).
     path(
         "supplier/organisation/",

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Avg, Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from .models import Innovation, Review
+from .models import Innovation
 
 # Text search configurations created by migration 0004_search_vector (PostgreSQL only).
 SEARCH_CONFIG = "koploper_dutch"
@@ -286,20 +286,3 @@ def related_innovations(innovation: Innovation, limit: int = 4) -> QuerySet[Inno
         .select_related("supplier")
         .order_by("-overlap", F("published_at").desc(nulls_last=True), "pk")[:limit]
     )
-
-
-def rubric_summaries(innovation_ids: list[int]) -> dict[int, dict]:
-    """innovations.selectors.rubric_summary for several innovations in one grouped query."""
-    rows = (
-        Review.objects.filter(innovation_id__in=innovation_ids)
-        .values("innovation_id")
-        .annotate(
-            count=Count("id"),
-            novelty=Avg("novelty"),
-            evidence=Avg("evidence"),
-            public_value=Avg("public_value"),
-            fit=Avg("fit"),
-        )
-        .order_by()
-    )
-    return {row.pop("innovation_id"): row for row in rows}

@@ -3,6 +3,8 @@
 Unknown values make the FilterSet invalid: the API answers 400 with the field messages,
 the catalogue page drops them and says so."""
 
+import functools
+
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,11 @@ class CatalogueFilter(filters.FilterSet):
     class Meta:
         model = Innovation
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read the provinces at most once per request (validation and the page both use them).
+        self.filters["province"].extra["choices"] = functools.cache(catalogue.province_choices)
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -6,7 +6,7 @@ from .access import is_reviewer, supplier_for
 
 
 def public_items() -> list[tuple[str, str]]:
-    return []
+    return [("innovations:catalogue", _("Catalogue"))]
 
 
 def user_items(user) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import shortlist_views, views
 
 app_name = "municipalities"
 
@@ -24,5 +24,9 @@ urlpatterns = [
     path("challenges/<int:pk>/respond/", views.challenge_respond, name="challenge_respond"),
     path("challenges/<int:pk>/close/", views.challenge_close, name="challenge_close"),
     path("challenge-responses/<int:pk>/mark/", views.response_mark, name="response_mark"),
+    path("shortlist/", shortlist_views.shortlist_page, name="shortlist"),
+    path("shortlist/add/", shortlist_views.shortlist_add, name="shortlist_add"),
+    path("shortlist/remove/", shortlist_views.shortlist_remove, name="shortlist_remove"),
+    path("shortlist/compare/", shortlist_views.compare_page, name="compare"),
     path("<slug:slug>/", views.municipality_detail, name="detail"),
 ]
