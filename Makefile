@@ -52,5 +52,13 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The performance benchmark (bench/): recreates its own PostgreSQL database, generates the
+# national data set times SCALE (1 = 100,000 innovations, 1,000,000 adoptions), measures
+# and writes docs/performance.json and docs/performance.md. `make bench SCALE=0.01` is quick.
+SCALE ?= 1
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/koploper_bench
+bench: install assets messages
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) SCALE=$(SCALE) $(PY) -m bench
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,518 @@
+"""The benchmark data set: every municipality, suppliers, approved (and some unpublished)
+innovations with Dutch text and domains, and adoptions, all times SCALE.
+
+Rows are streamed into PostgreSQL with COPY (psycopg 3 `cursor.copy()`), from one seeded
+random generator, so two runs with the same seed and scale hold the same data. Columns
+are taken from the models: a field the generator does not know is filled with its
+default (or NULL, or the current time for auto_now fields), so the generator keeps
+working when other apps add fields."""
+
+import datetime
+import enum
+import random
+import sys
+import time
+from dataclasses import dataclass
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import words
+
+# Sizes at SCALE = 1 (the national target of the benchmark issue).
+APPROVED_INNOVATIONS = 100_000
+ADOPTIONS = 1_000_000
+SUPPLIERS = 12_000
+# Unpublished innovations on top of the approved ones, so that "approved only" filters.
+UNPUBLISHED_SHARE = {
+    "draft": 0.04,
+    "submitted": 0.02,
+    "in_review": 0.01,
+    "changes_requested": 0.01,
+    "rejected": 0.01,
+    "withdrawn": 0.01,
+}
+VERIFICATION_SHARE = {"verified": 0.80, "claimed": 0.15, "rejected": 0.05}
+STAGE_SHARE = {"pilot": 0.40, "implemented": 0.30, "scaled": 0.20, "ended": 0.10}
+DOMAIN_WEIGHT = {
+    "energy": 16,
+    "care": 14,
+    "mobility": 12,
+    "circular-economy": 10,
+    "housing": 9,
+    "safety": 9,
+    "digital-services": 11,
+    "climate-adaptation": 9,
+    "education": 5,
+    "industry-4-0": 5,
+}
+# Every date is relative to this day; the benchmark's ranking runs use it as their
+# reference date, so a re-run next year measures the same thing.
+REFERENCE_DATE = datetime.date(2025, 6, 1)
+HISTORY_DAYS = 10 * 365
+
+# The Dutch search term of the benchmark: a common topic (about 2% of the catalogue).
+SEARCH_TERM = "warmtepomp"
+# The filter of the benchmark: one domain.
+FILTER_DOMAIN = "energy"
+
+
+@dataclass
+class Sizes:
+    suppliers: int
+    approved: int
+    unpublished: int
+    adoptions: int
+
+    @classmethod
+    def for_scale(cls, scale: float) -> "Sizes":
+        approved = max(10, round(APPROVED_INNOVATIONS * scale))
+        return cls(
+            suppliers=max(3, round(SUPPLIERS * scale)),
+            approved=approved,
+            unpublished=round(approved * sum(UNPUBLISHED_SHARE.values())),
+            adoptions=max(20, round(ADOPTIONS * scale)),
+        )
+
+
+class Progress:
+    """One status line per table on stderr: rewritten in place on a terminal, a line per
+    quarter otherwise (CI logs)."""
+
+    def __init__(self, label: str, total: int, stream=sys.stderr):
+        self.label, self.total, self.stream = label, max(total, 1), stream
+        self.tty = stream.isatty()
+        self.started = time.perf_counter()
+        self.done = 0
+        self.shown_quarter = -1
+        self.last_draw = 0.0
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        now = time.perf_counter()
+        if self.tty:
+            if now - self.last_draw > 0.2 or self.done >= self.total:
+                self.last_draw = now
+                self._write("\r" + self._line())
+        else:
+            quarter = 4 * self.done // self.total
+            if quarter > self.shown_quarter and quarter < 4:
+                self.shown_quarter = quarter
+                self._write(self._line() + "\n")
+
+    def finish(self) -> None:
+        self.done = self.total
+        self._write(("\r" if self.tty else "") + self._line() + "\n")
+
+    def _line(self) -> str:
+        elapsed = time.perf_counter() - self.started
+        pct = 100 * self.done // self.total
+        return (
+            f"  {self.label:<22} {self.done:>10,} / {self.total:<10,} {pct:>3}%  {elapsed:6.1f} s"
+        )
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
+
+
+def _plain(value):
+    # TextChoices members are enums; COPY must get their value, not their name.
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+class Table:
+    """COPY rows of one model: the caller gives some fields, the model fills the rest."""
+
+    def __init__(self, model, given: list[str]):
+        self.model = model
+        now = timezone.now()
+        self.columns = []
+        self.given_index = []
+        self.fixed = []
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        for name in given:
+            if name not in fields:
+                raise ValueError(f"{model.__name__} has no field {name}")
+        for attname, field in fields.items():
+            self.columns.append(field.column)
+            if attname in given:
+                self.given_index.append(given.index(attname))
+                self.fixed.append(None)
+                continue
+            self.given_index.append(None)
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                default = now
+            elif field.has_default() or (field.empty_strings_allowed and not field.null):
+                default = field.get_default()  # "" for a blank text field
+            elif field.null:
+                default = None
+            else:
+                raise ValueError(f"{model.__name__}.{attname} needs a value")
+            self.fixed.append(_plain(default))
+
+    def copy_sql(self) -> str:
+        q = connection.ops.quote_name
+        cols = ", ".join(q(c) for c in self.columns)
+        return f"COPY {q(self.model._meta.db_table)} ({cols}) FROM STDIN"
+
+    def load(self, rows, total: int, label: str) -> int:
+        progress = Progress(label, total)
+        count = 0
+        with connection.cursor() as cursor, cursor.copy(self.copy_sql()) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        _plain(row[i]) if i is not None else fixed
+                        for i, fixed in zip(self.given_index, self.fixed, strict=True)
+                    ]
+                )
+                count += 1
+                if count % 1000 == 0:
+                    progress.advance(1000)
+        progress.finish()
+        return count
+
+
+def _zipf_weights(n: int) -> list[float]:
+    return [1.0 / (i + 1) for i in range(n)]
+
+
+def _apportion(rng: random.Random, total: int, shares: dict[str, float]) -> list[str]:
+    """`total` labels in the given shares (exact counts, shuffled; the first label takes
+    what rounding leaves)."""
+    labels = []
+    keys = list(shares)
+    whole = sum(shares.values())
+    for key in keys[1:]:
+        labels += [key] * round(total * shares[key] / whole)
+    labels = labels[:total]
+    labels += [keys[0]] * (total - len(labels))
+    rng.shuffle(labels)
+    return labels
+
+
+class Text:
+    """Dutch titles, summaries and descriptions from the word lists."""
+
+    def __init__(self, rng: random.Random, places: list[str]):
+        self.rng = rng
+        self.places = places or ["Utrecht"]
+        self.topic_weights = {d: _zipf_weights(len(t)) for d, t in words.TOPICS.items()}
+        self.all_topics = [t for topics in words.TOPICS.values() for t in topics]
+
+    def topic(self, domain: str) -> str:
+        return self.rng.choices(words.TOPICS[domain], self.topic_weights[domain])[0]
+
+    def innovation(self, domain: str) -> tuple[str, str, str]:
+        rng = self.rng
+        topic = self.topic(domain)
+        adjective = rng.choice(words.ADJECTIVES)
+        target = rng.choice(words.TARGETS)
+        title = f"{adjective.capitalize()} {topic} voor {target}"[:120]
+        summary = f"Een {adjective} aanpak voor {topic} in {target}, {rng.choice(words.BENEFITS)}."
+        slots = {
+            "topic": topic,
+            "adjective": adjective,
+            "target": target,
+            "benefit": rng.choice(words.BENEFITS),
+            "place": rng.choice(self.places),
+            "partner": rng.choice(words.PARTNERS),
+            "institution": rng.choice(words.INSTITUTIONS),
+            "material": rng.choice(words.MATERIALS),
+            "n": rng.randint(2, 40),
+            "pct": rng.randint(5, 45),
+            "months": rng.choice([3, 6, 9, 12, 18]),
+        }
+        sentences = []
+        for template in rng.sample(words.SENTENCES, rng.randint(6, 12)):
+            # A second topic, most often from the same domain, sometimes from any.
+            if rng.random() < 0.7:
+                slots["topic2"] = self.topic(domain)
+            else:
+                slots["topic2"] = rng.choice(self.all_topics)
+            sentences.append(template.format(**slots))
+        return title, summary[:300], " ".join(sentences)
+
+    def supplier_name(self, country: str) -> str:
+        rng = self.rng
+        forms = words.SUPPLIER_FORMS_BE if country == "BE" else words.SUPPLIER_FORMS_NL
+        base = rng.choice(words.SUPPLIER_STEMS) + rng.choice(words.SUPPLIER_SUFFIXES)
+        if rng.random() < 0.5:
+            base += " " + rng.choice(self.places)
+        return f"{base} {rng.choice(forms)}"
+
+    def person(self) -> str:
+        return f"{self.rng.choice(words.FIRST_NAMES)} {self.rng.choice(words.LAST_NAMES)}"
+
+
+def reset() -> None:
+    """Empty every table the generator fills, and everything that refers to them."""
+    from innovations.models import Innovation, Supplier
+    from municipalities.models import Adoption
+
+    tables = [Supplier, Innovation, Innovation.domains.through, Adoption]
+    tables += _ranking_models()
+    q = connection.ops.quote_name
+    names = ", ".join(q(m._meta.db_table) for m in tables)
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def _ranking_models() -> list:
+    from django.apps import apps
+
+    # Whatever the ranking app stores (runs, entries, contributions …) is derived data.
+    return [m for m in apps.get_app_config("ranking").get_models() if not m._meta.proxy]
+
+
+def _ensure_domains() -> None:
+    """The domain rows come from a data migration; a flushed test database lacks them."""
+    from innovations.enums import Domain
+    from innovations.models import DomainTag
+
+    DomainTag.objects.bulk_create(
+        [DomainTag(code=code) for code in Domain.values], ignore_conflicts=True
+    )
+
+
+def generate(scale: float, seed: int = 20250601, log=print) -> dict:
+    """Fill the database with the data set of `scale` (after emptying it); return counts.
+
+    Municipalities must already be loaded (`manage.py load_municipalities`)."""
+    from innovations.models import Innovation, Supplier
+    from municipalities.models import Adoption, Municipality
+
+    # Seeded on purpose: the same data on every run, so runs can be compared.
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    sizes = Sizes.for_scale(scale)
+    started = time.perf_counter()
+    municipalities = list(
+        Municipality.objects.order_by("id").values_list("id", "name", "population")
+    )
+    if not municipalities:
+        raise RuntimeError("no municipalities: run manage.py load_municipalities first")
+    log(
+        f"Generating scale {scale:g}: {len(municipalities)} municipalities, "
+        f"{sizes.suppliers:,} suppliers, {sizes.approved:,} approved and "
+        f"{sizes.unpublished:,} unpublished innovations, {sizes.adoptions:,} adoptions "
+        f"(seed {seed})"
+    )
+    reset()
+    _ensure_domains()
+    text = Text(rng, [name for _, name, _ in municipalities])
+    now = timezone.now()
+
+    # Suppliers --------------------------------------------------------------------------
+    def supplier_rows():
+        for i in range(1, sizes.suppliers + 1):
+            country = "BE" if rng.random() < 0.2 else "NL"
+            name = text.supplier_name(country)
+            size = rng.choices(["micro", "sme", "large"], [5, 4, 1])[0]
+            yield (
+                i,
+                name,
+                f"{slugify(name)[:200]}-{i}",
+                f"{rng.randint(10_000_000, 99_999_999)}",
+                f"https://{slugify(name)[:40]}.example",
+                country,
+                size,
+            )
+
+    suppliers = Table(
+        Supplier, ["id", "name", "slug", "registration_number", "website", "country", "size"]
+    )
+    suppliers.load(supplier_rows(), sizes.suppliers, "suppliers")
+
+    # Innovations and their domains ------------------------------------------------------
+    total_innovations = sizes.approved + sizes.unpublished
+    statuses = ["approved"] * sizes.approved + _apportion(rng, sizes.unpublished, UNPUBLISHED_SHARE)
+    rng.shuffle(statuses)
+    domain_codes = list(DOMAIN_WEIGHT)
+    domain_weights = list(DOMAIN_WEIGHT.values())
+    innovation_domains: list[tuple[int, str]] = []
+    adoptable: list[int] = []
+    published_at: dict[int, datetime.date] = {}
+
+    def innovation_rows():
+        for i, status in enumerate(statuses, start=1):
+            primary = rng.choices(domain_codes, domain_weights)[0]
+            extra = rng.choices(domain_codes, domain_weights, k=rng.choice([0, 0, 1, 2]))
+            for code in dict.fromkeys([primary, *extra]):
+                innovation_domains.append((i, code))
+            title, summary, description = text.innovation(primary)
+            created = now - datetime.timedelta(days=rng.randint(30, HISTORY_DAYS + 400))
+            published = None
+            submitted = None
+            if status not in ("draft",):
+                submitted = created + datetime.timedelta(days=rng.randint(1, 20))
+            if status in ("approved", "withdrawn"):
+                published = submitted + datetime.timedelta(days=rng.randint(1, 30))
+                adoptable.append(i)
+                published_at[i] = min(published.date(), REFERENCE_DATE)
+            yield (
+                i,
+                rng.randint(1, sizes.suppliers),
+                title,
+                f"{slugify(title)[:120]}-{i}",
+                summary,
+                description,
+                rng.choice(["market-ready", "market-ready", "needs-development"]),
+                rng.choice([None, *range(3, 10)]),
+                f"€ {rng.randint(1, 250) * 1000:,} per jaar".replace(",", "."),
+                text.person(),
+                f"info{i}@leverancier.example",
+                status,
+                created,
+                submitted,
+                published,
+            )
+
+    innovations = Table(
+        Innovation,
+        [
+            "id",
+            "supplier_id",
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "route",
+            "maturity",
+            "price_indication",
+            "contact_name",
+            "contact_email",
+            "status",
+            "created_at",
+            "submitted_at",
+            "published_at",
+        ],
+    )
+    innovations.load(innovation_rows(), total_innovations, "innovations")
+    through = Table(Innovation.domains.through, ["id", "innovation_id", "domaintag_id"])
+    through.load(
+        ((n, i, code) for n, (i, code) in enumerate(innovation_domains, start=1)),
+        len(innovation_domains),
+        "innovation domains",
+    )
+
+    # Adoptions ----------------------------------------------------------------------------
+    per_innovation = _adopters_per_innovation(rng, len(adoptable), len(municipalities))
+    per_innovation = _fit_total(rng, per_innovation, sizes.adoptions, len(municipalities))
+    muni_ids = [m[0] for m in municipalities]
+    # Big municipalities adopt more (square root of the population as weight).
+    cum_weights = []
+    acc = 0.0
+    for _, _, population in municipalities:
+        acc += max(population, 1) ** 0.5
+        cum_weights.append(acc)
+    verifications = _apportion(rng, sizes.adoptions, VERIFICATION_SHARE)
+    stages = _apportion(rng, sizes.adoptions, STAGE_SHARE)
+
+    def adoption_rows():
+        n = 0
+        for innovation_id, k in zip(adoptable, per_innovation, strict=True):
+            if not k:
+                continue
+            chosen = _pick_distinct(rng, muni_ids, cum_weights, k)
+            first_day = max(
+                (REFERENCE_DATE - published_at[innovation_id]).days,
+                30,
+            )
+            for municipality_id in chosen:
+                started = REFERENCE_DATE - datetime.timedelta(days=rng.randint(1, first_day))
+                stage = stages[n]
+                if stage == "pilot":
+                    since = started
+                else:
+                    since = started + datetime.timedelta(
+                        days=rng.randint(0, (REFERENCE_DATE - started).days)
+                    )
+                verification = verifications[n]
+                n += 1
+                yield (
+                    n,
+                    municipality_id,
+                    innovation_id,
+                    stage,
+                    started,
+                    since,
+                    f"TN{rng.randint(100_000, 999_999)}" if rng.random() < 0.6 else "",
+                    verification,
+                    now if verification == "verified" else None,
+                )
+
+    adoptions = Table(
+        Adoption,
+        [
+            "id",
+            "municipality_id",
+            "innovation_id",
+            "stage",
+            "started_on",
+            "stage_since",
+            "evidence_reference",
+            "verification",
+            "verified_at",
+        ],
+    )
+    adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
+
+    _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption])
+    log("  analyzing …")
+    with connection.cursor() as cursor:
+        for model in [Supplier, Innovation, Innovation.domains.through, Adoption]:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    seconds = time.perf_counter() - started
+    log(f"  generated in {seconds:.1f} s")
+    return {
+        "municipalities": len(municipalities),
+        "suppliers": sizes.suppliers,
+        "approved_innovations": sizes.approved,
+        "innovations": total_innovations,
+        "adoptions": sizes.adoptions,
+        "verified_adoptions": verifications.count("verified"),
+        "seconds": round(seconds, 1),
+    }
+
+
+def _adopters_per_innovation(rng: random.Random, innovations: int, cap: int) -> list[int]:
+    # A long tail: most innovations have a few adopters, a few are adopted nearly everywhere.
+    return [min(cap, int(rng.paretovariate(1.1))) for _ in range(innovations)]
+
+
+def _fit_total(rng: random.Random, counts: list[int], total: int, cap: int) -> list[int]:
+    """Scale `counts` so that they add up to exactly `total`, none above `cap`."""
+    total = min(total, cap * len(counts))
+    current = sum(counts) or 1
+    counts = [min(cap, int(c * total / current)) for c in counts]
+    missing = total - sum(counts)
+    open_slots = [i for i, c in enumerate(counts) if c < cap]
+    while missing > 0 and open_slots:
+        i = rng.choice(open_slots)
+        counts[i] += 1
+        missing -= 1
+        if counts[i] >= cap:
+            open_slots.remove(i)
+    return counts
+
+
+def _pick_distinct(rng: random.Random, ids: list[int], cum_weights: list[float], k: int):
+    """`k` distinct ids, drawn with the weights (uniformly once k is large)."""
+    if k * 3 > len(ids):
+        return rng.sample(ids, k)
+    chosen: dict[int, None] = {}
+    while len(chosen) < k:
+        for value in rng.choices(ids, cum_weights=cum_weights, k=2 * (k - len(chosen))):
+            chosen[value] = None
+            if len(chosen) == k:
+                break
+    return list(chosen)
+
+
+def _reset_sequences(models) -> None:
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)

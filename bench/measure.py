@@ -1,0 +1,308 @@
+"""The measurements. Each returns Figures: the median over rounds of a value and of its
+floor, both measured in the same round."""
+
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from . import server
+from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM
+from .report import Figure, median, percentile
+
+MIB = 1024  # ru_maxrss is in KiB
+
+
+# --- 1 and 5: the ranking recompute ---------------------------------------------------------
+
+
+@dataclass
+class WorkerRound:
+    floor_seconds: float
+    recompute_seconds: float
+    baseline_mib: float
+    peak_mib: float
+    check: dict
+
+
+def worker_round(database_url: str, *, recompute_first: bool, redis_url: str = "") -> WorkerRound:
+    """One recompute and one floor statement in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        PYTHONPATH=str(server.ROOT),
+        LOG_LEVEL="WARNING",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    args = [sys.executable, "-m", "bench.worker", "--reference-date", REFERENCE_DATE.isoformat()]
+    if recompute_first:
+        args.append("--recompute-first")
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        args, cwd=server.ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.worker failed:\n{done.stderr[-4000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return WorkerRound(
+        floor_seconds=data["floor_seconds"],
+        recompute_seconds=data["recompute_seconds"],
+        baseline_mib=data["baseline_kib"] / MIB,
+        peak_mib=data["peak_kib"] / MIB,
+        check=data["check"],
+    )
+
+
+def worker_rounds(database_url: str, rounds: int, redis_url: str = "", log=print):
+    results = []
+    for i in range(rounds):
+        result = worker_round(database_url, recompute_first=bool(i % 2), redis_url=redis_url)
+        log(
+            f"  round {i + 1}/{rounds}: recompute {result.recompute_seconds:.2f} s, "
+            f"floor {result.floor_seconds:.3f} s, peak {result.peak_mib:.1f} MiB"
+        )
+        results.append(result)
+    return results
+
+
+def recompute_figures(full: list[WorkerRound], tenth: list[WorkerRound]) -> list[Figure]:
+    n = len(full)
+    peak = median([r.peak_mib for r in full])
+    figures = [
+        Figure(
+            name="ranking_recompute",
+            title="Ranking recompute, publish included",
+            value=median([r.recompute_seconds for r in full]),
+            unit="s",
+            floor=median([r.floor_seconds for r in full]),
+            floor_title="formula v1 as one SQL statement",
+            max_ratio=1.3,
+            runs=n,
+            samples=[r.recompute_seconds for r in full],
+        ),
+        Figure(
+            name="ranking_recompute_peak_memory",
+            title="Recompute worker peak memory (RSS)",
+            value=peak,
+            unit="MiB",
+            floor=median([r.baseline_mib for r in full]),
+            floor_title="same worker before the recompute",
+            runs=n,
+        ),
+    ]
+    growth = Figure(
+        name="ranking_recompute_memory_growth",
+        title="Recompute peak memory, full vs a tenth of the adoptions",
+        value=peak,
+        unit="MiB",
+        floor=median([r.peak_mib for r in tenth]),
+        floor_title="peak at SCALE / 10",
+        max_ratio=1.1,
+        runs=min(n, len(tenth)),
+    )
+    if not tenth:
+        growth.note = "not measured (--no-growth)"
+    figures.append(growth)
+    return figures
+
+
+# --- 3: full-text search vs a substring scan ---------------------------------------------------
+
+
+def _fulltext(term: str) -> tuple[int, list[int]]:
+    from innovations import catalogue
+    from innovations.models import Innovation
+
+    queryset = catalogue.search(Innovation.objects.approved(), term)
+    queryset = catalogue.order(queryset, catalogue.ORDERING_RELEVANCE, True)
+    return queryset.count(), list(queryset.values_list("pk", flat=True)[:20])
+
+
+def _substring(term: str) -> tuple[int, list[int]]:
+    from innovations.models import Innovation
+
+    queryset = (
+        Innovation.objects.approved()
+        .filter(
+            Q(title__icontains=term) | Q(summary__icontains=term) | Q(description__icontains=term)
+        )
+        .order_by("-published_at", "-pk")
+    )
+    return queryset.count(), list(queryset.values_list("pk", flat=True)[:20])
+
+
+def search_figure(rounds: int, term: str = SEARCH_TERM) -> tuple[Figure, dict]:
+    figure = Figure(
+        name="search_fulltext_vs_substring",
+        title=f"Catalogue search “{term}”: count and first page",
+        value=None,
+        unit="ms",
+        floor=None,
+        floor_title="ILIKE substring scan, same rows",
+        max_ratio=0.05,
+    )
+    try:
+        found = _fulltext(term)[0]  # warm-up, and whether the search code is there
+    except (ImportError, AttributeError) as exc:
+        figure.note = f"catalogue search not available: {exc}"
+        return figure, {}
+    scanned = _substring(term)[0]
+    fulltext, substring = [], []
+    for i in range(rounds):
+        order = [(_fulltext, fulltext), (_substring, substring)]
+        for function, times in order if i % 2 == 0 else reversed(order):
+            started = time.perf_counter()
+            function(term)
+            times.append((time.perf_counter() - started) * 1000)
+    figure.value, figure.floor, figure.runs = median(fulltext), median(substring), rounds
+    return figure, {"fulltext_matches": found, "substring_matches": scanned}
+
+
+# --- 2 and 4: pages and the API over HTTP -----------------------------------------------------
+
+
+@dataclass
+class Endpoint:
+    name: str
+    title: str
+    path: str | None
+    note: str = ""
+
+
+def _page(url_name: str, query: str = "") -> tuple[str | None, str]:
+    with translation.override("nl"):
+        try:
+            return reverse(url_name) + query, ""
+        except NoReverseMatch:
+            return None, f"URL {url_name} not defined yet"
+
+
+def endpoints() -> list[Endpoint]:
+    api = "/api/v1/innovations/"
+    result = []
+    for suffix, title, query in [
+        ("first", "first page", ""),
+        ("filter", f"domain={FILTER_DOMAIN}", f"?domain={FILTER_DOMAIN}"),
+        ("search", f"q={SEARCH_TERM}", f"?q={SEARCH_TERM}"),
+    ]:
+        path, note = _page("innovations:catalogue", query)
+        result.append(Endpoint(f"catalogue_page_{suffix}", f"Catalogue page, {title}", path, note))
+        result.append(Endpoint(f"catalogue_api_{suffix}", f"Catalogue API, {title}", api + query))
+    path, note = _page("ranking:leaderboard")
+    result.append(Endpoint("leaderboard_page", "Leaderboard page", path, note))
+    return result
+
+
+def check_endpoints(port: int, found: list[Endpoint]) -> None:
+    """Mark endpoints that do not answer 200 (code not there yet, an error) with a note."""
+    for endpoint in found:
+        if endpoint.path is None:
+            continue
+        status, _, _ = server.request(port, endpoint.path)
+        if status != 200:
+            endpoint.note = f"GET {endpoint.path} answered HTTP {status}"
+            endpoint.path = None
+
+
+def latency_figures(port: int, found: list[Endpoint], rounds: int, requests: int) -> list[Figure]:
+    live = [e for e in found if e.path]
+    paths = [server.MINIMAL_PATH] + [e.path for e in live]
+    per_round = []
+    for _ in range(rounds):
+        server.latencies(port, paths, 2)  # warm-up
+        per_round.append(server.latencies(port, paths, requests))
+
+    def stat(path: str, p: float) -> float | None:
+        return median([percentile(times[path], p) * 1000 for times in per_round])
+
+    figures = []
+    for endpoint in found:
+        if endpoint.name == "leaderboard_page":
+            budgets = {50: None, 95: None}  # its budget is on throughput
+        else:
+            budgets = {50: None, 95: 3.0}
+        for p, max_ratio in budgets.items():
+            figure = Figure(
+                name=f"{endpoint.name}_p{p}",
+                title=f"{endpoint.title}, p{p}",
+                value=stat(endpoint.path, p) if endpoint.path else None,
+                unit="ms",
+                floor=stat(server.MINIMAL_PATH, p),
+                floor_title=f"minimal view p{p}",
+                max_ratio=max_ratio,
+                runs=rounds,
+                note=endpoint.note,
+            )
+            figures.append(figure)
+    return figures
+
+
+def throughput_figure(port: int, leaderboard: Endpoint, rounds: int, seconds: float) -> Figure:
+    figure = Figure(
+        name="leaderboard_throughput",
+        title="Leaderboard page throughput",
+        value=None,
+        unit="req/s",
+        floor=None,
+        floor_title="minimal view",
+        min_ratio=0.7,
+        note=leaderboard.note,
+    )
+    pages, floors = [], []
+    for i in range(rounds):
+        order = [(leaderboard.path, pages), (server.MINIMAL_PATH, floors)]
+        for path, results in order if i % 2 == 0 else reversed(order):
+            if path:
+                results.append(server.throughput(port, path, seconds))
+    figure.value, figure.floor, figure.runs = median(pages), median(floors), rounds
+    return figure
+
+
+# --- Where the time goes ------------------------------------------------------------------------
+
+
+def query_profile(found: list[Endpoint]) -> str:
+    """Each endpoint once through the test client: its queries, the slowest first."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    lines = [
+        "## Query profile",
+        "",
+        "Each page requested once in the benchmark process (Django's test client), "
+        "every query captured with its time; the slowest three are shown.",
+        "",
+    ]
+    for endpoint in found:
+        if not endpoint.path:
+            lines.append(f"- `{endpoint.name}`: not measured ({endpoint.note})")
+            continue
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(endpoint.path)
+            total = (time.perf_counter() - started) * 1000
+        queries = captured.captured_queries
+        db_ms = sum(float(q["time"]) for q in queries) * 1000
+        lines.append(
+            f"- `{endpoint.path}` (HTTP {response.status_code}): {len(queries)} queries, "
+            f"{db_ms:.0f} ms in the database of {total:.0f} ms"
+        )
+        for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
+            sql = " ".join(query["sql"].split())
+            if len(sql) > 300:
+                sql = sql[:300] + " …"
+            lines.append(f"  - {float(query['time']) * 1000:.0f} ms: `{sql}`")
+    return "\n".join(lines)
+
+
+def today() -> str:
+    return datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")

@@ -1,0 +1,243 @@
+"""The benchmark report: docs/performance.json (one object per figure) and the same as a
+Markdown table in docs/performance.md, with how it was measured and the notes."""
+
+import json
+import math
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIELDS = ("name", "value", "unit", "floor", "ratio", "budget", "met")
+
+
+@dataclass
+class Figure:
+    """One measured figure: `value` against its `floor` measured in the same run.
+
+    `budget` is a bound on `ratio` (value / floor): max_ratio for "at most that many
+    times the floor", min_ratio for "at least that share of the floor"; None when the
+    figure is for information only. `value` is None when it could not be measured (the
+    code was not there, a request failed); `note` then says why."""
+
+    name: str
+    title: str
+    value: float | None
+    unit: str
+    floor: float | None
+    floor_title: str = ""
+    max_ratio: float | None = None
+    min_ratio: float | None = None
+    runs: int = 0
+    note: str = ""
+    previous: float | None = None
+    samples: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
+
+    @property
+    def budget(self) -> str | None:
+        if self.max_ratio is not None:
+            return f"ratio <= {self.max_ratio:g}"
+        if self.min_ratio is not None:
+            return f"ratio >= {self.min_ratio:g}"
+        return None
+
+    @property
+    def met(self) -> bool | None:
+        if self.budget is None:
+            return None
+        ratio = self.ratio
+        if ratio is None:
+            return False
+        if self.max_ratio is not None and ratio > self.max_ratio:
+            return False
+        if self.min_ratio is not None and ratio < self.min_ratio:
+            return False
+        return True
+
+    def as_json(self, scale: float) -> dict:
+        data = {
+            "name": self.name,
+            "value": _round(self.value),
+            "unit": self.unit,
+            "floor": _round(self.floor),
+            "ratio": _round(self.ratio, 3),
+            "budget": self.budget,
+            "met": self.met,
+            "title": self.title,
+            "floor_title": self.floor_title,
+            "runs": self.runs,
+            "scale": scale,
+            "previous": _round(self.previous),
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(value, digits if abs(value) >= 1 else 4)
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    """The p-th percentile (nearest rank) of `values`."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(p / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def read_previous(json_path: Path, scale: float) -> dict[str, float]:
+    """Values of the last report at the same scale, by name (the "before" column)."""
+    try:
+        rows = json.loads(json_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {
+        row["name"]: row["value"]
+        for row in rows
+        if isinstance(row, dict) and row.get("scale") == scale and row.get("value") is not None
+    }
+
+
+def write(
+    out_dir: Path,
+    figures: list[Figure],
+    *,
+    scale: float,
+    meta: dict,
+    notes: str = "",
+    extra_sections: list[str] | None = None,
+) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "performance.json"
+    md_path = out_dir / "performance.md"
+    previous = read_previous(json_path, scale)
+    for figure in figures:
+        if figure.previous is None:
+            figure.previous = previous.get(figure.name)
+    rows = [figure.as_json(scale) for figure in figures]
+    json_path.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    md_path.write_text(
+        markdown(figures, scale=scale, meta=meta, notes=notes, extra_sections=extra_sections),
+        encoding="utf-8",
+    )
+    return json_path, md_path
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if abs(value) >= 100:
+        text = f"{value:,.0f}"
+    elif abs(value) >= 10:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.3g}"
+    return f"{text} {unit}".strip()
+
+
+def _met(figure: Figure) -> str:
+    if figure.met is None:
+        return "(info)"
+    return "yes" if figure.met else "**NO**"
+
+
+def markdown(
+    figures: list[Figure],
+    *,
+    scale: float,
+    meta: dict,
+    notes: str = "",
+    extra_sections: list[str] | None = None,
+) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (the `bench` package); do not edit by hand, edit "
+        "`bench/notes.md` for the notes at the end.",
+        "",
+        f"Scale {scale:g}: " + ", ".join(f"{v} {k}" for k, v in meta.get("data", {}).items()),
+        "",
+        f"Run {meta.get('when', '')} on {meta.get('machine', '')}; {meta.get('environment', '')}",
+        "",
+        "| figure | value | floor | ratio | budget | met | before | runs |",
+        "|---|---:|---:|---:|---|---|---:|---:|",
+    ]
+    for f in figures:
+        ratio = "–" if f.ratio is None else f"{f.ratio:.3g}"
+        floor = _fmt(f.floor, f.unit)
+        if f.floor_title:
+            floor += f" ({f.floor_title})"
+        value = _fmt(f.value, f.unit)
+        if f.note:
+            value += f" ({f.note})"
+        lines.append(
+            f"| {f.title} (`{f.name}`) | {value} | {floor} | {ratio} | {f.budget or '–'} "
+            f"| {_met(f)} | {_fmt(f.previous, f.unit)} | {f.runs} |"
+        )
+    missed = [f for f in figures if f.met is False]
+    lines += [
+        "",
+        f"Budgets met: {sum(1 for f in figures if f.met)} of "
+        f"{sum(1 for f in figures if f.met is not None)}"
+        + (f"; missed: {', '.join(f'`{f.name}`' for f in missed)}." if missed else "."),
+        "",
+    ]
+    lines += HOW_MEASURED
+    for section in extra_sections or []:
+        lines += ["", section.rstrip()]
+    if notes.strip():
+        lines += ["", notes.strip()]
+    return "\n".join(lines) + "\n"
+
+
+HOW_MEASURED = [
+    "## How measured",
+    "",
+    "- Data: `bench/generate.py` fills a fresh PostgreSQL database (`koploper_bench`) with "
+    "COPY from one seeded generator: all 627 municipalities, then suppliers, approved and "
+    "unpublished innovations with Dutch text and 1–3 domains, and adoptions (unique per "
+    "municipality × innovation; 80% verified; pilot 40%, implemented 30%, scaled 20%, "
+    "ended 10%; a long-tailed number of adopters per innovation, big municipalities "
+    "adopting more), all × SCALE. Dates are relative to 2025-06-01, the reference date of "
+    "every ranking run of the benchmark.",
+    "- Every figure is the median over several rounds; in each round the figure and its "
+    "floor are measured one after the other (HTTP requests interleaved), so both see the "
+    "same machine load. `ratio` = value / floor.",
+    "- Ranking recompute: `ranking.services.ranking_recompute` (scoring, writing the run "
+    "and publishing it) in a fresh worker process, vs one hand-written SQL statement "
+    "computing every municipality's formula-v1 score and rank over the same rows "
+    "(`bench/floor.sql`), in the same process. The report also checks that both give the "
+    "same scores.",
+    "- Peak memory: the worker's `ru_maxrss` after the recompute; its floor is the same "
+    "process's resident size before the recompute (Django loaded, connected). Growth: the "
+    "same peak with a tenth of the data (SCALE / 10, generated first), so the ratio shows "
+    "how memory grows with 10× the adoptions.",
+    "- Pages and API: gunicorn with 2 sync workers, DEBUG off, production settings "
+    "(`bench/settings.py` only adds the bench URLconf and a private STATIC_ROOT, and lifts "
+    "the anonymous API throttle), requests one at a time from a plain Python client over "
+    "real HTTP (a new connection per request, as with sync workers). The floor is "
+    "`/bench/minimal/` (`bench/urls.py`, not in the product URLs): a view that reads one "
+    "row from the same database and returns it as JSON through the same middleware.",
+    "- Search: the catalogue's own search queryset (`innovations.catalogue.search`: the "
+    "count and the first page by relevance) vs a case-insensitive substring scan "
+    "(`ILIKE '%term%'` on title, summary and description: count and first page) over the "
+    "same approved innovations.",
+    "- Leaderboard throughput: requests per second with 4 concurrent client threads "
+    "against the 2 workers, leaderboard page vs the minimal view, alternating.",
+    "- Query profile: each page once through Django's test client in the benchmark "
+    "process, with every query and its time captured (see below); tests elsewhere assert "
+    "that the query counts do not grow with the rows.",
+]

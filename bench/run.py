@@ -1,0 +1,160 @@
+"""The benchmark run: data at a tenth of the scale for the memory growth, then the full
+data set and every measurement, then the report. Runs against the database of Django's
+default connection (already migrated, municipalities loaded); subprocesses (the
+recompute worker, gunicorn) get `database_url`, which must point at the same database."""
+
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import measure, report, server
+from .generate import FILTER_DOMAIN, SEARCH_TERM, generate
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+
+
+@dataclass
+class Options:
+    scale: float
+    database_url: str
+    port: int = 8106
+    seed: int = 20250601
+    redis_url: str = ""
+    rounds: int = 3  # rounds of the HTTP and search measurements
+    recompute_rounds: int = 3
+    requests: int = 30  # requests per path per round
+    throughput_seconds: float = 5.0
+    memory_growth: bool = True
+    out_dir: Path | None = None
+    notes: bool = True
+    log: object = field(default=print)
+
+    @classmethod
+    def for_scale(cls, scale: float, **kwargs) -> "Options":
+        """Fewer repetitions for small runs (a test, a quick try)."""
+        if scale < 0.05:
+            kwargs.setdefault("recompute_rounds", 2)
+            kwargs.setdefault("requests", 10)
+            kwargs.setdefault("throughput_seconds", 1.0)
+        return cls(scale=scale, **kwargs)
+
+
+def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
+    log = options.log
+    started = time.perf_counter()
+    tenth: list[measure.WorkerRound] = []
+    if options.memory_growth:
+        log(f"Phase 1: a tenth of the data (scale {options.scale / 10:g}) for the memory growth")
+        generate(options.scale / 10, seed=options.seed, log=log)
+        tenth = measure.worker_rounds(
+            options.database_url, options.recompute_rounds, options.redis_url, log=log
+        )
+    log(f"Phase 2: the data set at scale {options.scale:g}")
+    counts = generate(options.scale, seed=options.seed, log=log)
+
+    log("Ranking recompute vs its floor, in a fresh worker process per round")
+    full = measure.worker_rounds(
+        options.database_url, options.recompute_rounds, options.redis_url, log=log
+    )
+    figures = measure.recompute_figures(full, tenth)
+
+    log(f"Full-text search vs substring scan (“{SEARCH_TERM}”)")
+    search, matches = measure.search_figure(max(options.rounds, 5))
+
+    found = measure.endpoints()
+    sections = [_recompute_section(full, tenth, options.scale)]
+    sections.append(_search_section(matches))
+    log(f"Pages and API through gunicorn on port {options.port}")
+    with server.Server(
+        port=options.port, database_url=options.database_url, redis_url=options.redis_url
+    ) as gunicorn:
+        measure.check_endpoints(gunicorn.port, found)
+        latency = measure.latency_figures(gunicorn.port, found, options.rounds, options.requests)
+        leaderboard = next(e for e in found if e.name == "leaderboard_page")
+        throughput = measure.throughput_figure(
+            gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
+        )
+    sections.append(measure.query_profile(found))
+
+    leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
+    figures += [f for f in latency if not f.name.startswith("leaderboard")]
+    figures += [search, throughput, *leaderboard_latency]
+    meta = {
+        "data": {k.replace("_", " "): f"{v:,}" for k, v in counts.items() if k != "seconds"},
+        "when": measure.today(),
+        "machine": f"{os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}",
+        "environment": (
+            f"PostgreSQL {_postgres_version()}, cache "
+            + ("Redis" if options.redis_url else "local memory")
+            + f", gunicorn 2 sync workers; data generated in {counts['seconds']} s, "
+            f"benchmark took {time.perf_counter() - started:.0f} s. Search term "
+            f"“{SEARCH_TERM}”, filter domain={FILTER_DOMAIN}."
+        ),
+    }
+    if options.out_dir is not None:
+        notes = NOTES.read_text(encoding="utf-8") if options.notes and NOTES.exists() else ""
+        report.write(
+            options.out_dir,
+            figures,
+            scale=options.scale,
+            meta=meta,
+            notes=notes,
+            extra_sections=sections,
+        )
+    return figures, meta, sections
+
+
+def _postgres_version() -> str:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "(not PostgreSQL)"
+    major, minor = divmod(connection.pg_version, 10000)
+    return f"{major}.{minor}"
+
+
+def _recompute_section(full, tenth, scale: float) -> str:
+    lines = ["## Recompute rounds", ""]
+    check = full[-1].check if full else {}
+    if "error" in check:
+        lines.append(f"Check of the service's board against the floor failed: {check['error']}")
+    elif check:
+        lines.append(
+            f"The service's board and the floor statement agree: {check['entries']} entries "
+            f"vs {check['floor_rows']} floor rows, {check['only_in_one']} on one board only, "
+            f"largest score difference {check['max_score_difference']:.2g} points, "
+            f"{check['rank_differences']} ranks differ."
+        )
+    lines.append("")
+    lines.append("| data | recompute (s) | floor (s) | baseline (MiB) | peak (MiB) |")
+    lines.append("|---|---|---|---|---|")
+    for label, rounds in [(f"scale {scale / 10:g}", tenth), (f"scale {scale:g}", full)]:
+        for r in rounds:
+            lines.append(
+                f"| {label} | {r.recompute_seconds:.3f} | {r.floor_seconds:.3f} "
+                f"| {r.baseline_mib:.1f} | {r.peak_mib:.1f} |"
+            )
+    return "\n".join(lines)
+
+
+def _search_section(matches: dict) -> str:
+    if not matches:
+        return "## Search\n\nNot measured."
+    return (
+        "## Search\n\n"
+        f"“{SEARCH_TERM}” finds {matches['fulltext_matches']:,} approved innovations with "
+        f"full-text search (Dutch stemming, prefix matches) and "
+        f"{matches['substring_matches']:,} with the substring scan."
+    )
+
+
+def database_url_from_settings() -> str:
+    """The URL of Django's default database (to give subprocesses the same one)."""
+    from django.db import connection
+
+    from .database import url_for_connection
+
+    return url_for_connection(connection.settings_dict)

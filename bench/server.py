@@ -1,0 +1,167 @@
+"""gunicorn for the benchmark, and a plain Python HTTP client to load it.
+
+The server runs the production settings with DEBUG off (bench/settings.py adds only the
+minimal view and a private STATIC_ROOT); the static files are collected first, because the
+manifest storage of production needs them."""
+
+import http.client
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL_PATH = "/bench/minimal/"
+
+
+def server_environment(database_url: str, static_root: str, redis_url: str = "") -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # The product's settings read these; the benchmark decides them.
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        BENCH_STATIC_ROOT=static_root,
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+class Server:
+    """gunicorn with `workers` sync workers on 127.0.0.1:`port`, as a context manager."""
+
+    def __init__(self, *, port: int, database_url: str, redis_url: str = "", workers: int = 2):
+        self.port = port
+        self.workers = workers
+        self.static_root = tempfile.mkdtemp(prefix="koploper-bench-static-")
+        self.env = server_environment(database_url, self.static_root, redis_url)
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()
+
+    def __enter__(self) -> "Server":
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+        )
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "120",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.output()}")
+            try:
+                status, _, _ = request(self.port, MINIMAL_PATH)
+            except OSError:
+                time.sleep(0.2)
+                continue
+            if status == 200:
+                return
+            raise RuntimeError(f"{MINIMAL_PATH} answered {status}:\n{self.output()}")
+        raise RuntimeError(f"gunicorn did not start within {timeout} s:\n{self.output()}")
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")[-4000:]
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        shutil.rmtree(self.static_root, ignore_errors=True)
+
+
+def request(port: int, path: str, timeout: float = 60) -> tuple[int, float, int]:
+    """GET `path` on a new connection: (status, seconds, body bytes)."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Accept-Language": "nl"})
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, time.perf_counter() - started, len(body)
+    finally:
+        conn.close()
+
+
+def latencies(port: int, paths: list[str], requests_per_path: int) -> dict[str, list[float]]:
+    """Response times per path, the paths interleaved so that all see the same load.
+    Raises RuntimeError for any answer that is not 200."""
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    for _ in range(requests_per_path):
+        for path in paths:
+            status, seconds, _ = request(port, path)
+            if status != 200:
+                raise RuntimeError(f"GET {path} answered {status}")
+            times[path].append(seconds)
+    return times
+
+
+def throughput(port: int, path: str, seconds: float, concurrency: int = 4) -> float:
+    """Requests per second completed by `concurrency` client threads in `seconds`."""
+    deadline = time.perf_counter() + seconds
+    done = [0] * concurrency
+    errors: list[str] = []
+
+    def loop(slot: int) -> None:
+        while time.perf_counter() < deadline:
+            status, _, _ = request(port, path)
+            if status != 200:
+                errors.append(f"GET {path} answered {status}")
+                return
+            done[slot] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise RuntimeError(errors[0])
+    return sum(done) / elapsed

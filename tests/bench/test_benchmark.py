@@ -1,0 +1,150 @@
+"""The benchmark harness (bench/) at a small scale. No timings are asserted: the figures
+depend on the machine. What must hold is that every figure is measured and reported with
+its fields, so that `make bench` keeps working as the code changes."""
+
+import json
+import random
+import socket
+
+import pytest
+
+from bench import report
+from bench.generate import Text, _apportion, _fit_total, _pick_distinct
+
+FIGURE_NAMES = [
+    "ranking_recompute",
+    "ranking_recompute_peak_memory",
+    "ranking_recompute_memory_growth",
+    *[
+        f"catalogue_{kind}_{case}_p{p}"
+        for case in ("first", "filter", "search")
+        for kind in ("page", "api")
+        for p in (50, 95)
+    ],
+    "search_fulltext_vs_substring",
+    "leaderboard_throughput",
+    "leaderboard_page_p50",
+    "leaderboard_page_p95",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _assert_figure_fields(row: dict) -> None:
+    assert set(report.FIELDS) <= row.keys()
+    assert isinstance(row["name"], str)
+    assert isinstance(row["unit"], str) and row["unit"]
+    for key in ("value", "floor", "ratio"):
+        assert row[key] is None or isinstance(row[key], int | float), (row["name"], key)
+    assert row["budget"] is None or row["budget"].startswith("ratio ")
+    assert row["met"] in (True, False, None)
+    assert (row["met"] is None) == (row["budget"] is None)
+
+
+def test_fit_total_adds_up_exactly_within_the_cap():
+    counts = _fit_total(random.Random(1), [1, 50, 3, 0, 900], total=1000, cap=627)
+
+    assert (sum(counts), max(counts) <= 627) == (1000, True)
+
+
+def test_apportion_gives_exact_shares():
+    labels = _apportion(
+        random.Random(1), 1000, {"verified": 0.8, "claimed": 0.15, "rejected": 0.05}
+    )
+
+    assert {label: labels.count(label) for label in set(labels)} == {
+        "verified": 800,
+        "claimed": 150,
+        "rejected": 50,
+    }
+
+
+def test_pick_distinct_returns_distinct_ids():
+    ids = list(range(1, 628))
+    chosen = _pick_distinct(random.Random(1), ids, [float(i) for i in ids], 150)
+
+    assert (len(chosen), len(set(chosen)), set(chosen) <= set(ids)) == (150, 150, True)
+
+
+def test_text_is_dutch_and_the_same_for_the_same_seed():
+    first = Text(random.Random(7), ["Utrecht"]).innovation("energy")
+    again = Text(random.Random(7), ["Utrecht"]).innovation("energy")
+
+    assert first == again
+    assert " voor " in first[0] and len(first[1]) <= 300 and len(first[2]) > 200
+
+
+def test_report_writes_every_figure_with_its_fields(tmp_path):
+    figures = [
+        report.Figure("slow", "Slow", 2.0, "s", 1.0, max_ratio=1.3, runs=3),
+        report.Figure("fast", "Fast", 80.0, "req/s", 100.0, min_ratio=0.7, runs=3),
+        report.Figure("info", "Info", 5.0, "ms", 2.5, runs=3),
+        report.Figure("missing", "Missing", None, "ms", 2.5, max_ratio=3, note="no URL"),
+    ]
+
+    json_path, md_path = report.write(tmp_path, figures, scale=0.5, meta={})
+
+    rows = json.loads(json_path.read_text())
+    for row in rows:
+        _assert_figure_fields(row)
+    assert [(r["name"], r["ratio"], r["met"]) for r in rows] == [
+        ("slow", 2.0, False),
+        ("fast", 0.8, True),
+        ("info", 2.0, None),
+        ("missing", None, False),
+    ]
+    markdown = md_path.read_text()
+    assert all(f"`{name}`" in markdown for name in ("slow", "fast", "info", "missing"))
+
+
+def test_report_keeps_the_previous_value_of_the_same_scale(tmp_path):
+    report.write(tmp_path, [report.Figure("x", "X", 4.0, "s", 1.0)], scale=1, meta={})
+    report.write(tmp_path, [report.Figure("x", "X", 3.0, "s", 1.0)], scale=1, meta={})
+
+    rows = json.loads((tmp_path / "performance.json").read_text())
+    assert [(r["value"], r["previous"]) for r in rows] == [(3.0, 4.0)]
+
+
+@pytest.mark.django_db
+def test_minimal_view_returns_one_row(client, settings, reference_municipalities):
+    settings.ROOT_URLCONF = "bench.urls"
+    first = reference_municipalities.order_by("pk").first()
+
+    response = client.get("/bench/minimal/")
+
+    assert response.json() == {"code": first.code, "name": first.name}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_small_benchmark_reports_every_figure(tmp_path):
+    from bench.run import Options, database_url_from_settings, run
+    from municipalities.services import municipalities_load_reference
+
+    municipalities_load_reference()
+    options = Options.for_scale(
+        0.002,
+        database_url=database_url_from_settings(),
+        port=_free_port(),
+        rounds=1,
+        recompute_rounds=1,
+        requests=3,
+        throughput_seconds=0.3,
+        out_dir=tmp_path,
+        notes=False,
+        log=lambda message: None,
+    )
+
+    run(options)
+
+    rows = json.loads((tmp_path / "performance.json").read_text())
+    assert [row["name"] for row in rows] == FIGURE_NAMES
+    for row in rows:
+        _assert_figure_fields(row)
+        assert row["value"] is not None, (row["name"], row.get("note"))
+    markdown = (tmp_path / "performance.md").read_text()
+    assert all(f"`{name}`" in markdown for name in FIGURE_NAMES)
