@@ -130,6 +130,13 @@ class VerifyForm(forms.Form):
 
 
 class ChallengeForm(forms.Form):
+    """Post a challenge. Administrators, who buy for no municipality, name one."""
+
+    municipality = forms.CharField(
+        label=_("Municipality code"),
+        max_length=8,
+        help_text=_("The official code, for example GM0344 (Utrecht) or 44021 (Gent)."),
+    )
     title = _model_field(Challenge, "title")
     problem_statement = _model_field(
         Challenge,
@@ -142,6 +149,13 @@ class ChallengeForm(forms.Form):
     deadline = forms.DateField(
         label=_("Deadline for answers"), widget=_date_input(), help_text=_("A date in the future.")
     )
+
+    def __init__(self, *args, choose_municipality: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not choose_municipality:
+            del self.fields["municipality"]
+
+    clean_municipality = AdoptionForm.clean_municipality
 
 
 class ResponseForm(forms.Form):

@@ -411,13 +411,18 @@ def challenge_detail(request, pk):
 
 @login_required
 def challenge_create(request):
-    municipality = _own_municipality(request)
-    form = ChallengeForm(request.POST or None)
+    municipality = buyer_municipality(request.user)
+    if municipality is None and not request.user.is_superuser:
+        raise PermissionDenied(_("Only municipal buyers can post challenges."))
+    form = ChallengeForm(request.POST or None, choose_municipality=municipality is None)
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data)
             try:
                 challenge = services.challenge_post(
-                    user=request.user, municipality=municipality, **form.cleaned_data
+                    user=request.user,
+                    municipality=data.pop("municipality", None) or municipality,
+                    **data,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
