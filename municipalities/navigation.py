@@ -2,15 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .access import buyer_municipality
+from .access import buyer_municipality, can_verify_adoptions
 
 
 def public_items() -> list[tuple[str, str]]:
-    return [("municipalities:list", _("Municipalities"))]
+    return [
+        ("municipalities:list", _("Municipalities")),
+        ("municipalities:challenge_list", _("Challenges")),
+    ]
 
 
 def user_items(user) -> list[tuple[str, str]]:
     items = []
     if buyer_municipality(user) is not None:
+        items.append(("municipalities:mine", _("My municipality")))
         items.append(("municipalities:shortlist", _("My shortlist")))
+    if can_verify_adoptions(user):
+        items.append(("municipalities:verify_queue", _("Verify adoptions")))
     return items
