@@ -11,6 +11,14 @@ from .validators import normalise_registration_number
 
 
 class SupplierForm(forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Starting with https://"),
+    )
+
     class Meta:
         model = Supplier
         fields = ["name", "registration_number", "country", "website", "size"]
@@ -19,7 +27,6 @@ class SupplierForm(forms.ModelForm):
                 "Dutch chamber of commerce (KvK) number of 8 digits, or Belgian enterprise "
                 "number such as 0123.456.749."
             ),
-            "website": _("Starting with https://"),
         }
         widgets = {"size": forms.RadioSelect}
 

@@ -168,7 +168,7 @@ def innovation_manage(request, pk):
     """One own innovation: its content, what is missing, the reviewers' feedback, the full
     history and any pending change."""
     innovation = _get_own_innovation(request.user, pk)
-    reviews = innovation.reviews.order_by("created_at", "id")
+    reviews = list(innovation.reviews.order_by("created_at", "id"))
     revisions = innovation.revisions.order_by("-id")
     pending = next((r for r in revisions if r.status in OPEN_STATES), None)
     return render(

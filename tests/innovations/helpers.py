@@ -21,3 +21,13 @@ def innovation_in(status: str, **kwargs):
     }
     defaults.update(kwargs)
     return InnovationFactory(**defaults)
+
+
+def ensure_domain_tags() -> None:
+    """Transactional tests flush every table afterwards, the DomainTag rows of the data
+    migration included; tests with transaction=True restore them first."""
+    from innovations.enums import Domain
+    from innovations.models import DomainTag
+
+    for code in Domain.values:
+        DomainTag.objects.get_or_create(code=code)
