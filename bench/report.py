@@ -4,7 +4,7 @@ Markdown table in docs/performance.md, with how it was measured and the notes.""
 import json
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 FIELDS = ("name", "value", "unit", "floor", "ratio", "budget", "met")
@@ -30,7 +30,7 @@ class Figure:
     runs: int = 0
     note: str = ""
     previous: float | None = None
-    samples: list[float] = field(default_factory=list)
+    samples: int = 0  # measurements behind the value (requests for a latency)
 
     @property
     def ratio(self) -> float | None:
@@ -71,6 +71,7 @@ class Figure:
             "title": self.title,
             "floor_title": self.floor_title,
             "runs": self.runs,
+            "samples": self.samples,
             "scale": scale,
             "previous": _round(self.previous),
         }
@@ -172,7 +173,7 @@ def markdown(
         "",
         f"Run {meta.get('when', '')} on {meta.get('machine', '')}; {meta.get('environment', '')}",
         "",
-        "| figure | value | floor | ratio | budget | met | before | runs |",
+        "| figure | value | floor | ratio | budget | met | before | runs (samples) |",
         "|---|---:|---:|---:|---|---|---:|---:|",
     ]
     for f in figures:
@@ -185,7 +186,9 @@ def markdown(
             value += f" ({f.note})"
         lines.append(
             f"| {f.title} (`{f.name}`) | {value} | {floor} | {ratio} | {f.budget or '–'} "
-            f"| {_met(f)} | {_fmt(f.previous, f.unit)} | {f.runs} |"
+            f"| {_met(f)} | {_fmt(f.previous, f.unit)} | {f.runs}"
+            + (f" ({f.samples})" if f.samples and f.samples != f.runs else "")
+            + " |"
         )
     missed = [f for f in figures if f.met is False]
     lines += [

@@ -26,6 +26,7 @@ class Options:
     recompute_rounds: int = 3
     requests: int = 30  # requests per path per round
     throughput_seconds: float = 5.0
+    round_seconds: float = 60.0  # a latency round stops after this (5 requests at least)
     memory_growth: bool = True
     out_dir: Path | None = None
     notes: bool = True
@@ -71,7 +72,9 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         port=options.port, database_url=options.database_url, redis_url=options.redis_url
     ) as gunicorn:
         measure.check_endpoints(gunicorn.port, found)
-        latency = measure.latency_figures(gunicorn.port, found, options.rounds, options.requests)
+        latency = measure.latency_figures(
+            gunicorn.port, found, options.rounds, options.requests, options.round_seconds
+        )
         leaderboard = next(e for e in found if e.name == "leaderboard_page")
         throughput = measure.throughput_figure(
             gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
