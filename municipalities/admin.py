@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import services
 from .enums import MembershipStatus
 from .memberships import membership_decide
 from .models import (
@@ -87,14 +89,38 @@ class StageChangeInline(admin.TabularInline):
 @admin.register(Adoption)
 class AdoptionAdmin(admin.ModelAdmin):
     list_display = ("municipality", "innovation", "stage", "started_on", "verification")
-    list_filter = ("stage", "verification")
+    list_filter = ("stage", "verification", "municipality__country")
+    list_select_related = ("municipality", "innovation")
+    search_fields = ("municipality__name", "municipality__code", "innovation__title")
     raw_id_fields = ("municipality", "innovation", "claimed_by", "verified_by")
+    # Verification goes through the queue (services.adoption_verify), so it is not edited here.
+    readonly_fields = ("verification", "verified_by", "verified_at", "verification_note")
     inlines = [StageChangeInline]
+    actions = ["verify_selected"]
+
+    @admin.action(description=_("Verify the selected claimed adoptions"))
+    def verify_selected(self, request, queryset):
+        verified = skipped = 0
+        for adoption in queryset.select_related("innovation"):
+            try:
+                services.adoption_verify(user=request.user, adoption=adoption, decision="verify")
+            except (PermissionDenied, services.TransitionNotAllowed):
+                skipped += 1
+            else:
+                verified += 1
+        self.message_user(
+            request,
+            _("%(verified)s verified, %(skipped)s skipped (not claimed, or your own claim).")
+            % {"verified": verified, "skipped": skipped},
+            messages.SUCCESS if verified else messages.WARNING,
+        )
 
 
 @admin.register(Evaluation)
 class EvaluationAdmin(admin.ModelAdmin):
     list_display = ("adoption", "goals_met", "would_recommend")
+    list_filter = ("goals_met", "would_recommend")
+    raw_id_fields = ("adoption",)
 
 
 @admin.register(ShortlistItem)
