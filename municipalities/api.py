@@ -56,18 +56,18 @@ def _sees_contacts(user) -> bool:
 # --- Serializers --------------------------------------------------------------------------
 
 
-class MunicipalityRefSerializer(serializers.ModelSerializer):
+class MunicipalityBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
         fields = ["code", "name", "country", "province"]
 
 
-class SupplierRefSerializer(serializers.Serializer):
+class SupplierBriefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class InnovationRefSerializer(serializers.ModelSerializer):
-    supplier = SupplierRefSerializer()
+class InnovationBriefSerializer(serializers.ModelSerializer):
+    supplier = SupplierBriefSerializer()
 
     class Meta:
         model = Innovation
@@ -86,8 +86,8 @@ class ContactSerializer(serializers.Serializer):
 
 
 class AdoptionSerializer(serializers.ModelSerializer):
-    municipality = MunicipalityRefSerializer()
-    innovation = InnovationRefSerializer()
+    municipality = MunicipalityBriefSerializer()
+    innovation = InnovationBriefSerializer()
     evaluation = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField(
         help_text="The municipality's contact person; for signed-in buyers only, else null."
@@ -203,7 +203,7 @@ class VerifySerializer(serializers.Serializer):
 
 
 class ChallengeSerializer(serializers.ModelSerializer):
-    municipality = MunicipalityRefSerializer()
+    municipality = MunicipalityBriefSerializer()
     response_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
@@ -240,7 +240,7 @@ class ChallengeCreateSerializer(serializers.Serializer):
 
 
 class ResponseSerializer(serializers.ModelSerializer):
-    innovation = InnovationRefSerializer()
+    innovation = InnovationBriefSerializer()
 
     class Meta:
         model = ChallengeResponse
@@ -271,7 +271,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class SuggestedInnovationSerializer(serializers.ModelSerializer):
-    supplier = SupplierRefSerializer()
+    supplier = SupplierBriefSerializer()
     domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
 
     class Meta:
@@ -283,7 +283,7 @@ class SuggestionSerializer(serializers.Serializer):
     innovation = SuggestedInnovationSerializer()
     score = serializers.FloatField()
     reasons = ReasonSerializer(many=True)
-    similar_municipalities = MunicipalityRefSerializer(many=True)
+    similar_municipalities = MunicipalityBriefSerializer(many=True)
 
 
 # --- Adoptions ----------------------------------------------------------------------------
