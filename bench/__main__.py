@@ -28,6 +28,11 @@ def main(argv=None) -> int:
     parser.add_argument("--recompute-rounds", type=int)
     parser.add_argument("--requests", type=int, help="requests per path and round")
     parser.add_argument("--no-growth", action="store_true", help="skip the SCALE/10 memory phase")
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="create and fill the database, measure nothing (to explore queries with EXPLAIN)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
     args = parser.parse_args(argv)
     if args.scale <= 0:
@@ -55,6 +60,11 @@ def main(argv=None) -> int:
         from django.core.cache import cache
 
         cache.clear()
+    if args.generate_only:
+        from .generate import generate
+
+        generate(args.scale, seed=args.seed)
+        return 0
     kwargs = {
         key: value
         for key, value in {

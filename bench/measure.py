@@ -287,28 +287,46 @@ def throughput_figure(port: int, leaderboard: Endpoint, rounds: int, seconds: fl
 # --- Where the time goes ------------------------------------------------------------------------
 
 
-def query_profile(found: list[Endpoint]) -> str:
-    """Each endpoint once through the test client: its queries, the slowest first."""
+def query_counts(found: list[Endpoint]) -> dict[str, int]:
+    """How many queries each endpoint runs (test client, in this process)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    counts = {}
+    for endpoint in found:
+        if endpoint.path:
+            client.get(endpoint.path)  # warm, as in query_profile
+            with CaptureQueriesContext(connection) as captured:
+                client.get(endpoint.path)
+            counts[endpoint.name] = len(captured.captured_queries)
+    return counts
+
+
+def query_profile(found: list[Endpoint], tenth_counts: dict[str, int] | None = None) -> str:
+    """Each endpoint once through the test client: its queries, the slowest first, and
+    whether their number is the same with a tenth of the data."""
     client = Client(HTTP_ACCEPT_LANGUAGE="nl")
     lines = [
         "## Query profile",
         "",
         "Each page requested once in the benchmark process (Django's test client), "
-        "every query captured with its time; the slowest three are shown.",
+        "every query captured with its time; the slowest three are shown. The number of "
+        "queries is compared with the same request on a tenth of the data.",
         "",
     ]
     for endpoint in found:
         if not endpoint.path:
             lines.append(f"- `{endpoint.name}`: not measured ({endpoint.note})")
             continue
+        client.get(endpoint.path)  # warm
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(endpoint.path)
             total = (time.perf_counter() - started) * 1000
         queries = captured.captured_queries
         db_ms = sum(float(q["time"]) for q in queries) * 1000
+        before = (tenth_counts or {}).get(endpoint.name)
+        same = "" if before is None else f" ({before} with a tenth of the data)"
         lines.append(
-            f"- `{endpoint.path}` (HTTP {response.status_code}): {len(queries)} queries, "
+            f"- `{endpoint.path}` (HTTP {response.status_code}): {len(queries)} queries{same}, "
             f"{db_ms:.0f} ms in the database of {total:.0f} ms"
         )
         for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:

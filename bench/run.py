@@ -46,12 +46,15 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     log = options.log
     started = time.perf_counter()
     tenth: list[measure.WorkerRound] = []
+    tenth_counts: dict[str, int] = {}
+    found = measure.endpoints()
     if options.memory_growth:
         log(f"Phase 1: a tenth of the data (scale {options.scale / 10:g}) for the memory growth")
         generate(options.scale / 10, seed=options.seed, log=log)
         tenth = measure.worker_rounds(
             options.database_url, options.recompute_rounds, options.redis_url, log=log
         )
+        tenth_counts = measure.query_counts(found)
     log(f"Phase 2: the data set at scale {options.scale:g}")
     counts = generate(options.scale, seed=options.seed, log=log)
 
@@ -64,7 +67,6 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     log(f"Full-text search vs substring scan (“{SEARCH_TERM}”)")
     search, matches = measure.search_figure(max(options.rounds, 5))
 
-    found = measure.endpoints()
     sections = [_recompute_section(full, tenth, options.scale)]
     sections.append(_search_section(matches))
     log(f"Pages and API through gunicorn on port {options.port}")
@@ -79,7 +81,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         throughput = measure.throughput_figure(
             gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
         )
-    sections.append(measure.query_profile(found))
+    sections.append(measure.query_profile(found, tenth_counts))
 
     leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
     figures += [f for f in latency if not f.name.startswith("leaderboard")]
