@@ -159,6 +159,10 @@ class RankingContribution(models.Model):
     def is_launching_customer(self) -> bool:
         return self.adopter_order == 1
 
+    @property
+    def age_years(self) -> float:
+        return self.age_days / self.run.parameters["days_per_year"]
+
 
 class RankingEntry(models.Model):
     """One municipality on the board of one run."""
@@ -205,3 +209,7 @@ class RankingEntry(models.Model):
         if self.previous_rank is None:
             return None
         return self.previous_rank - self.rank
+
+    @property
+    def places_moved(self) -> int:
+        return abs(self.movement or 0)

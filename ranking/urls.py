@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ranking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.leaderboard, name="leaderboard"),
+    path("map/", views.board_map, name="map"),
+    # A municipality's scorecard: keep it last, after every fixed one-segment path.
+    path("<slug:slug>/", views.scorecard, name="scorecard"),
+]

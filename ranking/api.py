@@ -1,0 +1,219 @@
+"""API of the ranking (DESIGN.md, API contract v1): the current board, the published runs,
+and one municipality with its verified adoptions and current rank (here, because it needs
+the rank and nothing may import ranking)."""
+
+import django_filters
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import generics, serializers
+
+from innovations.enums import Country
+from municipalities.enums import SizeClass
+from municipalities.models import Adoption, Municipality, Region
+from municipalities.municipality_api import MunicipalitySerializer
+
+from .models import RankingEntry, RankingRun
+from .selectors import current_entry
+
+# --- Serializers --------------------------------------------------------------------------
+
+
+class MunicipalityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["code", "name"]
+
+
+class RankingEntrySerializer(serializers.ModelSerializer):
+    municipality = MunicipalityRefSerializer(read_only=True)
+    score = serializers.FloatField(help_text="Sum of the points (exact to 6 decimals).")
+    score_per_10k = serializers.FloatField(
+        allow_null=True, help_text="Points per 10,000 inhabitants."
+    )
+    adoptions = serializers.IntegerField(source="adoption_count")
+    innovations = serializers.IntegerField(source="innovation_count")
+    koploper = serializers.BooleanField(source="is_koploper")
+    movement = serializers.IntegerField(
+        allow_null=True,
+        help_text="Places gained (positive) or lost (negative) since the previous board; "
+        "null if not on it.",
+    )
+
+    class Meta:
+        model = RankingEntry
+        fields = [
+            "rank",
+            "municipality",
+            "score",
+            "score_per_10k",
+            "adoptions",
+            "launching_customer_count",
+            "movement",
+            "size_class",
+            "size_class_rank",
+            "innovations",
+            "koploper",
+        ]
+
+
+class RankingRunSerializer(serializers.ModelSerializer):
+    published_at = serializers.DateTimeField(source="finished_at")
+    municipalities_ranked = serializers.IntegerField(source="entry_count")
+    adoptions_scored = serializers.IntegerField(source="contribution_count")
+
+    class Meta:
+        model = RankingRun
+        fields = [
+            "id",
+            "reference_date",
+            "started_at",
+            "published_at",
+            "formula_version",
+            "parameters",
+            "municipalities_ranked",
+            "adoptions_scored",
+            "is_current",
+        ]
+
+
+class InnovationRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class VerifiedAdoptionSerializer(serializers.ModelSerializer):
+    innovation = InnovationRefSerializer(read_only=True)
+
+    class Meta:
+        model = Adoption
+        fields = ["innovation", "stage", "started_on", "stage_since"]
+
+
+class CurrentRankSerializer(serializers.ModelSerializer):
+    score = serializers.FloatField()
+    koploper = serializers.BooleanField(source="is_koploper")
+    movement = serializers.IntegerField(allow_null=True)
+    run = serializers.IntegerField(source="run_id")
+    reference_date = serializers.DateField(source="run.reference_date")
+
+    class Meta:
+        model = RankingEntry
+        fields = [
+            "rank",
+            "score",
+            "score_per_10k",
+            "size_class_rank",
+            "launching_customer_count",
+            "koploper",
+            "movement",
+            "run",
+            "reference_date",
+        ]
+
+
+class MunicipalityDetailSerializer(MunicipalitySerializer):
+    adoptions = VerifiedAdoptionSerializer(many=True, source="verified_adoptions")
+    rank = serializers.SerializerMethodField(
+        help_text="The municipality on the current board; null if it is not on it."
+    )
+
+    class Meta(MunicipalitySerializer.Meta):
+        fields = [*MunicipalitySerializer.Meta.fields, "adoptions", "rank"]
+
+    @extend_schema_field(CurrentRankSerializer(allow_null=True))
+    def get_rank(self, municipality):
+        entry = current_entry(municipality)
+        return CurrentRankSerializer(entry).data if entry else None
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+def _province_choices():
+    provinces = Municipality.objects.order_by("province").values_list("province", flat=True)
+    return [(name, name) for name in provinces.distinct()]
+
+
+class RankingFilter(django_filters.FilterSet):
+    """Unknown values are a 400, not an empty board."""
+
+    country = django_filters.ChoiceFilter(
+        field_name="municipality__country", choices=Country.choices, help_text="NL or BE"
+    )
+    province = django_filters.ChoiceFilter(
+        field_name="municipality__province",
+        choices=_province_choices,
+        help_text="Province name, e.g. Utrecht or Antwerpen",
+    )
+    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices)
+    region = django_filters.ModelChoiceFilter(
+        field_name="municipality__regions",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        help_text="Slug of a region",
+    )
+
+    class Meta:
+        model = RankingEntry
+        fields = ["country", "province", "size_class", "region"]
+
+
+# --- Views --------------------------------------------------------------------------------
+
+
+@extend_schema(
+    tags=["ranking"],
+    responses={
+        200: RankingEntrySerializer(many=True),
+        400: OpenApiResponse(description="An unknown country, province, size class or region."),
+    },
+)
+class RankingListView(generics.ListAPIView):
+    """The current Koplopergemeenten board, best first (ties by number of innovations,
+    then name); empty until the first run has been published."""
+
+    serializer_class = RankingEntrySerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = RankingFilter
+
+    def get_queryset(self):
+        return (
+            RankingEntry.objects.filter(run__is_current=True)
+            .select_related("municipality")
+            .order_by("position")
+        )
+
+
+@extend_schema(tags=["ranking"])
+class RankingRunListView(generics.ListAPIView):
+    """Published runs, newest first, with their formula version and parameters."""
+
+    serializer_class = RankingRunSerializer
+    filter_backends: list = []
+    queryset = RankingRun.objects.published().order_by("-started_at", "-id")
+
+
+@extend_schema(
+    tags=["municipalities"],
+    responses={
+        200: MunicipalityDetailSerializer,
+        404: OpenApiResponse(description="No municipality has this code."),
+    },
+)
+class MunicipalityDetailView(generics.RetrieveAPIView):
+    """One municipality by its official code (CBS `GM0344`, NIS `44021`), with its
+    verified adoptions of approved innovations and its place on the current board."""
+
+    serializer_class = MunicipalityDetailSerializer
+    lookup_field = "code"
+    filter_backends: list = []
+    queryset = Municipality.objects.prefetch_related(
+        Prefetch(
+            "adoptions",
+            queryset=Adoption.objects.public()
+            .select_related("innovation")
+            .order_by("started_on", "innovation__title"),
+            to_attr="verified_adoptions",
+        )
+    )

@@ -1,0 +1,284 @@
+"""Public pages of the ranking: leaderboard, scorecard, map, badge and open data.
+
+A published run never changes, so everything rendered from it is cached under a key
+that contains the run's id: a new board gets new keys, and old ones simply expire."""
+
+import csv
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition
+
+from municipalities.models import Municipality
+
+from . import graphics, maps, selectors
+from .forms import BoardFilterForm
+from .models import RankingEntry
+
+PAGE_SIZE = 50
+CACHE_SECONDS = 24 * 60 * 60
+CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
+
+
+def leaderboard(request):
+    """The current board, filterable by country, province, region and size class."""
+    run = selectors.current_run()
+    form = BoardFilterForm(request.GET)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("An unknown filter value was ignored; showing all for it."))
+    filters = form.filters()
+    page_number = request.GET.get("page", "1")
+    board_html = ""
+    if run is not None:
+        region = filters["region"]
+        key = "ranking:board:{}:{}:{}".format(
+            run.pk,
+            translation.get_language(),
+            urlencode(
+                {
+                    "country": filters["country"],
+                    "province": filters["province"],
+                    "region": region.slug if region else "",
+                    "size_class": filters["size_class"],
+                    "page": page_number,
+                }
+            ),
+        )
+        board_html = cache.get(key)
+        if board_html is None:
+            entries = selectors.board_entries(run, **filters)
+            page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+            params = {name: value for name, value in request.GET.items() if name != "page"}
+            board_html = render_to_string(
+                "ranking/_board.html",
+                {
+                    "run": run,
+                    "page": page,
+                    "querystring": urlencode(params),
+                    "by_size_class": bool(filters["size_class"]),
+                },
+                request=request,
+            )
+            cache.set(key, board_html, CACHE_SECONDS)
+    return render(
+        request,
+        "ranking/leaderboard.html",
+        {"run": run, "form": form, "board_html": board_html},
+    )
+
+
+def scorecard(request, slug):
+    """One municipality: the adoptions behind its score, and its rank over past runs."""
+    municipality = get_object_or_404(Municipality, slug=slug)
+    run = selectors.current_run()
+    entry = contributions = None
+    if run is not None:
+        entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
+        contributions = list(selectors.current_contributions(run, municipality))
+    history = selectors.rank_history(municipality)
+    return render(
+        request,
+        "ranking/scorecard.html",
+        {
+            "municipality": municipality,
+            "run": run,
+            "entry": entry,
+            "contributions": contributions,
+            "history": [point for point in reversed(history)],
+            "chart": graphics.rank_chart(history),
+        },
+    )
+
+
+def board_map(request):
+    """NL and Flanders coloured by score, each municipality linking to its scorecard."""
+    run = selectors.current_run()
+    key = f"ranking:map:{run.pk if run else 0}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("ranking/_map.html", _map_context(run), request=request)
+        cache.set(key, html, CACHE_SECONDS)
+    return render(request, "ranking/map.html", {"run": run, "map_html": html})
+
+
+def _map_context(run) -> dict:
+    projected = maps.projected_map()
+    slugs = dict(Municipality.objects.values_list("code", "slug"))
+    entries = list(selectors.board_entries(run)) if run else []
+    bounds = maps.score_classes([float(entry.score) for entry in entries])
+    colours = maps.colours_for(bounds)
+    by_code = {}
+    for entry in entries:
+        index = maps.class_index(float(entry.score), bounds)
+        by_code[entry.municipality.code] = (entry, colours[index])
+    shapes = []
+    for shape in projected.shapes:
+        entry, colour = by_code.get(shape.code, (None, maps.NO_SCORE_COLOUR))
+        slug = slugs.get(shape.code)
+        shapes.append(
+            {
+                "name": shape.name,
+                "path": shape.path,
+                "colour": colour,
+                "entry": entry,
+                "url": reverse("ranking:scorecard", args=[slug]) if slug else "",
+            }
+        )
+    legend = []
+    lower = 0.0
+    for bound, colour in zip(bounds, colours, strict=True):
+        legend.append({"from": lower, "to": bound, "colour": colour})
+        lower = bound
+    return {
+        "run": run,
+        "map": projected,
+        "shapes": shapes,
+        "legend": legend,
+        "no_score_colour": maps.NO_SCORE_COLOUR,
+        "entries": entries,
+    }
+
+
+def _run_etag(request, *args, **kwargs) -> str:
+    run = selectors.current_run()
+    return f"run-{run.pk if run else 0}-{translation.get_language()}-{request.GET.urlencode()}"
+
+
+def _badge_etag(request, code) -> str:
+    run = selectors.current_run()
+    return f"badge-{run.pk if run else 0}-{code}-{request.GET.get('lang', 'nl')}"
+
+
+@cache_control(public=True, max_age=60 * 60)
+@condition(etag_func=_badge_etag)
+def badge(request, code):
+    """An embeddable SVG with the municipality's current rank (Dutch; ?lang=en for English)."""
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None:
+        raise Http404
+    language = request.GET.get("lang", "nl")
+    if language not in ("nl", "en"):
+        language = "nl"
+    entry = selectors.current_entry(municipality)
+    with translation.override(language):
+        if entry is None:
+            value = _("not ranked")
+        else:
+            value = _("#%(rank)s of %(total)s") % {
+                "rank": entry.rank,
+                "total": entry.run.entry_count,
+            }
+        content = render_to_string(
+            "ranking/badge.svg",
+            {
+                "badge": graphics.badge("Koploper", value),
+                "municipality": municipality,
+                "entry": entry,
+                "language": language,
+            },
+        )
+    return HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
+
+
+OPEN_DATA_FIELDS = [
+    "rank",
+    "municipality_code",
+    "municipality_name",
+    "country",
+    "province",
+    "size_class",
+    "population",
+    "score",
+    "score_per_10k",
+    "size_class_rank",
+    "adoptions",
+    "innovations",
+    "launching_customer_count",
+    "koploper",
+    "movement",
+]
+
+
+def _open_data_rows(run) -> list[dict]:
+    rows = []
+    for entry in selectors.board_entries(run):
+        m = entry.municipality
+        rows.append(
+            {
+                "rank": entry.rank,
+                "municipality_code": m.code,
+                "municipality_name": m.name,
+                "country": m.country,
+                "province": m.province,
+                "size_class": entry.size_class,
+                "population": entry.population,
+                "score": round(float(entry.score), 6),
+                "score_per_10k": round(entry.score_per_10k, 6)
+                if entry.score_per_10k is not None
+                else None,
+                "size_class_rank": entry.size_class_rank,
+                "adoptions": entry.adoption_count,
+                "innovations": entry.innovation_count,
+                "launching_customer_count": entry.launching_customer_count,
+                "koploper": entry.is_koploper,
+                "movement": entry.movement,
+            }
+        )
+    return rows
+
+
+def _open_data():
+    run = selectors.current_run()
+    if run is None:
+        raise Http404("No leaderboard has been published yet.")
+    return run
+
+
+@cache_control(public=True, max_age=5 * 60)
+@condition(etag_func=_run_etag)
+def open_data_csv(request):
+    """The current board as CSV (CC0)."""
+    run = _open_data()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="koploper-leaderboard-{run.reference_date.isoformat()}.csv"'
+    )
+    response["Link"] = f'<{CC0_URL}>; rel="license"'
+    writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in _open_data_rows(run):
+        writer.writerow({**row, "koploper": "true" if row["koploper"] else "false"})
+    return response
+
+
+@cache_control(public=True, max_age=5 * 60)
+@condition(etag_func=_run_etag)
+def open_data_json(request):
+    """The current board as JSON (CC0), with the run it comes from."""
+    run = _open_data()
+    data = {
+        "license": "CC0-1.0",
+        "license_url": CC0_URL,
+        "publisher": "Koploper",
+        "run": {
+            "id": run.pk,
+            "reference_date": run.reference_date,
+            "published_at": run.finished_at,
+            "formula_version": run.formula_version,
+            "parameters": run.parameters,
+        },
+        "entries": _open_data_rows(run),
+    }
+    response = JsonResponse(data, encoder=DjangoJSONEncoder, json_dumps_params={"indent": 1})
+    response["Link"] = f'<{CC0_URL}>; rel="license"'
+    return response
