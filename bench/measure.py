@@ -65,18 +65,29 @@ def worker_round(database_url: str, *, recompute_first: bool, redis_url: str = "
 
 
 def worker_rounds(database_url: str, rounds: int, redis_url: str = "", log=print):
+    """`rounds` worker rounds, alternating which of the two goes first. A failing worker
+    (the ranking code missing or broken) ends the rounds: ([], the error)."""
     results = []
     for i in range(rounds):
-        result = worker_round(database_url, recompute_first=bool(i % 2), redis_url=redis_url)
+        try:
+            result = worker_round(database_url, recompute_first=bool(i % 2), redis_url=redis_url)
+        except RuntimeError as exc:
+            log(f"  round {i + 1}/{rounds} failed: {exc}")
+            return [], str(exc).strip().splitlines()[-1][:300]
         log(
             f"  round {i + 1}/{rounds}: recompute {result.recompute_seconds:.2f} s, "
             f"floor {result.floor_seconds:.3f} s, peak {result.peak_mib:.1f} MiB"
         )
         results.append(result)
-    return results
+    return results, ""
 
 
-def recompute_figures(full: list[WorkerRound], tenth: list[WorkerRound]) -> list[Figure]:
+def recompute_figures(
+    full: list[WorkerRound],
+    tenth: list[WorkerRound],
+    error: str = "",
+    growth_measured: bool = True,
+) -> list[Figure]:
     n = len(full)
     peak = median([r.peak_mib for r in full])
     figures = [
@@ -111,9 +122,12 @@ def recompute_figures(full: list[WorkerRound], tenth: list[WorkerRound]) -> list
         max_ratio=1.1,
         runs=min(n, len(tenth)),
     )
-    if not tenth:
+    if not growth_measured:
         growth.note = "not measured (--no-growth)"
     figures.append(growth)
+    if error:
+        for figure in figures:
+            figure.note = f"recompute failed: {error}"
     return figures
 
 

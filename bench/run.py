@@ -51,7 +51,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     if options.memory_growth:
         log(f"Phase 1: a tenth of the data (scale {options.scale / 10:g}) for the memory growth")
         generate(options.scale / 10, seed=options.seed, log=log)
-        tenth = measure.worker_rounds(
+        tenth, _ = measure.worker_rounds(
             options.database_url, options.recompute_rounds, options.redis_url, log=log
         )
         tenth_counts = measure.query_counts(found)
@@ -59,10 +59,10 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     counts = generate(options.scale, seed=options.seed, log=log)
 
     log("Ranking recompute vs its floor, in a fresh worker process per round")
-    full = measure.worker_rounds(
+    full, error = measure.worker_rounds(
         options.database_url, options.recompute_rounds, options.redis_url, log=log
     )
-    figures = measure.recompute_figures(full, tenth)
+    figures = measure.recompute_figures(full, tenth, error, growth_measured=options.memory_growth)
 
     log(f"Full-text search vs substring scan (“{SEARCH_TERM}”)")
     search, matches = measure.search_figure(max(options.rounds, 5))
