@@ -229,8 +229,9 @@ HOW_MEASURED = [
     "same peak with a tenth of the data (SCALE / 10, generated first), so the ratio shows "
     "how memory grows with 10× the adoptions.",
     "- Pages and API: gunicorn with 2 sync workers, DEBUG off, production settings "
-    "(`bench/settings.py` only adds the bench URLconf and a private STATIC_ROOT, and lifts "
-    "the anonymous API throttle), requests one at a time from a plain Python client over "
+    "(`bench/settings.py` only adds the bench URLconf, a private STATIC_ROOT with the same "
+    "manifest but uncompressed files, and limits no benchmark client can reach for the API "
+    "throttles, which still run), requests one at a time from a plain Python client over "
     "real HTTP (a new connection per request, as with sync workers). The floor is "
     "`/bench/minimal/` (`bench/urls.py`, not in the product URLs): a view that reads one "
     "row from the same database and returns it as JSON through the same middleware.",

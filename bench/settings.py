@@ -18,3 +18,11 @@ REST_FRAMEWORK = {
         scope: "1000000/hour" for scope in REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
     },
 }
+
+# The same manifest (hashed names) as production's CompressedManifestStaticFilesStorage,
+# so pages render the same; without compressing the files, which no request here fetches
+# and which would only make every benchmark start slower.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
