@@ -1,5 +1,15 @@
-from django.contrib import admin
+"""Administration of suppliers and a read-only view of innovations, reviews and history.
 
+Innovations are written and moved through the review workflow on the portal's own pages
+(administrators may use all of them), so that every change goes through the services and
+leaves its history; the admin shows them without offering a second, unchecked write path."""
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .forms import SupplierForm
 from .models import Innovation, Review, StatusChange, Supplier, SupplierMember
 
 
@@ -9,8 +19,16 @@ class SupplierMemberInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class SupplierAdminForm(SupplierForm):
+    """The profile form's validation (registration number by country) plus the slug."""
+
+    class Meta(SupplierForm.Meta):
+        fields = ["name", "slug", "registration_number", "country", "website", "size"]
+
+
 @admin.register(Supplier)
 class SupplierAdmin(admin.ModelAdmin):
+    form = SupplierAdminForm
     list_display = ("name", "country", "size", "registration_number")
     list_filter = ("country", "size")
     search_fields = ("name", "registration_number")
@@ -18,14 +36,35 @@ class SupplierAdmin(admin.ModelAdmin):
     inlines = [SupplierMemberInline]
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
-    readonly_fields = ("actor", "from_status", "to_status", "reason", "created_at")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = readonly_fields = ("created_at", "from_status", "to_status", "actor", "reason")
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = readonly_fields = (
+        "created_at",
+        "reviewer",
+        "decision",
+        "novelty",
+        "evidence",
+        "public_value",
+        "fit",
+        "feedback",
+        "internal_note",
+    )
 
 
 @admin.register(Innovation)
@@ -33,13 +72,40 @@ class InnovationAdmin(admin.ModelAdmin):
     list_display = ("title", "supplier", "status", "maturity", "route", "submitted_at")
     list_filter = ("status", "route", "domains")
     search_fields = ("title", "summary", "supplier__name")
-    raw_id_fields = ("supplier", "assigned_reviewer", "revision_of")
-    readonly_fields = ("status", "created_at", "updated_at", "submitted_at", "published_at")
-    inlines = [StatusChangeInline]
+    list_select_related = ("supplier",)
+    readonly_fields = ("portal_pages",)
+    inlines = [ReviewInline, StatusChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("on the portal"))
+    def portal_pages(self, obj):
+        try:
+            manage = reverse("innovations:manage", args=[obj.pk])
+            review = reverse("review:detail", args=[obj.pk])
+        except NoReverseMatch:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            manage,
+            _("edit, submit or withdraw"),
+            review,
+            _("review"),
+        )
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ("innovation", "reviewer", "decision", "created_at")
     list_filter = ("decision",)
-    raw_id_fields = ("innovation", "reviewer")
+    list_select_related = ("innovation", "reviewer")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

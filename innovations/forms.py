@@ -5,14 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Decision, Domain, Route, Status
-from .models import Innovation, Review, Supplier
+from .models import Innovation, Supplier
 from .selectors import QUEUE_STATES
 from .validators import normalise_registration_number
 
 
 class SupplierForm(forms.ModelForm):
     website = forms.URLField(
-        label=_("website"),
+        label=_("Website"),
         max_length=300,
         required=False,
         assume_scheme="https",
@@ -127,28 +127,28 @@ class ReviewForm(forms.Form):
     """The rubric (four scores 1–5), the decision, feedback and an internal note."""
 
     novelty = forms.TypedChoiceField(
-        label=Review._meta.get_field("novelty").verbose_name,
+        label=_("Novelty"),
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("How new is it for municipalities? 1 = common, 5 = breakthrough."),
     )
     evidence = forms.TypedChoiceField(
-        label=Review._meta.get_field("evidence").verbose_name,
+        label=_("Evidence and maturity"),
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("How well is it proven? 1 = idea only, 5 = proven at scale."),
     )
     public_value = forms.TypedChoiceField(
-        label=Review._meta.get_field("public_value").verbose_name,
+        label=_("Public value and sustainability"),
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("Benefit for residents, climate and society. 1 = little, 5 = great."),
     )
     fit = forms.TypedChoiceField(
-        label=Review._meta.get_field("fit").verbose_name,
+        label=_("Fit and scalability for municipalities"),
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
@@ -181,6 +181,14 @@ class ReviewForm(forms.Form):
         if decision == Decision.REJECT and not feedback:
             self.add_error("feedback", _("Give the supplier the reason for the rejection."))
         return cleaned
+
+    SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
+
+    def score_fields(self):
+        return [self[name] for name in self.SCORE_FIELDS]
+
+    def other_fields(self):
+        return [self[name] for name in ("decision", "feedback", "internal_note")]
 
     def scores(self) -> dict[str, int]:
         return {

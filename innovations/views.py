@@ -28,6 +28,7 @@ from .workflow import (
     CONTENT_FIELDS,
     EDITABLE_STATES,
     OPEN_STATES,
+    REQUIRED_FOR_SUBMISSION,
     SUBMIT,
     WITHDRAW,
     TransitionNotAllowed,
@@ -53,12 +54,6 @@ def _require_supplier_role(user) -> Supplier | None:
 def _get_own_innovation(user, pk):
     _require_supplier_role(user)
     return get_innovation_for_supplier(user, pk)
-
-
-def _field_errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [message for messages_ in error.message_dict.values() for message in messages_]
-    return list(error.messages)
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -260,10 +255,11 @@ def innovation_submit(request, pk):
     try:
         innovation_transition(innovation=innovation, user=request.user, action=SUBMIT)
     except ValidationError as error:
+        labels = [str(REQUIRED_FOR_SUBMISSION.get(name, name)) for name in error.message_dict]
         messages.error(
             request,
-            _("Not submitted yet. Complete these first: %(fields)s")
-            % {"fields": " ".join(_field_errors(error))},
+            _("Not submitted yet. Complete these first: %(fields)s.")
+            % {"fields": ", ".join(labels)},
         )
     except TransitionNotAllowed as error:
         messages.error(request, error.message)
