@@ -96,7 +96,7 @@ class CatalogueFilter(filters.FilterSet):
     def filter_domain(self, queryset, name, value):
         return queryset.filter(pk__in=catalogue.with_domain_ids(value))
 
-    def filter_province(self, queryset, name, value):
+    def filter_province(self, queryset, name, value: str):
         return queryset.filter(pk__in=catalogue.adopted_in_province_ids(value))
 
     def filter_has_adoptions(self, queryset, name, value):
