@@ -48,17 +48,26 @@ class AdoptionFilter(django_filters.FilterSet):
 
 
 class ChallengeFilter(django_filters.FilterSet):
-    domain = django_filters.ChoiceFilter(label=_("Domain"), choices=Domain.choices)
+    # The page shows domain, country and province; municipality works in links and the API.
+    domain = django_filters.ChoiceFilter(
+        label=_("Domain"), choices=Domain.choices, empty_label=_("All domains")
+    )
     municipality = django_filters.ModelChoiceFilter(
         label=_("Municipality code"),
         queryset=Municipality.objects.all(),
         to_field_name="code",
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="municipality__country", choices=Country.choices
+        label=_("Country"),
+        field_name="municipality__country",
+        choices=Country.choices,
+        empty_label=_("All countries"),
     )
     province = django_filters.ChoiceFilter(
-        label=_("Province"), field_name="municipality__province", choices=_provinces
+        label=_("Province"),
+        field_name="municipality__province",
+        choices=_provinces,
+        empty_label=_("All provinces"),
     )
 
     class Meta:

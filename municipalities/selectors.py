@@ -5,12 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innovations.catalogue import SEARCH_CONFIG
 from innovations.enums import Domain
 from innovations.models import Innovation
 
@@ -119,14 +115,17 @@ def own_challenges(municipality: Municipality) -> QuerySet[Challenge]:
 
 # --- Matchmaking --------------------------------------------------------------------------
 
-# Words that say nothing about the problem (the PostgreSQL 'dutch' configuration drops its
-# own stop words too; this list keeps the SQLite fallback and the tsquery short).
+# Words that say nothing about the problem (the Dutch text search configuration drops its
+# own stop words too; this list keeps the fallback and the queries short).
 STOP_WORDS = set(
     """
     aan als bij dan dat deze die dit door een eens geen het hoe hun iets ook maar meer
     met naar niet nog ons onze ook over tot uit van veel voor wat waar welke wij wordt
     worden zijn zich zo zoals kan kunnen moet moeten willen wil hebben heeft onze
-    gemeente gemeenten inwoners the and for with that this from are our
+    per samen zonder groot grote grotere klein kleine jaar jaren minder nieuw nieuwe
+    goed goede beter betere andere anders steeds vaak zoeken zoekt oplossing oplossingen
+    manier manieren graag daar hier want omdat wanneer tussen tegen onder boven sinds
+    slim slimme slimmer gemeente gemeenten inwoners the and for with that this from are our
     """.split()
 )
 MAX_WORDS = 30
@@ -137,6 +136,13 @@ WEIGHT_DOMAIN = 2.0
 WEIGHT_SIMILAR = 1.5  # reached at SIMILAR_CAP adoptions by similar municipalities
 SIMILAR_CAP = 5
 WEIGHT_MATURITY = 1.0  # TRL 9
+# Text relevance is the share of the statement's words an innovation contains: a word in
+# the title counts 1, in the summary or description 1/2, and TEXT_FULL_AT points are full
+# relevance. (ts_rank of an OR query shrinks with the number of words in it, so it cannot be
+# weighed against the other reasons; this share has the same scale on both backends.)
+# Below TEXT_MIN (one word in the description) a match is noise and not a reason.
+TEXT_FULL_AT = 5
+TEXT_MIN = 0.2
 
 
 def significant_words(text: str) -> list[str]:
@@ -148,24 +154,40 @@ def significant_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
-def _text_score_postgres(words: list[str]):
-    # Each word as a prefix, OR-ed: a word typed in the problem statement also finds its
-    # compounds ("warmte" → "warmtepomp"). The words are letters only, so the raw query
-    # cannot be malformed.
-    query = SearchQuery(
-        " | ".join(f"{word}:*" for word in words), search_type="raw", config="dutch"
-    )
-    # The stored vector is kept by a trigger (innovations migration 0004); rows written
-    # before it existed get the same vector computed on the fly.
+def _term(word: str, weights: str) -> str:
+    # A word of five letters or more also matches as a prefix, so "warmte" finds
+    # "warmtepomp"; the weight letters restrict it to title (A) or summary and description
+    # (BC), never the supplier's name (D). Words are letters only: the query is well-formed.
+    return f"{word}:*{weights}" if len(word) >= 5 else f"{word}:{weights}"
+
+
+def _text_postgres(words: list[str]):
+    """(relevance, candidate filter) on PostgreSQL's full text search: an OR tsquery of the
+    words against the stored vector (GIN index) selects; per-word matches score."""
+    # The stored vector is kept by a trigger (innovations migration 0004) in the same
+    # configuration; a row without one gets it computed on the fly.
     vector = Coalesce(
         F("search_vector"),
-        SearchVector("title", weight="A", config="dutch")
-        + SearchVector("summary", weight="B", config="dutch")
-        + SearchVector("description", weight="C", config="dutch"),
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
     )
-    # Normalisation 32 maps the rank into [0, 1).
-    return SearchRank(vector, query, normalization=32), query, vector
+
+    def query(text):
+        return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
+
+    parts = [
+        Case(
+            When(document=query(_term(word, "A")), then=Value(1.0)),
+            When(document=query(_term(word, "BC")), then=Value(0.5)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        for word in words
+    ]
+    any_word = query(" | ".join(_term(word, "ABC") for word in words))
+    return vector, _share(parts), Q(document=any_word)
 
 
 def _stem(word: str) -> str:
@@ -176,9 +198,8 @@ def _stem(word: str) -> str:
     return word
 
 
-def _text_score_fallback(words: list[str]):
-    # SQLite: the share of the statement's words found in the title (full weight) or in
-    # the summary or description (half weight).
+def _text_fallback(words: list[str]):
+    """The same share on other databases, by case-insensitive substrings."""
     parts = [
         Case(
             When(title__icontains=_stem(word), then=Value(1.0)),
@@ -191,10 +212,14 @@ def _text_score_fallback(words: list[str]):
         )
         for word in words
     ]
+    return _share(parts)
+
+
+def _share(parts):
     total = parts[0]
     for part in parts[1:]:
         total = total + part
-    return ExpressionWrapper(total / Value(float(len(words))), output_field=FloatField())
+    return Least(total / Value(float(TEXT_FULL_AT)), Value(1.0), output_field=FloatField())
 
 
 @dataclass
@@ -216,11 +241,12 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
     """Approved innovations that may solve `challenge`, best first, each with its reasons.
 
     One annotated query ranks the whole catalogue in the database: text relevance of the
-    innovation to the challenge's words (PostgreSQL full text with the 'dutch'
-    configuration, a word-overlap fallback elsewhere), the same domain, verified adoptions
-    by similar municipalities (same province or size class), and maturity. Candidates match
-    the text or the domain; innovations the municipality already uses are left out. A
-    second query fetches the similar adopters of the chosen few."""
+    innovation to the challenge's words (PostgreSQL full text search in the Dutch
+    configuration of the catalogue, a substring fallback elsewhere), the same domain,
+    verified adoptions by similar municipalities (same province or size class), and
+    maturity. Candidates match a word or the domain; innovations the municipality already
+    uses are left out. A second query fetches the similar adopters of the chosen few, a
+    third their domains."""
     municipality = challenge.municipality
     words = significant_words(f"{challenge.title} {challenge.problem_statement}")
     queryset = Innovation.objects.approved()
@@ -239,16 +265,16 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
     )
     candidates = Q(domain_match=True)
     if not words:
-        queryset = queryset.annotate(text_score=Value(0.0, output_field=FloatField()))
+        queryset = queryset.annotate(text_relevance=Value(0.0, output_field=FloatField()))
     elif settings.IS_POSTGRES:
-        rank, query, vector = _text_score_postgres(words)
-        queryset = queryset.alias(document=vector).annotate(text_score=rank)
-        candidates |= Q(document=query)
+        vector, relevance, any_word = _text_postgres(words)
+        queryset = queryset.alias(document=vector).annotate(text_relevance=relevance)
+        candidates |= any_word
     else:
-        queryset = queryset.annotate(text_score=_text_score_fallback(words))
-        candidates |= Q(text_score__gt=0)
+        queryset = queryset.annotate(text_relevance=_text_fallback(words))
+        candidates |= Q(text_relevance__gt=0)
     score = (
-        Value(WEIGHT_TEXT) * F("text_score")
+        Value(WEIGHT_TEXT) * F("text_relevance")
         + Case(When(domain_match=True, then=Value(WEIGHT_DOMAIN)), default=Value(0.0))
         + Value(WEIGHT_SIMILAR / SIMILAR_CAP)
         * Cast(Least(F("similar_count"), Value(SIMILAR_CAP)), FloatField())
@@ -272,18 +298,21 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
         )
         .order_by("-score", "-similar_count", "title", "id")
     )[:limit]
-    return [_suggestion(innovation, challenge) for innovation in queryset]
+    suggestions = [_suggestion(innovation, challenge) for innovation in queryset]
+    # A candidate that shares only a common word with the problem (below TEXT_MIN) and is of
+    # another domain has no real reason to be suggested.
+    return [s for s in suggestions if {r.code for r in s.reasons} & {"text", "domain"}]
 
 
 def _suggestion(innovation: Innovation, challenge: Challenge) -> Suggestion:
     municipality = challenge.municipality
     reasons = []
-    if innovation.text_score > 1e-9:
+    if innovation.text_relevance >= TEXT_MIN:
         reasons.append(
             Reason(
                 "text",
                 _("Its description matches the words of the problem statement."),
-                round(WEIGHT_TEXT * innovation.text_score, 2),
+                round(WEIGHT_TEXT * innovation.text_relevance, 2),
             )
         )
     if innovation.domain_match:

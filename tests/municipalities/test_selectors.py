@@ -40,7 +40,7 @@ def catalogue(db):
     )
     coach = InnovationFactory(
         slug="energiecoach",
-        title="Energiecoach-app",
+        title="Coach-app voor huishoudens",
         summary="Een app die huishoudens helpt.",
         description="Huishoudens besparen energie met persoonlijk advies.",
         maturity=5,
@@ -137,3 +137,32 @@ def test_used_by_similar_municipalities_lists_verified_ones_not_used_yet(catalog
     result = used_by_similar_municipalities(catalogue["home"])
 
     assert [(i.slug, i.similar_count) for i in result] == [("warmtepompen", 2)]
+
+
+@pytest.mark.postgres
+def test_suggestions_match_plurals_compounds_and_accents_on_postgres(db):
+    """Dutch stemming, prefixes and unaccented matching: "lantaarnpalen" finds the title
+    "lantaarnpaal", "warmte" finds "warmtepompen", "café" finds "cafe"; one word in a
+    description alone is too little to suggest an innovation of another domain."""
+    home = MunicipalityFactory(province="Utrecht")
+    InnovationFactory(slug="lamp", title="Slimme lantaarnpaal", domains=["safety"])
+    InnovationFactory(slug="pomp", title="Warmtepompen", domains=["housing"])
+    InnovationFactory(slug="cafe", title="Terras van het cafe", domains=["housing"])
+    InnovationFactory(
+        slug="batterij", title="Buurtbatterij", description="Bij het café.", domains=["energy"]
+    )
+    InnovationFactory(slug="fiets", title="Fietsenstalling", domains=["mobility"])
+    challenge = ChallengeFactory(
+        municipality=home,
+        title="Licht en warmte",
+        problem_statement="Onze lantaarnpalen bij het café",
+        domain="care",
+    )
+
+    suggestions = challenge_suggestions(challenge)
+
+    assert sorted(_ranked(suggestions)) == [
+        ("cafe", ["text", "maturity"]),
+        ("lamp", ["text", "maturity"]),
+        ("pomp", ["text", "maturity"]),
+    ]
