@@ -75,10 +75,18 @@ def _maturity_options(counts: dict, low: int | None, high: int | None) -> dict:
 
 def catalogue_page(request):
     """The vetted catalogue: search, filters with counts, sorting; all in the URL."""
-    filterset = CatalogueFilter(request.GET, queryset=Innovation.objects.approved())
     data = request.GET
+    if len(data.get("q", "")) > catalogue.MAX_QUERY_LENGTH:
+        data = data.copy()
+        data["q"] = data["q"][: catalogue.MAX_QUERY_LENGTH]
+        messages.info(
+            request,
+            _("Your search was shortened to its first %(n)d characters.")
+            % {"n": catalogue.MAX_QUERY_LENGTH},
+        )
+    filterset = CatalogueFilter(data, queryset=Innovation.objects.approved())
     if not filterset.is_valid():
-        data, dropped = _drop_invalid(filterset, request.GET)
+        data, dropped = _drop_invalid(filterset, data)
         for label, value in dropped:
             messages.warning(
                 request,

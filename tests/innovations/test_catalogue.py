@@ -188,6 +188,15 @@ def test_catalogue_treats_odd_search_text_as_plain_words(client, small_catalogue
     assert response.status_code == 200
 
 
+def test_catalogue_shortens_a_very_long_search(client, small_catalogue):
+    response = client.get("/en/innovations/", {"q": "zorg " + "x" * 300})
+
+    assert response.context["query"] == ("zorg " + "x" * 300)[:200]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your search was shortened to its first 200 characters."
+    ]
+
+
 def test_catalogue_search_keeps_filters_in_the_links(client, small_catalogue):
     InnovationFactory.create_batch(25, title="Zonnige oplossing", domains=["energy"])
 
