@@ -382,3 +382,51 @@ def test_dashboard_shows_supplier_and_reviewer_sections(client):
     assert "Innovations of Zonnewijzer B.V." in supplier_page
     assert "1 innovation waits for you" in supplier_page
     assert "1 submission waits to be claimed." in reviewer_page
+
+
+def test_review_queue_is_paginated_keeping_the_filters(client):
+    for _ in range(21):
+        innovation_in(Status.SUBMITTED, domains=["energy"])
+    client.force_login(reviewer_user())
+
+    first = client.get(reverse("review:queue"), {"domain": "energy"})
+    second = client.get(reverse("review:queue"), {"domain": "energy", "page": "2"})
+
+    assert (len(first.context["page"].object_list), len(second.context["page"].object_list)) == (
+        20,
+        1,
+    )
+    assert 'href="?domain=energy&amp;page=2"' in first.content.decode()
+
+
+def test_first_of_two_required_approvals_says_another_is_needed(client, settings):
+    settings.KOPLOPER_REQUIRED_APPROVALS = 2
+    innovation = innovation_in(Status.IN_REVIEW)
+    reviewer = reviewer_user()
+    client.force_login(reviewer)
+    data = {"novelty": "4", "evidence": "4", "public_value": "4", "fit": "4", "decision": "approve"}
+
+    response = client.post(reverse("review:decide", args=[innovation.pk]), data)
+    page = client.get(reverse("review:detail", args=[innovation.pk]))
+
+    assert _messages(response) == [
+        "Your approval is recorded. Another reviewer's approval is still needed."
+    ]
+    assert Innovation.objects.get(pk=innovation.pk).status == Status.IN_REVIEW
+    assert page.context["approved_by_me"] is True
+    assert page.context["can_claim"] is False
+    assert "1 of 2" in page.content.decode()
+
+
+def test_member_reviewer_gets_a_clear_403(client):
+    innovation = innovation_in(Status.SUBMITTED)
+    member = reviewer_user()
+    from innovations.services import supplier_member_add
+
+    supplier_member_add(supplier=innovation.supplier, user=member)
+    client.force_login(member)
+
+    response = client.post(reverse("review:claim", args=[innovation.pk]))
+
+    assert response.status_code == 403
+    assert Innovation.objects.get(pk=innovation.pk).status == Status.SUBMITTED
