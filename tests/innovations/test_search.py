@@ -3,6 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from innovations import catalogue
 from innovations.models import Innovation
@@ -168,6 +171,17 @@ def test_search_with_odd_input_runs_one_query(dutch_catalogue, text):
         _slugs(text)
 
     assert len(queries) <= 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=80))
+def test_search_accepts_any_text(dutch_catalogue, text):
+    # No syntax error from PostgreSQL, whatever is typed.
+    assert isinstance(_slugs(text), list)
 
 
 @pytest.mark.django_db
