@@ -137,18 +137,26 @@ LESSONS = {
         "(DPIA) en de aansluiting op onze eigen systemen.",
         "Bewoners waren na drie maanden enthousiast. De besparing was groter dan in het "
         "businessplan, vooral in de wintermaanden.",
+        "Door samen met twee buurgemeenten in te kopen kregen we een betere prijs en "
+        "deelden we de implementatiekosten. Die regionale samenwerking raden we iedereen aan.",
+        "Het beheer ligt nu bij de buitendienst; de storingen zijn met een derde gedaald. "
+        "Maak vooraf afspraken over onderhoud en reactietijden in het contract.",
     ],
     "partly": [
         "Technisch werkte het goed, maar de organisatie was er nog niet klaar voor. Zorg "
         "voor een vaste eigenaar binnen de gemeente en voldoende beheercapaciteit.",
         "De helft van de doelen gehaald. De data waren bruikbaar, de gedragsverandering "
         "bij inwoners bleef achter. Combineer het met een communicatiecampagne.",
+        "In de nieuwbouwwijk werkte het uitstekend, in de oudere wijken veel minder. Kies "
+        "je pilotlocatie met zorg en meet vooraf een nulsituatie.",
     ],
     "not": [
         "De oplossing paste niet bij de schaal van onze gemeente. Voor grotere steden is "
         "het waarschijnlijk wel interessant; vraag referenties van vergelijkbare gemeenten.",
         "Te vroeg ingestapt: het product was nog niet volwassen genoeg. Spreek bij een "
         "pilot een exit-moment en eigendom van de data af.",
+        "De aanbesteding liep vertraging op en toen de pilot startte was het budget "
+        "grotendeels op. Reserveer geld voor de evaluatie en voor opschaling.",
     ],
 }
 
