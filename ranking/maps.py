@@ -158,6 +158,6 @@ def class_index(score: float, bounds: list[float]) -> int:
 def colours_for(bounds: list[float]) -> list[str]:
     """Spread the palette over fewer classes so that the darkest always means 'most'."""
     if len(bounds) <= 1:
-        return CLASS_COLOURS[-1:]
+        return CLASS_COLOURS[-1:] if bounds else []
     step = (len(CLASS_COLOURS) - 1) / (len(bounds) - 1)
     return [CLASS_COLOURS[round(i * step)] for i in range(len(bounds))]

@@ -49,7 +49,7 @@ def current_entry(municipality: Municipality) -> RankingEntry | None:
 def current_contributions(run: RankingRun, municipality: Municipality):
     return (
         RankingContribution.objects.filter(run=run, municipality=municipality)
-        .select_related("innovation")
+        .select_related("innovation", "run")
         .order_by("-points_micro", "started_on", "innovation__title")
     )
 

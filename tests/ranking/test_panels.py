@@ -1,0 +1,100 @@
+"""What ranking adds to other pages: the municipality page panel, the dashboards, the home
+page, the navigation; and its demo data."""
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+
+from ranking.demo import seed
+from ranking.models import RankingRun, RunStatus
+from tests.factories import AdoptionFactory, MunicipalityFactory, admin_user, buyer_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_municipality_page_shows_rank_score_size_class_rank_and_scorecard_link(client, make_board):
+    run, towns = make_board(3)
+
+    page = client.get(f"/en/municipalities/{towns[1].slug}/").content.decode()
+
+    panel = page[page.index('id="rank-heading"') :]
+    assert "<dt>Rank</dt><dd>2 of 3</dd>" in panel
+    assert "<dt>Rank in size class</dt><dd>2 <span" in panel
+    assert f'<a href="/en/ranking/{towns[1].slug}/">Scorecard of Gemeente 01' in panel
+
+
+def test_municipality_page_panel_for_a_municipality_not_on_the_board(client, make_board):
+    make_board(1)
+    town = MunicipalityFactory(slug="buitenbeentje")
+
+    page = client.get("/en/municipalities/buitenbeentje/").content.decode()
+
+    assert "Not on the current leaderboard" in page
+    assert f'<a href="/en/ranking/{town.slug}/">' in page
+
+
+def test_municipality_page_panel_before_the_first_run(client):
+    MunicipalityFactory(slug="vroeg")
+
+    page = client.get("/en/municipalities/vroeg/").content.decode()
+
+    assert "The leaderboard has not been computed yet." in page
+
+
+def test_home_page_shows_the_leading_municipalities(client, make_board):
+    run, towns = make_board(7)
+
+    page = client.get("/en/").content.decode()
+
+    section = page[page.index('id="highlights"') :]
+    for town in towns[:5]:
+        assert f'<a href="/en/ranking/{town.slug}/">{town.name}</a>' in section
+    assert towns[5].name not in section
+
+
+def test_navigation_has_the_leaderboard(client):
+    page = client.get("/en/").content.decode()
+
+    assert '<a href="/en/ranking/">Leaderboard</a>' in page
+
+
+def test_dashboard_of_a_buyer_shows_the_rank_of_their_municipality(client, make_board):
+    run, towns = make_board(2)
+    client.force_login(buyer_user(municipality=towns[0]))
+
+    page = client.get("/en/dashboard/").content.decode()
+
+    assert "Gemeente 00 on the leaderboard" in page
+    assert "Rank 1 of 2" in page
+
+
+def test_dashboard_of_an_administrator_offers_to_start_a_run(client, make_board):
+    run, _ = make_board(1)
+    client.force_login(admin_user())
+
+    page = client.get("/en/dashboard/").content.decode()
+
+    assert f"The current board is run #{run.pk}" in page
+    assert 'action="/admin/ranking/rankingrun/start/"' in page
+
+
+def test_demo_computes_an_earlier_board_once_and_todays_board_every_time():
+    today = timezone.localdate()
+    AdoptionFactory(started_on=today - datetime.timedelta(days=90))
+    AdoptionFactory(started_on=today - datetime.timedelta(days=10))
+    out = io.StringIO()
+
+    seed(out)
+    seed(out)
+
+    runs = list(RankingRun.objects.order_by("started_at").values_list("reference_date", "status"))
+    assert runs == [
+        (today - datetime.timedelta(days=30), RunStatus.PUBLISHED),
+        (today, RunStatus.PUBLISHED),
+        (today, RunStatus.PUBLISHED),
+    ]
+    current = RankingRun.objects.get(is_current=True)
+    assert current.entry_count == 2
+    assert current.previous_run.reference_date == today - datetime.timedelta(days=30)

@@ -1,0 +1,406 @@
+"""Leaderboard, scorecard, map, badge and open data pages."""
+
+import csv
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.enums import Stage
+from municipalities.models import Region
+from ranking.models import RankingEntry
+from ranking.services import ranking_recompute
+from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def board_names(response) -> list[str]:
+    """Municipality names in the leaderboard table, in order."""
+    return re.findall(
+        r'<th scope="row" class="koploper-board__name"><a [^>]+>([^<]+)</a>', text(response)
+    )
+
+
+# --- Leaderboard ----------------------------------------------------------------------------
+
+
+def test_leaderboard_without_a_run_shows_the_empty_state(client):
+    response = client.get("/en/ranking/")
+
+    assert response.status_code == 200
+    assert "The leaderboard has not been computed yet." in text(response)
+    assert text(response).count("<h1") == 1
+
+
+def test_leaderboard_lists_the_board_with_its_columns(client, make_board):
+    run, towns = make_board(3)
+
+    response = client.get("/en/ranking/")
+
+    assert board_names(response) == ["Gemeente 00", "Gemeente 01", "Gemeente 02"]
+    first = RankingEntry.objects.get(run=run, municipality=towns[0])
+    assert first.rank == 1
+    page = text(response)
+    assert "3 municipalities on the board" in page
+    assert reverse("ranking:scorecard", args=[towns[0].slug]) in page
+    # Rank, movement (unchanged, with its text alternative), score, per 10,000.
+    row = page[page.index(">1</td>") : page.index("Gemeente 01")]
+    assert '<span aria-hidden="true">=</span>' in row
+    assert '<span class="koploper-visually-hidden">unchanged</span>' in row
+    assert f">{first.score:.2f}</td>" in row
+    assert f">{first.score_per_10k:.2f}</td>" in row
+    assert "/ranking/open-data/leaderboard.csv" in page
+
+
+def test_leaderboard_shows_movement_up_down_and_new_with_text(client):
+    today = timezone.localdate()
+    innovation = InnovationFactory()
+    a, b, c = (MunicipalityFactory(name=name) for name in ["Aa", "Bb", "Cc"])
+    for i, town in enumerate([a, b]):
+        AdoptionFactory(
+            municipality=town,
+            innovation=innovation,
+            started_on=today - datetime.timedelta(days=100 + 10 * (1 - i)),
+            stage_since=today - datetime.timedelta(days=50),
+        )
+    ranking_recompute(reference_date=today - datetime.timedelta(days=1))
+    b.adoptions.update(stage=Stage.SCALED)  # Bb: 3 × 1.5 overtakes Aa: 2 × 0.97
+    AdoptionFactory(municipality=c, innovation=InnovationFactory(), started_on=today)  # 2 × 1
+    ranking_recompute(reference_date=today)
+
+    page = text(client.get("/en/ranking/"))
+
+    assert (
+        '<span aria-hidden="true">▲ 1</span>'
+        '<span class="koploper-visually-hidden">up 1 place</span>' in page
+    )
+    assert (
+        '<span aria-hidden="true">▼ 2</span>'
+        '<span class="koploper-visually-hidden">down 2 places</span>' in page
+    )
+    assert '<span class="koploper-badge">new</span>' in page
+
+
+def test_leaderboard_filters_by_country_province_region_and_size_class(client, make_board):
+    run, towns = make_board(4)
+    region = Region.objects.create(name="Regio Test", slug="regio-test")
+    region.municipalities.set([towns[1], towns[3]])
+    belgian = MunicipalityFactory(
+        code="44021", name="Gent", country="BE", province="Oost-Vlaanderen", population=272_657
+    )
+    AdoptionFactory(
+        municipality=belgian, innovation=InnovationFactory(), started_on=timezone.localdate()
+    )
+    ranking_recompute()
+
+    assert board_names(client.get("/en/ranking/?country=BE")) == ["Gent"]
+    assert board_names(client.get("/en/ranking/?province=Gelderland")) == [
+        "Gemeente 01",
+        "Gemeente 03",
+    ]
+    assert board_names(client.get("/en/ranking/?region=regio-test")) == [
+        "Gemeente 01",
+        "Gemeente 03",
+    ]
+    by_size = client.get("/en/ranking/?size_class=gte250k")
+    assert board_names(by_size) == ["Gent"]
+    assert "Rank in size class" in text(by_size)
+
+
+def test_leaderboard_reports_an_unknown_filter_value_and_ignores_it(client, make_board):
+    make_board(2)
+
+    response = client.get("/en/ranking/?province=Atlantis&country=NL")
+
+    assert "An unknown filter value was ignored" in text(response)
+    assert board_names(response) == ["Gemeente 00", "Gemeente 01"]
+
+
+def test_leaderboard_is_paginated(client, make_board):
+    make_board(53, earlier=False)
+
+    first = client.get("/en/ranking/?province=")
+    second = client.get("/en/ranking/?province=&page=2")
+
+    assert len(board_names(first)) == 50
+    assert board_names(second) == ["Gemeente 50", "Gemeente 51", "Gemeente 52"]
+    assert 'href="?province=&amp;page=2"' in text(first)
+
+
+def test_leaderboard_is_served_from_the_cache_of_the_published_run(
+    client, make_board, django_assert_num_queries
+):
+    make_board(2)
+    client.get("/en/ranking/")
+
+    # Cached: the current run and the filter choices, not the board itself.
+    with django_assert_num_queries(3):
+        response = client.get("/en/ranking/")
+    assert board_names(response) == ["Gemeente 00", "Gemeente 01"]
+
+    # A new run publishes new keys: the page shows the new board at once.
+    MunicipalityFactory(name="Aanwas")
+    AdoptionFactory(
+        municipality=MunicipalityFactory(name="Nieuwkomer"),
+        innovation=InnovationFactory(),
+        stage=Stage.SCALED,
+        started_on=timezone.localdate(),
+    )
+    ranking_recompute()
+    assert board_names(client.get("/en/ranking/"))[0] == "Nieuwkomer"
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_leaderboard_query_count_does_not_grow_with_the_board(
+    client, make_board, django_assert_num_queries, count
+):
+    make_board(count)
+    cache.clear()
+
+    # Current run, provinces, regions; then (not cached yet) the count and the page.
+    with django_assert_num_queries(5):
+        response = client.get("/en/ranking/")
+    assert len(board_names(response)) == count
+
+
+# --- Scorecard ------------------------------------------------------------------------------
+
+
+def test_scorecard_explains_each_adoptions_points(client):
+    today = timezone.localdate()
+    town = MunicipalityFactory(name="Houten", slug="houten")
+    innovation = InnovationFactory(title="Slimme lantaarnpaal", slug="slimme-lantaarnpaal")
+    AdoptionFactory(
+        municipality=town,
+        innovation=innovation,
+        stage=Stage.IMPLEMENTED,
+        started_on=today - datetime.timedelta(days=1096),
+        stage_since=today - datetime.timedelta(days=1096),
+    )
+    ranking_recompute()
+
+    page = text(client.get("/en/ranking/houten/"))
+
+    assert "Scorecard of Houten" in page
+    assert '<a href="/en/innovations/slimme-lantaarnpaal/">Slimme lantaarnpaal</a>' in page
+    assert "Launching customer" in page
+    # stage ×2, order ×2, recency 0.5^(1096/1095.75) ≈ ×0.500 → 2.00 points
+    row = page[
+        page.index("Slimme lantaarnpaal</a>") : page.index(
+            "</tr>", page.index("Slimme lantaarnpaal</a>")
+        )
+    ]
+    assert re.findall(r">(×[\d.]+|[\d.]+)</td>", row) == ["×2", "×2", "×0.500", "2.00"]
+    assert "(3.0 years)" in row
+    assert "1 of 1" in page
+
+
+def test_scorecard_of_a_municipality_without_points(client, make_board):
+    make_board(1)
+    MunicipalityFactory(name="Stilstand", slug="stilstand")
+
+    page = text(client.get("/en/ranking/stilstand/"))
+
+    assert "Stilstand is not on the current leaderboard" in page
+    assert "No verified adoptions of approved innovations yet." in page
+
+
+def test_scorecard_unknown_municipality_is_404(client):
+    assert client.get("/en/ranking/nergenshuizen/").status_code == 404
+
+
+def test_scorecard_rank_history_chart_and_table(client, make_board):
+    run, towns = make_board(2)
+
+    page = text(client.get(f"/en/ranking/{towns[1].slug}/"))
+
+    chart = page[page.index("<svg") : page.index("</svg>")]
+    assert 'role="img"' in chart
+    assert '<title id="rank-chart-title">Rank of Gemeente 01 over time</title>' in chart
+    assert chart.count("<circle") == 2
+    assert "<polyline" in chart
+    table = page[page.index("Rank on each recent board") :]
+    earlier = run.reference_date - datetime.timedelta(days=30)
+    assert re.findall(
+        r'<th scope="row">([^<]+)</th>\s*<td class="koploper-num">(\d+)</td>', table
+    ) == [
+        (f"{run.reference_date.day} {run.reference_date:%B %Y}", "2"),
+        (f"{earlier.day} {earlier:%B %Y}", "2"),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_scorecard_query_count_does_not_grow_with_adoptions_or_runs(
+    client, django_assert_num_queries, count
+):
+    today = timezone.localdate()
+    town = MunicipalityFactory(slug="veelzijdig")
+    for i in range(count):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(),
+            started_on=today - datetime.timedelta(days=30),
+        )
+        ranking_recompute(reference_date=today - datetime.timedelta(days=count - i))
+
+    # Municipality, current run, entry, contributions, history runs, history entries.
+    with django_assert_num_queries(6):
+        response = client.get("/en/ranking/veelzijdig/")
+    assert text(response).count("Innovatie ") >= count
+
+
+# --- Map ------------------------------------------------------------------------------------
+
+
+def test_map_colours_scored_municipalities_and_links_every_one(client, reference_municipalities):
+    utrecht = reference_municipalities.get(code="GM0344")
+    AdoptionFactory(
+        municipality=utrecht, innovation=InnovationFactory(), started_on=timezone.localdate()
+    )
+    ranking_recompute()
+
+    page = text(client.get("/en/ranking/map/"))
+
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert svg.count("<path") == 627
+    assert svg.count('<a href="/en/ranking/') == 627
+    assert "<title>Utrecht: 2.0 points, rank 1</title>" in svg
+    assert svg.count('fill="#253494"') == 1  # the one scored municipality: darkest class
+    assert svg.count('fill="#e6e6e6"') == 626
+    assert "Kadaster / Centraal Bureau voor de Statistiek, 2024" in page
+    assert "Statbel" in page
+    table = page[page.index("The map as a table") :]
+    assert '<a href="/en/ranking/utrecht/">Utrecht</a>' in table
+
+
+def test_map_without_a_run_shows_every_municipality_without_score(client, reference_municipalities):
+    page = text(client.get("/en/ranking/map/"))
+
+    assert "The leaderboard has not been computed yet" in page
+    assert page.count('fill="#e6e6e6"') == 627
+
+
+def test_map_is_cached_per_run(client, reference_municipalities, django_assert_max_num_queries):
+    client.get("/en/ranking/map/")
+
+    with django_assert_max_num_queries(1):
+        client.get("/en/ranking/map/")
+
+
+# --- Badge ----------------------------------------------------------------------------------
+
+
+def test_badge_shows_the_current_rank(client, make_board):
+    run, towns = make_board(3)
+
+    response = client.get(f"/ranking/badge/{towns[1].code}.svg?lang=en")
+
+    assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
+    assert "public" in response["Cache-Control"] and "max-age=3600" in response["Cache-Control"]
+    svg = text(response)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert '<text x="98.0" y="14" fill="#000">#2 of 3</text>' in svg or ">#2 of 3</text>" in svg
+    assert "<title>Koploper – Gemeente 01: #2 of 3</title>" in svg
+
+
+def test_badge_of_an_unranked_municipality_says_so(client, make_board):
+    make_board(1)
+    town = MunicipalityFactory(code="GM0999")
+
+    svg = text(client.get("/ranking/badge/GM0999.svg?lang=en"))
+
+    assert ">not ranked</text>" in svg
+    assert town.name in svg
+
+
+def test_badge_unknown_code_is_404(client):
+    assert client.get("/ranking/badge/GM0000.svg").status_code == 404
+
+
+def test_badge_answers_not_modified_for_its_etag(client, make_board):
+    run, towns = make_board(1)
+    first = client.get(f"/ranking/badge/{towns[0].code}.svg")
+
+    again = client.get(f"/ranking/badge/{towns[0].code}.svg", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+# --- Open data ------------------------------------------------------------------------------
+
+
+def test_open_data_csv_is_the_current_board(client, make_board):
+    run, towns = make_board(2)
+
+    response = client.get("/ranking/open-data/leaderboard.csv")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Link"] == '<https://creativecommons.org/publicdomain/zero/1.0/>; rel="license"'
+    rows = list(csv.DictReader(io.StringIO(text(response))))
+    entries = list(RankingEntry.objects.filter(run=run).select_related("municipality"))
+    assert rows == [
+        {
+            "rank": str(e.rank),
+            "municipality_code": e.municipality.code,
+            "municipality_name": e.municipality.name,
+            "country": "NL",
+            "province": e.municipality.province,
+            "size_class": e.size_class,
+            "population": str(e.population),
+            "score": str(round(float(e.score), 6)),
+            "score_per_10k": str(round(e.score_per_10k, 6)),
+            "size_class_rank": str(e.size_class_rank),
+            "adoptions": "1",
+            "innovations": "1",
+            "launching_customer_count": "1" if e.rank == 1 else "0",
+            "koploper": "false",
+            "movement": "0",
+        }
+        for e in entries
+    ]
+
+
+def test_open_data_json_is_the_current_board_with_its_run_and_licence(client, make_board):
+    run, towns = make_board(1)
+
+    data = json.loads(text(client.get("/ranking/open-data/leaderboard.json")))
+
+    entry = RankingEntry.objects.get(run=run)
+    assert data["license"] == "CC0-1.0"
+    assert data["run"]["id"] == run.pk
+    assert data["run"]["reference_date"] == run.reference_date.isoformat()
+    assert data["run"]["formula_version"] == "v1"
+    assert data["entries"] == [
+        {
+            "rank": 1,
+            "municipality_code": towns[0].code,
+            "municipality_name": towns[0].name,
+            "country": "NL",
+            "province": "Utrecht",
+            "size_class": "20k-50k",
+            "population": 45000,
+            "score": float(entry.score),
+            "score_per_10k": round(entry.score_per_10k, 6),
+            "size_class_rank": 1,
+            "adoptions": 1,
+            "innovations": 1,
+            "launching_customer_count": 1,
+            "koploper": False,
+            "movement": 0,
+        }
+    ]
+
+
+def test_open_data_before_the_first_run_is_404(client):
+    assert client.get("/ranking/open-data/leaderboard.csv").status_code == 404
+    assert client.get("/ranking/open-data/leaderboard.json").status_code == 404
