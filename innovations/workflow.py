@@ -305,6 +305,8 @@ def _require_state(row: Innovation, action: str) -> None:
 
 
 def _not_allowed_message(row: Innovation, action: str) -> str:
+    if action in DECISIONS and row.status == Status.SUBMITTED:
+        return _("Claim this innovation before you decide on it.")
     labels = {
         SUBMIT: _("submit"),
         CLAIM: _("claim"),
