@@ -375,6 +375,14 @@ def _seed_adoptions(innovations, today, reviewer, stdout) -> int:
     return created
 
 
+def _moment(day: datetime.date, today: datetime.date, rng: random.Random) -> datetime.datetime:
+    """A time during office hours on `day`, but never in the future."""
+    moment = datetime.datetime.combine(
+        min(day, today), datetime.time(rng.randint(8, 16), rng.randint(0, 59))
+    )
+    return min(timezone.make_aware(moment), timezone.now())
+
+
 def _create_adoption(rng, municipality, innovation, today, reviewer, verification) -> Adoption:
     stage = _pick(rng, STAGE_WEIGHTS)
     verification = verification or _pick(rng, VERIFICATION_WEIGHTS)
@@ -387,12 +395,7 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
     )
     verified_at = None
     if verification != Verification.CLAIMED:
-        verified_at = timezone.make_aware(
-            datetime.datetime.combine(
-                min(today, stage_since + datetime.timedelta(days=rng.randint(3, 40))),
-                datetime.time(10, rng.randint(0, 59)),
-            )
-        )
+        verified_at = _moment(stage_since + datetime.timedelta(days=rng.randint(3, 40)), today, rng)
     adoption = Adoption.objects.create(
         municipality=municipality,
         innovation=innovation,
@@ -415,15 +418,27 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
             else ""
         ),
     )
+    # Backdate the record so the demo reads like history: decided claims were recorded a
+    # little before their verification, open claims in the last weeks, each stage change
+    # around the day it happened.
+    if verified_at is not None:
+        recorded = verified_at - datetime.timedelta(days=rng.randint(1, 10))
+    else:
+        recorded = timezone.now() - datetime.timedelta(
+            days=rng.randint(1, 40), hours=rng.randint(0, 9)
+        )
+    Adoption.objects.filter(pk=adoption.pk).update(created_at=recorded, updated_at=recorded)
     previous = ""
     for step_stage, step_date in steps:
-        AdoptionStageChange.objects.create(
+        change = AdoptionStageChange.objects.create(
             adoption=adoption,
             from_stage=previous,
             to_stage=step_stage,
             stage_since=step_date,
             changed_by=buyer,
         )
+        when = _moment(step_date + datetime.timedelta(days=rng.randint(0, 5)), today, rng)
+        AdoptionStageChange.objects.filter(pk=change.pk).update(created_at=min(when, recorded))
         previous = step_stage
     # Evaluations: most adoptions that went beyond a pilot, every ended one, some pilots.
     chance = {Stage.PILOT: 0.25, Stage.IMPLEMENTED: 0.6, Stage.SCALED: 0.7, Stage.ENDED: 1.0}
