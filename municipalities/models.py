@@ -159,7 +159,11 @@ class Adoption(models.Model):
                 name="adoption_stage_since_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["innovation", "verification", "started_on"])]
+        indexes = [
+            models.Index(fields=["innovation", "verification", "started_on"]),
+            # The verification queue: claimed ones, oldest first.
+            models.Index(fields=["verification", "created_at"], name="adoption_queue"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.municipality} – {self.innovation} ({self.stage})"
