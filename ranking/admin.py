@@ -22,11 +22,9 @@ class RankingRunAdmin(admin.ModelAdmin):
         "reference_date",
         "trigger",
         "started_at",
-        "finished_at",
         "duration",
         "contribution_count",
         "entry_count",
-        "formula_version",
     )
     list_display_links = ("id", "status")
     list_filter = ("status", "trigger", "is_current")

@@ -47,7 +47,7 @@ def home_highlights(limit: int = 5) -> list[dict]:
         {
             "url": reverse("ranking:scorecard", args=[entry.municipality.slug]),
             "name": entry.municipality.name,
-            "score": entry.score.quantize(Decimal("0.1")),
+            "score": entry.score.quantize(Decimal("0.01")),
             "rank": entry.rank,
         }
         for entry in selectors.leaders(limit)

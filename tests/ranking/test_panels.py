@@ -7,9 +7,18 @@ import io
 import pytest
 from django.utils import timezone
 
+from municipalities.services import adoption_record, adoption_verify
 from ranking.demo import seed
 from ranking.models import RankingRun, RunStatus
-from tests.factories import AdoptionFactory, MunicipalityFactory, admin_user, buyer_user
+from ranking.services import ranking_recompute
+from tests.factories import (
+    AdoptionFactory,
+    InnovationFactory,
+    MunicipalityFactory,
+    admin_user,
+    buyer_user,
+    reviewer_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +107,30 @@ def test_demo_computes_an_earlier_board_once_and_todays_board_every_time():
     current = RankingRun.objects.get(is_current=True)
     assert current.entry_count == 2
     assert current.previous_run.reference_date == today - datetime.timedelta(days=30)
+
+
+def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_next_run(
+    client, make_board, django_capture_on_commit_callbacks
+):
+    run, towns = make_board(3)
+    last = towns[2]
+    assert client.get("/api/v1/ranking/").json()["results"][2]["municipality"]["code"] == last.code
+    buyer = buyer_user(municipality=last)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption = adoption_record(
+            user=buyer,
+            municipality=last,
+            innovation=InnovationFactory(),
+            stage="scaled",
+            started_on=timezone.localdate() - datetime.timedelta(days=7),
+        )
+        ranking_recompute()  # claimed only: nothing changes yet
+        unchanged = client.get("/api/v1/ranking/").json()["results"][0]["municipality"]["code"]
+        adoption_verify(user=reviewer_user(), adoption=adoption, decision="verify")
+    ranking_recompute()
+
+    top = client.get("/api/v1/ranking/").json()["results"][0]
+    assert unchanged == towns[0].code
+    # Movement compares with the board of an earlier day (30 days ago: a shared 2nd place).
+    assert (top["municipality"]["code"], top["rank"], top["movement"]) == (last.code, 1, 1)

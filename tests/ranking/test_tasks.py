@@ -1,12 +1,14 @@
 """The nightly task, the management command and the admin's start button."""
 
 import datetime
+import re
 import time
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from municipalities.enums import Stage
 from portal.celery import app as celery_app
@@ -151,18 +153,20 @@ def test_admin_lists_runs_with_status_timings_and_counts(client):
 
     page = client.get("/admin/ranking/rankingrun/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
+    run = RankingRun.objects.get()
+    cells = dict(re.findall(r'<t[dh] class="field-(\w+)[^"]*">(?:<a [^>]+>)?([^<]*)', page))
+    assert {
+        name: cells[name]
+        for name in ["status", "reference_date", "trigger", "contribution_count", "entry_count"]
+    } == {
+        "status": "Published",
+        "reference_date": date_format(run.reference_date),
+        "trigger": "Management command",
+        "contribution_count": "2",
+        "entry_count": "2",
+    }
+    assert cells["duration"] == str(run.duration)
     assert "Start a ranking run" in page
-    for column in [
-        "Status",
-        "Reference date",
-        "Started at",
-        "Finished at",
-        "Duration",
-        "Adoptions scored",
-        "Municipalities ranked",
-    ]:
-        assert f">{column}<" in page or column in page
-    assert "Published" in page
 
 
 @pytest.mark.django_db

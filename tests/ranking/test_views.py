@@ -274,7 +274,7 @@ def test_map_colours_scored_municipalities_and_links_every_one(client, reference
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count("<path") == 627
     assert svg.count('<a href="/en/ranking/') == 627
-    assert "<title>Utrecht: 2.0 points, rank 1</title>" in svg
+    assert "<title>Utrecht: 2.00 points, rank 1</title>" in svg
     assert svg.count('fill="#253494"') == 1  # the one scored municipality: darkest class
     assert svg.count('fill="#e6e6e6"') == 626
     assert "Kadaster / Centraal Bureau voor de Statistiek, 2024" in page
