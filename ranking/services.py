@@ -298,24 +298,30 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> int:
     return RankingEntry.objects.filter(run=run).count()
 
 
+class LeaseLost(Exception):
+    """The run outlived its lease and another run took over; its rows are rolled back."""
+
+
 def _publish(run: RankingRun) -> None:
-    """Move the current-board flag to `run` (inside the transaction that wrote its rows)."""
+    """Move the current-board flag to `run` (inside the transaction that wrote its rows).
+
+    The conditional UPDATE … WHERE status = 'running' makes sure a run that outlived its
+    lease (and was marked abandoned by a newer run) cannot publish after all."""
+    finished_at = timezone.now()
     RankingRun.objects.filter(is_current=True).update(is_current=False)
-    run.status = RunStatus.PUBLISHED
-    run.is_current = True
-    run.finished_at = timezone.now()
-    run.lease_expires_at = None
-    run.save(
-        update_fields=[
-            "status",
-            "is_current",
-            "finished_at",
-            "lease_expires_at",
-            "previous_run",
-            "contribution_count",
-            "entry_count",
-        ]
+    published = RankingRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        status=RunStatus.PUBLISHED,
+        is_current=True,
+        finished_at=finished_at,
+        lease_expires_at=None,
+        previous_run=run.previous_run,
+        contribution_count=run.contribution_count,
+        entry_count=run.entry_count,
     )
+    if published != 1:
+        raise LeaseLost(f"Run #{run.pk} lost its lease to a newer run.")
+    run.status, run.is_current = RunStatus.PUBLISHED, True
+    run.finished_at, run.lease_expires_at = finished_at, None
 
 
 def _record_failure(run: RankingRun, exc: BaseException) -> None:

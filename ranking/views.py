@@ -37,28 +37,26 @@ def leaderboard(request):
     if form.is_bound and not form.is_valid():
         messages.error(request, _("An unknown filter value was ignored; showing all for it."))
     filters = form.filters()
-    page_number = request.GET.get("page", "1")
     board_html = ""
     if run is not None:
         region = filters["region"]
-        key = "ranking:board:{}:{}:{}".format(
-            run.pk,
-            translation.get_language(),
-            urlencode(
-                {
-                    "country": filters["country"],
-                    "province": filters["province"],
-                    "region": region.slug if region else "",
-                    "size_class": filters["size_class"],
-                    "page": page_number,
-                }
-            ),
+        # Only validated values go into the key and the links: unknown parameters can
+        # neither multiply cache entries nor be echoed to other visitors.
+        params = {
+            "country": filters["country"],
+            "province": filters["province"],
+            "region": region.slug if region else "",
+            "size_class": filters["size_class"],
+        }
+        params = {name: value for name, value in params.items() if value}
+        page_number = _page_number(request.GET.get("page"))
+        key = (
+            f"ranking:board:{run.pk}:{translation.get_language()}:{urlencode(params)}:{page_number}"
         )
         board_html = cache.get(key)
         if board_html is None:
             entries = selectors.board_entries(run, **filters)
             page = Paginator(entries, PAGE_SIZE).get_page(page_number)
-            params = {name: value for name, value in request.GET.items() if name != "page"}
             board_html = render_to_string(
                 "ranking/_board.html",
                 {
@@ -75,6 +73,13 @@ def leaderboard(request):
         "ranking/leaderboard.html",
         {"run": run, "form": form, "board_html": board_html},
     )
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return min(max(int(value or 1), 1), 10_000)
+    except ValueError:
+        return 1
 
 
 def scorecard(request, slug):

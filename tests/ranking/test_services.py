@@ -402,3 +402,40 @@ def test_recompute_readers_see_the_old_board_until_the_new_one_is_published(
         "Culemborg",
         "Amersfoort",
     ]
+
+
+@pytest.mark.django_db
+def test_recompute_that_lost_its_lease_does_not_publish(small_board):
+    published = ranking_recompute(reference_date=REF)
+    # A newer run marks this slow one abandoned before it publishes (simulated by a
+    # database trigger that does so when its entries are written).
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION ranking_test_abandon() RETURNS trigger AS $$ BEGIN "
+                "UPDATE ranking_rankingrun SET status = 'failed' WHERE status = 'running'; "
+                "RETURN NULL; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER ranking_test_abandon AFTER INSERT ON ranking_rankingentry "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ranking_test_abandon()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER ranking_test_abandon AFTER INSERT ON ranking_rankingentry "
+                "BEGIN UPDATE ranking_rankingrun SET status = 'failed' "
+                "WHERE status = 'running'; END"
+            )
+    try:
+        with pytest.raises(Exception, match="lost its lease"):
+            ranking_recompute(reference_date=REF)
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("DROP TRIGGER ranking_test_abandon ON ranking_rankingentry")
+                cursor.execute("DROP FUNCTION ranking_test_abandon()")
+            else:
+                cursor.execute("DROP TRIGGER ranking_test_abandon")
+
+    assert selectors.current_run() == published
+    assert RankingRun.objects.latest().status == RunStatus.FAILED

@@ -129,12 +129,12 @@ def test_leaderboard_reports_an_unknown_filter_value_and_ignores_it(client, make
 def test_leaderboard_is_paginated(client, make_board):
     make_board(53, earlier=False)
 
-    first = client.get("/en/ranking/?province=")
+    first = client.get("/en/ranking/?province=&unknown=%3Cx%3E")
     second = client.get("/en/ranking/?province=&page=2")
 
     assert len(board_names(first)) == 50
     assert board_names(second) == ["Gemeente 50", "Gemeente 51", "Gemeente 52"]
-    assert 'href="?province=&amp;page=2"' in text(first)
+    assert 'href="?page=2"' in text(first)
 
 
 def test_leaderboard_is_served_from_the_cache_of_the_published_run(
