@@ -55,5 +55,7 @@ def url_for_connection(settings_dict: dict) -> str:
     password = quote(settings_dict.get("PASSWORD") or "", safe="")
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = settings_dict.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):
+        host = quote(host, safe="")  # a socket directory, as dj-database-url reads it
     port = settings_dict.get("PORT") or "5432"
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"

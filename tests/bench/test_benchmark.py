@@ -109,6 +109,22 @@ def test_report_keeps_the_previous_value_of_the_same_scale(tmp_path):
     assert [(r["value"], r["previous"]) for r in rows] == [(3.0, 4.0)]
 
 
+def test_url_for_connection_reads_back_as_the_same_database():
+    import dj_database_url
+
+    from bench.database import url_for_connection
+
+    settings_dict = {"NAME": "test_k", "USER": "u", "PASSWORD": "p@ss", "HOST": "db", "PORT": 5433}
+    socket = {"NAME": "test_k", "USER": "postgres", "HOST": "/var/run/postgresql", "PORT": ""}
+
+    parsed = [dj_database_url.parse(url_for_connection(d)) for d in (settings_dict, socket)]
+
+    assert [(p["NAME"], p["USER"], p["PASSWORD"], p["HOST"], p["PORT"]) for p in parsed] == [
+        ("test_k", "u", "p@ss", "db", 5433),
+        ("test_k", "postgres", "", "/var/run/postgresql", 5432),
+    ]
+
+
 @pytest.mark.django_db
 def test_minimal_view_returns_one_row(client, settings, reference_municipalities):
     settings.ROOT_URLCONF = "bench.urls"
