@@ -1,19 +1,35 @@
 """Demo data of this app, called last by `manage.py seed_demo` (idempotent).
 
 Computes the board from the demo adoptions. So that the demo shows rank movement, it
-first computes a board for a reference date 30 days ago (adoptions started since then
-are left out, and recency is measured to that date; stages are today's), once: a second
-seed_demo finds it and only recomputes today's board, which on unchanged data is the
-same board."""
+first computes, once, an earlier board: for a reference date at least 30 days ago and
+before the five most recent verified adoptions started, so that those are left out of it
+(recency is measured to that date; stages are today's, as for any board computed for a
+past date). A second seed_demo finds that board and only recomputes today's, which on
+unchanged data is the same board."""
 
 import datetime
 
 from django.utils import timezone
 
+from municipalities.models import Adoption
+
 from .models import RankingRun, RunTrigger
 from .services import RankingBusy, ranking_recompute
 
 EARLIER_BOARD_DAYS = 30
+LEFT_OUT_OF_EARLIER_BOARD = 5
+
+
+def earlier_reference_date(today: datetime.date) -> datetime.date:
+    latest = today - datetime.timedelta(days=EARLIER_BOARD_DAYS)
+    starts = list(
+        Adoption.objects.verified()
+        .order_by("-started_on")
+        .values_list("started_on", flat=True)[:LEFT_OUT_OF_EARLIER_BOARD]
+    )
+    if len(starts) == LEFT_OUT_OF_EARLIER_BOARD:
+        return min(latest, starts[-1] - datetime.timedelta(days=1))
+    return latest
 
 
 def seed(stdout=None) -> None:
@@ -26,7 +42,7 @@ def seed(stdout=None) -> None:
         if not RankingRun.objects.published().filter(reference_date__lt=today).exists():
             earlier = ranking_recompute(
                 trigger=RunTrigger.DEMO,
-                reference_date=today - datetime.timedelta(days=EARLIER_BOARD_DAYS),
+                reference_date=earlier_reference_date(today),
             )
             say(f"Ranking: earlier board (run #{earlier.pk}) of {earlier.reference_date}.")
         run = ranking_recompute(trigger=RunTrigger.DEMO, reference_date=today)

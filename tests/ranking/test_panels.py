@@ -134,3 +134,18 @@ def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_ne
     assert unchanged == towns[0].code
     # Movement compares with the board of an earlier day (30 days ago: a shared 2nd place).
     assert (top["municipality"]["code"], top["rank"], top["movement"]) == (last.code, 1, 1)
+
+
+def test_demo_earlier_board_leaves_out_the_five_newest_adoptions():
+    today = timezone.localdate()
+    for days in [10, 20, 30, 40, 50, 60]:
+        AdoptionFactory(started_on=today - datetime.timedelta(days=days))
+
+    seed()
+
+    earlier = RankingRun.objects.get(is_current=False)
+    assert earlier.reference_date == today - datetime.timedelta(days=51)
+    assert (earlier.contribution_count, RankingRun.objects.get(is_current=True).entry_count) == (
+        1,
+        6,
+    )
