@@ -357,7 +357,11 @@ def challenge_list(request):
         messages.warning(
             request,
             _("Some filter values do not exist and were ignored: %(fields)s.")
-            % {"fields": ", ".join(sorted(filterset.errors))},
+            % {
+                "fields": ", ".join(
+                    str(filterset.form.fields[name].label) for name in sorted(filterset.errors)
+                )
+            },
         )
         params = QueryDict(mutable=True)
         for key, values in request.GET.lists():
