@@ -234,7 +234,8 @@ def adoption_update(
 
     A new stage takes `stage_since` (default: today) and adds a row to the stage history.
     A changed stage or date needs verification again, so the adoption goes back to
-    `claimed` and stops counting until a reviewer has looked at it."""
+    `claimed` and stops counting until a reviewer has looked at it; a rejected adoption
+    goes back to `claimed` on any change."""
     adoption = (
         Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
     )
@@ -284,17 +285,14 @@ def adoption_update(
         adoption.stage = new_stage
         adoption.stage_since = new_stage_since
         adoption.started_on = new_started_on
+        changed += ["stage", "stage_since", "started_on"]
+    # A changed stage or date is checked again; so is any correction of a rejected claim
+    # (that is how a municipality answers the reviewer's note).
+    if stage_or_date_changed or (changed and adoption.verification == Verification.REJECTED):
         adoption.verification = Verification.CLAIMED
         adoption.verified_by = None
         adoption.verified_at = None
-        changed += [
-            "stage",
-            "stage_since",
-            "started_on",
-            "verification",
-            "verified_by",
-            "verified_at",
-        ]
+        changed += ["verification", "verified_by", "verified_at"]
     if changed:
         adoption.save(update_fields=[*changed, "updated_at"])
     return adoption

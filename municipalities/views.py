@@ -232,13 +232,13 @@ def adoption_update(request, pk):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            was_counted = adoption.verification == Verification.VERIFIED
+            before = adoption.verification
             try:
                 adoption = services.adoption_update(user=request.user, adoption=adoption, **data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if was_counted and adoption.verification == Verification.CLAIMED:
+                if before == Verification.VERIFIED and adoption.verification != before:
                     messages.success(
                         request,
                         _(
@@ -246,6 +246,8 @@ def adoption_update(request, pk):
                             "until then the adoption is not public."
                         ),
                     )
+                elif before == Verification.REJECTED and adoption.verification != before:
+                    messages.success(request, _("Saved. A reviewer will check the adoption again."))
                 else:
                     messages.success(request, _("The adoption is saved."))
                 return redirect("municipalities:adoption_detail", adoption.pk)

@@ -517,3 +517,31 @@ def test_challenge_response_mark_by_the_municipality_only(
 
     response.refresh_from_db()
     assert response.status == "interested"
+
+
+def test_adoption_update_of_a_rejected_one_resubmits_it(buyer, reviewer, claimed):
+    services.adoption_verify(
+        user=reviewer, adoption=claimed, decision="reject", note="Welk kenmerk?"
+    )
+
+    adoption = services.adoption_update(
+        user=buyer, adoption=claimed, evidence_reference="TenderNed 401122"
+    )
+
+    assert (adoption.verification, adoption.evidence_reference, adoption.verified_by) == (
+        "claimed",
+        "TenderNed 401122",
+        None,
+    )
+
+
+def test_adoption_update_without_changes_leaves_a_rejection(buyer, reviewer, claimed):
+    services.adoption_verify(
+        user=reviewer, adoption=claimed, decision="reject", note="Welk kenmerk?"
+    )
+
+    adoption = services.adoption_update(
+        user=buyer, adoption=claimed, evidence_reference=claimed.evidence_reference
+    )
+
+    assert adoption.verification == "rejected"
