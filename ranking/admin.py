@@ -93,7 +93,7 @@ class RankingEntryAdmin(admin.ModelAdmin):
         "is_koploper",
         "previous_rank",
     )
-    list_filter = ("run", "size_class", "is_koploper")
+    list_filter = ("size_class", "is_koploper")
     list_select_related = ("run", "municipality")
     search_fields = ("municipality__name", "municipality__code")
     ordering = ("-run", "position")
