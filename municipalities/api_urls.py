@@ -14,14 +14,10 @@ urlpatterns: list = [
         name="adoption-evaluation",
     ),
     path("review/adoptions/", api.VerificationQueueView.as_view(), name="adoption-queue"),
-    path(
-        "review/adoptions/<int:pk>/verify/", api.VerifyView.as_view(), name="adoption-verify"
-    ),
+    path("review/adoptions/<int:pk>/verify/", api.VerifyView.as_view(), name="adoption-verify"),
     path("challenges/", api.ChallengeListView.as_view(), name="challenge-list"),
     path("challenges/<int:pk>/", api.ChallengeDetailView.as_view(), name="challenge-detail"),
-    path(
-        "challenges/<int:pk>/close/", api.ChallengeCloseView.as_view(), name="challenge-close"
-    ),
+    path("challenges/<int:pk>/close/", api.ChallengeCloseView.as_view(), name="challenge-close"),
     path(
         "challenges/<int:pk>/responses/",
         api.ChallengeResponseListView.as_view(),
