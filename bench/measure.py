@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -143,17 +142,22 @@ def _fulltext(term: str) -> tuple[int, list[int]]:
     return queryset.count(), list(queryset.values_list("pk", flat=True)[:20])
 
 
-def _substring(term: str) -> tuple[int, list[int]]:
-    from innovations.models import Innovation
+SUBSTRING_WHERE = """
+    FROM innovations_innovation
+    WHERE status = 'approved' AND revision_of_id IS NULL
+        AND (title ILIKE %(like)s OR summary ILIKE %(like)s OR description ILIKE %(like)s)
+"""
 
-    queryset = (
-        Innovation.objects.approved()
-        .filter(
-            Q(title__icontains=term) | Q(summary__icontains=term) | Q(description__icontains=term)
-        )
-        .order_by("-published_at", "-pk")
-    )
-    return queryset.count(), list(queryset.values_list("pk", flat=True)[:20])
+
+def _substring(term: str) -> tuple[int, list[int]]:
+    """The floor: a plain case-insensitive substring scan over the same rows."""
+    like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*)" + SUBSTRING_WHERE, {"like": like})
+        count = cursor.fetchone()[0]
+        newest_first = " ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 20"
+        cursor.execute("SELECT id" + SUBSTRING_WHERE + newest_first, {"like": like})
+        return count, [row[0] for row in cursor.fetchall()]
 
 
 def search_figure(rounds: int, term: str = SEARCH_TERM) -> tuple[Figure, dict]:
