@@ -42,6 +42,8 @@ def worker_round(database_url: str, *, recompute_first: bool, redis_url: str = "
         DJANGO_SETTINGS_MODULE="portal.settings",
         PYTHONPATH=str(server.ROOT),
         LOG_LEVEL="WARNING",
+        # As long as the ranking's own lease: a runaway statement must not outlive the run.
+        PGOPTIONS="-c statement_timeout=20min",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -195,8 +197,9 @@ def search_figure(rounds: int, term: str = SEARCH_TERM) -> tuple[Figure, dict]:
 class Endpoint:
     name: str
     title: str
-    path: str | None
+    path: str | None  # None: not measured (see note)
     note: str = ""
+    failed_path: str | None = None  # the path that failed the check, for the query profile
 
 
 def _page(url_name: str, query: str = "") -> tuple[str | None, str]:
@@ -224,14 +227,22 @@ def endpoints() -> list[Endpoint]:
 
 
 def check_endpoints(port: int, found: list[Endpoint]) -> None:
-    """Mark endpoints that do not answer 200 (code not there yet, an error) with a note."""
+    """Leave out (with a note) endpoints that do not answer 200 within server.TIMEOUT
+    seconds: the code is not there yet, it fails, or it is far too slow to measure."""
     for endpoint in found:
         if endpoint.path is None:
             continue
-        status, _, _ = server.request(port, endpoint.path)
-        if status != 200:
-            endpoint.note = f"GET {endpoint.path} answered HTTP {status}"
-            endpoint.path = None
+        try:
+            status, seconds, _ = server.request(port, endpoint.path)
+        except TimeoutError:
+            status, seconds = None, server.TIMEOUT
+        if status == 200:
+            continue
+        if status is None or seconds >= server.TIMEOUT - 1:
+            endpoint.note = f"no answer within {server.TIMEOUT:g} s"
+        else:
+            endpoint.note = f"HTTP {status}"
+        endpoint.failed_path, endpoint.path = endpoint.path, None
 
 
 def latency_figures(
@@ -243,16 +254,23 @@ def latency_figures(
     live = [e for e in found if e.path]
     paths = [server.MINIMAL_PATH] + [e.path for e in live]
     per_round = []
+    failures: dict[str, str] = {}
     for _ in range(rounds):
-        server.latencies(port, paths, 2)  # warm-up
+        server.latencies(port, paths, 2, failures)  # warm-up
         deadline = time.perf_counter() + round_seconds
         times: dict[str, list[float]] = {path: [] for path in paths}
         for i in range(requests):
             if i >= 5 and time.perf_counter() > deadline:
                 break
-            for path, seconds in server.latencies(port, paths, 1).items():
+            for path, seconds in server.latencies(port, paths, 1, failures).items():
                 times[path] += seconds
         per_round.append(times)
+    if server.MINIMAL_PATH in failures:
+        raise RuntimeError(f"the minimal view failed: {failures[server.MINIMAL_PATH]}")
+    for endpoint in live:
+        if endpoint.path in failures:
+            endpoint.note = f"{failures[endpoint.path]} during the rounds"
+            endpoint.failed_path, endpoint.path = endpoint.path, None
 
     def stat(path: str, p: float) -> float | None:
         return median([percentile(times[path], p) * 1000 for times in per_round])
@@ -295,8 +313,15 @@ def throughput_figure(port: int, leaderboard: Endpoint, rounds: int, seconds: fl
     for i in range(rounds):
         order = [(leaderboard.path, pages), (server.MINIMAL_PATH, floors)]
         for path, results in order if i % 2 == 0 else reversed(order):
-            if path:
+            if not path:
+                continue
+            try:
                 results.append(server.throughput(port, path, seconds))
+            except RuntimeError as exc:
+                if path == server.MINIMAL_PATH:
+                    raise
+                figure.note, leaderboard.path = str(exc), None
+                pages.clear()
     figure.value, figure.floor, figure.runs = median(pages), median(floors), rounds
     figure.samples = rounds
     return figure
@@ -311,17 +336,22 @@ def query_counts(found: list[Endpoint]) -> dict[str, int]:
     counts = {}
     for endpoint in found:
         if endpoint.path:
-            client.get(endpoint.path)  # warm, as in query_profile
-            with CaptureQueriesContext(connection) as captured:
-                client.get(endpoint.path)
+            try:
+                with _statement_timeout(server.TIMEOUT):
+                    client.get(endpoint.path)  # warm, as in query_profile
+                    with CaptureQueriesContext(connection) as captured:
+                        client.get(endpoint.path)
+            except Exception:  # noqa: BLE001, S112 - counted again (and reported) later
+                continue
             counts[endpoint.name] = len(captured.captured_queries)
     return counts
 
 
 def query_profile(found: list[Endpoint], tenth_counts: dict[str, int] | None = None) -> str:
     """Each endpoint once through the test client: its queries, the slowest first, and
-    whether their number is the same with a tenth of the data."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    whether their number is the same with a tenth of the data. A page that failed the HTTP
+    check is tried once more, with the statement timeout, to show the query at fault."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl", raise_request_exception=True)
     lines = [
         "## Query profile",
         "",
@@ -331,26 +361,50 @@ def query_profile(found: list[Endpoint], tenth_counts: dict[str, int] | None = N
         "",
     ]
     for endpoint in found:
-        if not endpoint.path:
+        path = endpoint.path or endpoint.failed_path
+        if not path:
             lines.append(f"- `{endpoint.name}`: not measured ({endpoint.note})")
             continue
-        client.get(endpoint.path)  # warm
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(endpoint.path)
-            total = (time.perf_counter() - started) * 1000
+        error = ""
+        with _statement_timeout(server.TIMEOUT):
+            if endpoint.path:
+                client.get(path)  # warm (caches, connections) like the HTTP rounds
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                try:
+                    response = client.get(path)
+                    status = f"HTTP {response.status_code}"
+                except Exception as exc:  # noqa: BLE001 - reported, the benchmark goes on
+                    error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200]}"
+                    status = "failed"
+                total = (time.perf_counter() - started) * 1000
         queries = captured.captured_queries
         db_ms = sum(float(q["time"]) for q in queries) * 1000
         before = (tenth_counts or {}).get(endpoint.name)
         same = "" if before is None else f" ({before} with a tenth of the data)"
         lines.append(
-            f"- `{endpoint.path}` (HTTP {response.status_code}): {len(queries)} queries{same}, "
-            f"{db_ms:.0f} ms in the database of {total:.0f} ms"
+            f"- `{path}` ({status}): {len(queries)} queries{same}, "
+            f"{db_ms:.0f} ms in the database of {total:.0f} ms" + (f"; {error}" if error else "")
         )
         for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
             sql = _compact(query["sql"])
             lines.append(f"  - {float(query['time']) * 1000:.0f} ms: `{sql}`")
     return "\n".join(lines)
+
+
+class _statement_timeout:
+    """SET statement_timeout for the duration of a block (PostgreSQL)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET statement_timeout = {int(self.seconds * 1000)}")
+
+    def __exit__(self, *exc):
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
 
 
 def _compact(sql: str, limit: int = 500) -> str:

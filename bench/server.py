@@ -17,6 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL_PATH = "/bench/minimal/"
+# A page slower than this is a miss by orders of magnitude: its request is given up and,
+# through PostgreSQL's statement_timeout, so are its queries (no runaway backends).
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT") or 30)
 
 
 def server_environment(database_url: str, static_root: str, redis_url: str = "") -> dict:
@@ -37,6 +40,7 @@ def server_environment(database_url: str, static_root: str, redis_url: str = "")
         BENCH_STATIC_ROOT=static_root,
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        PGOPTIONS=f"-c statement_timeout={int(TIMEOUT * 1000)}",
     )
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -74,7 +78,7 @@ class Server:
                 "--log-level",
                 "warning",
                 "--timeout",
-                "120",
+                str(int(2 * TIMEOUT) + 10),
             ],
             cwd=ROOT,
             env=self.env,
@@ -115,8 +119,9 @@ class Server:
         shutil.rmtree(self.static_root, ignore_errors=True)
 
 
-def request(port: int, path: str, timeout: float = 60) -> tuple[int, float, int]:
-    """GET `path` on a new connection: (status, seconds, body bytes)."""
+def request(port: int, path: str, timeout: float = TIMEOUT + 5) -> tuple[int, float, int]:
+    """GET `path` on a new connection: (status, seconds, body bytes). Raises TimeoutError
+    when no answer comes within `timeout` seconds."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -128,15 +133,27 @@ def request(port: int, path: str, timeout: float = 60) -> tuple[int, float, int]
         conn.close()
 
 
-def latencies(port: int, paths: list[str], requests_per_path: int) -> dict[str, list[float]]:
-    """Response times per path, the paths interleaved so that all see the same load.
-    Raises RuntimeError for any answer that is not 200."""
+def latencies(
+    port: int, paths: list[str], requests_per_path: int, failures: dict[str, str] | None = None
+) -> dict[str, list[float]]:
+    """Response times per path, the paths interleaved so that all see the same load. A path
+    that answers anything but 200 (or nothing in time) is recorded in `failures` and not
+    requested again; without `failures` that raises RuntimeError."""
     times: dict[str, list[float]] = {path: [] for path in paths}
+    failed = {} if failures is None else failures
     for _ in range(requests_per_path):
         for path in paths:
-            status, seconds, _ = request(port, path)
+            if path in failed:
+                continue
+            try:
+                status, seconds, _ = request(port, path)
+            except TimeoutError:
+                status, seconds = f"no answer within {TIMEOUT:g} s", None
             if status != 200:
-                raise RuntimeError(f"GET {path} answered {status}")
+                failed[path] = status if isinstance(status, str) else f"HTTP {status}"
+                if failures is None:
+                    raise RuntimeError(f"GET {path}: {failed[path]}")
+                continue
             times[path].append(seconds)
     return times
 
@@ -149,9 +166,12 @@ def throughput(port: int, path: str, seconds: float, concurrency: int = 4) -> fl
 
     def loop(slot: int) -> None:
         while time.perf_counter() < deadline:
-            status, _, _ = request(port, path)
+            try:
+                status, _, _ = request(port, path)
+            except TimeoutError:
+                status = f"no answer within {TIMEOUT:g} s"
             if status != 200:
-                errors.append(f"GET {path} answered {status}")
+                errors.append(f"GET {path}: {status}")
                 return
             done[slot] += 1
 
