@@ -34,7 +34,18 @@ def main(argv=None) -> int:
         help="create and fill the database, measure nothing (to explore queries with EXPLAIN)",
     )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs")
+    parser.add_argument(
+        "--notes-only",
+        action="store_true",
+        help="only copy bench/notes.md into the existing docs/performance.md (no run)",
+    )
     args = parser.parse_args(argv)
+    if args.notes_only:
+        from .report import replace_notes
+        from .run import NOTES
+
+        replace_notes(args.out / "performance.md", NOTES.read_text(encoding="utf-8"))
+        return 0
     if args.scale <= 0:
         parser.error("--scale must be positive")
 

@@ -1,17 +1,20 @@
 """The measurements. Each returns Figures: the median over rounds of a value and of its
 floor, both measured in the same round."""
 
+import contextlib
 import datetime
 import json
+import logging
 import os
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -366,7 +369,9 @@ def query_profile(found: list[Endpoint], tenth_counts: dict[str, int] | None = N
             lines.append(f"- `{endpoint.name}`: not measured ({endpoint.note})")
             continue
         error = ""
-        with _statement_timeout(server.TIMEOUT):
+        # As in production (no debug error page running queries of its own); the failure
+        # is reported here, not logged with its traceback.
+        with _statement_timeout(server.TIMEOUT), override_settings(DEBUG=False), _quiet():
             if endpoint.path:
                 client.get(path)  # warm (caches, connections) like the HTTP rounds
             with CaptureQueriesContext(connection) as captured:
@@ -379,17 +384,36 @@ def query_profile(found: list[Endpoint], tenth_counts: dict[str, int] | None = N
                     status = "failed"
                 total = (time.perf_counter() - started) * 1000
         queries = captured.captured_queries
+        if error:
+            # Up to the query that failed (the slowest); what follows is error handling.
+            slowest = max(range(len(queries)), key=lambda i: float(queries[i]["time"]), default=0)
+            queries = queries[: slowest + 1]
         db_ms = sum(float(q["time"]) for q in queries) * 1000
         before = (tenth_counts or {}).get(endpoint.name)
         same = "" if before is None else f" ({before} with a tenth of the data)"
+        until = " until it failed" if error else ""
         lines.append(
-            f"- `{path}` ({status}): {len(queries)} queries{same}, "
+            f"- `{path}` ({status}): {len(queries)} queries{until}{same}, "
             f"{db_ms:.0f} ms in the database of {total:.0f} ms" + (f"; {error}" if error else "")
         )
         for query in sorted(queries, key=lambda q: -float(q["time"]))[:3]:
             sql = _compact(query["sql"])
             lines.append(f"  - {float(query['time']) * 1000:.0f} ms: `{sql}`")
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _quiet():
+    """No tracebacks of the failures the profile reports, no warnings of DEBUG off."""
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 class _statement_timeout:

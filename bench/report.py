@@ -166,8 +166,8 @@ def markdown(
     lines = [
         "# Performance",
         "",
-        "Written by `make bench` (the `bench` package); do not edit by hand, edit "
-        "`bench/notes.md` for the notes at the end.",
+        "Written by `make bench` (the `bench` package); do not edit by hand. The notes "
+        "come from `bench/notes.md` (`python -m bench --notes-only` copies them in).",
         "",
         f"Scale {scale:g}: " + ", ".join(f"{v} {k}" for k, v in meta.get("data", {}).items()),
         "",
@@ -198,12 +198,25 @@ def markdown(
         + (f"; missed: {', '.join(f'`{f.name}`' for f in missed)}." if missed else "."),
         "",
     ]
+    lines += [NOTES_START, "", notes.strip(), "", NOTES_END, ""]
     lines += HOW_MEASURED
     for section in extra_sections or []:
         lines += ["", section.rstrip()]
-    if notes.strip():
-        lines += ["", notes.strip()]
     return "\n".join(lines) + "\n"
+
+
+NOTES_START = "<!-- notes: from bench/notes.md -->"
+NOTES_END = "<!-- end of notes -->"
+
+
+def replace_notes(md_path: Path, notes: str) -> None:
+    """Put `notes` into an existing report (after editing bench/notes.md, no re-run)."""
+    text = md_path.read_text(encoding="utf-8")
+    head, start, rest = text.partition(NOTES_START)
+    _, end, tail = rest.partition(NOTES_END)
+    if not start or not end:
+        raise ValueError(f"{md_path} has no notes markers; run the benchmark again")
+    md_path.write_text(f"{head}{start}\n\n{notes.strip()}\n\n{end}{tail}", encoding="utf-8")
 
 
 HOW_MEASURED = [

@@ -109,6 +109,17 @@ def test_report_keeps_the_previous_value_of_the_same_scale(tmp_path):
     assert [(r["value"], r["previous"]) for r in rows] == [(3.0, 4.0)]
 
 
+def test_replace_notes_changes_only_the_notes(tmp_path):
+    figures = [report.Figure("x", "X", 4.0, "s", 1.0)]
+    report.write(tmp_path, figures, scale=1, meta={}, notes="old", extra_sections=["## Tail"])
+    path = tmp_path / "performance.md"
+    expected = path.read_text().replace("\nold\n", "\nnew\n")
+
+    report.replace_notes(path, "new")
+
+    assert path.read_text() == expected
+
+
 def test_url_for_connection_reads_back_as_the_same_database():
     import dj_database_url
 
