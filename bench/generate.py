@@ -304,6 +304,9 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     _ensure_domains()
     text = Text(rng, [name for _, name, _ in municipalities])
     now = timezone.now()
+    # Innovation dates hang off the fixed reference date, not today, so that the adoption
+    # dates (and with them every score) are the same whenever the benchmark runs.
+    reference = datetime.datetime.combine(REFERENCE_DATE, datetime.time(12), datetime.UTC)
 
     # Suppliers --------------------------------------------------------------------------
     def supplier_rows():
@@ -343,7 +346,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
             for code in dict.fromkeys([primary, *extra]):
                 innovation_domains.append((i, code))
             title, summary, description = text.innovation(primary)
-            created = now - datetime.timedelta(days=rng.randint(30, HISTORY_DAYS + 400))
+            created = reference - datetime.timedelta(days=rng.randint(60, HISTORY_DAYS + 400))
             published = None
             submitted = None
             if status not in ("draft",):
