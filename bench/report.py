@@ -237,7 +237,8 @@ HOW_MEASURED = [
     "computing every municipality's formula-v1 score and rank over the same rows "
     "(`bench/floor.sql`), in the same process. The report also checks that both give the "
     "same scores.",
-    "- Peak memory: the worker's `ru_maxrss` after the recompute; its floor is the same "
+    "- Peak memory: the worker's peak resident size during the recompute (Linux `VmHWM`, "
+    "reset through `/proc/self/clear_refs` just before it); its floor is the same "
     "process's resident size before the recompute (Django loaded, connected). Growth: the "
     "same peak with a tenth of the data (SCALE / 10, generated first), so the ratio shows "
     "how memory grows with 10× the adoptions.",
