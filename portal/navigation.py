@@ -10,28 +10,40 @@ from ranking import navigation as ranking_nav
 APPS = [innovations_nav, municipalities_nav, ranking_nav]
 
 
-def _entries(pairs, path):
+def _resolve(pairs):
     entries = []
     for url_name, label in pairs:
         try:
-            url = reverse(url_name)
+            entries.append({"url": reverse(url_name), "label": label, "current": False})
         except NoReverseMatch:
             continue
-        entries.append({"url": url, "label": label, "current": path.startswith(url)})
     return entries
 
 
-def main_items(request) -> list[dict]:
-    pairs = [item for app in APPS for item in app.public_items()]
-    return _entries(pairs, request.path)
-
-
-def user_items(request) -> list[dict]:
-    user = request.user
+def _user_pairs(user):
     if not user.is_authenticated:
         return []
     pairs = [("dashboard", _("My dashboard"))]
     pairs += [item for app in APPS for item in app.user_items(user)]
     if user.is_staff:
         pairs.append(("admin:index", _("Administration")))
-    return _entries(pairs, request.path)
+    return pairs
+
+
+def _navigation(request) -> tuple[list[dict], list[dict]]:
+    """Main and user entries; only the entry whose URL is the longest prefix of the
+    current path is marked current (so /municipalities/shortlist/ marks one entry)."""
+    main = _resolve([item for app in APPS for item in app.public_items()])
+    user = _resolve(_user_pairs(request.user))
+    matches = [e for e in main + user if request.path.startswith(e["url"])]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["current"] = True
+    return main, user
+
+
+def main_items(request) -> list[dict]:
+    return _navigation(request)[0]
+
+
+def user_items(request) -> list[dict]:
+    return _navigation(request)[1]

@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
 # --- Koploper -----------------------------------------------------------------------------
 # How many independent approvals an innovation needs before it is published.
 KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
+# The portal's public address, for links in e-mails (sent from Celery, without a request).
+KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
 
 # --- Security (production) ----------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
