@@ -1,14 +1,24 @@
-FROM python:3.11-slim
+# The Koploper image: web (gunicorn), worker and beat all run from it (docker-compose.yml).
 
+# The NL Design System CSS comes from npm; only the built package is carried over.
+FROM node:20-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
+FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update \
- && apt-get install -y --no-install-recommends gettext nodejs npm \
+ && apt-get install -y --no-install-recommends gettext \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml package.json package-lock.json ./
-RUN pip install --no-cache-dir . && npm ci --no-audit --no-fund --loglevel=error
+# Dependencies first, so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
+COPY --from=assets /app/node_modules/@utrecht/component-library-css/dist node_modules/@utrecht/component-library-css/dist
 COPY . .
+# Compiled catalogues and hashed, compressed static files are part of the image.
 RUN python manage.py compilemessages --ignore=node_modules -v0 \
  && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 
