@@ -26,6 +26,26 @@ def pytest_runtest_setup(item):
         pytest.skip("needs Redis (set REDIS_URL)")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_source_strings():
+    """Tests compare against the English source strings: the project's own catalogues
+    are switched off, except in tests marked `translated` (see _project_translations)."""
+    from django.utils.translation import trans_real
+
+    locale_paths = django_settings.LOCALE_PATHS
+    django_settings.LOCALE_PATHS = []
+    trans_real._translations = {}
+    trans_real._default = None
+    yield
+    django_settings.LOCALE_PATHS = locale_paths
+
+
+@pytest.fixture(autouse=True)
+def _project_translations(request, settings):
+    if request.node.get_closest_marker("translated"):
+        settings.LOCALE_PATHS = [django_settings.BASE_DIR / "locale"]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,7 @@ def language_links(content: str) -> dict[str, str]:
     return dict(re.findall(r'<a href="([^"]+)" hreflang="([a-z]+)"', nav))
 
 
+@pytest.mark.translated
 @pytest.mark.django_db
 def test_home_speaks_dutch_by_default(client):
     response = client.get("/", follow=True)
