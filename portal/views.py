@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -191,3 +194,28 @@ class LogoutView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.success(request, _("You are logged out."))
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the link on the portal's public address
+    (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header."""
+
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+
+    def form_valid(self, form):
+        # As Django's form_valid, which offers no way to set the domain.
+        base = urlsplit(settings.KOPLOPER_BASE_URL)
+        form.save(
+            domain_override=base.netloc,
+            use_https=base.scheme == "https",
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+            request=self.request,
+        )
+        return super(auth_views.PasswordResetView, self).form_valid(form)

@@ -420,7 +420,8 @@ def test_logout_returns_home_with_a_message(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_working_link(client):
+def test_password_reset_mails_a_working_link(client, settings):
+    settings.KOPLOPER_BASE_URL = "https://koploper.example.nl"
     user = UserFactory(username="marit", email="marit@example.org", first_name="Marit")
 
     response = client.post("/en/accounts/password-reset/", {"email": "marit@example.org"})
@@ -431,7 +432,9 @@ def test_password_reset_mails_a_working_link(client):
     assert (message.to, message.subject) == (["marit@example.org"], "Reset your Koploper password")
     assert message.body.startswith("Hello Marit,")
     assert message.alternatives[0].mimetype == "text/html"
-    link = re.search(r"http://testserver(/en/accounts/reset/\S+/)", message.body).group(1)
+    link = re.search(r"https://koploper\.example\.nl(/en/accounts/reset/\S+/)", message.body).group(
+        1
+    )
     form_page = client.get(link, follow=True)
     new_password = "nieuwe-fiets-op-het-dak"
     done = client.post(
