@@ -3,8 +3,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from innovations.enums import Country, SupplierSize
@@ -247,3 +249,11 @@ class BuyerSignupForm(MembershipRequestForm, AccountForm):
             Fieldset(self, _("Your municipality"), MEMBERSHIP_FIELDS),
             Fieldset(self, _("Your account"), ACCOUNT_FIELDS),
         ]
+
+
+class PasswordResetForm(BasePasswordResetForm):
+    """Django's form; the mail goes out in the language the user chose for e-mails."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with translation.override(context["user"].language):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -20,7 +20,13 @@ from municipalities.memberships import MembershipError, membership_request
 from ranking import dashboard as ranking_dashboard
 
 from . import services
-from .forms import BuyerSignupForm, MembershipRequestForm, OrganisationForm, SupplierSignupForm
+from .forms import (
+    BuyerSignupForm,
+    MembershipRequestForm,
+    OrganisationForm,
+    PasswordResetForm,
+    SupplierSignupForm,
+)
 from .roles import ROLE_LABELS, ROLES, roles_for
 from .selectors import buyer_membership_of, pending_membership_count
 
@@ -198,8 +204,10 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with the link on the portal's public address
-    (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header."""
+    (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header,
+    in the user's own language."""
 
+    form_class = PasswordResetForm
     subject_template_name = "registration/password_reset_subject.txt"
     email_template_name = "registration/password_reset_email.txt"
     html_email_template_name = "registration/password_reset_email.html"

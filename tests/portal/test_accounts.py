@@ -422,7 +422,9 @@ def test_logout_returns_home_with_a_message(client):
 @pytest.mark.django_db
 def test_password_reset_mails_a_working_link(client, settings):
     settings.KOPLOPER_BASE_URL = "https://koploper.example.nl"
-    user = UserFactory(username="marit", email="marit@example.org", first_name="Marit")
+    user = UserFactory(
+        username="marit", email="marit@example.org", first_name="Marit", language="en"
+    )
 
     response = client.post("/en/accounts/password-reset/", {"email": "marit@example.org"})
 
@@ -473,3 +475,15 @@ def test_account_pages_render_with_one_heading(client, path):
 
     assert response.status_code == 200
     assert response.content.decode().count("<h1") == 1
+
+
+@pytest.mark.translated
+@pytest.mark.django_db
+def test_password_reset_mail_speaks_the_users_language(client):
+    UserFactory(username="joost", email="joost@example.org", first_name="Joost", language="nl")
+
+    client.post("/en/accounts/password-reset/", {"email": "joost@example.org"})
+
+    message = mail.outbox[0]
+    assert message.subject == "Uw Koploper-wachtwoord opnieuw instellen"
+    assert "/nl/accounts/reset/" in message.body
