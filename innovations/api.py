@@ -38,8 +38,8 @@ from .workflow import (
 
 
 class Conflict(exceptions.APIException):
-    """A transition the current state does not allow (DESIGN.md: 409). The same as
-    portal.api.Conflict, which this app may not import (apps do not import portal)."""
+    """A transition the current state does not allow (DESIGN.md: 409). Defined here, in
+    the lowest app, so that every app's API can raise it (apps do not import portal)."""
 
     status_code = 409
     default_detail = "This action is not allowed in the current state."

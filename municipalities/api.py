@@ -6,13 +6,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions, generics, serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from innovations.api import Conflict
 from innovations.enums import Domain
 from innovations.models import Innovation
 
@@ -23,15 +24,6 @@ from .filters import AdoptionFilter, ChallengeFilter
 from .models import Adoption, Challenge, ChallengeResponse, Municipality
 
 # --- Calling services ---------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    """A transition the current state does not allow (DESIGN.md: 409). The same as
-    portal.api.Conflict, which this app may not import (apps do not import portal)."""
-
-    status_code = 409
-    default_detail = "This action is not allowed in the current state."
-    default_code = "conflict"
 
 
 def _call(service, **kwargs):

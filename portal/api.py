@@ -14,14 +14,6 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
-class Conflict(exceptions.APIException):
-    """A transition the current state does not allow (DESIGN.md: 409)."""
-
-    status_code = 409
-    default_detail = "This action is not allowed in the current state."
-    default_code = "conflict"
-
-
 def exception_handler(exc, context):
     """DRF's handler, with Django's own exceptions mapped and errors as
     {"detail": "…"} or {"field": ["message", …]}."""
