@@ -9,14 +9,26 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditTrailMixin
+
 from .forms import SupplierForm
 from .models import Innovation, Review, StatusChange, Supplier, SupplierMember
+from .services import supplier_member_add, supplier_member_remove
 
 
 class SupplierMemberInline(admin.TabularInline):
+    """Members are added and removed (through the services, so the audit log has it);
+    an existing membership is not edited into another one."""
+
     model = SupplierMember
     extra = 0
     raw_id_fields = ["user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user"] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class SupplierAdminForm(SupplierForm):
@@ -27,13 +39,25 @@ class SupplierAdminForm(SupplierForm):
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(AuditTrailMixin, admin.ModelAdmin):
     form = SupplierAdminForm
     list_display = ("name", "country", "size", "registration_number")
     list_filter = ("country", "size")
     search_fields = ("name", "registration_number")
     prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("audit_trail",)
     inlines = [SupplierMemberInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SupplierMember:
+            return super().save_formset(request, form, formset, change)
+        members = formset.save(commit=False)
+        for member in formset.deleted_objects:
+            supplier_member_remove(member=member, actor=request.user)
+        for member in members:
+            if member.pk is None:
+                supplier_member_add(supplier=form.instance, user=member.user, actor=request.user)
+        return None
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -68,12 +92,12 @@ class ReviewInline(ReadOnlyInline):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(admin.ModelAdmin):
+class InnovationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("title", "supplier", "status", "maturity", "route", "submitted_at")
     list_filter = ("status", "route", "domains")
     search_fields = ("title", "summary", "supplier__name")
     list_select_related = ("supplier",)
-    readonly_fields = ("portal_pages",)
+    readonly_fields = ("portal_pages", "audit_trail")
     inlines = [ReviewInline, StatusChangeInline]
 
     def has_add_permission(self, request):

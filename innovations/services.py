@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, changed_values, field_values
+
 from .enums import Domain, Status
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
 from .validators import normalise_registration_number
@@ -47,9 +49,11 @@ def supplier_create(
     registration_number: str = "",
     website: str = "",
     user: AbstractBaseUser | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> Supplier:
     """Create a supplier organisation, optionally with `user` as its first member.
-    The registration number, when given, is validated and normalised for the country."""
+    The registration number, when given, is validated and normalised for the country.
+    `actor` is who does it, for the audit log (None: the system, e.g. a command)."""
     if registration_number:
         registration_number = normalise_registration_number(registration_number, country)
     supplier = Supplier.objects.create(
@@ -60,14 +64,46 @@ def supplier_create(
         registration_number=registration_number,
         website=website,
     )
+    audit_record(
+        actor=actor,
+        action="supplier.create",
+        obj=supplier,
+        changes=changed_values({}, field_values(supplier, SUPPLIER_FIELDS)),
+    )
     if user is not None:
-        supplier_member_add(supplier=supplier, user=user)
+        supplier_member_add(supplier=supplier, user=user, actor=actor)
     return supplier
 
 
-def supplier_member_add(*, supplier: Supplier, user: AbstractBaseUser) -> SupplierMember:
-    """Make `user` a member of `supplier` (a user belongs to one supplier at most)."""
-    return SupplierMember.objects.create(supplier=supplier, user=user)
+SUPPLIER_FIELDS = ("name", "slug", "country", "size", "registration_number", "website")
+
+
+@transaction.atomic
+def supplier_member_add(
+    *, supplier: Supplier, user: AbstractBaseUser, actor: AbstractBaseUser | None = None
+) -> SupplierMember:
+    """Make `user` a member of `supplier` (a user belongs to one supplier at most);
+    `actor` is who does it, for the audit log."""
+    member = SupplierMember.objects.create(supplier=supplier, user=user)
+    audit_record(
+        actor=actor,
+        action="supplier_member.add",
+        obj=member,
+        changes={"supplier": [None, supplier.pk], "user": [None, user.pk]},
+    )
+    return member
+
+
+@transaction.atomic
+def supplier_member_remove(*, member: SupplierMember, actor: AbstractBaseUser | None) -> None:
+    """End `member`'s membership of its supplier (administrators, in the admin)."""
+    audit_record(
+        actor=actor,
+        action="supplier_member.remove",
+        obj=member,
+        changes={"supplier": [member.supplier_id, None], "user": [member.user_id, None]},
+    )
+    member.delete()
 
 
 @transaction.atomic
@@ -90,13 +126,17 @@ def supplier_update(
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Give the organisation's name.")]})
+    before = field_values(supplier, SUPPLIER_FIELDS)
     supplier.name = name
     supplier.country = country
     supplier.size = size
     supplier.registration_number = registration_number
     supplier.website = website
     supplier.full_clean(exclude=["slug"])
+    changes = changed_values(before, field_values(supplier, SUPPLIER_FIELDS))
     supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
+    if changes:
+        audit_record(actor=user, action="supplier.update", obj=supplier, changes=changes)
     return supplier
 
 
@@ -178,7 +218,21 @@ def innovation_create(
     StatusChange.objects.create(
         innovation=innovation, actor=user, from_status="", to_status=Status.DRAFT
     )
+    audit_record(
+        actor=user,
+        action="innovation.create",
+        obj=innovation,
+        changes=changed_values({}, _snapshot(innovation, domains)),
+    )
     return innovation
+
+
+AUDITED_FIELDS = ("supplier", "slug", "status", *CONTENT_FIELDS)
+
+
+def _snapshot(innovation: Innovation, domains) -> dict:
+    """The audited values of an innovation, its domains as a sorted list of codes."""
+    return {**field_values(innovation, AUDITED_FIELDS), "domains": sorted(set(domains))}
 
 
 @transaction.atomic
@@ -213,6 +267,9 @@ def innovation_update(
             }
         raise TransitionNotAllowed(message)
     domains = changes.get("domains")
+    before = field_values(row, AUDITED_FIELDS)
+    if domains is not None:
+        before["domains"] = sorted(row.domains.values_list("code", flat=True))
     changed = _apply(row, changes)
     _validate(row, domains)
     if "title" in changed and row.revision_of_id is None and row.published_at is None:
@@ -222,6 +279,12 @@ def innovation_update(
     row.save(update_fields=[*changed, "updated_at"] if not created else None)
     if domains is not None:
         row.domains.set(DomainTag.objects.filter(code__in=domains))
+    after = field_values(row, AUDITED_FIELDS)
+    if domains is not None:
+        after["domains"] = sorted(set(domains))
+    audited = changed_values(before, after)
+    if audited:
+        audit_record(actor=user, action="innovation.update", obj=row, changes=audited)
     return row, created
 
 
@@ -245,5 +308,16 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         from_status="",
         to_status=Status.DRAFT,
         reason=_("Proposed change to the published innovation."),
+    )
+    audit_record(
+        actor=user,
+        action="innovation.open_revision",
+        obj=revision,
+        changes={
+            "revision_of": [None, original.pk],
+            **changed_values(
+                {}, _snapshot(revision, original.domains.values_list("code", flat=True))
+            ),
+        },
     )
     return revision, True

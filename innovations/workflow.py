@@ -32,6 +32,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.services import audit_record, changed_values, field_values
+
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .enums import Decision, Status
 from .models import Innovation, Review, StatusChange, Supplier
@@ -88,6 +90,9 @@ REQUIRED_FOR_SUBMISSION = {
     "contact_email": gettext_lazy("Contact e-mail"),
 }
 SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
+# What the audit log records of a transition and of a review.
+TRANSITION_FIELDS = ("status", "assigned_reviewer", "submitted_at", "published_at")
+REVIEW_FIELDS = ("innovation", "reviewer", "decision", *SCORE_FIELDS, "feedback", "internal_note")
 FEEDBACK_MAX_LENGTH = 5000
 
 
@@ -207,6 +212,7 @@ def innovation_transition(
             original = None
         row = Innovation.objects.select_for_update().get(pk=innovation.pk)
         from_status = row.status
+        before = field_values(row, TRANSITION_FIELDS)
         now = timezone.now()
         update_fields = ["status", "updated_at"]
         reason = ""
@@ -246,13 +252,19 @@ def innovation_transition(
             _require_state(row, action)
             if action == APPROVE and _has_approved_in_round(row, user):
                 raise PermissionDenied(_already_approved_message())
-            Review.objects.create(
+            review = Review.objects.create(
                 innovation=row,
                 reviewer=user,
                 decision=action,
                 feedback=feedback,
                 internal_note=internal_note,
                 **scores,
+            )
+            audit_record(
+                actor=user,
+                action="review.create",
+                obj=review,
+                changes=changed_values({}, field_values(review, REVIEW_FIELDS)),
             )
             reason = feedback
             row.assigned_reviewer = None
@@ -286,6 +298,12 @@ def innovation_transition(
         row.save(update_fields=update_fields)
         change = StatusChange.objects.create(
             innovation=row, actor=user, from_status=from_status, to_status=row.status, reason=reason
+        )
+        audit_record(
+            actor=user,
+            action=f"innovation.{action}",
+            obj=row,
+            changes=changed_values(before, field_values(row, TRANSITION_FIELDS)),
         )
         if notify:
             _schedule_mails(change, row)
@@ -377,10 +395,26 @@ CONTENT_FIELDS = (
 def _publish_revision(*, revision: Innovation, original: Innovation, user, now) -> None:
     """Copy an approved revision's content and domains onto the published original; its
     slug and first publication date stay, so links to it keep working."""
+    before = {
+        **field_values(original, CONTENT_FIELDS),
+        "domains": sorted(original.domains.values_list("code", flat=True)),
+    }
     for name in CONTENT_FIELDS:
         setattr(original, name, getattr(revision, name))
     original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
-    original.domains.set(revision.domains.all())
+    new_domains = sorted(revision.domains.values_list("code", flat=True))
+    original.domains.set(new_domains)
+    audit_record(
+        actor=user,
+        action="innovation.publish_revision",
+        obj=original,
+        changes={
+            "revision": [None, revision.pk],
+            **changed_values(
+                before, {**field_values(original, CONTENT_FIELDS), "domains": new_domains}
+            ),
+        },
+    )
     StatusChange.objects.create(
         innovation=original,
         actor=user,
@@ -392,9 +426,16 @@ def _publish_revision(*, revision: Innovation, original: Innovation, user, now) 
 
 def _withdraw_with_original(*, revision: Innovation, user) -> None:
     from_status = revision.status
+    before = field_values(revision, TRANSITION_FIELDS)
     revision.status = Status.WITHDRAWN
     revision.assigned_reviewer = None
     revision.save(update_fields=["status", "assigned_reviewer", "updated_at"])
+    audit_record(
+        actor=user,
+        action="innovation.withdraw",
+        obj=revision,
+        changes=changed_values(before, field_values(revision, TRANSITION_FIELDS)),
+    )
     StatusChange.objects.create(
         innovation=revision,
         actor=user,

@@ -3,9 +3,16 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.admin import AuditTrailMixin
+
 from . import services
 from .enums import MembershipStatus
-from .memberships import membership_decide
+from .memberships import (
+    membership_decide,
+    membership_remove,
+    membership_request,
+    membership_update,
+)
 from .models import (
     Adoption,
     AdoptionStageChange,
@@ -34,15 +41,38 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(BuyerMembership)
-class BuyerMembershipAdmin(admin.ModelAdmin):
+class BuyerMembershipAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("user", "municipality", "job_title", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("user", "municipality")
     search_fields = ("user__username", "user__email", "municipality__name")
     raw_id_fields = ("user", "municipality")
     # Decisions go through the actions (membership_decide), not by editing the status.
-    readonly_fields = ("status", "decided_by", "decided_at")
+    readonly_fields = ("status", "decided_by", "decided_at", "audit_trail")
     actions = ["approve_requests", "reject_requests"]
+
+    # Every write goes through the membership services, which keep the audit log.
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in form.changed_data}
+            membership_update(membership=obj, actor=request.user, **fields)
+        else:
+            created = membership_request(
+                user=obj.user,
+                municipality=obj.municipality,
+                job_title=obj.job_title,
+                motivation=obj.motivation,
+                actor=request.user,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        membership_remove(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            membership_remove(membership=membership, actor=request.user)
 
     @admin.action(description=_("Approve the selected requests"))
     def approve_requests(self, request, queryset):
@@ -87,16 +117,26 @@ class StageChangeInline(admin.TabularInline):
 
 
 @admin.register(Adoption)
-class AdoptionAdmin(admin.ModelAdmin):
+class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Read-only but for the verify action: adoptions are recorded, updated and evaluated
+    on the portal's own pages (administrators may use all of them), through the services
+    that check them and keep the audit log."""
+
     list_display = ("municipality", "innovation", "stage", "started_on", "verification")
     list_filter = ("stage", "verification", "municipality__country")
     list_select_related = ("municipality", "innovation")
     search_fields = ("municipality__name", "municipality__code", "innovation__title")
     raw_id_fields = ("municipality", "innovation", "claimed_by", "verified_by")
     # Verification goes through the queue (services.adoption_verify), so it is not edited here.
-    readonly_fields = ("verification", "verified_by", "verified_at", "verification_note")
+    readonly_fields = ("audit_trail",)
     inlines = [StageChangeInline]
     actions = ["verify_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     @admin.action(description=_("Verify the selected claimed adoptions"))
     def verify_selected(self, request, queryset):
@@ -117,10 +157,19 @@ class AdoptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Read-only: the municipality writes its evaluation on the adoption's page."""
+
     list_display = ("adoption", "goals_met", "would_recommend")
     list_filter = ("goals_met", "would_recommend")
     raw_id_fields = ("adoption",)
+    readonly_fields = ("audit_trail",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ShortlistItem)

@@ -4,12 +4,18 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record, changed_values, field_values
+
 from .enums import MembershipStatus
 from .models import BuyerMembership, Municipality
 
 
 class MembershipError(Exception):
     pass
+
+
+# What the audit log records of a membership.
+MEMBERSHIP_FIELDS = ("user", "municipality", "job_title", "motivation", "status", "decided_by")
 
 
 @transaction.atomic
@@ -19,17 +25,26 @@ def membership_request(
     municipality: Municipality,
     job_title: str = "",
     motivation: str = "",
+    actor: AbstractBaseUser | None = None,
 ) -> BuyerMembership:
     """Ask to become a buyer of `municipality`. A user has one membership at most; a
-    rejected request may be made again (it replaces the old one)."""
+    rejected request may be made again (it replaces the old one). `actor` is who does
+    it, for the audit log (None: the system, e.g. a command)."""
     existing = BuyerMembership.objects.select_for_update().filter(user=user).first()
     if existing and existing.status != MembershipStatus.REJECTED:
         raise MembershipError("already a member or requested")
     if existing:
-        existing.delete()
-    return BuyerMembership.objects.create(
+        membership_remove(membership=existing, actor=actor)
+    membership = BuyerMembership.objects.create(
         user=user, municipality=municipality, job_title=job_title, motivation=motivation
     )
+    audit_record(
+        actor=actor,
+        action="buyer_membership.request",
+        obj=membership,
+        changes=changed_values({}, field_values(membership, MEMBERSHIP_FIELDS)),
+    )
+    return membership
 
 
 @transaction.atomic
@@ -38,8 +53,52 @@ def membership_decide(
 ) -> BuyerMembership:
     """Approve or reject a pending membership request."""
     membership = BuyerMembership.objects.select_for_update().get(pk=membership.pk)
+    before = field_values(membership, MEMBERSHIP_FIELDS)
     membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
     membership.decided_by = decided_by
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=decided_by,
+        action="buyer_membership.approve" if approve else "buyer_membership.reject",
+        obj=membership,
+        changes=changed_values(before, field_values(membership, MEMBERSHIP_FIELDS)),
+    )
     return membership
+
+
+@transaction.atomic
+def membership_update(
+    *, membership: BuyerMembership, actor: AbstractBaseUser | None, **fields
+) -> BuyerMembership:
+    """Change a membership's user, municipality, job title or motivation (administrators,
+    in the admin). Moving an approved buyer to another municipality is a change of rights,
+    so it is recorded like every other change."""
+    unknown = set(fields) - {"user", "municipality", "job_title", "motivation"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    before = field_values(
+        BuyerMembership.objects.select_for_update().get(pk=membership.pk), MEMBERSHIP_FIELDS
+    )
+    for name, value in fields.items():
+        setattr(membership, name, value)
+    membership.save(update_fields=list(fields))
+    changes = changed_values(before, field_values(membership, MEMBERSHIP_FIELDS))
+    if changes:
+        audit_record(actor=actor, action="buyer_membership.update", obj=membership, changes=changes)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: BuyerMembership, actor: AbstractBaseUser | None) -> None:
+    """Delete a membership (a rejected request being replaced, or an administrator
+    removing a buyer); the audit log keeps what it was."""
+    audit_record(
+        actor=actor,
+        action="buyer_membership.remove",
+        obj=membership,
+        changes=changed_values(
+            field_values(membership, MEMBERSHIP_FIELDS), {name: None for name in MEMBERSHIP_FIELDS}
+        ),
+    )
+    membership.delete()

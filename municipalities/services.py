@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, changed_values, field_values
 from innovations.access import supplier_for
 from innovations.enums import Country, Domain
 from innovations.models import Innovation
@@ -122,6 +123,26 @@ VERIFICATION_TRANSITIONS = {
 VERIFY_DECISIONS = {"verify": Verification.VERIFIED, "reject": Verification.REJECTED}
 
 
+# What the audit log records of an adoption, its evaluation and a challenge.
+ADOPTION_FIELDS = (
+    "municipality",
+    "innovation",
+    "stage",
+    "started_on",
+    "stage_since",
+    "evidence_reference",
+    "evidence_description",
+    "contact_name",
+    "contact_email",
+    "verification",
+    "verified_by",
+    "verified_at",
+    "verification_note",
+)
+EVALUATION_FIELDS = ("adoption", "goals_met", "lessons_learned", "would_recommend")
+CHALLENGE_FIELDS = ("municipality", "title", "problem_statement", "domain", "deadline", "status")
+
+
 class TransitionNotAllowed(Exception):
     """The current state does not allow this change (409 in the API)."""
 
@@ -204,6 +225,12 @@ def adoption_record(
                 stage_since=stage_since,
                 changed_by=user,
             )
+            audit_record(
+                actor=user,
+                action="adoption.claim",
+                obj=adoption,
+                changes=changed_values({}, field_values(adoption, ADOPTION_FIELDS)),
+            )
     except IntegrityError:
         if not Adoption.objects.filter(municipality=municipality, innovation=innovation).exists():
             raise
@@ -240,6 +267,7 @@ def adoption_update(
         Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
     )
     _require_act_for(user, adoption.municipality)
+    before = field_values(adoption, ADOPTION_FIELDS)
     new_stage = adoption.stage if stage is None else stage
     new_started_on = started_on or adoption.started_on
     stage_changed = new_stage != adoption.stage
@@ -295,6 +323,12 @@ def adoption_update(
         changed += ["verification", "verified_by", "verified_at"]
     if changed:
         adoption.save(update_fields=[*changed, "updated_at"])
+        audit_record(
+            actor=user,
+            action="adoption.update",
+            obj=adoption,
+            changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
+        )
     return adoption
 
 
@@ -319,6 +353,8 @@ def evaluation_save(
         errors["lessons_learned"] = _("Describe what you learned.")
     if errors:
         raise ValidationError(errors)
+    existing = Evaluation.objects.select_for_update().filter(adoption=adoption).first()
+    before = field_values(existing, EVALUATION_FIELDS) if existing else {}
     evaluation, _created = Evaluation.objects.update_or_create(
         adoption=adoption,
         defaults={
@@ -326,6 +362,12 @@ def evaluation_save(
             "lessons_learned": lessons_learned.strip(),
             "would_recommend": would_recommend,
         },
+    )
+    audit_record(
+        actor=user,
+        action="adoption.evaluate",
+        obj=evaluation,
+        changes=changed_values(before, field_values(evaluation, EVALUATION_FIELDS)),
     )
     return evaluation
 
@@ -367,6 +409,26 @@ def adoption_verify(
         )
         if not updated:
             raise TransitionNotAllowed(_("This adoption is no longer waiting for verification."))
+        # The conditional UPDATE succeeded, so the old state was the one it required.
+        audit_record(
+            actor=user,
+            action=f"adoption.{decision}",
+            obj=adoption,
+            changes=changed_values(
+                {
+                    "verification": Verification.CLAIMED,
+                    "verified_by": None,
+                    "verified_at": None,
+                    "verification_note": adoption.verification_note,
+                },
+                {
+                    "verification": target,
+                    "verified_by": user.pk,
+                    "verified_at": now,
+                    "verification_note": note.strip(),
+                },
+            ),
+        )
         transaction.on_commit(lambda: tasks.mail_adoption_decision.delay(adoption_id=adoption.pk))
     adoption.refresh_from_db()
     return adoption
@@ -397,24 +459,39 @@ def challenge_post(
         errors["deadline"] = _("The deadline must be in the future.")
     if errors:
         raise ValidationError(errors)
-    return Challenge.objects.create(
-        municipality=municipality,
-        title=title.strip(),
-        problem_statement=problem_statement.strip(),
-        domain=domain,
-        deadline=deadline,
-        created_by=user,
-    )
+    with transaction.atomic():
+        challenge = Challenge.objects.create(
+            municipality=municipality,
+            title=title.strip(),
+            problem_statement=problem_statement.strip(),
+            domain=domain,
+            deadline=deadline,
+            created_by=user,
+        )
+        audit_record(
+            actor=user,
+            action="challenge.post",
+            obj=challenge,
+            changes=changed_values({}, field_values(challenge, CHALLENGE_FIELDS)),
+        )
+    return challenge
 
 
 def challenge_close(*, user: AbstractBaseUser, challenge: Challenge) -> Challenge:
     """Close an open challenge: it leaves the public list and takes no more answers."""
     _require_act_for(user, challenge.municipality)
-    updated = Challenge.objects.filter(pk=challenge.pk, status=ChallengeStatus.OPEN).update(
-        status=ChallengeStatus.CLOSED
-    )
-    if not updated:
-        raise TransitionNotAllowed(_("This challenge is already closed."))
+    with transaction.atomic():
+        updated = Challenge.objects.filter(pk=challenge.pk, status=ChallengeStatus.OPEN).update(
+            status=ChallengeStatus.CLOSED
+        )
+        if not updated:
+            raise TransitionNotAllowed(_("This challenge is already closed."))
+        audit_record(
+            actor=user,
+            action="challenge.close",
+            obj=challenge,
+            changes={"status": [ChallengeStatus.OPEN, ChallengeStatus.CLOSED]},
+        )
     challenge.refresh_from_db()
     return challenge
 
@@ -446,6 +523,16 @@ def challenge_respond(
             response = ChallengeResponse.objects.create(
                 challenge=challenge, innovation=innovation, pitch=pitch.strip(), created_by=user
             )
+            audit_record(
+                actor=user,
+                action="challenge.respond",
+                obj=response,
+                changes={
+                    "challenge": [None, challenge.pk],
+                    "innovation": [None, innovation.pk],
+                    "pitch": [None, response.pitch],
+                },
+            )
     except IntegrityError:
         raise ValidationError(
             {"innovation": _("You have already answered this challenge with this innovation.")},
@@ -467,8 +554,17 @@ def challenge_response_mark(
         raise ValidationError(
             {"status": _("Choose one of: %(values)s.") % {"values": ", ".join(RESPONSE_MARKS)}}
         )
-    response.status = status
-    response.save(update_fields=["status"])
+    with transaction.atomic():
+        old_status = response.status
+        response.status = status
+        response.save(update_fields=["status"])
+        if old_status != status:
+            audit_record(
+                actor=user,
+                action="challenge.mark_response",
+                obj=response,
+                changes={"status": [old_status, status]},
+            )
     return response
 
 

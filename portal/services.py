@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_record, changed_values
 from innovations.access import REVIEW_PERMISSION
 from innovations.enums import Country, SupplierSize
 from innovations.models import Supplier
@@ -105,6 +106,7 @@ def supplier_signup(
         registration_number=registration_number,
         website=website,
         user=user,
+        actor=user,
     )
     return user
 
@@ -132,7 +134,11 @@ def buyer_signup(
         language=language,
     )
     membership_request(
-        user=user, municipality=municipality, job_title=job_title, motivation=motivation
+        user=user,
+        municipality=municipality,
+        job_title=job_title,
+        motivation=motivation,
+        actor=user,
     )
     return user
 
@@ -214,10 +220,41 @@ def user_create_with_role(
     elif role == BUYER:
         membership = membership_request(user=user, municipality=municipality)
         membership_decide(membership=membership, approve=True, decided_by=None)
-    elif role == REVIEWER:
-        user.groups.add(reviewers_group())
-    elif role == ADMIN:
-        user.is_staff = True
-        user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
+    elif role in (REVIEWER, ADMIN):
+        before = user_access(user)
+        if role == REVIEWER:
+            user.groups.add(reviewers_group())
+        else:
+            user.is_staff = True
+            user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        user_access_record(user=user, before=before, actor=None)
     return user
+
+
+def user_access(user: AbstractBaseUser) -> dict:
+    """What an account may do beyond its memberships: its flags, groups and own
+    permissions (group and permission names, sorted), for the audit log."""
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        ),
+    }
+
+
+def user_access_record(
+    *, user: AbstractBaseUser, before: dict, actor: AbstractBaseUser | None
+) -> None:
+    """Record a change of `user`'s access (role grants: flags, groups, permissions)
+    since `before` (from user_access); nothing when nothing changed. The role grants in
+    this module and the administrators' user pages in the admin both call this."""
+    changes = changed_values(before, user_access(user))
+    if changes:
+        audit_record(actor=actor, action="user.access", obj=user, changes=changes)

@@ -146,7 +146,7 @@ def buyer_request(request):
     form = MembershipRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership_request(user=request.user, **form.membership_data())
+            membership_request(user=request.user, actor=request.user, **form.membership_data())
         except MembershipError:
             messages.info(request, _("Your account already has a role or a pending request."))
             return redirect("dashboard")
@@ -174,6 +174,7 @@ def supplier_register(request):
                 registration_number=data["registration_number"],
                 website=data["website"],
                 user=request.user,
+                actor=request.user,
             )
         except ValidationError as error:
             _add_service_errors(form, error)

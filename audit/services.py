@@ -1,0 +1,50 @@
+"""Writing the audit log. Services of every app call audit_record inside their own
+transaction, so a change and its entry are committed or rolled back together."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from .models import AuditEntry
+
+
+def field_values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of `fields` of `obj`, foreign keys by id (`supplier` → its id)."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        values[name] = getattr(obj, field.attname)
+    return values
+
+
+def changed_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    """{field: [old, new]} for the fields whose value differs between two snapshots."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, list] | None = None,
+) -> AuditEntry:
+    """Append one entry: `actor` (None for the system) did `action` to `obj`, changing
+    `changes` ({field: [old, new]}). Call it inside the transaction of the change."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes or {},
+    )
