@@ -28,6 +28,16 @@ def changed_values(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
     }
 
 
+def created_values(values: dict[str, Any]) -> dict[str, list]:
+    """{field: [None, value]} for a new object, leaving out the fields it leaves empty."""
+    return {name: [None, value] for name, value in values.items() if value not in (None, "", [])}
+
+
+def removed_values(values: dict[str, Any]) -> dict[str, list]:
+    """{field: [value, None]} for a removed object, leaving out the fields it left empty."""
+    return {name: [value, None] for name, value in values.items() if value not in (None, "", [])}
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | None,

@@ -24,9 +24,6 @@ class SupplierMemberInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["user"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["user"] if obj is not None else []
-
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_record, changed_values, created_values, field_values
 
 from .enums import Domain, Status
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
@@ -68,7 +68,7 @@ def supplier_create(
         actor=actor,
         action="supplier.create",
         obj=supplier,
-        changes=changed_values({}, field_values(supplier, SUPPLIER_FIELDS)),
+        changes=created_values(field_values(supplier, SUPPLIER_FIELDS)),
     )
     if user is not None:
         supplier_member_add(supplier=supplier, user=user, actor=actor)
@@ -222,7 +222,7 @@ def innovation_create(
         actor=user,
         action="innovation.create",
         obj=innovation,
-        changes=changed_values({}, _snapshot(innovation, domains)),
+        changes=created_values(_snapshot(innovation, domains)),
     )
     return innovation
 
@@ -301,7 +301,8 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         setattr(revision, name, getattr(original, name))
     revision.slug = _unique_innovation_slug(f"{original.slug[:110]}-revisie")
     revision.save()
-    revision.domains.set(original.domains.all())
+    domains = list(original.domains.values_list("code", flat=True))
+    revision.domains.set(domains)
     StatusChange.objects.create(
         innovation=revision,
         actor=user,
@@ -315,9 +316,7 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         obj=revision,
         changes={
             "revision_of": [None, original.pk],
-            **changed_values(
-                {}, _snapshot(revision, original.domains.values_list("code", flat=True))
-            ),
+            **created_values(_snapshot(revision, domains)),
         },
     )
     return revision, True

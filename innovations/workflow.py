@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_record, changed_values, created_values, field_values
 
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .enums import Decision, Status
@@ -264,7 +264,7 @@ def innovation_transition(
                 actor=user,
                 action="review.create",
                 obj=review,
-                changes=changed_values({}, field_values(review, REVIEW_FIELDS)),
+                changes=created_values(field_values(review, REVIEW_FIELDS)),
             )
             reason = feedback
             row.assigned_reviewer = None

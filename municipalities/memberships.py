@@ -4,7 +4,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import (
+    audit_record,
+    changed_values,
+    created_values,
+    field_values,
+    removed_values,
+)
 
 from .enums import MembershipStatus
 from .models import BuyerMembership, Municipality
@@ -42,7 +48,7 @@ def membership_request(
         actor=actor,
         action="buyer_membership.request",
         obj=membership,
-        changes=changed_values({}, field_values(membership, MEMBERSHIP_FIELDS)),
+        changes=created_values(field_values(membership, MEMBERSHIP_FIELDS)),
     )
     return membership
 
@@ -77,12 +83,12 @@ def membership_update(
     unknown = set(fields) - {"user", "municipality", "job_title", "motivation"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = field_values(
-        BuyerMembership.objects.select_for_update().get(pk=membership.pk), MEMBERSHIP_FIELDS
-    )
+    membership = BuyerMembership.objects.select_for_update().get(pk=membership.pk)
+    before = field_values(membership, MEMBERSHIP_FIELDS)
     for name, value in fields.items():
         setattr(membership, name, value)
-    membership.save(update_fields=list(fields))
+    if fields:
+        membership.save(update_fields=list(fields))
     changes = changed_values(before, field_values(membership, MEMBERSHIP_FIELDS))
     if changes:
         audit_record(actor=actor, action="buyer_membership.update", obj=membership, changes=changes)
@@ -93,12 +99,11 @@ def membership_update(
 def membership_remove(*, membership: BuyerMembership, actor: AbstractBaseUser | None) -> None:
     """Delete a membership (a rejected request being replaced, or an administrator
     removing a buyer); the audit log keeps what it was."""
+    membership = BuyerMembership.objects.select_for_update().get(pk=membership.pk)
     audit_record(
         actor=actor,
         action="buyer_membership.remove",
         obj=membership,
-        changes=changed_values(
-            field_values(membership, MEMBERSHIP_FIELDS), {name: None for name in MEMBERSHIP_FIELDS}
-        ),
+        changes=removed_values(field_values(membership, MEMBERSHIP_FIELDS)),
     )
     membership.delete()

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_record, changed_values, created_values, field_values
 from innovations.access import supplier_for
 from innovations.enums import Country, Domain
 from innovations.models import Innovation
@@ -229,7 +229,7 @@ def adoption_record(
                 actor=user,
                 action="adoption.claim",
                 obj=adoption,
-                changes=changed_values({}, field_values(adoption, ADOPTION_FIELDS)),
+                changes=created_values(field_values(adoption, ADOPTION_FIELDS)),
             )
     except IntegrityError:
         if not Adoption.objects.filter(municipality=municipality, innovation=innovation).exists():
@@ -472,7 +472,7 @@ def challenge_post(
             actor=user,
             action="challenge.post",
             obj=challenge,
-            changes=changed_values({}, field_values(challenge, CHALLENGE_FIELDS)),
+            changes=created_values(field_values(challenge, CHALLENGE_FIELDS)),
         )
     return challenge
 
