@@ -1,8 +1,11 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
 
-Use the `page` fixture with @pytest.mark.browser and @pytest.mark.django_db(transaction=True)
-(the live server runs in another thread and sees only committed data). Screenshots go to
-test-output/screenshots/ (ignored by git): `screenshot(page, "name")`."""
+Mark modules with `pytestmark = BROWSER` (tests/e2e/helpers.py): a real browser, a
+transactional database (the live server runs in another thread and sees only committed
+data) and the project's Dutch and English catalogues switched on, so pages render as
+visitors see them. One Chromium serves the whole session; every test gets its own context
+(cookies, storage), so tests stay independent. Screenshots go to test-output/screenshots/
+(ignored by git, kept by CI)."""
 
 import os
 import shutil
@@ -23,13 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         message = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+        # CI must run them: a missing browser there is a failure, never a silent skip.
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -44,18 +47,35 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Open a page in a fresh context (its own cookies), closed after the test."""
+    contexts = []
+
+    def open_page(*, javascript: bool = True):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            locale="nl-NL",
+            java_script_enabled=javascript,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture(autouse=True)
+def _domain_tags(transactional_db):
+    """The flush after every transactional test empties the data migration's domain tags."""
+    from tests.innovations.helpers import ensure_domain_tags
+
+    ensure_domain_tags()

@@ -2,14 +2,12 @@
 
 import re
 
-import pytest
-
-from tests.e2e.conftest import screenshot
+from tests.e2e.helpers import BROWSER, screenshot
 from tests.factories import PASSWORD, SupplierFactory, supplier_user
 
+pytestmark = BROWSER
 
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+
 def test_browser_home_switch_to_english_and_log_in_as_supplier(page):
     supplier_user(
         supplier=SupplierFactory(name="Zonnewijzer B.V."),

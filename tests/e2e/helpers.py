@@ -1,0 +1,209 @@
+"""Shared steps of the browser journeys: screenshots, the accessibility audit, logging in
+and moving through a page with the keyboard alone."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD
+
+# Every browser test: a real browser, committed data the live server can see, and the
+# project's catalogues on (tests elsewhere compare English source strings instead).
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.translated,
+    pytest.mark.django_db(transaction=True),
+]
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
+SCREENSHOTS = OUTPUT / "screenshots"
+AXE_REPORTS = OUTPUT / "axe"
+# WCAG 2.1 A and AA rules; "best-practice" rules are reported to test-output/axe/ too.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+}
+BLOCKING = {"serious", "critical"}
+LANGUAGES = ("nl", "en")
+
+_axe = Axe()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def language_of(page) -> str:
+    return page.locator("html").get_attribute("lang")
+
+
+def other_language_url(url: str) -> tuple[str, str]:
+    """The same page in the other language: /nl/… ↔ /en/…"""
+    match = re.search(r"^(https?://[^/]+)/(nl|en)/", url)
+    assert match, f"not a page under /nl/ or /en/: {url}"
+    other = "en" if match.group(2) == "nl" else "nl"
+    return other, f"{match.group(1)}/{other}/{url[match.end() :]}"
+
+
+def assert_accessible(page, name: str) -> None:
+    """axe-core on the page as it is now: no serious or critical WCAG 2.1 AA violation.
+    All findings, minor ones included, are written to test-output/axe/<name>.json."""
+    results = _axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    (AXE_REPORTS / f"{name}.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "help": v["help"],
+                    "targets": [n["target"] for n in v["nodes"]],
+                    "summaries": [n.get("failureSummary", "") for n in v["nodes"]][:3],
+                }
+                for v in violations
+            ],
+            indent=2,
+        )
+    )
+    blocking = [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+    assert blocking == [], f"{page.url} ({name}):\n" + "\n".join(blocking)
+
+
+def audit(page, name: str) -> None:
+    """Screenshot and axe-check the current page, then the same page in the other language
+    (in a second tab of the same session, so the journey's page stays where it is)."""
+    language = language_of(page)
+    assert language in LANGUAGES
+    assert page.locator("h1").count() == 1, f"{page.url} has not exactly one <h1>"
+    screenshot(page, f"{name}-{language}")
+    assert_accessible(page, f"{name}-{language}")
+
+    other, url = other_language_url(page.url)
+    twin = page.context.new_page()
+    try:
+        twin.goto(url)
+        assert language_of(twin) == other
+        screenshot(twin, f"{name}-{other}")
+        assert_accessible(twin, f"{name}-{other}")
+    finally:
+        twin.close()
+
+
+def log_in(page, username: str, *, language: str = "en") -> None:
+    page.goto(f"/{language}/accounts/login/")
+    page.get_by_label("Username" if language == "en" else "Gebruikersnaam").fill(username)
+    page.get_by_label("Password" if language == "en" else "Wachtwoord").fill(PASSWORD)
+    page.get_by_role("main").get_by_role(
+        "button", name="Log in" if language == "en" else "Inloggen"
+    ).click()
+    page.wait_for_url(re.compile(rf"/{language}/dashboard/$"))
+
+
+def is_focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page, locator, *, limit: int = 120) -> None:
+    """Press Tab until `locator` has the focus, as a keyboard user would."""
+    tab_until(page, lambda: is_focused(locator), str(locator), limit=limit)
+
+
+def tab_until(page, condition, what: str, *, limit: int = 120) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if condition():
+            return
+    raise AssertionError(f"{what} never got the focus in {limit} Tab presses on {page.url}")
+
+
+class Mouse:
+    """Works a page the way most visitors do: pointer and typing."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def follow(self, locator) -> None:
+        locator.click()
+
+    def press(self, locator) -> None:
+        locator.click()
+
+    def fill(self, locator, text: str) -> None:
+        locator.fill(text)
+
+    def check(self, locator) -> None:
+        locator.check()
+
+    def select(self, locator, label: str) -> None:
+        locator.select_option(label=label)
+
+
+class Keyboard:
+    """Works a page with the keyboard alone: Tab to move (the order the page gives),
+    Enter to follow a link or press a button, Space to tick a box, the arrow keys inside
+    a radio group and typing into fields and selects. Never a click."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def follow(self, locator) -> None:
+        tab_to(self.page, locator)
+        self.page.keyboard.press("Enter")
+
+    def press(self, locator) -> None:
+        tab_to(self.page, locator)
+        self.page.keyboard.press("Enter")
+
+    def fill(self, locator, text: str) -> None:
+        tab_to(self.page, locator)
+        self.page.keyboard.press("Control+A")
+        self.page.keyboard.press("Delete")
+        self.page.keyboard.type(text)
+
+    def check(self, locator) -> None:
+        if locator.get_attribute("type") == "radio":
+            # A radio group is one Tab stop; the arrow keys move the choice within it.
+            name = locator.get_attribute("name")
+            tab_until(
+                self.page,
+                lambda: self.page.evaluate(
+                    "name => document.activeElement.type === 'radio'"
+                    " && document.activeElement.name === name",
+                    name,
+                ),
+                f"radio group {name}",
+            )
+            for _ in range(12):
+                if locator.is_checked():
+                    return
+                self.page.keyboard.press("ArrowDown")
+            raise AssertionError(f"could not choose {locator} with the arrow keys")
+        tab_to(self.page, locator)
+        if not locator.is_checked():
+            self.page.keyboard.press("Space")
+        assert locator.is_checked()
+
+    def select(self, locator, label: str) -> None:
+        tab_to(self.page, locator)
+        # A focused, closed <select> picks the option whose label starts with what is typed.
+        self.page.keyboard.type(label)
+        assert locator.evaluate("s => s.options[s.selectedIndex].text") == label
+
+
+def field(page, label: str):
+    """The form control labelled exactly `label` (required ones say so after the label)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}( \((required|verplicht)\))?$"))

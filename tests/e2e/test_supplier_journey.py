@@ -1,0 +1,210 @@
+"""Journey 1: a supplier signs up, writes an innovation, submits it, revises it after the
+reviewer asks for changes, and sees it approved and published. Once with the pointer,
+with every page checked by axe in Dutch and English; once with the keyboard alone."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from innovations.enums import Status
+from innovations.models import Innovation, Supplier
+from innovations.workflow import innovation_transition
+from tests.e2e.helpers import BROWSER, Keyboard, Mouse, audit, field, screenshot
+from tests.factories import reviewer_user
+
+pytestmark = BROWSER
+
+User = get_user_model()
+
+SCORES = {"novelty": 4, "evidence": 3, "public_value": 5, "fit": 4}
+FEEDBACK = "Add the measured yield of the pilot in Utrecht to the evidence."
+
+
+def reviewer_decides(action: str, feedback: str = "") -> None:
+    """The reviewer's side of the journey (journey 2 walks it in the browser)."""
+    reviewer = User.objects.filter(username="ravi").first() or reviewer_user(username="ravi")
+    innovation = Innovation.objects.get(title="Zonnepanelen op gemeentelijke daken")
+    innovation = innovation_transition(innovation=innovation, user=reviewer, action="claim")
+    innovation_transition(
+        innovation=innovation, user=reviewer, action=action, scores=SCORES, feedback=feedback
+    )
+
+
+def walk_supplier_journey(page, act, *, check=audit) -> None:
+    main = page.get_by_role("main")
+
+    page.goto("/en/")
+    check(page, "home")
+    act.follow(main.get_by_role("link", name="Register as a supplier"))
+    page.wait_for_url(re.compile(r"/en/accounts/register/$"))
+    check(page, "supplier-signup")
+
+    act.fill(field(page, "First name"), "Sanne")
+    act.fill(field(page, "Last name"), "de Vries")
+    act.fill(field(page, "E-mail address"), "sanne@zonnewijzer.example")
+    act.fill(field(page, "Username"), "sanne")
+    act.fill(field(page, "Password"), "zonnige-dagen-2026")
+    act.fill(field(page, "Password again"), "zonnige-dagen-2026")
+    act.fill(field(page, "Organisation name"), "Zonnewijzer B.V.")
+    act.fill(field(page, "Chamber of commerce (KvK) or enterprise number"), "12345678")
+    act.fill(field(page, "Website"), "https://zonnewijzer.example")
+    act.press(main.get_by_role("button", name="Register"))
+
+    page.wait_for_url(re.compile(r"/en/dashboard/$"))
+    assert "Zonnewijzer B.V. is registered" in page.get_by_role("status").inner_text()
+    check(page, "supplier-dashboard-new")
+
+    # A first draft may be incomplete; the page says what is still missing.
+    act.follow(main.get_by_role("link", name="New innovation"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/new/$"))
+    check(page, "innovation-new")
+    act.fill(field(page, "Title"), "Zonnepanelen op gemeentelijke daken")
+    act.fill(
+        field(page, "Summary"),
+        "Solar panels on municipal roofs, financed from the energy savings.",
+    )
+    act.press(main.get_by_role("button", name="Save draft"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    assert page.locator("h1").inner_text() == "Zonnepanelen op gemeentelijke daken"
+    assert page.locator("#missing li").all_inner_texts() == [
+        "Description",
+        "Domains",
+        "Procurement route",
+        "Maturity (TRL)",
+        "Price indication",
+        "Evidence",
+        "Contact name",
+        "Contact e-mail",
+    ]
+    check(page, "innovation-draft")
+
+    act.press(main.get_by_role("button", name="Edit"))
+    page.wait_for_url(re.compile(r"/edit/\??$"))
+    act.fill(
+        field(page, "Description"),
+        "We place and maintain solar panels on schools, offices and sports halls.",
+    )
+    act.check(page.get_by_role("checkbox", name="Energy"))
+    act.check(page.get_by_role("checkbox", name="Climate adaptation"))
+    act.check(page.get_by_role("radio", name="Market-ready"))
+    act.select(field(page, "Maturity (TRL)"), "TRL 8")
+    act.fill(field(page, "Price indication"), "€ 900 per kWp")
+    act.fill(field(page, "Evidence"), "Running on 40 roofs since 2023.")
+    act.fill(field(page, "Contact name"), "Sanne de Vries")
+    act.fill(field(page, "Contact e-mail"), "sanne@zonnewijzer.example")
+    check(page, "innovation-edit")
+    act.press(main.get_by_role("button", name="Save draft"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    assert page.locator("#missing").count() == 0
+
+    act.press(main.get_by_role("button", name="Submit for review"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    assert "Submitted for review" in page.get_by_role("status").inner_text()
+    assert page.locator(".koploper-dl dd").first.inner_text() == "Submitted"
+    check(page, "innovation-submitted")
+
+    reviewer_decides("request_changes", FEEDBACK)
+
+    # The dashboard leads to the feedback; the supplier revises and resubmits.
+    act.follow(
+        page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name="My innovations"
+        )
+    )
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/$"))
+    row = main.get_by_role("row", name=re.compile("Zonnepanelen"))
+    assert "Changes requested" in row.inner_text()
+    assert FEEDBACK in row.inner_text()
+    check(page, "my-innovations")
+    act.follow(main.get_by_role("link", name="Zonnepanelen op gemeentelijke daken"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    assert FEEDBACK in page.get_by_role("note").inner_text()
+    check(page, "innovation-changes-requested")
+
+    act.press(main.get_by_role("button", name="Edit"))
+    page.wait_for_url(re.compile(r"/edit/\??$"))
+    act.fill(
+        field(page, "Evidence"),
+        "Running on 40 roofs since 2023; the Utrecht pilot yields 212 MWh a year.",
+    )
+    act.press(main.get_by_role("button", name="Save draft"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    act.press(main.get_by_role("button", name="Resubmit for review"))
+    page.wait_for_url(re.compile(r"/en/innovations/supplier/innovations/\d+/$"))
+    assert "Submitted for review" in page.get_by_role("status").inner_text()
+
+    reviewer_decides("approve")
+
+    page.reload()
+    assert page.locator(".koploper-dl dd").first.inner_text() == "Approved"
+    check(page, "innovation-approved")
+    act.follow(main.get_by_role("link", name="View the published page"))
+    page.wait_for_url(re.compile(r"/en/innovations/zonnepanelen-op-gemeentelijke-daken/$"))
+    assert page.locator("h1").inner_text() == "Zonnepanelen op gemeentelijke daken"
+    assert "the Utrecht pilot yields 212 MWh a year" in main.inner_text()
+    check(page, "innovation-public")
+
+
+def assert_supplier_journey_recorded() -> None:
+    innovation = Innovation.objects.get()
+    assert (innovation.supplier, innovation.status, innovation.maturity, innovation.route) == (
+        Supplier.objects.get(name="Zonnewijzer B.V."),
+        Status.APPROVED,
+        8,
+        "market-ready",
+    )
+    assert sorted(innovation.domains.values_list("code", flat=True)) == [
+        "climate-adaptation",
+        "energy",
+    ]
+    assert list(innovation.status_changes.values_list("from_status", "to_status")) == [
+        ("", "draft"),
+        ("draft", "submitted"),
+        ("submitted", "in_review"),
+        ("in_review", "changes_requested"),
+        ("changes_requested", "submitted"),
+        ("submitted", "in_review"),
+        ("in_review", "approved"),
+    ]
+    # The supplier heard of both decisions by mail.
+    assert [m.to for m in mail.outbox if "sanne@zonnewijzer.example" in m.to] == [
+        ["sanne@zonnewijzer.example"],
+        ["sanne@zonnewijzer.example"],
+    ]
+
+
+def test_supplier_journey_signup_to_approval(page):
+    walk_supplier_journey(page, Mouse(page))
+    assert_supplier_journey_recorded()
+
+
+def test_supplier_journey_with_the_keyboard_alone(page):
+    def look(page, name):
+        screenshot(page, f"keyboard-{name}")
+
+    page.mouse.move(-1, -1)  # nothing under the pointer: a hover style must not help
+    walk_supplier_journey(page, Keyboard(page), check=look)
+    assert_supplier_journey_recorded()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_skip_link_moves_the_focus_to_main(page, language):
+    page.goto(f"/{language}/innovations/")
+    page.keyboard.press("Tab")
+    skip_link = page.locator(".koploper-skip-link")
+    assert skip_link.evaluate("a => a === document.activeElement")
+    assert skip_link.is_visible()
+    assert (
+        skip_link.inner_text()
+        == {
+            "nl": "Direct naar de hoofdinhoud",
+            "en": "Skip to main content",
+        }[language]
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # The next Tab goes to the first link inside main, not back into the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
