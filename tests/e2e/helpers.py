@@ -136,11 +136,13 @@ class Mouse:
     def __init__(self, page):
         self.page = page
 
+    # Every link and button in these journeys loads a page; wait for it, since a form may
+    # post back to the page's own address (waiting for the URL would not wait at all).
     def follow(self, locator) -> None:
-        locator.click()
+        with self.page.expect_navigation():
+            locator.click()
 
-    def press(self, locator) -> None:
-        locator.click()
+    press = follow
 
     def fill(self, locator, text: str) -> None:
         locator.fill(text)
@@ -162,11 +164,10 @@ class Keyboard:
 
     def follow(self, locator) -> None:
         tab_to(self.page, locator)
-        self.page.keyboard.press("Enter")
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
 
-    def press(self, locator) -> None:
-        tab_to(self.page, locator)
-        self.page.keyboard.press("Enter")
+    press = follow
 
     def fill(self, locator, text: str) -> None:
         tab_to(self.page, locator)

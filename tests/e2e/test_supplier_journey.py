@@ -4,7 +4,6 @@ with every page checked by axe in Dutch and English; once with the keyboard alon
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 
@@ -187,24 +186,3 @@ def test_supplier_journey_with_the_keyboard_alone(page):
     page.mouse.move(-1, -1)  # nothing under the pointer: a hover style must not help
     walk_supplier_journey(page, Keyboard(page), check=look)
     assert_supplier_journey_recorded()
-
-
-@pytest.mark.parametrize("language", ["nl", "en"])
-def test_skip_link_moves_the_focus_to_main(page, language):
-    page.goto(f"/{language}/innovations/")
-    page.keyboard.press("Tab")
-    skip_link = page.locator(".koploper-skip-link")
-    assert skip_link.evaluate("a => a === document.activeElement")
-    assert skip_link.is_visible()
-    assert (
-        skip_link.inner_text()
-        == {
-            "nl": "Direct naar de hoofdinhoud",
-            "en": "Skip to main content",
-        }[language]
-    )
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
-    # The next Tab goes to the first link inside main, not back into the header.
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.getElementById('main').contains(document.activeElement)")
