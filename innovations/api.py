@@ -5,7 +5,6 @@ without the role 403, objects they may not see 404, transitions the state does n
 allow 409 (DESIGN.md "Roles" and the API contract)."""
 
 import datetime
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, permissions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -27,7 +25,6 @@ from .workflow import (
     CLAIM,
     SUBMIT,
     WITHDRAW,
-    TransitionNotAllowed,
     get_innovation_for_review,
     innovation_transition,
     missing_for_submission,
@@ -35,28 +32,6 @@ from .workflow import (
 )
 
 # --- Errors and access ----------------------------------------------------------------------
-
-
-class Conflict(exceptions.APIException):
-    """A transition the current state does not allow (DESIGN.md: 409). Defined here, in
-    the lowest app, so that every app's API can raise it (apps do not import portal)."""
-
-    status_code = 409
-    default_detail = "This action is not allowed in the current state."
-    default_code = "conflict"
-
-
-@contextmanager
-def _service_errors():
-    """Turn a service's errors into the API's: field errors 400, state 409 (Django's
-    PermissionDenied and Http404 are mapped to 403 and 404 by portal.api)."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        raise exceptions.ValidationError(detail) from None
-    except TransitionNotAllowed as error:
-        raise Conflict(error.message) from None
 
 
 class IsSupplier(permissions.BasePermission):
@@ -78,15 +53,10 @@ class IsReviewer(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated) and is_reviewer(request.user)
 
 
-class _RoleView:
-    # Token first, so that an anonymous caller gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-
-
 # --- Serializers ----------------------------------------------------------------------------
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "enum": Domain.values}})
+@extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Domain.choices)))
 class DomainsField(serializers.MultipleChoiceField):
     """A list of domain codes; written as a JSON list, read sorted."""
 
@@ -400,7 +370,7 @@ class ReviewQueueFilter(filters.FilterSet):
 # --- Supplier views ---------------------------------------------------------------------------
 
 
-class SupplierOrganisationView(_RoleView, APIView):
+class SupplierOrganisationView(APIView):
     """The caller's supplier organisation."""
 
     permission_classes = [IsSupplier]
@@ -424,12 +394,11 @@ class SupplierOrganisationView(_RoleView, APIView):
             name: serializer.validated_data.get(name, getattr(supplier, name))
             for name in ("name", "country", "size", "registration_number", "website")
         }
-        with _service_errors():
-            supplier = supplier_update(supplier=supplier, user=request.user, **values)
+        supplier = supplier_update(supplier=supplier, user=request.user, **values)
         return Response(SupplierSerializer(supplier).data)
 
 
-class SupplierInnovationList(_RoleView, generics.ListCreateAPIView):
+class SupplierInnovationList(generics.ListCreateAPIView):
     """The caller's own innovations in every state, pending revisions included (they carry
     `revision_of`). Create adds a draft; it may be incomplete."""
 
@@ -473,14 +442,13 @@ class SupplierInnovationList(_RoleView, generics.ListCreateAPIView):
             )
         else:
             supplier = chosen
-        with _service_errors():
-            innovation = innovation_create(supplier=supplier, user=request.user, **data)
+        innovation = innovation_create(supplier=supplier, user=request.user, **data)
         return Response(
             SupplierInnovationDetailSerializer(innovation).data, status=status.HTTP_201_CREATED
         )
 
 
-class SupplierInnovationDetail(_RoleView, generics.RetrieveUpdateAPIView):
+class SupplierInnovationDetail(generics.RetrieveUpdateAPIView):
     """One own innovation with the reviewers' feedback and its full history.
 
     PATCH edits a draft or an innovation sent back for changes. On an approved, published
@@ -509,24 +477,22 @@ class SupplierInnovationDetail(_RoleView, generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("supplier_slug", None)
-        with _service_errors():
-            row, created = innovation_update(innovation=innovation, user=request.user, **data)
+        row, created = innovation_update(innovation=innovation, user=request.user, **data)
         return Response(
             SupplierInnovationDetailSerializer(row).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
-class _SupplierAction(_RoleView, APIView):
+class _SupplierAction(APIView):
     permission_classes = [IsSupplier]
     action = ""
 
     def post(self, request, pk):
         innovation = get_innovation_for_supplier(request.user, pk)
-        with _service_errors():
-            innovation = innovation_transition(
-                innovation=innovation, user=request.user, action=self.action
-            )
+        innovation = innovation_transition(
+            innovation=innovation, user=request.user, action=self.action
+        )
         return Response(SupplierInnovationDetailSerializer(innovation).data)
 
 
@@ -561,7 +527,7 @@ class SupplierInnovationWithdraw(_SupplierAction):
 # --- Reviewer views ---------------------------------------------------------------------------
 
 
-class ReviewInnovationList(_RoleView, generics.ListAPIView):
+class ReviewInnovationList(generics.ListAPIView):
     """The review queue, oldest submission first; without the caller's own supplier's
     innovations."""
 
@@ -574,7 +540,7 @@ class ReviewInnovationList(_RoleView, generics.ListAPIView):
         return selectors.review_queue(user=self.request.user, states=selectors.QUEUE_STATES)
 
 
-class ReviewInnovationDetail(_RoleView, generics.RetrieveAPIView):
+class ReviewInnovationDetail(generics.RetrieveAPIView):
     permission_classes = [IsReviewer]
     serializer_class = ReviewInnovationDetailSerializer
 
@@ -600,7 +566,7 @@ def _review_response(innovation):
         409: OpenApiResponse(description="Not submitted, or already claimed."),
     },
 )
-class ReviewInnovationClaim(_RoleView, APIView):
+class ReviewInnovationClaim(APIView):
     """submitted → in_review, assigned to the caller (also takes an unassigned in_review
     innovation that awaits a further approval)."""
 
@@ -608,10 +574,7 @@ class ReviewInnovationClaim(_RoleView, APIView):
 
     def post(self, request, pk):
         innovation = get_innovation_for_review(request.user, pk)
-        with _service_errors():
-            innovation = innovation_transition(
-                innovation=innovation, user=request.user, action=CLAIM
-            )
+        innovation = innovation_transition(innovation=innovation, user=request.user, action=CLAIM)
         return _review_response(innovation)
 
 
@@ -626,7 +589,7 @@ class ReviewInnovationClaim(_RoleView, APIView):
         409: OpenApiResponse(description="Not in review (e.g. another reviewer decided first)."),
     },
 )
-class ReviewInnovationDecision(_RoleView, APIView):
+class ReviewInnovationDecision(APIView):
     """Record a review (four rubric scores 1–5, feedback, internal note) and move the state:
     approve (published once enough reviewers approved), request_changes, reject."""
 
@@ -637,13 +600,12 @@ class ReviewInnovationDecision(_RoleView, APIView):
         serializer = DecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with _service_errors():
-            innovation = innovation_transition(
-                innovation=innovation,
-                user=request.user,
-                action=data["decision"],
-                scores=dict(data["scores"]),
-                feedback=data["feedback"],
-                internal_note=data["internal_note"],
-            )
+        innovation = innovation_transition(
+            innovation=innovation,
+            user=request.user,
+            action=data["decision"],
+            scores=dict(data["scores"]),
+            feedback=data["feedback"],
+            internal_note=data["internal_note"],
+        )
         return _review_response(innovation)

@@ -36,6 +36,7 @@ from audit.services import audit_record, changed_values, created_values, field_v
 
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .enums import Decision, Status
+from .exceptions import TransitionNotAllowed
 from .models import Innovation, Review, StatusChange, Supplier
 
 logger = logging.getLogger(__name__)
@@ -94,14 +95,6 @@ SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
 TRANSITION_FIELDS = ("status", "assigned_reviewer", "submitted_at", "published_at")
 REVIEW_FIELDS = ("innovation", "reviewer", "decision", *SCORE_FIELDS, "feedback", "internal_note")
 FEEDBACK_MAX_LENGTH = 5000
-
-
-class TransitionNotAllowed(Exception):
-    """The current state does not allow the action (HTTP 409, a clear message in the UI)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def required_approvals() -> int:

@@ -1,19 +1,16 @@
 """API of adoptions, their verification, challenges, answers and suggestions (DESIGN.md,
 API contract v1). Serializers only validate; every write is a call into services.py."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from innovations.api import Conflict
 from innovations.enums import Domain
 from innovations.models import Innovation
 
@@ -22,21 +19,6 @@ from .access import buyer_municipality, can_verify_adoptions
 from .enums import GoalsMet, Stage
 from .filters import AdoptionFilter, ChallengeFilter
 from .models import Adoption, Challenge, ChallengeResponse, Municipality
-
-# --- Calling services ---------------------------------------------------------------------
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its errors into the API's: field errors 400, a transition the
-    state does not allow 409 (PermissionDenied is mapped to 403 by portal.api)."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as error:
-        raise ApiValidationError(
-            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        ) from None
-    except services.TransitionNotAllowed as error:
-        raise Conflict(str(error)) from None
 
 
 def _sees_contacts(user) -> bool:
@@ -326,7 +308,7 @@ class AdoptionListView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = AdoptionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        adoption = _call(services.adoption_record, user=request.user, **serializer.validated_data)
+        adoption = services.adoption_record(user=request.user, **serializer.validated_data)
         adoption = _adoption_for_viewer(request.user, adoption.pk)
         data = OwnAdoptionSerializer(adoption, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -339,7 +321,7 @@ class AdoptionDetailView(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses={200: OwnAdoptionSerializer, 404: OpenApiResponse()})
+    @extend_schema(responses={200: OwnAdoptionSerializer})
     def get(self, request, pk):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer_class = (
@@ -353,7 +335,6 @@ class AdoptionDetailView(APIView):
             200: OwnAdoptionSerializer,
             400: OpenApiResponse(description="A field error."),
             403: OpenApiResponse(description="Not a buyer of this municipality."),
-            404: OpenApiResponse(),
         },
     )
     def patch(self, request, pk):
@@ -362,8 +343,7 @@ class AdoptionDetailView(APIView):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = AdoptionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(
-            services.adoption_update,
+        services.adoption_update(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -384,15 +364,13 @@ class EvaluationView(APIView):
             200: EvaluationSerializer,
             400: OpenApiResponse(description="A field error."),
             403: OpenApiResponse(description="Not a buyer of this municipality."),
-            404: OpenApiResponse(),
         },
     )
     def put(self, request, pk):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = EvaluationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        evaluation = _call(
-            services.evaluation_save,
+        evaluation = services.evaluation_save(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -434,7 +412,6 @@ class VerifyView(APIView):
             403: OpenApiResponse(
                 description="Not a reviewer, or your own claim or your own supplier's innovation."
             ),
-            404: OpenApiResponse(),
             409: OpenApiResponse(description="The adoption is not waiting for verification."),
         },
     )
@@ -444,8 +421,7 @@ class VerifyView(APIView):
         adoption = get_object_or_404(Adoption.objects.select_related("innovation"), pk=pk)
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(
-            services.adoption_verify,
+        services.adoption_verify(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -492,9 +468,7 @@ class ChallengeListView(generics.ListCreateAPIView):
         municipality = data.pop("municipality", None) or buyer_municipality(request.user)
         if municipality is None:
             raise PermissionDenied("Only municipal buyers can post challenges.")
-        challenge = _call(
-            services.challenge_post, user=request.user, municipality=municipality, **data
-        )
+        challenge = services.challenge_post(user=request.user, municipality=municipality, **data)
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_201_CREATED)
 
 
@@ -502,7 +476,7 @@ class ChallengeListView(generics.ListCreateAPIView):
 class ChallengeDetailView(APIView):
     permission_classes = []
 
-    @extend_schema(responses={200: ChallengeSerializer, 404: OpenApiResponse()})
+    @extend_schema(responses={200: ChallengeSerializer})
     def get(self, request, pk):
         """One open challenge (closed ones only for their own municipality)."""
         challenge = _challenge_for_viewer(request.user, pk)
@@ -519,14 +493,13 @@ class ChallengeCloseView(APIView):
         responses={
             200: ChallengeSerializer,
             403: OpenApiResponse(description="Not a buyer of this municipality."),
-            404: OpenApiResponse(),
             409: OpenApiResponse(description="Already closed."),
         },
     )
     def post(self, request, pk):
         """Close a challenge: it leaves the public list and takes no more answers."""
         challenge = _challenge_for_viewer(request.user, pk)
-        challenge = _call(services.challenge_close, user=request.user, challenge=challenge)
+        challenge = services.challenge_close(user=request.user, challenge=challenge)
         challenge.response_count = challenge.responses.count()
         return Response(ChallengeSerializer(challenge).data)
 
@@ -559,7 +532,6 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
                 description="Unknown innovation, not your own, not approved, or already sent."
             ),
             403: OpenApiResponse(description="Not a supplier."),
-            404: OpenApiResponse(),
             409: OpenApiResponse(description="The challenge no longer takes answers."),
         },
     )
@@ -567,8 +539,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
         challenge = self.get_challenge()
         serializer = ResponseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = _call(
-            services.challenge_respond,
+        response = services.challenge_respond(
             user=request.user,
             challenge=challenge,
             **serializer.validated_data,
@@ -586,7 +557,6 @@ class ChallengeResponseMarkView(APIView):
             200: ResponseSerializer,
             400: OpenApiResponse(description="Unknown status."),
             403: OpenApiResponse(description="Not a buyer of this municipality."),
-            404: OpenApiResponse(),
         },
     )
     def patch(self, request, pk, response_pk):
@@ -598,8 +568,7 @@ class ChallengeResponseMarkView(APIView):
         )
         serializer = ResponseMarkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = _call(
-            services.challenge_response_mark,
+        response = services.challenge_response_mark(
             user=request.user,
             response=response,
             **serializer.validated_data,
@@ -616,7 +585,7 @@ class SuggestionListView(generics.GenericAPIView):
     permission_classes = []
     filter_backends = []
 
-    @extend_schema(responses={200: SuggestionSerializer(many=True), 404: OpenApiResponse()})
+    @extend_schema(responses={200: SuggestionSerializer(many=True)})
     def get(self, request, pk):
         challenge = _challenge_for_viewer(request.user, pk)
         suggestions = selectors.challenge_suggestions(challenge, limit=20)

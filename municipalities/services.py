@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, changed_values, created_values, field_values
 from innovations.access import supplier_for
 from innovations.enums import Country, Domain
+from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
@@ -141,10 +142,6 @@ ADOPTION_FIELDS = (
 )
 EVALUATION_FIELDS = ("adoption", "goals_met", "lessons_learned", "would_recommend")
 CHALLENGE_FIELDS = ("municipality", "title", "problem_statement", "domain", "deadline", "status")
-
-
-class TransitionNotAllowed(Exception):
-    """The current state does not allow this change (409 in the API)."""
 
 
 def can_act_for(user: AbstractBaseUser, municipality: Municipality) -> bool:

@@ -1,11 +1,22 @@
-"""What the whole API shares: pagination, the error format, token authentication."""
+"""What the whole API shares: pagination and the error format (REST framework imports this
+module while it loads its settings, so it imports no views: the token view is
+portal.token_api, the schema generator portal.openapi).
+
+Errors (DESIGN.md, API contract v1): `{"detail": "…"}`, or for invalid input
+`{"field": ["message", …]}` with status 400 (messages that concern no single field go
+into `detail`); a transition the current state does not allow is 409."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, serializers
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from innovations.exceptions import TransitionNotAllowed
+
+# --- Pagination ------------------------------------------------------------------------------
 
 
 class Pagination(PageNumberPagination):
@@ -14,27 +25,48 @@ class Pagination(PageNumberPagination):
     max_page_size = 100
 
 
+# --- Errors ----------------------------------------------------------------------------------
+
+
+class Conflict(exceptions.APIException):
+    """A transition the current state does not allow (DESIGN.md: 409)."""
+
+    status_code = 409
+    default_detail = "This action is not allowed in the current state."
+    default_code = "conflict"
+
+
+def _field_errors(error: DjangoValidationError):
+    """A service's ValidationError as DRF's: per field, or one list when it names none."""
+    if hasattr(error, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return error.messages
+
+
 def exception_handler(exc, context):
-    """DRF's handler, with Django's own exceptions mapped and errors as
-    {"detail": "…"} or {"field": ["message", …]}."""
+    """DRF's handler, with the domain's and Django's own exceptions mapped: the services
+    raise ValidationError (400) and TransitionNotAllowed (409), the access helpers
+    PermissionDenied (403) and Http404 (404). One place for the whole API, so that the
+    views call services directly."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_field_errors(exc))
+    elif isinstance(exc, TransitionNotAllowed):
+        exc = Conflict(exc.message)
     response = drf_exception_handler(exc, context)
-    if response is not None and isinstance(response.data, list):
+    if response is None:
+        return None
+    if isinstance(response.data, list):
         response.data = {"detail": " ".join(str(item) for item in response.data)}
+    elif isinstance(response.data, dict):
+        # Messages about no single field read as one sentence in `detail`.
+        general = response.data.pop(api_settings.NON_FIELD_ERRORS_KEY, None)
+        if general is not None:
+            response.data = {"detail": " ".join(str(item) for item in general), **response.data}
     return response
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-
-class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class TokenView(ObtainAuthToken):
-    """POST {username, password} → {"token": …}; send it as `Authorization: Token …`."""
