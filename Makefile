@@ -60,5 +60,10 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/koploper_bench
 bench: install assets messages
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) SCALE=$(SCALE) $(PY) -m bench
 
+# The OpenAPI schema of /api/v1/, committed so that changes to the API show in review;
+# tests/api/test_schema.py fails when it and the code disagree. English, as the source.
+schema: install
+	$(PY) manage.py spectacular --lang en --validate --fail-on-warn --file docs/openapi.yaml
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

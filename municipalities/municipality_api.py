@@ -4,6 +4,7 @@
 
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -30,6 +31,16 @@ class MunicipalityFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         fields=(("name", "name"), ("population", "population"), ("code", "code")),
+        # Lazy labels: django-filter would translate the descending ones at import, in
+        # whatever language is active then.
+        field_labels={
+            "name": _("Name"),
+            "-name": _("Name (descending)"),
+            "population": _("Population"),
+            "-population": _("Population (descending)"),
+            "code": _("Code"),
+            "-code": _("Code (descending)"),
+        },
         help_text="name, population or code; prefix with - for descending",
     )
 

@@ -195,11 +195,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Koploper <noreply@koploper.e
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: DRF answers an anonymous caller with the first authenticator's
+    # `WWW-Authenticate` header, so 401 (with session first it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -213,9 +216,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/hour"),
         "user": env_str("API_THROTTLE_USER", "6000/hour"),
+        # POST /api/v1/auth/token/, per client address: slows down password guessing.
+        "token": env_str("API_THROTTLE_TOKEN", "10/minute"),
     },
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -227,6 +232,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set: several serializers have a `status`, `decision` or
+    # `domains` field with different choices, which would otherwise get hashed names.
+    "ENUM_NAME_OVERRIDES": {
+        "DomainEnum": "innovations.enums.Domain",
+        "InnovationStatusEnum": "innovations.enums.Status",
+        "ReviewDecisionEnum": "innovations.enums.Decision",
+        "SupplierSizeEnum": "innovations.enums.SupplierSize",
+        "ChallengeStatusEnum": "municipalities.enums.ChallengeStatus",
+        "ResponseStatusEnum": "municipalities.enums.ResponseStatus",
+        "VerificationEnum": "municipalities.enums.Verification",
+    },
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Koploper -----------------------------------------------------------------------------
