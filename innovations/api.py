@@ -370,6 +370,11 @@ class ReviewQueueFilter(filters.FilterSet):
 # --- Supplier views ---------------------------------------------------------------------------
 
 
+NO_ORGANISATION = OpenApiResponse(
+    description="The caller belongs to no supplier organisation (an administrator)."
+)
+
+
 class SupplierOrganisationView(APIView):
     """The caller's supplier organisation."""
 
@@ -381,11 +386,13 @@ class SupplierOrganisationView(APIView):
             raise exceptions.NotFound(_("You do not belong to a supplier organisation."))
         return Supplier.objects.get(pk=supplier.pk)
 
-    @extend_schema(responses=SupplierSerializer)
+    @extend_schema(responses={200: SupplierSerializer, 404: NO_ORGANISATION})
     def get(self, request):
         return Response(SupplierSerializer(self._supplier(request)).data)
 
-    @extend_schema(request=SupplierSerializer, responses=SupplierSerializer)
+    @extend_schema(
+        request=SupplierSerializer, responses={200: SupplierSerializer, 404: NO_ORGANISATION}
+    )
     def patch(self, request):
         supplier = self._supplier(request)
         serializer = SupplierSerializer(supplier, data=request.data, partial=True)

@@ -112,6 +112,28 @@ class OwnAdoptionSerializer(AdoptionSerializer):
         fields = [*AdoptionSerializer.Meta.fields, "verification_note", "stage_changes"]
 
 
+class AdoptionDetailSerializer(AdoptionSerializer):
+    """One adoption for anyone: the verification note and the stage history are for its
+    municipality's buyers and the reviewers (context `own`), null for others. One shape,
+    so that the schema describes every answer."""
+
+    verification_note = serializers.SerializerMethodField()
+    stage_changes = serializers.SerializerMethodField()
+
+    class Meta(OwnAdoptionSerializer.Meta):
+        pass
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_verification_note(self, adoption):
+        return adoption.verification_note if self.context["own"] else None
+
+    @extend_schema_field(StageChangeSerializer(many=True, allow_null=True))
+    def get_stage_changes(self, adoption):
+        if not self.context["own"]:
+            return None
+        return StageChangeSerializer(adoption.stage_changes.all(), many=True).data
+
+
 class AdoptionCreateSerializer(serializers.Serializer):
     municipality = serializers.CharField(
         max_length=8, help_text="Official code of your municipality, e.g. GM0344."
@@ -321,13 +343,12 @@ class AdoptionDetailView(APIView):
 
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(responses={200: OwnAdoptionSerializer})
+    @extend_schema(responses={200: AdoptionDetailSerializer})
     def get(self, request, pk):
         adoption = _adoption_for_viewer(request.user, pk)
-        serializer_class = (
-            OwnAdoptionSerializer if _own_view(request.user, adoption) else AdoptionSerializer
-        )
-        return Response(serializer_class(adoption, context={"request": request}).data)
+        own = _own_view(request.user, adoption)
+        context = {"request": request, "own": own}
+        return Response(AdoptionDetailSerializer(adoption, context=context).data)
 
     @extend_schema(
         request=AdoptionUpdateSerializer,

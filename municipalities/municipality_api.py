@@ -54,6 +54,9 @@ class MunicipalityFilter(django_filters.FilterSet):
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
+    # Declared: the model field's bounds depend on the database, the schema must not.
+    population = serializers.IntegerField(min_value=0, read_only=True)
+
     class Meta:
         model = Municipality
         fields = ["code", "name", "slug", "country", "province", "population", "size_class"]

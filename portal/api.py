@@ -8,7 +8,7 @@ into `detail`); a transition the current state does not allow is 409."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
@@ -70,3 +70,8 @@ def exception_handler(exc, context):
         if general is not None:
             response.data = {"detail": " ".join(str(item) for item in general), **response.data}
     return response
+
+
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: the API's 404 in JSON, not the site's HTML page."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

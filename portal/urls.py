@@ -1,9 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .api import not_found
 from .token_api import TokenView
 
 api_v1 = [
@@ -11,6 +12,9 @@ api_v1 = [
     path("", include("innovations.api_urls")),
     path("", include("municipalities.api_urls")),
     path("", include("ranking.api_urls")),
+    # Last: an unknown path or a malformed slug still gets a JSON 404 (with a slash, so
+    # that APPEND_SLASH still redirects /api/v1/innovations to the list).
+    re_path(r"^[\s\S]*/$", not_found),
 ]
 
 urlpatterns = [

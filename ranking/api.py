@@ -25,8 +25,17 @@ class MunicipalityRefSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+def _count(**kwargs):
+    # Declared, not derived from the model: a PositiveIntegerField's bounds depend on the
+    # database (SQLite or PostgreSQL), and the schema must not.
+    return serializers.IntegerField(min_value=0, read_only=True, **kwargs)
+
+
 class RankingEntrySerializer(serializers.ModelSerializer):
     municipality = MunicipalityRefSerializer(read_only=True)
+    rank = _count()
+    size_class_rank = _count()
+    launching_customer_count = _count()
     score = serializers.FloatField(help_text="Sum of the points (exact to 6 decimals).")
     score_per_10k = serializers.FloatField(
         allow_null=True, help_text="Points per 10,000 inhabitants."
@@ -91,6 +100,9 @@ class VerifiedAdoptionSerializer(serializers.ModelSerializer):
 
 
 class CurrentRankSerializer(serializers.ModelSerializer):
+    rank = _count()
+    size_class_rank = _count()
+    launching_customer_count = _count()
     score = serializers.FloatField()
     koploper = serializers.BooleanField(source="is_koploper")
     movement = serializers.IntegerField(allow_null=True)
