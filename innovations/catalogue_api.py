@@ -1,11 +1,15 @@
 """The public innovations API: the catalogue and one innovation with its adopters."""
 
+import hashlib
+
+from django.core.cache import cache
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
+from rest_framework.response import Response
 
-from . import catalogue
+from . import caching, catalogue
 from .enums import Domain
 from .filters import CatalogueFilter
 from .models import Innovation, Supplier
@@ -99,6 +103,19 @@ class InnovationListView(generics.ListAPIView):
 
     def filter_queryset(self, queryset):
         return catalogue.for_display(super().filter_queryset(queryset))
+
+    def list(self, request, *args, **kwargs):
+        # The list is the same for every caller (links are absolute, so the key holds the
+        # whole URL): cached under the catalogue's data version. Authentication and the
+        # throttles still run first; an invalid filter raises before anything is cached.
+        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+        key = f"catalogue:api:{caching.data_version(caching.CATALOGUE)}:{url}"
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        cache.set(key, response.data, caching.PAGE_SECONDS)
+        return response
 
 
 @extend_schema_view(

@@ -2,12 +2,11 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from . import catalogue
+from . import caching, catalogue
 from .enums import Domain, Route, SupplierSize
 from .filters import YES_NO, CatalogueFilter
 from .models import Innovation
@@ -73,8 +72,16 @@ def _maturity_options(counts: dict, low: int | None, high: int | None) -> dict:
     }
 
 
+def _catalogue_version(request) -> int:
+    return caching.data_version(caching.CATALOGUE)
+
+
+@caching.anonymous_page_cache(_catalogue_version)
 def catalogue_page(request):
-    """The vetted catalogue: search, filters with counts, sorting; all in the URL."""
+    """The vetted catalogue: search, filters with counts, sorting; all in the URL.
+
+    Anonymous visitors get the page from the cache while the catalogue's data version is
+    unchanged; everyone else at least gets the facet counts and the count from it."""
     data = request.GET
     if len(data.get("q", "")) > catalogue.MAX_QUERY_LENGTH:
         data = data.copy()
@@ -96,7 +103,9 @@ def catalogue_page(request):
         filterset = CatalogueFilter(data, queryset=Innovation.objects.approved())
         filterset.is_valid()
     cleaned = filterset.form.cleaned_data
-    page = Paginator(catalogue.for_display(filterset.qs), PAGE_SIZE).get_page(data.get("page"))
+    page = caching.CachedCountPaginator(
+        catalogue.for_display(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
+    ).get_page(data.get("page"))
     counts = filterset.facet_counts()
     params = data.copy()
     params.pop("page", None)

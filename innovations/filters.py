@@ -4,13 +4,15 @@ Unknown values make the FilterSet invalid: the API answers 400 with the field me
 the catalogue page drops them and says so."""
 
 import functools
+import hashlib
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from . import catalogue
+from . import caching, catalogue
 from .enums import Domain, Route, SupplierSize
 from .models import Innovation
 
@@ -97,13 +99,12 @@ class CatalogueFilter(filters.FilterSet):
         return queryset.filter(pk__in=catalogue.with_domain_ids(value))
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(pk__in=catalogue.adopted_in_province_ids(value))
+        return queryset.filter(catalogue.adopted_in_province(value))
 
     def filter_has_adoptions(self, queryset, name, value):
-        adopted = catalogue.adopted_innovation_ids()
         if value == "true":
-            return queryset.filter(pk__in=adopted)
-        return queryset.exclude(pk__in=adopted)
+            return queryset.filter(catalogue.adopted())
+        return queryset.filter(~catalogue.adopted())
 
     @property
     def search_text(self) -> str:
@@ -124,15 +125,36 @@ class CatalogueFilter(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         # Search and sort come last: sorting by relevance needs the search's rank.
-        filtered = catalogue.with_adoption_count(self._filtered(queryset))
         ordering = self.form.cleaned_data.get("ordering") or ""
+        filtered = catalogue.with_adoption_count(
+            self._filtered(queryset), for_sorting=ordering == catalogue.ORDERING_MOST_ADOPTED
+        )
         return catalogue.order(filtered, ordering, searching=self.searching)
 
-    def facet_counts(self) -> dict:
-        """Counts per filter value, each facet ignoring its own filter. Needs is_valid()."""
-        return catalogue.facet_counts(
-            {
-                facet: self._filtered(self.queryset.all(), leave_out)
-                for facet, leave_out in FACETS.items()
-            }
+    def cache_key(self, kind: str) -> str:
+        """A cache key for `kind` of this filtered catalogue (not its order or page) under
+        the current catalogue data version. Needs is_valid()."""
+        state = sorted(
+            (name, str(value))
+            for name, value in self.form.cleaned_data.items()
+            if name != "ordering" and value not in (None, "", [])
         )
+        digest = hashlib.sha256(repr(state).encode()).hexdigest()[:32]
+        return f"catalogue:{kind}:{caching.data_version(caching.CATALOGUE)}:{digest}"
+
+    def facet_counts(self) -> dict:
+        """Counts per filter value, each facet ignoring its own filter. Needs is_valid().
+
+        One grouped query per facet, each over the whole filtered catalogue (the province
+        facet over its adoptions too): cached under the catalogue's data version."""
+        key = self.cache_key("facets")
+        counts = cache.get(key)
+        if counts is None:
+            counts = catalogue.facet_counts(
+                {
+                    facet: self._filtered(self.queryset.all(), leave_out)
+                    for facet, leave_out in FACETS.items()
+                }
+            )
+            cache.set(key, counts, caching.PAGE_SECONDS)
+        return counts

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_record, changed_values, created_values, field_values
 
+from . import caching
 from .enums import Domain, Status
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
 from .validators import normalise_registration_number
@@ -137,6 +138,8 @@ def supplier_update(
     supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
     if changes:
         audit_record(actor=user, action="supplier.update", obj=supplier, changes=changes)
+    # The catalogue shows the supplier's name and size, and counts by size.
+    caching.bump_data_version(caching.CATALOGUE)
     return supplier
 
 

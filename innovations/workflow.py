@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record, changed_values, created_values, field_values
 
+from . import caching
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .enums import Decision, Status
 from .exceptions import TransitionNotAllowed
@@ -300,6 +301,9 @@ def innovation_transition(
         )
         if notify:
             _schedule_mails(change, row)
+        if Status.APPROVED in (from_status, row.status):
+            # Published, withdrawn, or a revision copied onto the published original.
+            caching.bump_data_version(caching.CATALOGUE)
     return row
 
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, changed_values, created_values, field_values
+from innovations import caching
 from innovations.access import supplier_for
 from innovations.enums import Country, Domain
 from innovations.exceptions import TransitionNotAllowed
@@ -107,6 +108,9 @@ def municipalities_load_reference() -> LoadResult:
             result.unchanged += 1
     Municipality.objects.bulk_create(to_create, batch_size=500)
     Municipality.objects.bulk_update(to_update, fields, batch_size=500)
+    if to_update:
+        # The catalogue's "in use in province" counts read the municipalities' provinces.
+        caching.bump_data_version(caching.CATALOGUE)
     return result
 
 
@@ -326,6 +330,9 @@ def adoption_update(
             obj=adoption,
             changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
         )
+    if "verification" in changed:
+        # A verified adoption that stops counting changes the catalogue's adoption counts.
+        caching.bump_data_version(caching.CATALOGUE)
     return adoption
 
 
@@ -427,6 +434,8 @@ def adoption_verify(
             ),
         )
         transaction.on_commit(lambda: tasks.mail_adoption_decision.delay(adoption_id=adoption.pk))
+        if target == Verification.VERIFIED:
+            caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
     return adoption
 

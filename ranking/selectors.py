@@ -15,6 +15,10 @@ def current_run() -> RankingRun | None:
     return RankingRun.objects.current().first()
 
 
+def current_run_id() -> int | None:
+    return RankingRun.objects.current().values_list("pk", flat=True).first()
+
+
 def board_entries(
     run: RankingRun,
     *,

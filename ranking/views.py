@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from innovations.caching import anonymous_page_cache
 from municipalities.models import Municipality
 
 from . import graphics, maps, selectors
@@ -30,6 +31,12 @@ CACHE_SECONDS = 24 * 60 * 60
 CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
+def _current_run_id(request) -> int:
+    return selectors.current_run_id() or 0
+
+
+# The whole page for anonymous visitors, under the published run: a new board makes new keys.
+@anonymous_page_cache(_current_run_id)
 def leaderboard(request):
     """The current board, filterable by country, province, region and size class."""
     run = selectors.current_run()

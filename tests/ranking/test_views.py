@@ -143,8 +143,8 @@ def test_leaderboard_is_served_from_the_cache_of_the_published_run(
     make_board(2)
     client.get("/en/ranking/")
 
-    # Cached: the current run and the filter choices, not the board itself.
-    with django_assert_num_queries(3):
+    # The whole page is cached for anonymous visitors: only the current run's id is read.
+    with django_assert_num_queries(1):
         response = client.get("/en/ranking/")
     assert board_names(response) == ["Gemeente 00", "Gemeente 01"]
 
@@ -160,6 +160,25 @@ def test_leaderboard_is_served_from_the_cache_of_the_published_run(
     assert board_names(client.get("/en/ranking/"))[0] == "Nieuwkomer"
 
 
+def test_leaderboard_page_cache_is_for_anonymous_visitors_without_messages(client, make_board):
+    from tests.factories import UserFactory
+
+    make_board(2)
+    client.get("/en/ranking/?size_class=nonsense")
+    client.get("/en/ranking/")
+
+    ignored = client.get("/en/ranking/?size_class=nonsense")
+    client.force_login(UserFactory(username="bezoeker-lb"))
+    signed_in = client.get("/en/ranking/")
+
+    # Rendered afresh both times: the message and the user's name are theirs alone.
+    assert "An unknown filter value was ignored" in text(ignored)
+    assert ("bezoeker-lb" in text(signed_in), board_names(signed_in)) == (
+        True,
+        ["Gemeente 00", "Gemeente 01"],
+    )
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_leaderboard_query_count_does_not_grow_with_the_board(
     client, make_board, django_assert_num_queries, count
@@ -167,8 +186,9 @@ def test_leaderboard_query_count_does_not_grow_with_the_board(
     make_board(count)
     cache.clear()
 
-    # Current run, provinces, regions; then (not cached yet) the count and the page.
-    with django_assert_num_queries(5):
+    # The current run's id (the page cache's key), the current run, provinces, regions;
+    # then (not cached yet) the count and the page.
+    with django_assert_num_queries(6):
         response = client.get("/en/ranking/")
     assert len(board_names(response)) == count
 

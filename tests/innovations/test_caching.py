@@ -1,0 +1,190 @@
+"""The catalogue's caches: whole pages for anonymous visitors, facet counts, counts and the
+API list, all under the catalogue's data version, which the services bump after commit."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from innovations import caching
+from innovations.enums import Status
+from innovations.services import supplier_update
+from innovations.workflow import APPROVE, WITHDRAW, innovation_transition
+from municipalities.enums import Verification
+from municipalities.services import adoption_update, adoption_verify
+from tests.factories import (
+    AdoptionFactory,
+    InnovationFactory,
+    MunicipalityFactory,
+    buyer_user,
+    reviewer_user,
+    supplier_user,
+)
+
+from .helpers import SCORES, innovation_in
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = "/en/innovations/"
+API = "/api/v1/innovations/"
+
+
+def _approve(innovation):
+    return innovation_transition(
+        innovation=innovation, user=reviewer_user(), action=APPROVE, scores=SCORES, feedback="Ok"
+    )
+
+
+def test_data_version_changes_only_after_commit(django_capture_on_commit_callbacks):
+    before = caching.data_version(caching.CATALOGUE)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        caching.bump_data_version(caching.CATALOGUE)
+        assert caching.data_version(caching.CATALOGUE) == before
+    for callback in callbacks:
+        callback()
+
+    assert caching.data_version(caching.CATALOGUE) == before + 1
+
+
+def test_data_version_starts_again_after_the_cache_lost_it():
+    caching.bump_data_version(caching.CATALOGUE)  # no version yet: nothing to bump
+    first = caching.data_version(caching.CATALOGUE)
+    cache.clear()
+
+    assert caching.data_version(caching.CATALOGUE) > first
+
+
+def test_anonymous_catalogue_page_is_cached_until_an_approval_publishes_more(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    InnovationFactory(title="Zonnedak")
+    pending = innovation_in(Status.IN_REVIEW, title="Warmtenet")
+    first = client.get(CATALOGUE)
+
+    with django_assert_num_queries(0):
+        again = client.get(CATALOGUE)
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(pending)
+    after = client.get(CATALOGUE)
+
+    assert again.content == first.content
+    assert ("Warmtenet" in first.content.decode(), "Warmtenet" in after.content.decode()) == (
+        False,
+        True,
+    )
+
+
+def test_withdrawal_takes_the_innovation_out_of_the_cached_page_and_api(
+    client, django_capture_on_commit_callbacks
+):
+    innovation = InnovationFactory(title="Slimme lantaarn")
+    client.get(CATALOGUE)
+    client.get(API)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        innovation_transition(
+            innovation=innovation, user=supplier_user(innovation.supplier), action=WITHDRAW
+        )
+
+    assert "Slimme lantaarn" not in client.get(CATALOGUE).content.decode()
+    assert client.get(API).json()["count"] == 0
+
+
+def test_signed_in_visitor_never_gets_the_anonymous_page(client):
+    InnovationFactory()
+    client.get(CATALOGUE)
+    user = buyer_user(username="inkoper-an")
+    client.force_login(user)
+
+    content = client.get(CATALOGUE).content.decode()
+
+    assert "inkoper-an" in content
+
+
+def test_page_with_an_ignored_filter_message_is_not_cached(client):
+    InnovationFactory()
+    client.get(CATALOGUE, {"route": "nonsense"})
+
+    response = client.get(CATALOGUE, {"route": "nonsense"})
+
+    # Rendered again (not from the cache), with its own message.
+    assert response.context is not None
+    assert "Ignored “nonsense”" in response.content.decode()
+
+
+def test_verified_adoption_updates_the_cached_api_count_and_facet(
+    client, django_capture_on_commit_callbacks
+):
+    innovation = InnovationFactory(slug="zonnedak")
+    municipality = MunicipalityFactory(province="Friesland")
+    claimed = AdoptionFactory(
+        innovation=innovation, municipality=municipality, verification=Verification.CLAIMED
+    )
+    before = client.get(API).json()["results"][0]["adoption_count"]
+    before_page = client.get(CATALOGUE, {"has_adoptions": "true", "province": "Friesland"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption_verify(user=reviewer_user(), adoption=claimed, decision="verify")
+
+    after = client.get(API).json()["results"][0]["adoption_count"]
+    page = client.get(CATALOGUE, {"has_adoptions": "true", "province": "Friesland"})
+    assert (before, after) == (0, 1)
+    assert list(before_page.context["page"].object_list) == []
+    assert [i.slug for i in page.context["page"].object_list] == ["zonnedak"]
+
+
+def test_adoption_that_needs_verification_again_leaves_the_cached_count(
+    client, django_capture_on_commit_callbacks
+):
+    municipality = MunicipalityFactory()
+    adoption = AdoptionFactory(municipality=municipality, innovation=InnovationFactory())
+    assert client.get(API).json()["results"][0]["adoption_count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption_update(user=buyer_user(municipality), adoption=adoption, stage="scaled")
+
+    assert client.get(API).json()["results"][0]["adoption_count"] == 0
+
+
+def test_renamed_supplier_shows_in_the_cached_api(client, django_capture_on_commit_callbacks):
+    innovation = InnovationFactory()
+    supplier = innovation.supplier
+    client.get(API)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_update(
+            supplier=supplier,
+            user=supplier_user(supplier),
+            name="Nieuwe Naam BV",
+            country=supplier.country,
+            size=supplier.size,
+        )
+
+    assert client.get(API).json()["results"][0]["supplier"]["name"] == "Nieuwe Naam BV"
+
+
+def test_api_list_is_cached_but_still_validates_and_throttles(client, django_assert_num_queries):
+    InnovationFactory()
+    first = client.get(API, {"domain": "energy"})
+
+    with django_assert_num_queries(0):
+        again = client.get(API, {"domain": "energy"})
+    invalid = client.get(API, {"domain": "nonsense"})
+
+    assert again.json() == first.json()
+    assert invalid.status_code == 400
+
+
+def test_facet_counts_and_count_are_cached_for_signed_in_visitors(client):
+    InnovationFactory.create_batch(3)
+    client.force_login(buyer_user())
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(CATALOGUE)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(CATALOGUE)
+
+    # The second time without the count and the six facet queries.
+    assert len(first) - len(second) == 7
+    assert response.context["page"].paginator.count == 3
