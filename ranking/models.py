@@ -5,15 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipalities.enums import SizeClass, Stage
-from municipalities.models import Adoption, Municipality
+from municipalities.enums import SizeClass
+from municipalities.models import Municipality
 
 # Points and scores are stored as whole millionths of a point, so that summing them is
 # exact integer arithmetic: the same board whatever order the rows are added in.
 MICRO = 1_000_000
 
 
-def _from_micro(value: int | None) -> Decimal | None:
+def from_micro(value: int | None) -> Decimal | None:
     if value is None:
         return None
     return (Decimal(value) / MICRO).quantize(Decimal("0.000001"))
@@ -120,50 +120,6 @@ class RankingRun(models.Model):
         return self.finished_at - self.started_at
 
 
-class RankingContribution(models.Model):
-    """The points one verified adoption earned in one run, with the factors behind them."""
-
-    run = models.ForeignKey(RankingRun, on_delete=models.CASCADE, related_name="contributions")
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    # Kept (as NULL) if the adoption is deleted later: past runs stay explainable.
-    adoption = models.ForeignKey(Adoption, on_delete=models.SET_NULL, null=True, related_name="+")
-    innovation = models.ForeignKey(
-        "innovations.Innovation", on_delete=models.CASCADE, related_name="+"
-    )
-    stage = models.CharField(max_length=12, choices=Stage)
-    started_on = models.DateField()
-    stage_since = models.DateField()
-    adopter_order = models.PositiveIntegerField()
-    age_days = models.IntegerField()
-    stage_factor = models.FloatField()
-    order_factor = models.FloatField()
-    recency_factor = models.FloatField()
-    points_micro = models.BigIntegerField()
-
-    class Meta:
-        ordering = ["-points_micro", "started_on", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["run", "municipality", "innovation"], name="ranking_contribution_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"run {self.run_id}: {self.municipality_id}/{self.innovation_id}"
-
-    @property
-    def points(self) -> Decimal:
-        return _from_micro(self.points_micro)
-
-    @property
-    def is_launching_customer(self) -> bool:
-        return self.adopter_order == 1
-
-    @property
-    def age_years(self) -> float:
-        return self.age_days / self.run.parameters["days_per_year"]
-
-
 class RankingEntry(models.Model):
     """One municipality on the board of one run."""
 
@@ -201,7 +157,7 @@ class RankingEntry(models.Model):
 
     @property
     def score(self) -> Decimal:
-        return _from_micro(self.score_micro)
+        return from_micro(self.score_micro)
 
     @property
     def movement(self) -> int | None:

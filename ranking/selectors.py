@@ -1,12 +1,18 @@
 """Reads of the ranking: the current board, a municipality's scorecard and rank history."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet
 
+from innovations.models import Innovation
+from municipalities.enums import Stage
 from municipalities.models import Municipality
 
-from .models import RankingContribution, RankingEntry, RankingRun
+from . import formula
+from .models import RankingEntry, RankingRun, from_micro
 
 HISTORY_RUNS = 30
 
@@ -50,12 +56,103 @@ def current_entry(municipality: Municipality) -> RankingEntry | None:
     )
 
 
-def current_contributions(run: RankingRun, municipality: Municipality):
-    return (
-        RankingContribution.objects.filter(run=run, municipality=municipality)
-        .select_related("innovation", "run")
-        .order_by("-points_micro", "started_on", "innovation__title")
+@dataclass(frozen=True)
+class Contribution:
+    """The points one adoption earns under a run's formula, with the factors behind them."""
+
+    adoption_id: int
+    municipality_id: int
+    innovation: Innovation  # only pk, title and slug loaded
+    stage: str
+    started_on: datetime.date
+    stage_since: datetime.date
+    adopter_order: int
+    age_days: int
+    stage_factor: float
+    order_factor: float
+    recency_factor: float
+    points_micro: int
+    days_per_year: float
+
+    @property
+    def points(self) -> Decimal:
+        return from_micro(self.points_micro)
+
+    @property
+    def is_launching_customer(self) -> bool:
+        return self.adopter_order == 1
+
+    @property
+    def age_years(self) -> float:
+        return self.age_days / self.days_per_year
+
+    def get_stage_display(self) -> str:
+        return str(Stage(self.stage).label)
+
+
+def _date(value) -> datetime.date:
+    # Raw SQL on SQLite returns dates as ISO strings.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def contributions(run: RankingRun, municipality: Municipality | None = None) -> list[Contribution]:
+    """The counted adoptions of `municipality` (all municipalities if None) with the points
+    each earns under `run`'s formula, parameters and reference date, most points first.
+
+    Computed now, with the same SQL the run summed (ranking.formula), in one query: the
+    run stores the board, not the points of each adoption. If adoptions changed since the
+    run (a new verification, a new stage), these are the points the next board will use,
+    and their sum differs from the entry's score; the scorecard says so."""
+    sql, params = formula.scored_adoptions_sql(
+        reference_date=run.reference_date,
+        parameters=run.parameters,
+        municipality_id=municipality.pk if municipality is not None else None,
     )
+    innovation = connection.ops.quote_name(Innovation._meta.db_table)
+    columns = ", ".join(f"x.{column}" for column in formula.COLUMNS)
+    statement = (
+        f"SELECT {columns}, i.title, i.slug FROM ({sql}) x "  # noqa: S608 - quoted table name
+        f"JOIN {innovation} i ON i.id = x.innovation_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    days_per_year = run.parameters["days_per_year"]
+    result = [
+        Contribution(
+            adoption_id=adoption_id,
+            municipality_id=municipality_id,
+            innovation=Innovation(pk=innovation_id, title=title, slug=slug),
+            stage=stage,
+            started_on=_date(started_on),
+            stage_since=_date(stage_since),
+            adopter_order=int(adopter_order),
+            age_days=int(age_days),
+            stage_factor=float(stage_factor),
+            order_factor=float(order_factor),
+            recency_factor=float(recency_factor),
+            points_micro=int(points_micro),
+            days_per_year=days_per_year,
+        )
+        for (
+            adoption_id,
+            municipality_id,
+            innovation_id,
+            stage,
+            started_on,
+            stage_since,
+            adopter_order,
+            age_days,
+            stage_factor,
+            order_factor,
+            recency_factor,
+            points_micro,
+            title,
+            slug,
+        ) in rows
+    ]
+    result.sort(key=lambda c: (-c.points_micro, c.started_on, c.innovation.title, c.adoption_id))
+    return result
 
 
 @dataclass

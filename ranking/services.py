@@ -1,16 +1,13 @@
 """Every write of the ranking app: computing, publishing and failing leaderboard runs.
 
-Formula v1 (DESIGN.md "Ranking (formula v1)") is computed in two set-based INSERT … SELECT
-statements with window functions, the same SQL on PostgreSQL and SQLite except for the
-date difference:
-
-1. one `RankingContribution` row per counted adoption: its stage factor, its order among
-   the innovation's verified adopters (RANK() by start date, so ties share the better
-   factor), its recency 0.5 ^ (age / half-life) and the product, stored in whole
-   millionths of a point (integer sums are exact, so row order cannot change a score);
-2. one `RankingEntry` row per municipality with points > 0: rank (standard competition
-   ranking), rank in size class, points per 10,000 inhabitants, counts, the Koploper label
-   and the rank on the previous board.
+A run is ONE INSERT … SELECT: formula v1 (formula.scored_adoptions_sql: the points of
+every counted adoption, with window functions) summed per municipality and ranked into
+one `RankingEntry` row per municipality with points > 0: score, rank (standard competition
+ranking), rank in size class, points per 10,000 inhabitants, counts, the Koploper label
+and the rank on the previous board. The points of single adoptions are not stored: a
+scorecard computes them on demand with the same SQL for one municipality
+(selectors.contributions), so a run writes some 600 rows instead of one per adoption, and
+takes about as long as the formula itself.
 
 Municipalities without points get no entry: the board lists who scores, and "not on the
 board" is what a missing entry means (a scorecard still shows their zero-point adoptions).
@@ -26,17 +23,15 @@ recorded as failed with its error, and the published board stays as it was.
 
 import datetime
 import logging
-import math
 from collections.abc import Callable
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from innovations.models import Innovation
-from municipalities.enums import Stage
-from municipalities.models import Adoption, Municipality
+from municipalities.models import Municipality
 
-from .models import MICRO, RankingContribution, RankingEntry, RankingRun, RunStatus, RunTrigger
+from . import formula
+from .models import MICRO, RankingEntry, RankingRun, RunStatus, RunTrigger
 
 logger = logging.getLogger(__name__)
 
@@ -84,19 +79,18 @@ def ranking_recompute(
     progress(f"Run #{run.pk} started (reference date {reference_date.isoformat()}).")
     try:
         with transaction.atomic():
-            _ensure_sql_functions()
             previous = (
                 RankingRun.objects.published()
                 .filter(reference_date__lt=reference_date)
                 .order_by("-reference_date", "-started_at", "-id")
                 .first()
             )
-            progress("Scoring verified adoptions…")
-            run.contribution_count = _score_adoptions(run)
-            progress(f"{run.contribution_count} adoptions scored.")
-            progress("Ranking municipalities…")
-            run.entry_count = _rank_municipalities(run, previous)
-            progress(f"{run.entry_count} municipalities on the board.")
+            progress("Scoring verified adoptions and ranking municipalities…")
+            run.contribution_count, run.entry_count = _rank_municipalities(run, previous)
+            progress(
+                f"{run.contribution_count} adoptions scored, "
+                f"{run.entry_count} municipalities on the board."
+            )
             run.previous_run = previous
             _publish(run)
     except Exception as exc:
@@ -135,128 +129,43 @@ def _start_run(*, trigger, started_by_id, reference_date) -> RankingRun:
             raise RankingBusy("Another ranking run is in progress.") from None
 
 
-def _ensure_sql_functions() -> None:
-    """PostgreSQL has power(); SQLite only when compiled with its math functions (this
-    machine's is). Without them, register Python's math.pow, which is deterministic."""
-    if connection.vendor != "sqlite":
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT power(2, 3)")
-    except OperationalError:
-        connection.connection.create_function("power", 2, math.pow, deterministic=True)
-
-
-def _age_days_sql() -> str:
-    """Whole days from the adoption's stage_since to the reference date (never negative)."""
-    if connection.vendor == "postgresql":
-        return "GREATEST(CAST(%s AS DATE) - a.stage_since, 0)"
-    return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
-
-
-def _score_adoptions(run: RankingRun) -> int:
-    """Statement 1: the points of every counted adoption, with the factors behind them."""
+def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[int, int]:
+    """The run's entries in one INSERT … SELECT: formula v1 per adoption, summed and ranked
+    per municipality, with the movement since `previous`. Returns (adoptions scored,
+    entries written)."""
     params = run.parameters
-    stages = params["stage_factors"]
-    counted = (
-        Adoption.objects.verified()
-        .filter(
-            innovation__in=Innovation.objects.approved(),
-            started_on__lte=run.reference_date,
-        )
-        .order_by()
-        .values("id", "municipality_id", "innovation_id", "stage", "started_on", "stage_since")
+    scored_sql, scored_params = formula.scored_adoptions_sql(
+        reference_date=run.reference_date, parameters=params
     )
-    counted_sql, counted_params = counted.query.sql_with_params()
     q = connection.ops.quote_name
-    dp = "DOUBLE PRECISION"
-    sql = f"""
-        INSERT INTO {q(RankingContribution._meta.db_table)}
-            (run_id, municipality_id, adoption_id, innovation_id, stage, started_on,
-             stage_since, adopter_order, age_days, stage_factor, order_factor,
-             recency_factor, points_micro)
-        SELECT %s, municipality_id, id, innovation_id, stage, started_on, stage_since,
-               adopter_order, age_days, stage_factor, order_factor, recency_factor,
-               CAST(ROUND(stage_factor * order_factor * recency_factor * %s) AS BIGINT)
-        FROM (
-            SELECT s.*,
-                CASE s.stage
-                    WHEN %s THEN CAST(%s AS {dp})
-                    WHEN %s THEN CAST(%s AS {dp})
-                    WHEN %s THEN CAST(%s AS {dp})
-                    ELSE CAST(%s AS {dp})
-                END AS stage_factor,
-                CASE
-                    WHEN s.adopter_order = 1 THEN CAST(%s AS {dp})
-                    WHEN s.adopter_order <= %s THEN CAST(%s AS {dp})
-                    ELSE CAST(%s AS {dp})
-                END AS order_factor,
-                power(CAST(0.5 AS {dp}), CAST(s.age_days AS {dp}) / CAST(%s AS {dp}))
-                    AS recency_factor
-            FROM (
-                SELECT a.id, a.municipality_id, a.innovation_id, a.stage, a.started_on,
-                    a.stage_since,
-                    RANK() OVER (PARTITION BY a.innovation_id ORDER BY a.started_on)
-                        AS adopter_order,
-                    {_age_days_sql()} AS age_days
-                FROM ({counted_sql}) a
-            ) s
-        ) f
-    """  # noqa: S608 - only table names and the ORM's compiled SQL; values are parameters
-    sql_params = [
-        run.pk,
-        MICRO,
-        Stage.PILOT.value,
-        stages[Stage.PILOT],
-        Stage.IMPLEMENTED.value,
-        stages[Stage.IMPLEMENTED],
-        Stage.SCALED.value,
-        stages[Stage.SCALED],
-        stages[Stage.ENDED],
-        params["launching_customer_factor"],
-        params["early_adopter_last_position"],
-        params["early_adopter_factor"],
-        params["later_adopter_factor"],
-        params["days_per_year"] * params["recency_half_life_years"],
-        run.reference_date.isoformat(),
-        *counted_params,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, sql_params)
-    return RankingContribution.objects.filter(run=run).count()
-
-
-def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> int:
-    """Statement 2: one entry per municipality with points, ranked, with its movement."""
-    params = run.parameters
-    q = connection.ops.quote_name
-    contribution = q(RankingContribution._meta.db_table)
     entry = q(RankingEntry._meta.db_table)
     municipality = q(Municipality._meta.db_table)
+    # innovation_count is the adoption count: the database allows one adoption per
+    # municipality and innovation (adoption_one_per_pair), and COUNT(DISTINCT …) would make
+    # PostgreSQL sort every adoption instead of hashing.
     # Koploper: within each size class, those with at least N adoptions whose rank among
     # them is within the top P percent (rounded up, so a class with any eligible
     # municipality has a Koploper; ties at the boundary share the label).
-    sql = f"""
-        WITH totals AS (
+    with_sql = f"""
+        WITH scored AS ({scored_sql}),
+        all_totals AS (
             SELECT c.municipality_id,
                 SUM(c.points_micro) AS score_micro,
                 COUNT(*) AS adoption_count,
-                COUNT(DISTINCT c.innovation_id) AS innovation_count,
                 SUM(CASE WHEN c.adopter_order = 1 THEN 1 ELSE 0 END) AS launching_count
-            FROM {contribution} c
-            WHERE c.run_id = %s
+            FROM scored c
             GROUP BY c.municipality_id
-            HAVING SUM(c.points_micro) > 0
         ), ranked AS (
             SELECT t.*, m.size_class, m.population,
                 RANK() OVER (ORDER BY t.score_micro DESC) AS board_rank,
                 RANK() OVER (PARTITION BY m.size_class ORDER BY t.score_micro DESC)
                     AS class_rank,
                 ROW_NUMBER() OVER (
-                    ORDER BY t.score_micro DESC, t.innovation_count DESC, m.name, m.code
+                    ORDER BY t.score_micro DESC, t.adoption_count DESC, m.name, m.code
                 ) AS board_position
-            FROM totals t
+            FROM all_totals t
             JOIN {municipality} m ON m.id = t.municipality_id
+            WHERE t.score_micro > 0
         ), eligible AS (
             SELECT municipality_id,
                 RANK() OVER (PARTITION BY size_class ORDER BY score_micro DESC)
@@ -265,6 +174,8 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> int:
             FROM ranked
             WHERE adoption_count >= %s
         )
+    """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters
+    insert_sql = f"""
         INSERT INTO {entry}
             (run_id, municipality_id, {q("position")}, {q("rank")}, score_micro,
              size_class, size_class_rank, population, score_per_10k, adoption_count,
@@ -276,7 +187,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> int:
                     * r.population)
                 ELSE NULL
             END,
-            r.adoption_count, r.innovation_count, r.launching_count,
+            r.adoption_count, r.adoption_count, r.launching_count,
             CASE WHEN e.eligible_rank <= (e.eligible_count * %s + 99) / 100
                 THEN TRUE ELSE FALSE END,
             p.{q("rank")}
@@ -284,18 +195,28 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> int:
         LEFT JOIN eligible e ON e.municipality_id = r.municipality_id
         LEFT JOIN {entry} p ON p.run_id = %s AND p.municipality_id = r.municipality_id
     """  # noqa: S608 - only quoted table and column names; values are parameters
-    sql_params = [
-        run.pk,
-        params["koploper_min_adoptions"],
+    with_params = [*scored_params, params["koploper_min_adoptions"]]
+    insert_params = [
         run.pk,
         MICRO // 10_000,  # score_micro / (100 × population) = points per 10,000
         params["koploper_top_percent"],
         previous.pk if previous else None,
     ]
+    scored_total = "SELECT COALESCE(SUM(adoption_count), 0) FROM all_totals"
     with connection.cursor() as cursor:
-        cursor.execute(sql, sql_params)
-    # (SQLite's cursor reports no row count for a statement that starts with WITH.)
-    return RankingEntry.objects.filter(run=run).count()
+        if connection.vendor == "postgresql":
+            # The insert as a data-modifying CTE: the adoptions are scored once, and the
+            # statement still answers how many adoptions and entries there were.
+            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608
+            statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1) {counts}"
+            cursor.execute(statement, [*with_params, *insert_params])
+            scored, entries = cursor.fetchone()
+            return int(scored), int(entries)
+        # SQLite has no INSERT inside WITH: the insert, then the count (small data there).
+        cursor.execute(f"{with_sql} {insert_sql}", [*with_params, *insert_params])
+        cursor.execute(f"{with_sql} {scored_total}", with_params)
+        scored = cursor.fetchone()[0]
+    return int(scored), RankingEntry.objects.filter(run=run).count()
 
 
 class LeaseLost(Exception):

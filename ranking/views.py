@@ -94,9 +94,14 @@ def scorecard(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     run = selectors.current_run()
     entry = contributions = None
+    changed_since_run = False
     if run is not None:
         entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
-        contributions = list(selectors.current_contributions(run, municipality))
+        contributions = selectors.contributions(run, municipality)
+        # The points are computed now; adoptions verified or changed after the run make
+        # them differ from the published score until the next board.
+        points = sum(c.points_micro for c in contributions)
+        changed_since_run = points != (entry.score_micro if entry else 0)
     history = selectors.rank_history(municipality)
     return render(
         request,
@@ -106,6 +111,7 @@ def scorecard(request, slug):
             "run": run,
             "entry": entry,
             "contributions": contributions,
+            "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),
         },

@@ -6,7 +6,9 @@ import pytest
 
 from innovations.enums import Status
 from municipalities.enums import Stage, Verification
-from ranking.models import RankingContribution, RankingEntry
+from municipalities.models import Municipality
+from ranking.models import RankingEntry
+from ranking.selectors import contributions
 from ranking.services import ranking_recompute
 from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
 
@@ -32,11 +34,15 @@ def adopt(municipality, innovation, *, started_on, stage=Stage.PILOT, stage_sinc
     )
 
 
+def by_name(run, attribute: str = "points_micro") -> dict[str, object]:
+    """`attribute` of each counted adoption under `run`, by municipality name (the cases
+    here have one adoption per municipality)."""
+    names = dict(Municipality.objects.values_list("pk", "name"))
+    return {names[c.municipality_id]: getattr(c, attribute) for c in contributions(run)}
+
+
 def points_by_municipality(run) -> dict[str, int]:
-    return {
-        c.municipality.name: c.points_micro
-        for c in RankingContribution.objects.filter(run=run).select_related("municipality")
-    }
+    return by_name(run)
 
 
 def board(run) -> list[tuple]:
@@ -87,11 +93,7 @@ def test_formula_ties_in_start_date_share_the_better_order_factor():
         "F": 1_500_000,
         "G": 1_000_000,
     }
-    orders = dict(
-        RankingContribution.objects.filter(run=run).values_list(
-            "municipality__name", "adopter_order"
-        )
-    )
+    orders = by_name(run, "adopter_order")
     assert orders == {"A": 1, "B": 1, "C": 3, "D": 4, "E": 5, "F": 5, "G": 7}
     assert dict(
         RankingEntry.objects.filter(run=run).values_list(
@@ -131,8 +133,8 @@ def test_formula_recency_halves_every_three_years_from_stage_since():
 
     run = ranking_recompute(reference_date=REF)
 
-    contributions = {c.adoption_id: c for c in RankingContribution.objects.filter(run=run)}
-    old, recent = contributions[three_years.pk], contributions[one_year.pk]
+    scored = {c.adoption_id: c for c in contributions(run)}
+    old, recent = scored[three_years.pk], scored[one_year.pk]
     assert (old.age_days, recent.age_days) == (1096, 366)
     assert round(old.recency_factor, 9) == 0.499920934
     assert round(recent.recency_factor, 9) == 0.793324057
@@ -217,9 +219,7 @@ def test_formula_counts_a_stage_that_began_after_the_reference_date_as_new():
 
     run = ranking_recompute(reference_date=day(15))
 
-    assert list(RankingContribution.objects.values_list("age_days", "points_micro")) == [
-        (0, 6_000_000)
-    ]
+    assert [(c.age_days, c.points_micro) for c in contributions(run)] == [(0, 6_000_000)]
     assert run.contribution_count == 1
 
 

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from municipalities.enums import Stage, Verification
-from municipalities.models import Adoption
-from ranking.models import RankingContribution, RankingEntry
+from municipalities.models import Adoption, Municipality
+from ranking.models import RankingEntry
+from ranking.selectors import contributions
 from ranking.services import ranking_recompute
 from tests.factories import InnovationFactory, MunicipalityFactory
 
@@ -87,12 +88,12 @@ def snapshot(run) -> tuple[list, list]:
             "is_koploper",
         )
     )
-    contributions = sorted(
-        RankingContribution.objects.filter(run=run).values_list(
-            "municipality__name", "innovation_id", "adopter_order", "points_micro"
-        )
+    names = dict(Municipality.objects.values_list("pk", "name"))
+    points = sorted(
+        (names[c.municipality_id], c.innovation.pk, c.adopter_order, c.points_micro)
+        for c in contributions(run)
     )
-    return entries, contributions
+    return entries, points
 
 
 def scores(run) -> dict[str, int]:
@@ -153,3 +154,34 @@ def test_property_the_order_rows_were_written_in_changes_nothing(world, data):
     shuffled = data.draw(st.permutations(specs), label="shuffled")
 
     assert board_for(world, shuffled) == board_for(world, specs)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(adoption_specs, max_size=14).map(unique_pairs))
+def test_property_each_scorecard_adds_up_to_its_board_entry(world, specs):
+    """The run stores the board only; a scorecard computes its adoptions' points on demand
+    (for one municipality). Both must be the same formula: the points add up to the score,
+    and one municipality's points are its share of everyone's."""
+    towns, _ = world
+    try:
+        with transaction.atomic():
+            write_adoptions(world, specs)
+            run = ranking_recompute(reference_date=REF)
+            everyone = contributions(run)
+            cards = {town.pk: contributions(run, town) for town in towns}
+            entries = dict(
+                RankingEntry.objects.filter(run=run).values_list("municipality_id", "score_micro")
+            )
+            raise Rollback
+    except Rollback:
+        pass
+
+    for town in towns:
+        card = cards[town.pk]
+        assert card == [c for c in everyone if c.municipality_id == town.pk]
+        points = sum(c.points_micro for c in card)
+        assert (points if points > 0 else None) == entries.get(town.pk)

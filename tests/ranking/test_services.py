@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from municipalities.enums import SizeClass, Stage
 from ranking import selectors
-from ranking.models import RankingContribution, RankingEntry, RankingRun, RunStatus
+from ranking.models import RankingEntry, RankingRun, RunStatus
 from ranking.services import FORMULA_VERSION, PARAMETERS_V1, RankingBusy, ranking_recompute
 from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
 
@@ -50,16 +50,17 @@ def board_rows(run) -> list[tuple]:
 
 def contribution_rows(run) -> list[tuple]:
     return sorted(
-        RankingContribution.objects.filter(run=run).values_list(
-            "municipality__code",
-            "innovation__slug",
-            "adopter_order",
-            "age_days",
-            "stage_factor",
-            "order_factor",
-            "recency_factor",
-            "points_micro",
+        (
+            c.municipality_id,
+            c.innovation.slug,
+            c.adopter_order,
+            c.age_days,
+            c.stage_factor,
+            c.order_factor,
+            c.recency_factor,
+            c.points_micro,
         )
+        for c in selectors.contributions(run)
     )
 
 
@@ -275,7 +276,7 @@ def test_recompute_failing_midway_keeps_the_published_board_and_records_the_erro
         True,
         True,
     )
-    assert RankingContribution.objects.filter(run=failing).count() == 0
+    assert RankingEntry.objects.filter(run=failing).count() == 0
     assert selectors.current_run() == published
     assert board_rows(published) == board_before
     # The next run goes ahead normally.

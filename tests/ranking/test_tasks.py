@@ -125,10 +125,8 @@ def test_command_recompute_ranking_shows_progress_and_publishes(capsys):
     lines = [line.split("] ", 1)[-1] for line in out.splitlines()]
     assert lines == [
         f"Run #{run.pk} started (reference date 2030-01-01).",
-        "Scoring verified adoptions…",
-        "2 adoptions scored.",
-        "Ranking municipalities…",
-        "2 municipalities on the board.",
+        "Scoring verified adoptions and ranking municipalities…",
+        "2 adoptions scored, 2 municipalities on the board.",
         f"Run #{run.pk} published.",
         f"Published run #{run.pk}: 2 municipalities ranked from 2 adoptions.",
     ]

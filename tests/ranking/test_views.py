@@ -225,6 +225,31 @@ def test_scorecard_explains_each_adoptions_points(client):
     assert "1 of 1" in page
 
 
+def test_scorecard_says_when_adoptions_changed_after_the_board(client):
+    today = timezone.localdate()
+    town = MunicipalityFactory(name="Wijk", slug="wijk")
+    AdoptionFactory(municipality=town, innovation=InnovationFactory(), started_on=today)
+    ranking_recompute()
+    unchanged = text(client.get("/en/ranking/wijk/"))
+    # Verified after the run: on the scorecard at once (computed now), on the board next time.
+    AdoptionFactory(
+        municipality=town,
+        innovation=InnovationFactory(title="Nieuw verifieerd"),
+        started_on=today,
+        stage=Stage.SCALED,
+    )
+
+    changed = text(client.get("/en/ranking/wijk/"))
+
+    note = "Adoptions changed after the board of"
+    assert (note in unchanged, note in changed) == (False, True)
+    assert "Nieuw verifieerd" in changed
+    # Still the published score in the footer: 2 points (pilot, launching customer).
+    assert re.findall(r'colspan="7">Score</th><td class="koploper-num">([\d.]+)<', changed) == [
+        "2.00"
+    ]
+
+
 def test_scorecard_of_a_municipality_without_points(client, make_board):
     make_board(1)
     MunicipalityFactory(name="Stilstand", slug="stilstand")

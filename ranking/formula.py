@@ -1,0 +1,140 @@
+"""Formula v1 (DESIGN.md "Ranking (formula v1)") as one SQL SELECT: the points of every
+counted adoption with the factors behind them.
+
+The same statement serves the nightly run (services: summed per municipality into the
+board, inside one INSERT … SELECT) and a scorecard (selectors: the adoptions of one
+municipality, on demand), so a scorecard's points are computed exactly as the board's.
+
+Points are whole millionths of a point (models.MICRO): integer sums are exact, so row
+order cannot change a score. The SQL is the same on PostgreSQL and SQLite except for the
+date difference (power() is PostgreSQL's, and on SQLite Django's own when the library lacks
+its math functions)."""
+
+import datetime
+
+from django.db import connection
+
+from innovations.models import Innovation
+from municipalities.enums import Stage, Verification
+from municipalities.models import Adoption
+
+from .models import MICRO
+
+# The columns of scored_adoptions_sql(), in order.
+COLUMNS = (
+    "id",
+    "municipality_id",
+    "innovation_id",
+    "stage",
+    "started_on",
+    "stage_since",
+    "adopter_order",
+    "age_days",
+    "stage_factor",
+    "order_factor",
+    "recency_factor",
+    "points_micro",
+)
+
+
+def _age_days_sql() -> str:
+    """Whole days from the adoption's stage_since to the reference date (never negative)."""
+    if connection.vendor == "postgresql":
+        return "GREATEST(CAST(%s AS DATE) - a.stage_since, 0)"
+    return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
+
+
+def scored_adoptions_sql(
+    *, reference_date: datetime.date, parameters: dict, municipality_id: int | None = None
+) -> tuple[str, list]:
+    """SELECT of one row per counted adoption (COLUMNS): verified adoptions of published
+    innovations that started on or before `reference_date`, with
+
+    - stage_factor: pilot, implemented, scaled, ended from `parameters["stage_factors"]`;
+    - adopter_order: RANK() among the innovation's counted adopters by start date, so ties
+      share the better order factor;
+    - recency_factor: 0.5 ^ (age / half-life), age in days from stage_since;
+    - points_micro: the product, in millionths of a point.
+
+    With `municipality_id`, only the adoptions of that municipality, each still ordered
+    among all adopters of its innovation: RANK() over a partition is one plus the number
+    of rows before it, so the order is counted per adoption (an index range on adoption
+    (innovation, verification, started_on)) instead of ranking every adopter of every
+    innovation the municipality uses. The partition is the innovation's counted adopters:
+    verified, of the same (so equally published) innovation, and anyone who started before
+    a counted adoption started before the reference date too."""
+    params = parameters
+    stages = params["stage_factors"]
+    counted = (
+        Adoption.objects.verified()
+        .filter(innovation__in=Innovation.objects.approved(), started_on__lte=reference_date)
+        .order_by()
+        .values("id", "municipality_id", "innovation_id", "stage", "started_on", "stage_since")
+    )
+    order_params = []
+    fence = ""
+    if municipality_id is None:
+        order_sql = "RANK() OVER (PARTITION BY a.innovation_id ORDER BY a.started_on)"
+    else:
+        if connection.vendor == "postgresql":
+            # Keeps PostgreSQL from pulling the subquery up into the expressions that use
+            # adopter_order, which would count each adoption's predecessors five times.
+            fence = "OFFSET 0"
+        counted = counted.filter(municipality_id=municipality_id)
+        order_sql = f"""1 + (
+            SELECT COUNT(*) FROM {connection.ops.quote_name(Adoption._meta.db_table)} e
+            WHERE e.innovation_id = a.innovation_id AND e.verification = %s
+                AND e.started_on < a.started_on
+        )"""  # noqa: S608 - a quoted table name; the value is a parameter
+        order_params = [Verification.VERIFIED.value]
+    counted_sql, counted_params = counted.query.sql_with_params()
+    dp = "DOUBLE PRECISION"
+    sql = f"""
+        SELECT f.id, f.municipality_id, f.innovation_id, f.stage, f.started_on, f.stage_since,
+            f.adopter_order, f.age_days, f.stage_factor, f.order_factor, f.recency_factor,
+            CAST(ROUND(f.stage_factor * f.order_factor * f.recency_factor * %s) AS BIGINT)
+                AS points_micro
+        FROM (
+            SELECT s.*,
+                CASE s.stage
+                    WHEN %s THEN CAST(%s AS {dp})
+                    WHEN %s THEN CAST(%s AS {dp})
+                    WHEN %s THEN CAST(%s AS {dp})
+                    ELSE CAST(%s AS {dp})
+                END AS stage_factor,
+                CASE
+                    WHEN s.adopter_order = 1 THEN CAST(%s AS {dp})
+                    WHEN s.adopter_order <= %s THEN CAST(%s AS {dp})
+                    ELSE CAST(%s AS {dp})
+                END AS order_factor,
+                power(CAST(0.5 AS {dp}), CAST(s.age_days AS {dp}) / CAST(%s AS {dp}))
+                    AS recency_factor
+            FROM (
+                SELECT a.id, a.municipality_id, a.innovation_id, a.stage, a.started_on,
+                    a.stage_since,
+                    {order_sql} AS adopter_order,
+                    {_age_days_sql()} AS age_days
+                FROM ({counted_sql}) a
+                {fence}
+            ) s
+        ) f
+    """  # noqa: S608 - only the ORM's compiled SQL; values are parameters
+    sql_params = [
+        MICRO,
+        Stage.PILOT.value,
+        stages[Stage.PILOT],
+        Stage.IMPLEMENTED.value,
+        stages[Stage.IMPLEMENTED],
+        Stage.SCALED.value,
+        stages[Stage.SCALED],
+        stages[Stage.ENDED],
+        params["launching_customer_factor"],
+        params["early_adopter_last_position"],
+        params["early_adopter_factor"],
+        params["later_adopter_factor"],
+        params["days_per_year"] * params["recency_half_life_years"],
+        *order_params,
+        reference_date.isoformat(),
+        *counted_params,
+    ]
+    return sql, sql_params
