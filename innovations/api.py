@@ -221,7 +221,11 @@ class ReviewQueueItemSerializer(serializers.ModelSerializer):
     domains = DomainsField(read_only=True)
     supplier = SupplierNameSerializer(read_only=True)
     assigned_reviewer = serializers.CharField(
-        source="assigned_reviewer.get_username", read_only=True, default=None
+        source="assigned_reviewer.get_username",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="The reviewer who claimed it; null while nobody has.",
     )
     approvals = serializers.IntegerField(
         source="round_approvals",

@@ -9,6 +9,7 @@ into `detail`); a transition the current state does not allow is 409."""
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.settings import api_settings
@@ -72,6 +73,9 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Any other path under /api/v1/: the API's 404 in JSON, not the site's HTML page."""
+    """Any other path under /api/v1/: the API's 404 in JSON, not the site's HTML page. Exempt
+    from the CSRF check, like the API's views: a POST to a wrong path is a 404 too, not the
+    site's HTML 403 (there is nothing here to protect)."""
     return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

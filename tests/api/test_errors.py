@@ -175,6 +175,34 @@ def test_unknown_page_is_404_detail(api):
     assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
 
 
+def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
+    """A POST to a path no view takes (here: an id that is no number) is the API's 404,
+    not the CSRF middleware's HTML 403 (found by schemathesis)."""
+    client = APIClient(enforce_csrf_checks=True)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    response = client.post("/api/v1/challenges/null/close/")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_municipality_code_with_a_nul_character_is_404_detail(api):
+    # PostgreSQL refuses NUL in a query: a server error before codes were letters and digits.
+    response = api.get("/api/v1/municipalities/GM0%00/")
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_session_cookie_with_a_nul_character_is_no_session(api):
+    # Django's cookie parser turns the escaped \000 into NUL, which PostgreSQL refuses.
+    ChallengeFactory()
+
+    response = api.get("/api/v1/challenges/", HTTP_COOKIE='sessionid="abcdefgh\\000ijkl"')
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
 # --- Token ---------------------------------------------------------------------------------------
 
 
