@@ -429,6 +429,7 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
         )
     Adoption.objects.filter(pk=adoption.pk).update(created_at=recorded, updated_at=recorded)
     previous = ""
+    last_recorded = None
     for step_stage, step_date in steps:
         change = AdoptionStageChange.objects.create(
             adoption=adoption,
@@ -438,7 +439,12 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
             changed_by=buyer,
         )
         when = _moment(step_date + datetime.timedelta(days=rng.randint(0, 5)), today, rng)
-        AdoptionStageChange.objects.filter(pk=change.pk).update(created_at=min(when, recorded))
+        # Never before the previous change, so the history reads in the order it happened.
+        when = min(when, recorded)
+        if last_recorded is not None:
+            when = max(when, last_recorded)
+        last_recorded = when
+        AdoptionStageChange.objects.filter(pk=change.pk).update(created_at=when)
         previous = step_stage
     # Evaluations: most adoptions that went beyond a pilot, every ended one, some pilots.
     chance = {Stage.PILOT: 0.25, Stage.IMPLEMENTED: 0.6, Stage.SCALED: 0.7, Stage.ENDED: 1.0}
