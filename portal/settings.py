@@ -102,7 +102,26 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Scaling out (README): each web or worker process keeps its connection for
+    # DATABASE_CONN_MAX_AGE seconds, or borrows one from a pool of its own (DATABASE_POOL,
+    # psycopg's pool: up to DATABASE_POOL_MAX connections per process). Behind PgBouncer in
+    # transaction pooling (DATABASE_PGBOUNCER) no server-side cursors, which outlive a
+    # transaction; Django already sends no prepared statements.
+    DATABASE_POOL = env_bool("DATABASE_POOL")
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+            disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
+        )
+    }
+    if DATABASE_POOL:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX", 4),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
