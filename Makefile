@@ -7,6 +7,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The embedded default: DEBUG on, plain http on 127.0.0.1, a development secret key.
+# Production leaves DEBUG unset and sets SECRET_KEY (see README, Configuration).
+export DEBUG ?= true
 
 .PHONY: run test setup install assets messages migrate demo lint format bench schema clean
 
