@@ -5,14 +5,13 @@ The log names the user, the client address and the path; never a password or a t
 
 import logging
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from axes.signals import user_locked_out
 
 logger = logging.getLogger("koploper.security")
 
@@ -88,8 +87,7 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
     """django-axes' answer to a locked-out login: 429, JSON for the API, else a page."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _(
-        "Too many failed login attempts. Try again in %(minutes)s minutes, "
-        "or reset your password."
+        "Too many failed login attempts. Try again in %(minutes)s minutes, or reset your password."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)

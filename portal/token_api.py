@@ -27,8 +27,8 @@ class TokenView(ObtainAuthToken):
     """POST {username, password} → {"token": …}; send it as `Authorization: Token …`.
 
     Its own, strict throttle (scope `token`, per client address) slows down password
-    guessing, and failures count towards the login lockout (django-axes); no authentication, so neither a stale token nor a session's CSRF check
-    stands in the way."""
+    guessing, and failures count towards the login lockout (django-axes); no
+    authentication, so neither a stale token nor a session's CSRF check stands in the way."""
 
     authentication_classes: list = []
     parser_classes = [parsers.JSONParser, parsers.FormParser]

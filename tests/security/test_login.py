@@ -15,14 +15,15 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/en/accounts/login/"
 TOKEN = "/api/v1/auth/token/"
+WRONG = "wrong-password"
 LOCKED = "Too many failed login attempts. Try again in 15 minutes, or reset your password."
 
 
-def log_in(client, username, password="wrong-password", ip="192.0.2.10"):
+def log_in(client, username, password=WRONG, ip="192.0.2.10"):
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
-def get_token(client, username, password="wrong-password", ip="192.0.2.10"):
+def get_token(client, username, password=WRONG, ip="192.0.2.10"):
     return client.post(
         TOKEN,
         {"username": username, "password": password},
@@ -107,9 +108,7 @@ def test_security_log_records_failures_and_lockouts_without_passwords(client, ca
     failed = f"login failed: user={user.username} ip=192.0.2.10 path={LOGIN}"
     assert records.count(failed) == 5
     assert f"login locked out: user={user.username} ip=192.0.2.10 path={LOGIN}" in records
-    assert (
-        f"access refused: status=429 user=- ip=192.0.2.10 method=POST path={LOGIN}" in records
-    )
+    assert f"access refused: status=429 user=- ip=192.0.2.10 method=POST path={LOGIN}" in records
     assert f"access refused: status=429 user=- ip=192.0.2.10 method=POST path={TOKEN}" in records
     assert not any("s3cret-guess" in message for message in records)
 
