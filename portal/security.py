@@ -90,8 +90,11 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         "Too many failed login attempts. Try again in %(minutes)s minutes, or reset your password."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
 
 
 def csrf_failure(request, reason=""):

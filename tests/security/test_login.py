@@ -43,6 +43,7 @@ def test_login_locks_out_after_five_failures_with_a_429_page(client):
     assert fifth.status_code == 429
     assert right_password.status_code == 429
     assert LOCKED in right_password.content.decode()
+    assert right_password["Retry-After"] == "900"
     assert "registration/locked_out.html" in [t.name for t in right_password.templates]
     assert "_auth_user_id" not in client.session
 
@@ -83,6 +84,7 @@ def test_token_endpoint_counts_failures_and_answers_lockout_with_json_429(client
     assert statuses == [400] * 4
     assert (fifth.status_code, right_password.status_code) == (429, 429)
     assert right_password.json() == {"detail": LOCKED}
+    assert right_password["Retry-After"] == "900"
 
 
 def test_login_page_and_token_endpoint_share_the_count(client):
