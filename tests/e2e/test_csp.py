@@ -1,6 +1,7 @@
 """The Content Security Policy in a real browser (ASVS V14.4.3): the main pages and the API
 docs load under it without a single violation. A control proves that the detector sees
-one: an inline style attribute added to a page is refused."""
+one: an inline style attribute added to a page is refused. (Here, not in tests/security/,
+for the browser fixtures: one Playwright per test process.)"""
 
 from django.urls import reverse
 
@@ -8,7 +9,6 @@ from innovations.models import Innovation
 from municipalities.models import Municipality
 from tests.e2e.helpers import BROWSER
 from tests.e2e.test_public_journey import seed_board
-from tests.innovations.helpers import ensure_domain_tags
 
 pytestmark = BROWSER
 
@@ -22,7 +22,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 def test_main_pages_load_without_csp_violations(page, reference_municipalities):
-    ensure_domain_tags()  # emptied by the flush after any earlier transactional test
     seed_board(reference_municipalities)
     innovation = Innovation.objects.get(title="Zonnepanelen op gemeentelijke daken")
     utrecht = Municipality.objects.get(code="GM0344")
