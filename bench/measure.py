@@ -54,7 +54,7 @@ def worker_round(database_url: str, *, recompute_first: bool, redis_url: str = "
     args = [sys.executable, "-m", "bench.worker", "--reference-date", REFERENCE_DATE.isoformat()]
     if recompute_first:
         args.append("--recompute-first")
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module  # nosec B603
         args, cwd=server.ROOT, env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
@@ -346,7 +346,7 @@ def query_counts(found: list[Endpoint]) -> dict[str, int]:
                     cache.clear()  # a cache miss: the work the page does itself
                     with CaptureQueriesContext(connection) as captured:
                         client.get(endpoint.path)
-            except Exception:  # noqa: BLE001, S112 - counted again (and reported) later
+            except Exception:  # noqa: BLE001, S112 - counted again (and reported) later  # nosec B112
                 continue
             counts[endpoint.name] = len(captured.captured_queries)
     return counts
@@ -443,7 +443,7 @@ def _compact(sql: str, limit: int = 500) -> str:
     sql = " ".join(sql.split())
     head, sep, tail = sql.partition(" FROM ")
     if sep and head.startswith("SELECT ") and len(head) > 80 and "(" not in head[:20]:
-        sql = "SELECT … FROM " + tail  # noqa: S608 - shown in the report, never run
+        sql = "SELECT … FROM " + tail  # noqa: S608 - shown in the report, never run  # nosec B608
     return sql if len(sql) <= limit else sql[:limit] + " …"
 
 

@@ -450,7 +450,13 @@ def reviewers_to_notify(innovation: Innovation) -> QuerySet:
     members of the innovation's supplier."""
     return (
         get_user_model()
-        .objects.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=False)
+        .objects.with_perm(
+            REVIEW_PERMISSION,
+            is_active=True,
+            include_superusers=False,
+            # The permission backend by name: django-axes' backend is listed first.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(supplier_membership__supplier_id=innovation.supplier_id)
         .exclude(email="")
     )

@@ -118,7 +118,7 @@ class AccountForm(SetPasswordMixin, forms.Form):
             last_name=cleaned_data.get("last_name", ""),
         )
         if "password2" not in self.errors:
-            self.validate_password_for_user(user, password_field_name="password1")  # noqa: S106 - a field name
+            self.validate_password_for_user(user, password_field_name="password1")  # noqa: S106 - a field name  # nosec B106
         return cleaned_data
 
     def account_data(self) -> dict:

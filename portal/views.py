@@ -70,7 +70,8 @@ def _may_choose_role(user, membership=None) -> bool:
 
 def _add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form field it concerns."""
-    field_names = {"password": "password1", "name": "organisation_name"}
+    # Form field names, not a password.
+    field_names = {"password": "password1", "name": "organisation_name"}  # nosec B105
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return

@@ -141,11 +141,14 @@ def test_docs_page_uses_local_assets_only(client):
     assert response.status_code == 200
     assert len(assets) >= 3
     for asset in assets:
-        assert asset.startswith(("/static/drf_spectacular_sidecar/", "/api/docs/")), asset
+        assert asset.startswith(
+            ("/static/drf_spectacular_sidecar/", "/api/docs/", "/static/css/api-docs.css")
+        ), asset
         if asset.startswith(settings.STATIC_URL):
             assert finders.find(asset.removeprefix(settings.STATIC_URL)), asset
     # No inline script: Swagger UI's set-up is served as a file (a CSP can forbid inline).
     assert "<script>" not in html
+    assert "<style>" not in html
 
 
 def test_docs_page_script_points_at_the_schema(client):
