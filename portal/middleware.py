@@ -30,7 +30,8 @@ def _text(raw: bytes, encoding: str, name: str) -> str:
         return raw.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         raise BadInput(
-            _("%(name)s is not valid %(encoding)s text.") % {"name": name, "encoding": encoding}
+            _("%(name)s is not valid %(encoding)s text.")
+            % {"name": name, "encoding": encoding.upper()}
         ) from None
 
 
@@ -82,7 +83,7 @@ def _multipart_pairs(request):
 
 
 def _latin1(value: str) -> bytes:
-    # WSGI passes the address as Latin-1 decoded bytes.
+    # WSGI passes the query string as Latin-1 decoded bytes.
     try:
         return value.encode("latin-1")
     except UnicodeEncodeError:
@@ -92,8 +93,9 @@ def _latin1(value: str) -> bytes:
 def check_request(request) -> None:
     """Raise BadInput for the first part of the request that is not acceptable text."""
     address = _("The address")
-    path = _text(_latin1(request.META.get("PATH_INFO", "")), "utf-8", address)
-    _check(path, address, strict=True)
+    # Django has put the bytes of the address that are not UTF-8 back as %XX escapes.
+    _text(unquote_to_bytes(request.path_info), "utf-8", address)
+    _check(request.path_info, address, strict=True)
     query = _latin1(request.META.get("QUERY_STRING", ""))
     _check_pairs(_urlencoded_pairs(query), "utf-8", strict_values=True)
     if request.method not in ("POST", "PUT", "PATCH"):
