@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from innovations.enums import Status
 from municipalities.enums import Verification
@@ -38,10 +41,13 @@ from tests.factories import (
 from tests.innovations.helpers import innovation_in
 
 from .corpus import (
+    BOOL,
     CHOICE,
     CORPUS,
     DATE,
     EMAIL,
+    LIST,
+    NUMBER,
     SCRIPT,
     TEXT,
     URL,
@@ -603,3 +609,292 @@ def test_forms_refuse_bad_field_names_wrong_content_types_and_empty_bodies(world
         expected = (400, 404) if form.name == "shortlist add" else (400,)
         assert response.status_code in expected, (form.name, case, response.status_code)
         assert written == [], (form.name, case)
+
+
+# --- The API: the corpus in every field of every write ---------------------------------------
+
+SCHEMA = yaml.safe_load((settings.BASE_DIR / "docs" / "openapi.yaml").read_text())
+SCHEMA_WRITES = {
+    (method.upper(), path)
+    for path, item in SCHEMA["paths"].items()
+    for method in item
+    if method in ("post", "put", "patch", "delete")
+}
+INNOVATION_API = {
+    "title": ("Slimme lantaarnpaal", TEXT),
+    "summary": ("Licht dat meedenkt.", TEXT),
+    "description": ("Een lantaarnpaal die dimt.", TEXT),
+    "domains": (["energy"], LIST),
+    "route": ("market-ready", CHOICE),
+    "maturity": (7, NUMBER),
+    "price_indication": ("€ 500 per paal", TEXT),
+    "evidence": ("Pilot in Houten.", TEXT),
+    "references": ("Gemeente Houten", TEXT),
+    "contact_name": ("Piet", TEXT),
+    "contact_email": ("piet@example.org", EMAIL),
+}
+
+
+@dataclass
+class Write:
+    method: str
+    path: str  # as in the schema
+    user: str
+    fields: dict  # name -> (valid value, kind); "a.b" is b inside the object a
+    ok: int = 200
+
+
+def _pk(name):
+    return lambda w: w.objects[name].pk
+
+
+API_WRITES = [
+    Write(
+        "POST",
+        "/api/v1/auth/token/",
+        "anonymous",
+        {"username": ("buyer", TEXT), "password": (PASSWORD, TEXT)},
+    ),
+    Write(
+        "PATCH",
+        "/api/v1/supplier/organisation/",
+        "supplier",
+        {
+            "name": ("Slimme Straat B.V.", TEXT),
+            "registration_number": ("87654321", CHOICE),
+            "website": ("https://slimmestraat.example", URL),
+            "country": ("NL", CHOICE),
+            "size": ("sme", CHOICE),
+        },
+    ),
+    Write("POST", "/api/v1/supplier/innovations/", "supplier", INNOVATION_API, ok=201),
+    Write("PATCH", "/api/v1/supplier/innovations/{id}/", "supplier", INNOVATION_API),
+    Write(
+        "POST",
+        "/api/v1/review/innovations/{id}/decision/",
+        "reviewer",
+        {
+            "decision": ("request_changes", CHOICE),
+            "scores.novelty": (4, NUMBER),
+            "scores.evidence": (3, NUMBER),
+            "scores.public_value": (5, NUMBER),
+            "scores.fit": (4, NUMBER),
+            "feedback": ("Meer bewijs graag.", TEXT),
+            "internal_note": ("Navragen.", TEXT),
+        },
+    ),
+    Write(
+        "POST",
+        "/api/v1/adoptions/",
+        "buyer",
+        {
+            "municipality": ("GM0344", CHOICE),
+            "innovation": ("to-adopt", CHOICE),
+            "stage": ("pilot", CHOICE),
+            "started_on": ("2024-05-01", DATE),
+            "stage_since": ("2024-06-01", DATE),
+            "evidence_reference": ("TN424242", TEXT),
+            "evidence_description": ("Raadsbesluit.", TEXT),
+            "contact_name": ("Karin", TEXT),
+            "contact_email": ("karin@example.org", EMAIL),
+        },
+        ok=201,
+    ),
+    Write(
+        "PATCH",
+        "/api/v1/adoptions/{id}/",
+        "buyer",
+        {
+            "stage": ("implemented", CHOICE),
+            "stage_since": ("2025-01-01", DATE),
+            "started_on": ("2024-05-01", DATE),
+            "evidence_reference": ("TN424242", TEXT),
+            "evidence_description": ("Raadsbesluit.", TEXT),
+            "contact_name": ("Karin", TEXT),
+            "contact_email": ("karin@example.org", EMAIL),
+        },
+    ),
+    Write(
+        "PUT",
+        "/api/v1/adoptions/{id}/evaluation/",
+        "buyer",
+        {
+            "goals_met": ("partly", CHOICE),
+            "lessons_learned": ("Vroeg beginnen.", TEXT),
+            "would_recommend": (True, BOOL),
+        },
+    ),
+    Write(
+        "POST",
+        "/api/v1/review/adoptions/{id}/verify/",
+        "reviewer",
+        {"decision": ("reject", CHOICE), "note": ("Het bewijs ontbreekt.", TEXT)},
+    ),
+    Write(
+        "POST",
+        "/api/v1/challenges/",
+        "buyer",
+        {
+            "municipality": ("GM0344", CHOICE),
+            "title": ("Minder zwerfafval", TEXT),
+            "problem_statement": ("Te veel afval in de parken.", TEXT),
+            "domain": ("circular-economy", CHOICE),
+            "deadline": ((TODAY + datetime.timedelta(days=30)).isoformat(), DATE),
+        },
+        ok=201,
+    ),
+    Write(
+        "POST",
+        "/api/v1/challenges/{id}/responses/",
+        "supplier",
+        {"innovation": ("own-approved-2", CHOICE), "pitch": ("Dit lost het op.", TEXT)},
+        ok=201,
+    ),
+    Write(
+        "PATCH",
+        "/api/v1/challenges/{id}/responses/{response_pk}/",
+        "buyer",
+        {"status": ("interested", CHOICE)},
+    ),
+]
+# Actions without a body: their only input is the address (see the address tests).
+API_ACTIONS = {
+    ("POST", "/api/v1/supplier/innovations/{id}/submit/"),
+    ("POST", "/api/v1/supplier/innovations/{id}/withdraw/"),
+    ("POST", "/api/v1/review/innovations/{id}/claim/"),
+    ("POST", "/api/v1/challenges/{id}/close/"),
+}
+NULLABLE = {"maturity"}  # "not yet known"
+OBJECT_OF = {
+    "/api/v1/supplier/innovations/{id}/": "draft",
+    "/api/v1/review/innovations/{id}/decision/": "in_review",
+    "/api/v1/adoptions/{id}/": "own_adoption",
+    "/api/v1/adoptions/{id}/evaluation/": "own_adoption",
+    "/api/v1/review/adoptions/{id}/verify/": "to_verify",
+    "/api/v1/challenges/{id}/responses/": "challenge",
+    "/api/v1/challenges/{id}/responses/{response_pk}/": "challenge",
+}
+
+
+def test_every_api_write_is_in_the_corpus_run():
+    covered = {(w.method, w.path) for w in API_WRITES} | API_ACTIONS
+    assert covered == SCHEMA_WRITES
+
+
+def api_url(write: Write, world: World) -> str:
+    path = write.path
+    if "{id}" in path:
+        path = path.replace("{id}", str(world.objects[OBJECT_OF[write.path]].pk))
+    return path.replace("{response_pk}", str(world.objects["answer"].pk))
+
+
+def api_body(write: Write, changes: dict | None = None) -> dict:
+    body: dict = {}
+    values = {name: value for name, (value, _kind) in write.fields.items()}
+    values.update(changes or {})
+    for name, value in values.items():
+        if "." in name:
+            outer, inner = name.split(".")
+            body.setdefault(outer, {})[inner] = value
+        else:
+            body[name] = value
+    return body
+
+
+def api_client(world: World, role: str) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    user = getattr(world, role)
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+def api_send(client, write, url, body: bytes, content_type="application/json"):
+    return client.generic(write.method, url, body, content_type=content_type)
+
+
+@pytest.mark.parametrize("write", API_WRITES, ids=[f"{w.method} {w.path}" for w in API_WRITES])
+def test_api_write_refuses_the_corpus_in_every_field(world, write):
+    url = api_url(write, world)
+    client = api_client(world, write.user)
+    failures: list[str] = []
+
+    def valid():
+        with writes() as written:
+            response = api_send(client, write, url, json.dumps(api_body(write)).encode())
+        assert response.status_code == write.ok, (write.path, response.content[:300])
+        assert written, write.path
+
+    run(failures, "valid request", valid)
+    for name, (_valid, kind) in write.fields.items():
+        key = name.split(".")[0]
+        for entry in CORPUS:
+            if not entry.in_api:
+                continue
+
+            def case(name=name, entry=entry, kind=kind, key=key):
+                label = f"[{name}] {entry.name}"
+                body = json.dumps(api_body(write, {name: entry.api})).encode()
+                with writes() as written:
+                    response = api_send(client, write, url, body)
+                may_store = (
+                    expected_valid(entry, kind) or (entry.api is None and name in NULLABLE)
+                ) and write.path != "/api/v1/auth/token/"
+                status = check_case(
+                    failures,
+                    label,
+                    written,
+                    response,
+                    may_store=may_store,
+                    value=entry.api if may_store and isinstance(entry.api, str) else None,
+                )
+                if status is not None and 400 <= status < 500:
+                    data = response.json()
+                    if status != 400:
+                        failures.append(f"{label}: {status}, not 400")
+                    elif key not in data and key not in str(data.get("detail", "")):
+                        if write.path != "/api/v1/auth/token/":
+                            failures.append(f"{label}: 400 without a message about it: {data}")
+
+            run(failures, f"[{name}] {entry.name}", case)
+    assert not failures, f"{write.method} {write.path}\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("write", API_WRITES, ids=[f"{w.method} {w.path}" for w in API_WRITES])
+def test_api_write_refuses_bad_bodies(world, write):
+    """Wrong content types are 415; a body that is not a JSON object, JSON nested beyond
+    reason, or empty is 400 with a message; nothing is written."""
+    url = api_url(write, world)
+    client = api_client(world, write.user)
+    valid = json.dumps(api_body(write))
+    form = urlencode({k: v for k, v in api_body(write).items() if not isinstance(v, dict)})
+    cases = [
+        ("text/plain", valid.encode(), 415),
+        ("application/xml", b"<a/>", 415),
+        ("multipart/form-data; boundary=x", b"--x--\r\n", 415),
+        ("application/json", b"", 400),
+        ("application/json", b"{", 400),
+        ("application/json", b"{}", 400),
+        ("application/json", b"[]", 400),
+        ("application/json", b'"text"', 400),
+        ("application/json", b"null", 400),
+        ("application/json", b"NaN", 400),
+        ("application/json", b"\xff\xfe{}", 400),
+        ("application/json", b"[" * 100_000 + b"]" * 100_000, 400),
+        ("application/json", b'{"a":' * 50 + b"1" + b"}" * 50, 400),
+        ("application/json", b'{"title": 1' + b"0" * 5000 + b"}", 400),
+    ]
+    if write.path == "/api/v1/auth/token/":
+        # The token view also takes a login form (its parser accepts form data).
+        cases[0] = ("text/plain", valid.encode(), 415)
+        cases[2] = ("application/x-www-form-urlencoded", b"username=a%00b&password=x", 400)
+    else:
+        cases.append(("application/x-www-form-urlencoded", form.encode(), 415))
+    for content_type, body, expected in cases:
+        cache.clear()
+        with writes() as written:
+            response = api_send(client, write, url, body, content_type)
+        label = (write.path, content_type, body[:30])
+        assert response.status_code == expected, (*label, response.status_code)
+        assert response.json().get("detail") or response.json(), label
+        assert written == [], label
