@@ -516,6 +516,12 @@ BAD_RAW = {
     "lone surrogate": "%ED%A0%80",
     "invalid UTF-8": "%FF%FE",
 }
+SIGNED_IN_PAGES = [
+    ("reviewer", "/en/review/"),
+    ("reviewer", "/api/v1/review/innovations/"),
+    ("supplier", "/en/innovations/supplier/innovations/"),
+    ("supplier", "/api/v1/supplier/innovations/"),
+]
 BAD_TEXT = ("control character", "C1 control", "bidi override")
 PAGES_WITH_QUERIES = [
     "/en/innovations/",
@@ -555,10 +561,12 @@ def test_search_and_filter_parameters_never_fail(world, entry):
     """Odd values in a search box or a filter: a 400 for characters no text may contain,
     otherwise the page (unknown filter values are dropped with a message), never a 500 and
     never the markup unescaped."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     value = entry.form if isinstance(entry.form, bytes) else entry.form.encode()
-    for page in PAGES_WITH_QUERIES:
-        for name in ("q", "domain", "maturity_min", "country", "province", "page", "ordering"):
+    pages = [("anonymous", page) for page in PAGES_WITH_QUERIES] + SIGNED_IN_PAGES
+    for role, page in pages:
+        client = client_for(world, role)
+        # A search box, a choice, a number, a state and the page: one of each kind.
+        for name in ("q", "domain", "maturity_min", "status", "page"):
             response = client.get(f"{page}?{urlencode({name: value})}")
             status = response.status_code
             if entry.at_the_door or entry.name in BAD_TEXT:
@@ -582,6 +590,23 @@ def test_buttons_refuse_bad_field_names_and_values(world, name, role, url_name, 
         assert written == [], (name, body)
 
 
+def first_field(form: Form) -> str:
+    return next(iter(form.fields))
+
+
+def multipart(data: dict) -> bytes:
+    """A multipart body with the values' bytes as they are (Django's test client encodes
+    text as UTF-8 and cannot send invalid UTF-8)."""
+    parts = []
+    for key, value in data.items():
+        raw = value if isinstance(value, bytes) else str(value).encode()
+        parts.append(
+            b'--BoUnDaRy\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+            % (key.encode(), raw)
+        )
+    return b"".join(parts) + b"--BoUnDaRy--\r\n"
+
+
 @pytest.mark.parametrize("form", FORMS, ids=[f.name for f in FORMS])
 def test_forms_refuse_bad_field_names_wrong_content_types_and_empty_bodies(world, form):
     client = client_for(world, form.user)
@@ -601,6 +626,14 @@ def test_forms_refuse_bad_field_names_wrong_content_types_and_empty_bodies(world
         ),
         "an empty body": (b"", "application/x-www-form-urlencoded"),
         "broken multipart": (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+        "invalid UTF-8 in multipart": (
+            multipart({**valid_post(form, world), first_field(form): b"a\xff\xfeb"}),
+            "multipart/form-data; boundary=BoUnDaRy",
+        ),
+        "a NUL in multipart": (
+            multipart({**valid_post(form, world), first_field(form): b"a\x00b"}),
+            "multipart/form-data; boundary=BoUnDaRy",
+        ),
     }
     for case, (body, content_type) in cases.items():
         with writes() as written:
