@@ -931,3 +931,29 @@ def test_api_write_refuses_bad_bodies(world, write):
         assert response.status_code == expected, (*label, response.status_code)
         assert response.json().get("detail") or response.json(), label
         assert written == [], label
+
+
+# --- What is not bad ------------------------------------------------------------------------
+
+GOOD_TEXT = {
+    "title": "Café ☕ – שלום \u200e👩‍🔧",  # accents, a symbol, Hebrew with a direction mark, ZWJ
+    "description": "Regel één\r\nRegel twee\n\tingesprongen",
+}
+
+
+def test_ordinary_unicode_tabs_and_line_breaks_are_text(world):
+    from innovations.models import Innovation
+
+    client = client_for(world, "supplier")
+    create = next(form for form in FORMS if form.name == "innovation create")
+    form_data = {**valid_post(create, world), **GOOD_TEXT}
+    response = post_form(client, reverse("innovations:create"), form_data, multipart=True)
+    assert response.status_code == 302
+    api = api_client(world, "supplier")
+    response = api.post("/api/v1/supplier/innovations/", {"title": "Zon", **GOOD_TEXT}, "json")
+    assert response.status_code == 201
+
+    stored = list(
+        Innovation.objects.filter(title=GOOD_TEXT["title"]).values_list("title", "description")
+    )
+    assert stored == [(GOOD_TEXT["title"], GOOD_TEXT["description"])] * 2
