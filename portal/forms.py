@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.enums import Country, SupplierSize
 from innovations.models import Supplier
-from innovations.validators import normalise_registration_number
+from innovations.validators import GuardedTextFieldsMixin, normalise_registration_number
 from municipalities.models import Municipality
 
 from .services import email_taken, username_taken
@@ -47,7 +47,7 @@ ORGANISATION_FIELDS = ["organisation_name", "country", "registration_number", "s
 MEMBERSHIP_FIELDS = ["municipality", "job_title", "motivation"]
 
 
-class AccountForm(SetPasswordMixin, forms.Form):
+class AccountForm(GuardedTextFieldsMixin, SetPasswordMixin, forms.Form):
     """The personal account: who you are and how you log in."""
 
     username = forms.CharField(
@@ -133,7 +133,7 @@ class AccountForm(SetPasswordMixin, forms.Form):
         }
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(GuardedTextFieldsMixin, forms.Form):
     """A supplier organisation; its registration number must be valid and not yet known."""
 
     organisation_name = forms.CharField(
@@ -214,7 +214,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.province})"
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(GuardedTextFieldsMixin, forms.Form):
     """Which municipality the user buys for, and why."""
 
     municipality = MunicipalityChoiceField(

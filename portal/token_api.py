@@ -5,6 +5,8 @@ from rest_framework import parsers, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from .parsers import JSONParser
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
@@ -31,7 +33,7 @@ class TokenView(ObtainAuthToken):
     authentication, so neither a stale token nor a session's CSRF check stands in the way."""
 
     authentication_classes: list = []
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.FormParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
