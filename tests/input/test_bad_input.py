@@ -348,16 +348,21 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 @contextmanager
 def writes():
     """The statements that changed rows during the block, other than the session's (a
-    message for the next page is not data). Cheaper than comparing tables, and it sees a
-    change to any table."""
+    message for the next page is not data) and the login protection's record of a failed
+    attempt (django-axes counts it on purpose). Cheaper than comparing tables, and it sees
+    a change to any table."""
     found: list[str] = []
     with CaptureQueriesContext(connection) as queries:
         yield found
     found += [
         query["sql"]
         for query in queries.captured_queries
-        if query["sql"].lstrip().upper().startswith(WRITES) and "django_session" not in query["sql"]
+        if query["sql"].lstrip().upper().startswith(WRITES)
+        and not any(table in query["sql"] for table in NOT_DATA)
     ]
+
+
+NOT_DATA = ("django_session", "axes_accessattempt", "axes_accessfailurelog", "axes_accesslog")
 
 
 class Rollback(Exception):
