@@ -244,6 +244,11 @@ def innovation_transition(
 
         elif action in DECISIONS:
             _require_state(row, action)
+            claimed_by_other = row.assigned_reviewer_id not in (None, user.pk)
+            if claimed_by_other and not user.is_superuser:
+                # The claim is what makes "exactly one wins": another reviewer's claimed
+                # innovation is theirs to decide (an administrator may step in).
+                raise TransitionNotAllowed(_("Another reviewer has claimed this innovation."))
             if action == APPROVE and _has_approved_in_round(row, user):
                 raise PermissionDenied(_already_approved_message())
             review = Review.objects.create(
