@@ -702,3 +702,29 @@ def test_decision_on_another_reviewers_claim_is_refused_and_recorded_nowhere(wor
         {"detail": "Another reviewer has claimed this innovation."},
     )
     assert (world.in_review.status, Review.objects.count()) == (Status.IN_REVIEW, 0)
+
+
+def _ids(client, name, field="id"):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    return {item[field] for item in response.json()["results"]}
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_own_side"),
+    [("sup", True), ("sup_x", False), ("rev", True), ("rev_x", True), ("rev_c", False)],
+)
+def test_lists_show_no_other_sides_objects(world, db, role, sees_own_side):
+    """Lists answer 200 to all their roles, so the matrix's codes do not show what is in
+    them: a supplier lists only its own innovations, a conflicted reviewer's queue lacks
+    its own supplier's innovation, and nobody's public list has a claimed adoption."""
+    client = Client()
+    client.force_login(world.users[role])
+
+    if role.startswith("sup"):
+        listed = world.draft.pk in _ids(client, "api:supplier-innovation-list")
+    else:
+        listed = world.in_review.pk in _ids(client, "api:review-innovation-list")
+    public_adoptions = _ids(client, "api:adoption-list")
+
+    assert (listed, world.adoption.pk in public_adoptions) == (sees_own_side, False)
