@@ -146,8 +146,12 @@ def test_administrator_keeps_a_shortlist_of_their_own(client, db):
     added = client.post(ADD, {"innovation": "zonnedak"})
     page = client.get(SHORTLIST)
 
+    catalogue = client.get("/nl/innovations/").content.decode()
+
     assert (added.status_code, page.status_code) == (302, 200)
     assert _on_list(admin) == ["zonnedak"]
+    assert f'href="{SHORTLIST}"' in catalogue  # the navigation entry
+    assert '<input type="hidden" name="innovation" value="zonnedak">' in catalogue
 
 
 def test_shortlist_add_and_remove_need_post(client, buyer):
