@@ -305,15 +305,6 @@ def verify_queue(request):
     return render(request, "municipalities/verify_queue.html", {"page": page, "querystring": ""})
 
 
-def _verify_conflict(user, adoption) -> str:
-    supplier = supplier_for(user)
-    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
-        return _("You cannot verify an adoption of your own organisation's innovation.")
-    if adoption.claimed_by_id == user.pk:
-        return _("You cannot verify an adoption you recorded yourself.")
-    return ""
-
-
 @login_required
 def adoption_verify(request, pk):
     _require_verifier(request.user)
@@ -321,10 +312,13 @@ def adoption_verify(request, pk):
         Adoption.objects.select_related("municipality", "innovation__supplier", "claimed_by"),
         pk=pk,
     )
-    conflict = _verify_conflict(request.user, adoption)
+    conflict = services.adoption_verify_conflict(user=request.user, adoption=adoption)
+    if conflict:
+        # Refused like any action not granted (DESIGN.md, roles): 403, with the reason.
+        raise PermissionDenied(conflict)
     form = VerifyForm(request.POST or None)
     status = 200
-    if request.method == "POST" and not conflict:
+    if request.method == "POST":
         if form.is_valid():
             try:
                 services.adoption_verify(
@@ -352,7 +346,6 @@ def adoption_verify(request, pk):
         {
             "adoption": adoption,
             "form": form,
-            "conflict": conflict,
             "evaluation": getattr(adoption, "evaluation", None),
             "history": adoption.stage_changes.all(),
             "other_adopters": Adoption.objects.verified()
