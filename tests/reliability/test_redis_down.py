@@ -113,3 +113,14 @@ def test_an_action_is_kept_when_its_task_cannot_be_enqueued(redis_down, client, 
     ]
     due.refresh_from_db()
     assert due.sent_at is not None
+
+
+def test_beat_sends_the_pending_mails_every_ten_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["send-pending-mails"]
+    celery_app.loader.import_default_modules()  # as a worker starts: every app's tasks.py
+
+    assert entry["task"] in celery_app.tasks
+    assert (entry["schedule"].minute, entry["schedule"].hour) == (
+        set(range(0, 60, 10)),
+        set(range(24)),
+    )
