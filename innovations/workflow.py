@@ -122,6 +122,14 @@ def may_review(user: AbstractBaseUser, innovation: Innovation) -> bool:
     return is_reviewer(user) and not is_member(user, innovation.supplier_id)
 
 
+def claim_allows_decision(user: AbstractBaseUser, innovation: Innovation) -> bool:
+    """An innovation claimed by another reviewer is theirs to decide: the claim is what
+    makes "exactly one wins". Administrators may step in; an unclaimed one (awaiting a
+    further approval) is open to any reviewer."""
+    claimant = innovation.assigned_reviewer_id
+    return claimant is None or claimant == user.pk or user.is_superuser
+
+
 def get_innovation_for_review(user: AbstractBaseUser, pk) -> Innovation:
     """An innovation as a reviewer sees it: 403 for anyone without the review role or who
     belongs to its supplier, 404 for anything never submitted (drafts are private)."""
@@ -245,6 +253,8 @@ def innovation_transition(
 
         elif action in DECISIONS:
             _require_state(row, action)
+            if not claim_allows_decision(user, row):
+                raise TransitionNotAllowed(_("Another reviewer has claimed this innovation."))
             if action == APPROVE and _has_approved_in_round(row, user):
                 raise PermissionDenied(_already_approved_message())
             review = Review.objects.create(
@@ -451,7 +461,13 @@ def reviewers_to_notify(innovation: Innovation) -> QuerySet:
     members of the innovation's supplier."""
     return (
         get_user_model()
-        .objects.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=False)
+        .objects.with_perm(
+            REVIEW_PERMISSION,
+            is_active=True,
+            include_superusers=False,
+            # The permission backend by name: django-axes' backend is listed first.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(supplier_membership__supplier_id=innovation.supplier_id)
         .exclude(email="")
     )

@@ -377,6 +377,17 @@ def evaluation_save(
     return evaluation
 
 
+def adoption_verify_conflict(*, user: AbstractBaseUser, adoption: Adoption) -> str:
+    """Why `user` may not verify `adoption` although a reviewer ("" when they may): nobody
+    verifies a claim of their own, nor an adoption of their own supplier's innovation."""
+    supplier = supplier_for(user)
+    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
+        return _("You cannot verify an adoption of your own organisation's innovation.")
+    if adoption.claimed_by_id == user.pk:
+        return _("You cannot verify an adoption you recorded yourself.")
+    return ""
+
+
 def adoption_verify(
     *, user: AbstractBaseUser, adoption: Adoption, decision: str, note: str = ""
 ) -> Adoption:
@@ -394,13 +405,9 @@ def adoption_verify(
         errors["note"] = _("Say why the adoption is rejected; the municipality reads this.")
     if errors:
         raise ValidationError(errors)
-    supplier = supplier_for(user)
-    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
-        raise PermissionDenied(
-            _("You cannot verify an adoption of your own organisation's innovation.")
-        )
-    if adoption.claimed_by_id == user.pk:
-        raise PermissionDenied(_("You cannot verify an adoption you recorded yourself."))
+    conflict = adoption_verify_conflict(user=user, adoption=adoption)
+    if conflict:
+        raise PermissionDenied(conflict)
     target = VERIFY_DECISIONS[decision]
     allowed_from = [s for s, targets in VERIFICATION_TRANSITIONS.items() if target in targets]
     now = timezone.now()

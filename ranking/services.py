@@ -215,7 +215,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
             FROM ranked
             WHERE adoption_count >= %s
         )
-    """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters
+    """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters  # nosec B608
     insert_sql = f"""
         INSERT INTO {entry}
             (run_id, municipality_id, {q("position")}, {q("rank")}, score_micro,
@@ -235,7 +235,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
         FROM ranked r
         LEFT JOIN eligible e ON e.municipality_id = r.municipality_id
         LEFT JOIN {entry} p ON p.run_id = %s AND p.municipality_id = r.municipality_id
-    """  # noqa: S608 - only quoted table and column names; values are parameters
+    """  # noqa: S608 - only quoted table and column names; values are parameters  # nosec B608
     with_params = [*scored_params, params["koploper_min_adoptions"]]
     insert_params = [
         run.pk,
@@ -248,7 +248,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
         if connection.vendor == "postgresql":
             # The insert as a data-modifying CTE: the adoptions are scored once, and the
             # statement still answers how many adoptions and entries there were.
-            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608
+            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608
             statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1) {counts}"
             cursor.execute(statement, [*with_params, *insert_params])
             scored, entries = cursor.fetchone()
