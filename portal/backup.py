@@ -3,7 +3,7 @@
 The archive holds the rows of every model of every installed app (the project's own apps,
 auth's groups, DRF's tokens; users are `portal.User`), many-to-many tables included, so
 a model added later is covered without touching this module; only the admin's change log,
-the sessions and the content types are left out. Permissions and content
+the sessions, the login lockouts and the content types are left out. Permissions and content
 types are created by `migrate` and differ between databases, so they are not copied:
 a row that refers to one carries its natural key instead ([app_label, codename]).
 
@@ -39,9 +39,10 @@ from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 FORMAT_VERSION = 1
-# Every installed app's models are backed up except these: the admin's change log and the
-# sessions are transient; content types are created by `migrate` (see BY_NATURAL_KEY).
-SKIPPED_APPS = {"admin", "contenttypes", "sessions"}
+# Every installed app's models are backed up except these: the admin's change log, the
+# sessions and the login lockouts (axes) are transient; content types are created by
+# `migrate` (see BY_NATURAL_KEY).
+SKIPPED_APPS = {"admin", "axes", "contenttypes", "sessions"}
 # Created by `migrate` in every database; rows referring to them are stored by natural key.
 BY_NATURAL_KEY = {Permission, ContentType}
 

@@ -21,9 +21,10 @@ from ranking.models import RankingRun
 from tests.factories import UserFactory
 from tests.innovations.helpers import ensure_domain_tags
 
-# Not the portal's content: the admin's change log and sessions are transient, content types
-# and permissions are made by `migrate` (rows referring to them are compared by natural key).
-NOT_BACKED_UP = {"admin", "sessions", "contenttypes"}
+# Not the portal's content: the admin's change log, sessions and lockouts are transient;
+# content types and permissions are made by `migrate` (rows referring to them are compared
+# by natural key).
+NOT_BACKED_UP = {"admin", "axes", "sessions", "contenttypes"}
 
 
 def _models():

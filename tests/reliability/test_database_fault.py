@@ -73,7 +73,7 @@ def test_a_dropped_database_connection_gives_the_error_page_then_recovers(live_s
     assert len(saboteur.killed) == 1, "the request made no query"
     assert status == 500
     assert '<h1 class="utrecht-heading-1">Something went wrong</h1>' in body
-    assert "Please try again in a moment." in body
+    assert "Please try again later." in body
     assert "/static/css/koploper.css" in body
     assert "Traceback" not in body and "OperationalError" not in body
 

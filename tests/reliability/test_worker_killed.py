@@ -58,7 +58,7 @@ class Workers:
         password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
             "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": settings.REDIS_URL,
