@@ -58,7 +58,7 @@ class Workers:
         password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
         self.env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
             "DATABASE_URL": f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}:"
             f"{db['PORT'] or 5432}/{db['NAME']}",
             "REDIS_URL": settings.REDIS_URL,
