@@ -251,7 +251,7 @@ def _empty(ordered: list[type[models.Model]]) -> None:
     with connection.cursor() as cursor:
         for model in reversed([*ordered, *extra]):
             table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted table name
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a quoted table name  # nosec B608
 
 
 def _import_model(model: type[models.Model], table: dict[str, Any]) -> None:
