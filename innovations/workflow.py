@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 
 from . import caching
@@ -494,12 +495,11 @@ def _schedule_mails(change: StatusChange, innovation: Innovation) -> None:
 
     from .tasks import send_status_mail  # tasks imports this module
 
-    def enqueue():
-        for user_id in user_ids:
-            send_status_mail.delay(status_change_id=change.pk, user_id=user_id)
-
-    # robust: a broker that is down must not undo the committed transition; it is logged.
-    transaction.on_commit(enqueue, robust=True)
+    # One outbox row per mail, in the transition's transaction: each is sent once, and a
+    # broker that is down neither undoes the transition nor loses the mail (it is logged,
+    # and send_pending_mails sends it later).
+    for user_id in user_ids:
+        mail_on_commit(send_status_mail, status_change_id=change.pk, user_id=user_id)
 
 
 def _absolute(path: str) -> str:

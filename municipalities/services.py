@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 from innovations import caching
 from innovations.access import supplier_for
@@ -440,7 +441,7 @@ def adoption_verify(
                 },
             ),
         )
-        transaction.on_commit(lambda: tasks.mail_adoption_decision.delay(adoption_id=adoption.pk))
+        mail_on_commit(tasks.mail_adoption_decision, adoption_id=adoption.pk)
         if target == Verification.VERIFIED:
             caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
@@ -546,12 +547,12 @@ def challenge_respond(
                     "pitch": [None, response.pitch],
                 },
             )
+            mail_on_commit(tasks.mail_challenge_response, response_id=response.pk)
     except IntegrityError:
         raise ValidationError(
             {"innovation": _("You have already answered this challenge with this innovation.")},
             code="duplicate",
         ) from None
-    transaction.on_commit(lambda: tasks.mail_challenge_response.delay(response_id=response.pk))
     return response
 
 

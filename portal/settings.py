@@ -151,12 +151,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: with Redis down, pages are rendered without the cache.
+            "BACKEND": "portal.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "koploper",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # A task that cannot be enqueued fails fast (logged; mails are sent later by
+    # send_pending_mails). A task of a killed worker is delivered again after the
+    # visibility timeout, which must outlast the longest task (ranking: 15 minutes).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -170,11 +176,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# The beat schedule, defined once: the nightly leaderboard recompute at 03:00.
+# The beat schedule, defined once: the nightly leaderboard recompute at 03:00, and the
+# mails still due every ten minutes.
 CELERY_BEAT_SCHEDULE = {
     "recompute-ranking-nightly": {
         "task": "ranking.recompute",
         "schedule": crontab(hour=3, minute=0),
+    },
+    # Mails whose task could not be enqueued (broker down) or did not finish.
+    "send-pending-mails": {
+        "task": "audit.send_pending_mails",
+        "schedule": crontab(minute="*/10"),
     },
 }
 

@@ -67,7 +67,7 @@ def test_settings_production_services_from_environment():
     ) == {
         "engine": "django.db.backends.postgresql",
         "name": "koploper",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "portal.cache.FailSoftRedisCache",
         "cache_location": "redis://cache.example:6379/3",
         "eager": False,
         "celery_eager": False,
