@@ -7,8 +7,11 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The embedded default: DEBUG on, plain http on 127.0.0.1, a development secret key.
+# Production leaves DEBUG unset and sets SECRET_KEY (see README, Configuration).
+export DEBUG ?= true
 
-.PHONY: run test setup install assets messages migrate demo lint format bench schema clean
+.PHONY: run test setup install assets messages migrate demo lint audit format bench schema clean
 
 run: setup demo
 	@echo ""
@@ -47,6 +50,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -c pyproject.toml -r . -q
+
+# Known vulnerabilities in the installed Python packages. Needs the network to the PyPI JSON
+# API (or OSV); --strict fails when a package could not be checked, never a silent pass.
+audit: install
+	$(VENV)/bin/pip-audit --strict --progress-spinner off
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -68,3 +68,30 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit entries cannot be deleted")
+
+
+class OutgoingMail(models.Model):
+    """A mail that is due: written in the transaction of the change it is about, marked sent
+    by the task that sends it (audit.outbox). A task delivered twice (a worker killed
+    before it acknowledged) finds it sent; a task that was never enqueued (the broker was
+    down) leaves it due for `send_pending_mails`."""
+
+    task = models.CharField(_("task"), max_length=100)
+    kwargs = models.JSONField(_("arguments"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Sent, or nothing to send (the object was gone): the task is done either way.
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="audit_mail_due_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task} {self.kwargs}"

@@ -286,7 +286,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     from municipalities.models import Adoption, Municipality
 
     # Seeded on purpose: the same data on every run, so runs can be compared.
-    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets  # nosec B311
     sizes = Sizes.for_scale(scale)
     started = time.perf_counter()
     municipalities = list(

@@ -59,13 +59,13 @@ class Server:
         self.log = tempfile.TemporaryFile()
 
     def __enter__(self) -> "Server":
-        subprocess.run(
+        subprocess.run(  # our own interpreter and arguments  # nosec B603
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT,
             env=self.env,
             check=True,
         )
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments  # nosec B603
             [
                 sys.executable,
                 "-m",

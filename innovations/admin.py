@@ -103,6 +103,10 @@ class InnovationAdmin(AuditTrailMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # History is kept: an innovation is withdrawn on the portal, never deleted.
+        return False
+
     @admin.display(description=_("on the portal"))
     def portal_pages(self, obj):
         try:
@@ -129,4 +133,8 @@ class ReviewAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A review is part of the innovation's history, which is kept.
         return False

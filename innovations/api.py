@@ -20,7 +20,7 @@ from .access import get_innovation_for_supplier, is_reviewer, supplier_for
 from .enums import Decision, Domain, Status
 from .models import Innovation, Review, StatusChange, Supplier
 from .services import innovation_create, innovation_update, supplier_update
-from .validators import normalise_registration_number
+from .validators import normalise_registration_number, require_changes
 from .workflow import (
     CLAIM,
     SUBMIT,
@@ -85,6 +85,8 @@ class SupplierSerializer(serializers.ModelSerializer):
         read_only_fields = ["slug"]
 
     def validate(self, attrs):
+        if self.partial:
+            require_changes(attrs)
         country = attrs.get("country", getattr(self.instance, "country", None))
         number = attrs.get("registration_number")
         if number:
@@ -174,6 +176,9 @@ class SupplierInnovationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "published_at",
         ]
+
+    def validate(self, attrs):
+        return require_changes(attrs) if self.partial else attrs
 
     def get_missing(self, obj) -> list[str]:
         if obj.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):

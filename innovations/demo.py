@@ -27,7 +27,7 @@ from .workflow import (
     required_approvals,
 )
 
-DEMO_PASSWORD = "koploper-demo"  # noqa: S105 - local demo data only; the same as portal.demo
+DEMO_PASSWORD = "koploper-demo"  # noqa: S105 - local demo data only; the same as portal.demo  # nosec B105
 
 SUPPLIERS = [
     # name, country, size, registration number, website, contact username, first, last

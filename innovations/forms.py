@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from .enums import Decision, Domain, Route, Status
 from .models import Innovation, Supplier
 from .selectors import QUEUE_STATES
-from .validators import normalise_registration_number
+from .validators import GuardedTextFieldsMixin, normalise_registration_number
 
 
-class SupplierForm(forms.ModelForm):
+class SupplierForm(GuardedTextFieldsMixin, forms.ModelForm):
     website = forms.URLField(
         label=_("Website"),
         max_length=300,
@@ -47,7 +47,7 @@ MATURITY_CHOICES = [("", _("Not yet known"))] + [
 ]
 
 
-class InnovationForm(forms.ModelForm):
+class InnovationForm(GuardedTextFieldsMixin, forms.ModelForm):
     """All content fields of an innovation. A draft may be saved incomplete; submitting
     checks completeness (workflow.missing_for_submission)."""
 
@@ -123,7 +123,7 @@ class SupplierChoiceForm(forms.Form):
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GuardedTextFieldsMixin, forms.Form):
     """The rubric (four scores 1–5), the decision, feedback and an internal note."""
 
     novelty = forms.TypedChoiceField(

@@ -1,5 +1,7 @@
 import re
+import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -29,3 +31,64 @@ def normalise_registration_number(value: str, country: str) -> str:
             )
         return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
     raise ValidationError(_("Unknown country."), code="invalid_country")
+
+
+# Characters that no text field takes: control characters other than tab, line feed and
+# carriage return (NUL among them; PostgreSQL cannot store it), lone surrogates (not
+# valid Unicode, cannot be encoded), and the bidirectional embeddings, overrides and
+# isolates that make text display in another order than it is stored ("Trojan Source").
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def first_bad_character(value: str) -> str | None:
+    """The first character of `value` that no text may contain, or None."""
+    for char in value:
+        if char in ALLOWED_CONTROLS:
+            continue
+        if char in BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Cs"):
+            return char
+    return None
+
+
+def describe_character(char: str) -> str:
+    """A character as a reader can look it up: its code point, and its name if it has one."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}".strip()
+
+
+def bad_character(value) -> None:
+    """Validator of every free-text field of the forms and the API."""
+    if not isinstance(value, str):
+        return
+    char = first_bad_character(value)
+    if char is not None:
+        raise ValidationError(
+            _(
+                "This text contains a character that is not allowed (%(character)s). "
+                "Remove it and try again."
+            ),
+            code="bad_character",
+            params={"character": describe_character(char)},
+        )
+
+
+class GuardedTextFieldsMixin:
+    """For forms: every text field (CharField and its e-mail, URL and slug kinds) refuses
+    the characters of bad_character."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and bad_character not in field.validators:
+                field.validators.append(bad_character)
+
+
+def require_changes(attrs: dict) -> dict:
+    """For the API's partial updates: an empty body (or only unknown fields) changes
+    nothing and is a mistake of the caller, not a success."""
+    if not attrs:
+        raise ValidationError(
+            _("Send at least one field to change, as a JSON object."), code="no_changes"
+        )
+    return attrs

@@ -32,6 +32,7 @@ from .workflow import (
     SUBMIT,
     WITHDRAW,
     TransitionNotAllowed,
+    claim_allows_decision,
     current_round_reviews,
     get_innovation_for_review,
     innovation_transition,
@@ -364,7 +365,11 @@ def _review_context(request, innovation, form=None):
             or (innovation.status == Status.IN_REVIEW and innovation.assigned_reviewer_id is None)
         )
     )
-    can_decide = can_review and innovation.status == Status.IN_REVIEW
+    can_decide = (
+        can_review
+        and innovation.status == Status.IN_REVIEW
+        and claim_allows_decision(user, innovation)
+    )
     return {
         "innovation": innovation,
         "domains": innovation.domains.all(),

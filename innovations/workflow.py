@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 
 from . import caching
@@ -119,6 +120,14 @@ def may_review(user: AbstractBaseUser, innovation: Innovation) -> bool:
     """Reviewers (and administrators) may claim and decide, except on an innovation of a
     supplier they belong to."""
     return is_reviewer(user) and not is_member(user, innovation.supplier_id)
+
+
+def claim_allows_decision(user: AbstractBaseUser, innovation: Innovation) -> bool:
+    """An innovation claimed by another reviewer is theirs to decide: the claim is what
+    makes "exactly one wins". Administrators may step in; an unclaimed one (awaiting a
+    further approval) is open to any reviewer."""
+    claimant = innovation.assigned_reviewer_id
+    return claimant is None or claimant == user.pk or user.is_superuser
 
 
 def get_innovation_for_review(user: AbstractBaseUser, pk) -> Innovation:
@@ -244,6 +253,8 @@ def innovation_transition(
 
         elif action in DECISIONS:
             _require_state(row, action)
+            if not claim_allows_decision(user, row):
+                raise TransitionNotAllowed(_("Another reviewer has claimed this innovation."))
             if action == APPROVE and _has_approved_in_round(row, user):
                 raise PermissionDenied(_already_approved_message())
             review = Review.objects.create(
@@ -450,7 +461,13 @@ def reviewers_to_notify(innovation: Innovation) -> QuerySet:
     members of the innovation's supplier."""
     return (
         get_user_model()
-        .objects.with_perm(REVIEW_PERMISSION, is_active=True, include_superusers=False)
+        .objects.with_perm(
+            REVIEW_PERMISSION,
+            is_active=True,
+            include_superusers=False,
+            # The permission backend by name: django-axes' backend is listed first.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(supplier_membership__supplier_id=innovation.supplier_id)
         .exclude(email="")
     )
@@ -478,12 +495,11 @@ def _schedule_mails(change: StatusChange, innovation: Innovation) -> None:
 
     from .tasks import send_status_mail  # tasks imports this module
 
-    def enqueue():
-        for user_id in user_ids:
-            send_status_mail.delay(status_change_id=change.pk, user_id=user_id)
-
-    # robust: a broker that is down must not undo the committed transition; it is logged.
-    transaction.on_commit(enqueue, robust=True)
+    # One outbox row per mail, in the transition's transaction: each is sent once, and a
+    # broker that is down neither undoes the transition nor loses the mail (it is logged,
+    # and send_pending_mails sends it later).
+    for user_id in user_ids:
+        mail_on_commit(send_status_mail, status_change_id=change.pk, user_id=user_id)
 
 
 def _absolute(path: str) -> str:

@@ -138,6 +138,10 @@ class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # History is kept: an adoption ends (stage "ended") or is rejected, never deleted.
+        return False
+
     @admin.action(description=_("Verify the selected claimed adoptions"))
     def verify_selected(self, request, queryset):
         verified = skipped = 0
@@ -169,6 +173,10 @@ class EvaluationAdmin(AuditTrailMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Kept with its adoption: other municipalities learn from failed pilots too.
         return False
 
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from innovations.enums import Domain
 from innovations.models import Innovation
+from innovations.validators import require_changes
 
 from . import selectors, services
 from .access import buyer_municipality, can_verify_adoptions
@@ -185,6 +186,9 @@ class AdoptionUpdateSerializer(serializers.Serializer):
     evidence_description = serializers.CharField(max_length=3000, required=False, allow_blank=True)
     contact_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
     contact_email = serializers.EmailField(required=False, allow_blank=True)
+
+    def validate(self, attrs):
+        return require_changes(attrs)
 
 
 class VerifySerializer(serializers.Serializer):

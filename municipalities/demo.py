@@ -289,7 +289,7 @@ def _buyer(municipality: Municipality, username: str | None = None):
     username = username or f"inkoper-{municipality.slug}"[:150]
     user = User.objects.filter(username=username).first()
     if user is None:
-        rng = random.Random(username)
+        rng = random.Random(username)  # seeded demo data, not secrets  # nosec B311
         name, email = _person(rng, municipality)
         first, _, last = name.partition(" ")
         user = User(
@@ -305,7 +305,7 @@ def _buyer(municipality: Municipality, username: str | None = None):
         defaults={
             "municipality": municipality,
             "status": MembershipStatus.APPROVED,
-            "job_title": random.Random(username).choice(ROLES_AT_MUNICIPALITY),
+            "job_title": random.Random(username).choice(ROLES_AT_MUNICIPALITY),  # seeded demo data  # nosec B311
             "decided_at": timezone.now(),
         },
     )
@@ -349,7 +349,7 @@ def _seed_adoptions(innovations, today, reviewer, stdout) -> int:
     per_innovation = max(2, min(12, round(TARGET_ADOPTIONS / len(innovations))))
     created = utrecht_count = 0
     for position, innovation in enumerate(innovations):
-        rng = random.Random(f"adoptions:{innovation.slug}")
+        rng = random.Random(f"adoptions:{innovation.slug}")  # seeded demo data, not secrets  # nosec B311
         # Earlier innovations in the list get a few more adopters, so the board has a head.
         count = min(len(codes), per_innovation + (2 if position < 3 else 0) - position % 2)
         chosen = rng.sample(codes, count)
@@ -429,6 +429,7 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
         )
     Adoption.objects.filter(pk=adoption.pk).update(created_at=recorded, updated_at=recorded)
     previous = ""
+    last_recorded = None
     for step_stage, step_date in steps:
         change = AdoptionStageChange.objects.create(
             adoption=adoption,
@@ -438,7 +439,12 @@ def _create_adoption(rng, municipality, innovation, today, reviewer, verificatio
             changed_by=buyer,
         )
         when = _moment(step_date + datetime.timedelta(days=rng.randint(0, 5)), today, rng)
-        AdoptionStageChange.objects.filter(pk=change.pk).update(created_at=min(when, recorded))
+        # Never before the previous change, so the history reads in the order it happened.
+        when = min(when, recorded)
+        if last_recorded is not None:
+            when = max(when, last_recorded)
+        last_recorded = when
+        AdoptionStageChange.objects.filter(pk=change.pk).update(created_at=when)
         previous = step_stage
     # Evaluations: most adoptions that went beyond a pilot, every ended one, some pilots.
     chance = {Stage.PILOT: 0.25, Stage.IMPLEMENTED: 0.6, Stage.SCALED: 0.7, Stage.ENDED: 1.0}
@@ -498,7 +504,7 @@ def _seed_challenges(innovations, today, stdout) -> tuple[int, int]:
 
 def _seed_responses(challenge, innovations) -> int:
     """Two or three answers from different suppliers, preferring the challenge's domain."""
-    rng = random.Random(f"responses:{challenge.title}")
+    rng = random.Random(f"responses:{challenge.title}")  # seeded demo data, not secrets  # nosec B311
     in_domain = [i for i in innovations if challenge.domain in {d.code for d in i.domains.all()}]
     others = [i for i in innovations if i not in in_domain]
     candidates, suppliers = [], set()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.enums import Domain
 from innovations.models import Innovation
+from innovations.validators import GuardedTextFieldsMixin
 
 from .enums import GoalsMet, ResponseStatus, Stage
 from .models import Adoption, Challenge, ChallengeResponse, Evaluation, Municipality
@@ -20,7 +21,7 @@ def _model_field(model, name, **kwargs):
     return model._meta.get_field(name).formfield(**kwargs)
 
 
-class AdoptionForm(forms.Form):
+class AdoptionForm(GuardedTextFieldsMixin, forms.Form):
     """Record an adoption. Administrators, who buy for no municipality, name one."""
 
     municipality = forms.CharField(
@@ -56,7 +57,7 @@ class AdoptionForm(forms.Form):
         return municipality
 
 
-class AdoptionUpdateForm(forms.Form):
+class AdoptionUpdateForm(GuardedTextFieldsMixin, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
     stage_since = forms.DateField(
         label=_("In this stage since"),
@@ -83,7 +84,7 @@ class AdoptionUpdateForm(forms.Form):
         return cls(data, initial=initial)
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(GuardedTextFieldsMixin, forms.Form):
     goals_met = forms.ChoiceField(
         label=_("Did the innovation meet your goals?"),
         choices=GoalsMet.choices,
@@ -114,7 +115,7 @@ class EvaluationForm(forms.Form):
         return cls(data, initial=initial)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(GuardedTextFieldsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("verify", _("Verify: the evidence holds")), ("reject", _("Reject"))],
@@ -129,7 +130,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(GuardedTextFieldsMixin, forms.Form):
     """Post a challenge. Administrators, who buy for no municipality, name one."""
 
     municipality = forms.CharField(
@@ -158,7 +159,7 @@ class ChallengeForm(forms.Form):
     clean_municipality = AdoptionForm.clean_municipality
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(GuardedTextFieldsMixin, forms.Form):
     innovation = forms.ModelChoiceField(
         label=_("Your innovation"), queryset=Innovation.objects.none(), to_field_name="slug"
     )

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from .access import buyer_municipality, can_verify_adoptions
+from .shortlists import may_shortlist
 
 
 def public_items() -> list[tuple[str, str]]:
@@ -16,6 +17,7 @@ def user_items(user) -> list[tuple[str, str]]:
     items = []
     if buyer_municipality(user) is not None:
         items.append(("municipalities:mine", _("My municipality")))
+    if may_shortlist(user):
         items.append(("municipalities:shortlist", _("My shortlist")))
     if can_verify_adoptions(user):
         items.append(("municipalities:verify_queue", _("Verify adoptions")))

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 from innovations import caching
 from innovations.access import supplier_for
@@ -376,6 +377,17 @@ def evaluation_save(
     return evaluation
 
 
+def adoption_verify_conflict(*, user: AbstractBaseUser, adoption: Adoption) -> str:
+    """Why `user` may not verify `adoption` although a reviewer ("" when they may): nobody
+    verifies a claim of their own, nor an adoption of their own supplier's innovation."""
+    supplier = supplier_for(user)
+    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
+        return _("You cannot verify an adoption of your own organisation's innovation.")
+    if adoption.claimed_by_id == user.pk:
+        return _("You cannot verify an adoption you recorded yourself.")
+    return ""
+
+
 def adoption_verify(
     *, user: AbstractBaseUser, adoption: Adoption, decision: str, note: str = ""
 ) -> Adoption:
@@ -393,13 +405,9 @@ def adoption_verify(
         errors["note"] = _("Say why the adoption is rejected; the municipality reads this.")
     if errors:
         raise ValidationError(errors)
-    supplier = supplier_for(user)
-    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
-        raise PermissionDenied(
-            _("You cannot verify an adoption of your own organisation's innovation.")
-        )
-    if adoption.claimed_by_id == user.pk:
-        raise PermissionDenied(_("You cannot verify an adoption you recorded yourself."))
+    conflict = adoption_verify_conflict(user=user, adoption=adoption)
+    if conflict:
+        raise PermissionDenied(conflict)
     target = VERIFY_DECISIONS[decision]
     allowed_from = [s for s, targets in VERIFICATION_TRANSITIONS.items() if target in targets]
     now = timezone.now()
@@ -433,7 +441,7 @@ def adoption_verify(
                 },
             ),
         )
-        transaction.on_commit(lambda: tasks.mail_adoption_decision.delay(adoption_id=adoption.pk))
+        mail_on_commit(tasks.mail_adoption_decision, adoption_id=adoption.pk)
         if target == Verification.VERIFIED:
             caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
@@ -539,12 +547,12 @@ def challenge_respond(
                     "pitch": [None, response.pitch],
                 },
             )
+            mail_on_commit(tasks.mail_challenge_response, response_id=response.pk)
     except IntegrityError:
         raise ValidationError(
             {"innovation": _("You have already answered this challenge with this innovation.")},
             code="duplicate",
         ) from None
-    transaction.on_commit(lambda: tasks.mail_challenge_response.delay(response_id=response.pk))
     return response
 
 

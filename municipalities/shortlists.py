@@ -23,8 +23,9 @@ MAX_COMPARE = 4
 
 
 def may_shortlist(user: AbstractBaseUser) -> bool:
-    """Shortlists are for approved municipal buyers."""
-    return buyer_municipality(user) is not None
+    """Shortlists are for approved municipal buyers, and administrators (DESIGN.md, roles:
+    a shortlist is a personal list, so an administrator's is their own)."""
+    return user.is_authenticated and (user.is_superuser or buyer_municipality(user) is not None)
 
 
 def shortlist_add(*, user: AbstractBaseUser, innovation: Innovation) -> bool:

@@ -2,29 +2,33 @@
 
 from celery import shared_task
 
+from audit.outbox import mail_once
+
 from . import services
 from .models import Adoption, ChallengeResponse
 
 
 @shared_task(name="municipalities.mail_adoption_decision")
-def mail_adoption_decision(*, adoption_id: int) -> None:
-    adoption = (
-        Adoption.objects.select_related("claimed_by", "innovation", "municipality")
-        .filter(pk=adoption_id)
-        .first()
-    )
-    if adoption is not None:
-        services.adoption_decision_notify(adoption=adoption)
+def mail_adoption_decision(*, adoption_id: int, mail_id: int | None = None) -> None:
+    with mail_once(mail_id) as due:
+        adoption = (
+            Adoption.objects.select_related("claimed_by", "innovation", "municipality")
+            .filter(pk=adoption_id)
+            .first()
+        )
+        if due and adoption is not None:
+            services.adoption_decision_notify(adoption=adoption)
 
 
 @shared_task(name="municipalities.mail_challenge_response")
-def mail_challenge_response(*, response_id: int) -> None:
-    response = (
-        ChallengeResponse.objects.select_related(
-            "challenge__created_by", "challenge__municipality", "innovation__supplier"
+def mail_challenge_response(*, response_id: int, mail_id: int | None = None) -> None:
+    with mail_once(mail_id) as due:
+        response = (
+            ChallengeResponse.objects.select_related(
+                "challenge__created_by", "challenge__municipality", "innovation__supplier"
+            )
+            .filter(pk=response_id)
+            .first()
         )
-        .filter(pk=response_id)
-        .first()
-    )
-    if response is not None:
-        services.challenge_response_notify(response=response)
+        if due and response is not None:
+            services.challenge_response_notify(response=response)

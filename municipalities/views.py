@@ -191,7 +191,9 @@ def adoption_create(request, innovation_slug):
                 )
                 return redirect("municipalities:adoption_detail", adoption.pk)
         messages.error(request, _("The adoption was not recorded; please correct the errors."))
+        status = 400
     else:
+        status = 200
         form = AdoptionForm(
             choose_municipality=choose,
             initial={
@@ -203,6 +205,7 @@ def adoption_create(request, innovation_slug):
         request,
         "municipalities/adoption_form.html",
         {"form": form, "innovation": innovation, "municipality": municipality},
+        status=status,
     )
 
 
@@ -229,6 +232,7 @@ def adoption_update(request, pk):
     """Change the stage (with its date), the dates, the evidence or the contact."""
     adoption = _adoption_to_manage(request.user, pk)
     form = AdoptionUpdateForm.for_adoption(adoption, request.POST or None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
@@ -252,8 +256,12 @@ def adoption_update(request, pk):
                     messages.success(request, _("The adoption is saved."))
                 return redirect("municipalities:adoption_detail", adoption.pk)
         messages.error(request, _("Nothing was saved; please correct the errors."))
+        status = 400
     return render(
-        request, "municipalities/adoption_update.html", {"form": form, "adoption": adoption}
+        request,
+        "municipalities/adoption_update.html",
+        {"form": form, "adoption": adoption},
+        status=status,
     )
 
 
@@ -261,6 +269,7 @@ def adoption_update(request, pk):
 def adoption_evaluate(request, pk):
     adoption = _adoption_to_manage(request.user, pk)
     form = EvaluationForm.for_adoption(adoption, request.POST or None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -271,8 +280,12 @@ def adoption_evaluate(request, pk):
                 messages.success(request, _("Thank you: your evaluation is saved."))
                 return redirect("municipalities:adoption_detail", adoption.pk)
         messages.error(request, _("Nothing was saved; please correct the errors."))
+        status = 400
     return render(
-        request, "municipalities/evaluation_form.html", {"form": form, "adoption": adoption}
+        request,
+        "municipalities/evaluation_form.html",
+        {"form": form, "adoption": adoption},
+        status=status,
     )
 
 
@@ -292,15 +305,6 @@ def verify_queue(request):
     return render(request, "municipalities/verify_queue.html", {"page": page, "querystring": ""})
 
 
-def _verify_conflict(user, adoption) -> str:
-    supplier = supplier_for(user)
-    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
-        return _("You cannot verify an adoption of your own organisation's innovation.")
-    if adoption.claimed_by_id == user.pk:
-        return _("You cannot verify an adoption you recorded yourself.")
-    return ""
-
-
 @login_required
 def adoption_verify(request, pk):
     _require_verifier(request.user)
@@ -308,9 +312,13 @@ def adoption_verify(request, pk):
         Adoption.objects.select_related("municipality", "innovation__supplier", "claimed_by"),
         pk=pk,
     )
-    conflict = _verify_conflict(request.user, adoption)
+    conflict = services.adoption_verify_conflict(user=request.user, adoption=adoption)
+    if conflict:
+        # Refused like any action not granted (DESIGN.md, roles): 403, with the reason.
+        raise PermissionDenied(conflict)
     form = VerifyForm(request.POST or None)
-    if request.method == "POST" and not conflict:
+    status = 200
+    if request.method == "POST":
         if form.is_valid():
             try:
                 services.adoption_verify(
@@ -331,13 +339,13 @@ def adoption_verify(request, pk):
                     messages.success(request, _("Rejected: %(adoption)s.") % {"adoption": adoption})
                 return redirect("municipalities:verify_queue")
         messages.error(request, _("No decision was recorded; please correct the errors."))
+        status = 400
     return render(
         request,
         "municipalities/verify_detail.html",
         {
             "adoption": adoption,
             "form": form,
-            "conflict": conflict,
             "evaluation": getattr(adoption, "evaluation", None),
             "history": adoption.stage_changes.all(),
             "other_adopters": Adoption.objects.verified()
@@ -345,6 +353,7 @@ def adoption_verify(request, pk):
             .exclude(pk=adoption.pk)
             .count(),
         },
+        status=status,
     )
 
 
@@ -393,6 +402,10 @@ def _challenge_for_viewer(user, pk) -> Challenge:
 
 def challenge_detail(request, pk):
     challenge = _challenge_for_viewer(request.user, pk)
+    return _render_challenge(request, challenge)
+
+
+def _render_challenge(request, challenge, status: int = 200):
     is_owner = services.can_act_for(request.user, challenge.municipality)
     supplier = supplier_for(request.user)
     responses = challenge.responses.select_related("innovation__supplier")
@@ -412,6 +425,7 @@ def challenge_detail(request, pk):
             "may_respond": supplier is not None,
             "suggestions": selectors.challenge_suggestions(challenge),
         },
+        status=status,
     )
 
 
@@ -421,6 +435,7 @@ def challenge_create(request):
     if municipality is None and not request.user.is_superuser:
         raise PermissionDenied(_("Only municipal buyers can post challenges."))
     form = ChallengeForm(request.POST or None, choose_municipality=municipality is None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -436,10 +451,12 @@ def challenge_create(request):
                 messages.success(request, _("Your challenge is published."))
                 return redirect("municipalities:challenge_detail", challenge.pk)
         messages.error(request, _("The challenge was not published; please correct the errors."))
+        status = 400
     return render(
         request,
         "municipalities/challenge_form.html",
         {"form": form, "municipality": municipality},
+        status=status,
     )
 
 
@@ -453,6 +470,7 @@ def challenge_respond(request, pk):
         messages.error(request, _("This challenge no longer takes answers."))
         return redirect("municipalities:challenge_detail", challenge.pk)
     form = ResponseForm(request.POST or None, supplier=supplier)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -472,6 +490,7 @@ def challenge_respond(request, pk):
                 messages.success(request, message % {"name": challenge.municipality})
                 return redirect("municipalities:challenge_detail", challenge.pk)
         messages.error(request, _("Your answer was not sent; please correct the errors."))
+        status = 400
     return render(
         request,
         "municipalities/challenge_respond.html",
@@ -480,6 +499,7 @@ def challenge_respond(request, pk):
             "challenge": challenge,
             "has_innovations": form.fields["innovation"].queryset.exists(),
         },
+        status=status,
     )
 
 
@@ -516,5 +536,6 @@ def response_mark(request, pk):
         messages.success(request, _("The answer is marked."))
     else:
         messages.error(request, _("Choose interesting or declined."))
+        return _render_challenge(request, response.challenge, status=400)
     url = reverse("municipalities:challenge_detail", args=[response.challenge_id])
     return redirect(f"{url}#response-{response.pk}")

@@ -4,7 +4,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("register/", views.signup, name="signup"),
     path("register/buyer/", views.buyer_signup, name="buyer_signup"),
@@ -13,7 +13,7 @@ urlpatterns = [
     # Own templates: the registration/password_change_* names belong to the admin site.
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(template_name="accounts/password_change_form.html"),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -31,7 +31,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

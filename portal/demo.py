@@ -7,7 +7,7 @@ from municipalities.services import municipalities_load_reference
 
 from .services import user_create_with_role
 
-DEMO_PASSWORD = "koploper-demo"  # noqa: S105 - local demo data only
+DEMO_PASSWORD = "koploper-demo"  # noqa: S105 - local demo data only  # nosec B105
 
 DEMO_ACCOUNTS = [
     # username, role, organisation / municipality code

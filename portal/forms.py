@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.enums import Country, SupplierSize
 from innovations.models import Supplier
-from innovations.validators import normalise_registration_number
+from innovations.validators import GuardedTextFieldsMixin, normalise_registration_number
 from municipalities.models import Municipality
 
 from .services import email_taken, username_taken
@@ -47,7 +47,7 @@ ORGANISATION_FIELDS = ["organisation_name", "country", "registration_number", "s
 MEMBERSHIP_FIELDS = ["municipality", "job_title", "motivation"]
 
 
-class AccountForm(SetPasswordMixin, forms.Form):
+class AccountForm(GuardedTextFieldsMixin, SetPasswordMixin, forms.Form):
     """The personal account: who you are and how you log in."""
 
     username = forms.CharField(
@@ -118,7 +118,7 @@ class AccountForm(SetPasswordMixin, forms.Form):
             last_name=cleaned_data.get("last_name", ""),
         )
         if "password2" not in self.errors:
-            self.validate_password_for_user(user, password_field_name="password1")  # noqa: S106 - a field name
+            self.validate_password_for_user(user, password_field_name="password1")  # noqa: S106 - a field name  # nosec B106
         return cleaned_data
 
     def account_data(self) -> dict:
@@ -133,7 +133,7 @@ class AccountForm(SetPasswordMixin, forms.Form):
         }
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(GuardedTextFieldsMixin, forms.Form):
     """A supplier organisation; its registration number must be valid and not yet known."""
 
     organisation_name = forms.CharField(
@@ -214,7 +214,7 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.province})"
 
 
-class MembershipRequestForm(forms.Form):
+class MembershipRequestForm(GuardedTextFieldsMixin, forms.Form):
     """Which municipality the user buys for, and why."""
 
     municipality = MunicipalityChoiceField(

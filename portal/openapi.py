@@ -46,8 +46,10 @@ class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, plus every error status an operation can answer, each with
     the error body (an explicit `OpenApiResponse` in a view keeps its description):
 
-    400 invalid input or filter values; 401 no or a bad token (on any endpoint that takes
-    one); 403 signed in without the right, or a write without a CSRF token on a session;
+    400 invalid input or filter values, or an address or query that is not text (see
+    portal.middleware; so every operation can answer it); 415 a body that is not JSON;
+    401 no or a bad token (on any endpoint that takes one); 403 signed in without the
+    right, or a write without a CSRF token on a session;
     404 a path that names nothing visible, or a page past the end; 429 throttled."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -93,6 +95,10 @@ class AutoSchema(SpectacularAutoSchema):
         statuses = {}
         if takes_input:
             statuses["400"] = "Invalid input: each field with its messages."
+        else:
+            statuses["400"] = "An address or query that is not text (e.g. a NUL character)."
+        if "requestBody" in operation:
+            statuses["415"] = "A body that is not JSON."
         if self.view.get_authenticators():
             statuses["401"] = (
                 "An invalid token (anonymous callers need none)."

@@ -5,6 +5,7 @@ Celery. Production sets DATABASE_URL (PostgreSQL) and REDIS_URL (broker and cach
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -34,16 +35,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless DEBUG=true: `make run` and the tests (tests/settings.py) turn it on.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-koploper-development-only"  # noqa: S105 - only while DEBUG
+    SECRET_KEY = "django-insecure-koploper-development-only"  # noqa: S105 - only while DEBUG  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# How many proxies in front of the portal add to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "audit",
     "portal",
     "innovations",
@@ -69,14 +75,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response gets the headers, also static files and redirects.
+    "portal.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses addresses and form data that are not text (invalid UTF-8, NUL, …) with a 400.
+    "portal.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout during authenticate() into the 429 page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Database sessions that refuse malformed keys from the cookie (see portal/sessions.py).
@@ -105,7 +118,26 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Scaling out (README): each web or worker process keeps its connection for
+    # DATABASE_CONN_MAX_AGE seconds, or borrows one from a pool of its own (DATABASE_POOL,
+    # psycopg's pool: up to DATABASE_POOL_MAX connections per process). Behind PgBouncer in
+    # transaction pooling (DATABASE_PGBOUNCER) no server-side cursors, which outlive a
+    # transaction; Django already sends no prepared statements.
+    DATABASE_POOL = env_bool("DATABASE_POOL")
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+            disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
+        )
+    }
+    if DATABASE_POOL:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": env_int("DATABASE_POOL_MAX", 4),
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {
@@ -122,12 +154,18 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft: with Redis down, pages are rendered without the cache.
+            "BACKEND": "portal.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "koploper",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # A task that cannot be enqueued fails fast (logged; mails are sent later by
+    # send_pending_mails). A task of a killed worker is delivered again after the
+    # visibility timeout, which must outlast the longest task (ranking: 15 minutes).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -141,16 +179,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# The beat schedule, defined once: the nightly leaderboard recompute at 03:00.
+# The beat schedule, defined once: the nightly leaderboard recompute at 03:00, and the
+# mails still due every ten minutes.
 CELERY_BEAT_SCHEDULE = {
     "recompute-ranking-nightly": {
         "task": "ranking.recompute",
         "schedule": crontab(hour=3, minute=0),
     },
+    # Mails whose task could not be enqueued (broker down) or did not finish.
+    "send-pending-mails": {
+        "task": "audit.send_pending_mails",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -205,7 +254,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["portal.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
@@ -222,6 +271,9 @@ REST_FRAMEWORK = {
         # POST /api/v1/auth/token/, per client address: slows down password guessing.
         "token": env_str("API_THROTTLE_TOKEN", "10/minute"),
     },
+    # The client address for the throttles: REMOTE_ADDR, or the address the trusted
+    # proxies put in X-Forwarded-For (a client could otherwise send its own header).
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "portal.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
@@ -255,9 +307,18 @@ KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 # The portal's public address, for links in e-mails (sent from Celery, without a request).
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
 
-# --- Security (production) ----------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# --- Security -----------------------------------------------------------------------------
+# Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded
+# default (DEBUG=true: `make run`, the tests) over plain http on 127.0.0.1.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    # `__Host-`: browsers keep such a cookie only when Secure, for this host alone, path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# A session ends after 12 hours, used or not (ASVS 3.3.2).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -265,12 +326,52 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
+# Sent by portal.security.SecurityMiddleware on every response: no powerful feature is used.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
+)
 
+# Content Security Policy (django-csp 4): everything from this host, no inline script or
+# style; data: images for the icons inside the Swagger UI stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login protection (django-axes): 5 failures for one username from one address lock that
+# combination out for 15 minutes; the HTML login and POST /api/v1/auth/token/ both count.
+# Not per address alone: many municipal staff share one office address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_VERBOSE = False
+# The same client address as the API throttles and the security log (see TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Failed logins, lockouts, 401, 403 and 429: user, address and path, never a password.
+        "koploper.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }

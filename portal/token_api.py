@@ -5,6 +5,8 @@ from rest_framework import parsers, serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from .parsers import JSONParser
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
@@ -27,10 +29,15 @@ class TokenView(ObtainAuthToken):
     """POST {username, password} → {"token": …}; send it as `Authorization: Token …`.
 
     Its own, strict throttle (scope `token`, per client address) slows down password
-    guessing; no authentication, so neither a stale token nor a session's CSRF check
-    stands in the way."""
+    guessing, and failures count towards the login lockout (django-axes); no
+    authentication, so neither a stale token nor a session's CSRF check stands in the way."""
 
     authentication_classes: list = []
-    parser_classes = [parsers.JSONParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.FormParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+
+    def get_serializer_context(self):
+        # authenticate() gets Django's request, so that django-axes counts the failures here
+        # too and its middleware answers a locked-out username + address with a JSON 429.
+        return {**super().get_serializer_context(), "request": self.request._request}

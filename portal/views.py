@@ -70,7 +70,8 @@ def _may_choose_role(user, membership=None) -> bool:
 
 def _add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form field it concerns."""
-    field_names = {"password": "password1", "name": "organisation_name"}
+    # Form field names, not a password.
+    field_names = {"password": "password1", "name": "organisation_name"}  # nosec B105
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -104,9 +105,12 @@ def signup(request):
                 % {"name": form.cleaned_data["organisation_name"]},
             )
             return redirect("dashboard")
-    if request.method == "POST" and not form.is_valid():
+    status = 200
+    if request.method == "POST":
+        # Invalid, or refused by the service (its errors are on the form now).
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/signup.html", {"form": form})
+        status = 400
+    return render(request, "accounts/signup.html", {"form": form}, status=status)
 
 
 def buyer_signup(request):
@@ -125,9 +129,12 @@ def buyer_signup(request):
             login(request, user, backend=SIGNUP_BACKEND)
             messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
             return redirect("dashboard")
-    if request.method == "POST" and not form.is_valid():
+    status = 200
+    if request.method == "POST":
+        # Invalid, or refused by the service (its errors are on the form now).
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/buyer_signup.html", {"form": form})
+        status = 400
+    return render(request, "accounts/buyer_signup.html", {"form": form}, status=status)
 
 
 def _request_sent_message(municipality) -> str:
@@ -152,9 +159,11 @@ def buyer_request(request):
             return redirect("dashboard")
         messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
         return redirect("dashboard")
+    status = 200
     if request.method == "POST":
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/buyer_request.html", {"form": form})
+        status = 400
+    return render(request, "accounts/buyer_request.html", {"form": form}, status=status)
 
 
 @login_required
@@ -189,9 +198,32 @@ def supplier_register(request):
                 % {"name": data["organisation_name"]},
             )
             return redirect("dashboard")
-    if request.method == "POST" and not form.is_valid():
+    status = 200
+    if request.method == "POST":
+        # Invalid, or refused by the service (its errors are on the form now).
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/supplier_register.html", {"form": form})
+        status = 400
+    return render(request, "accounts/supplier_register.html", {"form": form}, status=status)
+
+
+class InvalidFormIs400:
+    """For Django's form views: a form sent back with errors answers 400, as the
+    portal's own forms do."""
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class LoginView(InvalidFormIs400, auth_views.LoginView):
+    pass
+
+
+class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+
+
+class PasswordResetConfirmView(InvalidFormIs400, auth_views.PasswordResetConfirmView):
+    pass
 
 
 class LogoutView(auth_views.LogoutView):
@@ -203,7 +235,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
     """Django's password reset, with the link on the portal's public address
     (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header,
     in the user's own language."""

@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from audit.outbox import enqueue_on_commit
 
 from .models import RankingEntry, RankingRun, RunStatus, RunTrigger
 from .tasks import recompute
@@ -72,7 +73,7 @@ def _start_run(request):
     if not request.user.is_superuser:
         raise PermissionDenied
     user_id = request.user.pk
-    transaction.on_commit(lambda: recompute.delay(trigger=RunTrigger.ADMIN, user_id=user_id))
+    enqueue_on_commit(recompute, trigger=RunTrigger.ADMIN, user_id=user_id)
     messages.success(
         request,
         _("A ranking run has been started. Reload this page to follow its status."),

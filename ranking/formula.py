@@ -85,7 +85,7 @@ def scored_adoptions_sql(
             SELECT COUNT(*) FROM {connection.ops.quote_name(Adoption._meta.db_table)} e
             WHERE e.innovation_id = a.innovation_id AND e.verification = %s
                 AND e.started_on < a.started_on
-        )"""  # noqa: S608 - a quoted table name; the value is a parameter
+        )"""  # noqa: S608 - a quoted table name; the value is a parameter  # nosec B608
         order_params = [Verification.VERIFIED.value]
     counted_sql, counted_params = counted.query.sql_with_params()
     dp = "DOUBLE PRECISION"
@@ -118,7 +118,7 @@ def scored_adoptions_sql(
                 {fence}
             ) s
         ) f
-    """  # noqa: S608 - only the ORM's compiled SQL; values are parameters
+    """  # noqa: S608 - only the ORM's compiled SQL; values are parameters  # nosec B608
     sql_params = [
         MICRO,
         Stage.PILOT.value,

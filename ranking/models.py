@@ -69,6 +69,9 @@ class RankingRun(models.Model):
     # A worker that dies mid-run cannot clear its status; once the lease has expired
     # the next run marks it failed and takes over.
     lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    # The Celery task that computes it: a task delivered again (its worker was killed)
+    # takes over its own unfinished run, or returns the run it already published.
+    task_id = models.CharField(_("task"), max_length=255, blank=True, default="")
     previous_run = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

@@ -111,7 +111,7 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
     innovation = connection.ops.quote_name(Innovation._meta.db_table)
     columns = ", ".join(f"x.{column}" for column in formula.COLUMNS)
     statement = (
-        f"SELECT {columns}, i.title, i.slug FROM ({sql}) x "  # noqa: S608 - quoted table name
+        f"SELECT {columns}, i.title, i.slug FROM ({sql}) x "  # noqa: S608 - quoted table name  # nosec B608
         f"JOIN {innovation} i ON i.id = x.innovation_id"
     )
     with connection.cursor() as cursor:

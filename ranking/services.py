@@ -58,6 +58,14 @@ class RankingBusy(Exception):
     """Another ranking run holds the lease; this one was not started."""
 
 
+class AlreadyPublished(Exception):
+    """The run this call would make is published already (see ranking_recompute)."""
+
+    def __init__(self, run: "RankingRun"):
+        super().__init__(f"Run #{run.pk} is published already.")
+        self.run = run
+
+
 def _quiet(message: str) -> None:
     pass
 
@@ -67,15 +75,33 @@ def ranking_recompute(
     trigger: str = RunTrigger.NIGHTLY,
     started_by_id: int | None = None,
     reference_date: datetime.date | None = None,
+    task_id: str = "",
+    once_per_date: bool = False,
     progress: Progress = _quiet,
 ) -> RankingRun:
     """Compute a new board with formula v1 and publish it atomically.
 
     `reference_date` (default: today in Europe/Amsterdam) is the date recency is measured
     to; adoptions that started after it are left out. Raises RankingBusy when another run
-    is in progress; re-raises the error of a failed run after recording it on the run."""
+    is in progress; re-raises the error of a failed run after recording it on the run.
+
+    Idempotent for the nightly task: given the Celery `task_id`, a second delivery of the
+    same task (its worker was killed) takes over its own unfinished run at once, without
+    waiting for the lease, or returns the run it already published; and with
+    `once_per_date`, a run returns the published board of the same trigger and reference
+    date if there is one (one nightly board a night, however often beat sends the task)."""
     reference_date = reference_date or timezone.localdate()
-    run = _start_run(trigger=trigger, started_by_id=started_by_id, reference_date=reference_date)
+    try:
+        run = _start_run(
+            trigger=trigger,
+            started_by_id=started_by_id,
+            reference_date=reference_date,
+            task_id=task_id,
+            once_per_date=once_per_date,
+        )
+    except AlreadyPublished as done:
+        progress(f"{done} Nothing to do.")
+        return done.run
     progress(f"Run #{run.pk} started (reference date {reference_date.isoformat()}).")
     try:
         with transaction.atomic():
@@ -101,20 +127,25 @@ def ranking_recompute(
     return run
 
 
-def _start_run(*, trigger, started_by_id, reference_date) -> RankingRun:
+def _start_run(*, trigger, started_by_id, reference_date, task_id, once_per_date) -> RankingRun:
     now = timezone.now()
     with transaction.atomic():
         # A worker that was killed cannot clear its run; once its lease has expired the run
         # is recorded as failed so that this one may proceed.
-        RankingRun.objects.filter(status=RunStatus.RUNNING, lease_expires_at__lt=now).update(
-            status=RunStatus.FAILED,
-            finished_at=now,
-            lease_expires_at=None,
-            error="Abandoned: the run did not finish before its lease expired.",
+        running = RankingRun.objects.filter(status=RunStatus.RUNNING)
+        abandoned = {"status": RunStatus.FAILED, "finished_at": now, "lease_expires_at": None}
+        running.filter(lease_expires_at__lt=now).update(
+            **abandoned, error="Abandoned: the run did not finish before its lease expired."
         )
+        if task_id:
+            # The broker delivers a task again only when its worker died before
+            # acknowledging it: a run of this very task is not alive any more.
+            running.filter(task_id=task_id).update(
+                **abandoned, error="Abandoned: its worker stopped; the task was delivered again."
+            )
         try:
             with transaction.atomic():
-                return RankingRun.objects.create(
+                run = RankingRun.objects.create(
                     status=RunStatus.RUNNING,
                     trigger=trigger,
                     started_by_id=started_by_id,
@@ -123,10 +154,20 @@ def _start_run(*, trigger, started_by_id, reference_date) -> RankingRun:
                     parameters=PARAMETERS_V1,
                     started_at=now,
                     lease_expires_at=now + LEASE,
+                    task_id=task_id,
                 )
         except IntegrityError:
             # ranking_one_running_run: another run holds the lease.
             raise RankingBusy("Another ranking run is in progress.") from None
+        # Checked after taking the lease: a run that published before it is visible now,
+        # one that publishes later cannot have started. Raising rolls the new run back.
+        published = RankingRun.objects.published().exclude(pk=run.pk)
+        done = published.filter(task_id=task_id).first() if task_id else None
+        if done is None and once_per_date:
+            done = published.filter(trigger=trigger, reference_date=reference_date).first()
+        if done is not None:
+            raise AlreadyPublished(done)
+        return run
 
 
 def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[int, int]:
@@ -174,7 +215,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
             FROM ranked
             WHERE adoption_count >= %s
         )
-    """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters
+    """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters  # nosec B608
     insert_sql = f"""
         INSERT INTO {entry}
             (run_id, municipality_id, {q("position")}, {q("rank")}, score_micro,
@@ -194,7 +235,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
         FROM ranked r
         LEFT JOIN eligible e ON e.municipality_id = r.municipality_id
         LEFT JOIN {entry} p ON p.run_id = %s AND p.municipality_id = r.municipality_id
-    """  # noqa: S608 - only quoted table and column names; values are parameters
+    """  # noqa: S608 - only quoted table and column names; values are parameters  # nosec B608
     with_params = [*scored_params, params["koploper_min_adoptions"]]
     insert_params = [
         run.pk,
@@ -207,7 +248,7 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
         if connection.vendor == "postgresql":
             # The insert as a data-modifying CTE: the adoptions are scored once, and the
             # statement still answers how many adoptions and entries there were.
-            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608
+            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608
             statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1) {counts}"
             cursor.execute(statement, [*with_params, *insert_params])
             scored, entries = cursor.fetchone()

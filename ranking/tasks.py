@@ -17,6 +17,7 @@ TIME_LIMIT = 15 * 60
 
 
 @shared_task(
+    bind=True,
     name="ranking.recompute",
     acks_late=True,
     soft_time_limit=SOFT_TIME_LIMIT,
@@ -28,11 +29,18 @@ TIME_LIMIT = 15 * 60
     retry_jitter=True,
     max_retries=3,
 )
-def recompute(*, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None) -> int | None:
+def recompute(self, *, trigger: str = RunTrigger.NIGHTLY, user_id: int | None = None) -> int | None:
     """Compute and publish a new leaderboard (nightly at 03:00, see CELERY_BEAT_SCHEDULE).
-    Returns the id of the published run, or None if another run was in progress."""
+    Returns the id of the published run, or None if another run was in progress.
+
+    Safe to deliver twice: the task's id keys its run (see ranking_recompute)."""
     try:
-        run = ranking_recompute(trigger=trigger, started_by_id=user_id)
+        run = ranking_recompute(
+            trigger=trigger,
+            started_by_id=user_id,
+            task_id=self.request.id or "",
+            once_per_date=trigger == RunTrigger.NIGHTLY,
+        )
     except RankingBusy:
         logger.info("ranking.recompute skipped: another run is in progress")
         return None

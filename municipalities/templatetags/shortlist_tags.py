@@ -10,8 +10,8 @@ register = template.Library()
 
 @register.inclusion_tag("municipalities/shortlist_button.html", takes_context=True)
 def shortlist_button(context, innovation):
-    """Add to / remove from the shortlist. The template shows it only to buyers
-    (`"buyer" in user_roles`); the shortlist is read once per request."""
+    """Add to / remove from the shortlist. The template shows it only to buyers and
+    administrators (shortlists.may_shortlist); the shortlist is read once per request."""
     request = context["request"]
     return {
         "innovation": innovation,

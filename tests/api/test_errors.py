@@ -91,7 +91,8 @@ def test_session_write_without_csrf_token_is_403(db):
     user = supplier_user()
     client = APIClient(enforce_csrf_checks=True)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.login(username=user.username, password=PASSWORD)
+    # force_login: django-axes refuses an authenticate() without a request.
+    client.force_login(user)
 
     response = client.post("/api/v1/supplier/innovations/", {"title": "X"}, format="json")
 
@@ -235,15 +236,17 @@ def test_token_endpoint_ignores_a_stale_token(api):
 
 
 def test_token_endpoint_has_its_own_strict_throttle(api):
-    """Password guessing: the configured rate (10 a minute per address), then 429."""
+    """Password guessing: the configured rate (10 a minute per address), then 429.
+    A different username each time, below the login lockout (tests/security/test_login.py)."""
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"]
     allowed = int(rate.split("/")[0])
-    body = {"username": "nobody", "password": "guess"}
 
-    statuses = [
-        api.post("/api/v1/auth/token/", body, format="json").status_code for _ in range(allowed)
-    ]
-    refused = api.post("/api/v1/auth/token/", body, format="json")
+    def guess(number):
+        body = {"username": f"nobody{number}", "password": "guess"}
+        return api.post("/api/v1/auth/token/", body, format="json")
+
+    statuses = [guess(number).status_code for number in range(allowed)]
+    refused = guess(allowed)
 
     assert rate == "10/minute"
     assert statuses == [400] * allowed

@@ -93,20 +93,21 @@ def test_error_statuses_follow_who_may_call(committed):
 
     # Public read with filters: bad filter 400, a bad token 401, a page past the end 404.
     assert codes("get", "/api/v1/innovations/") == ["200", "400", "401", "404", "429"]
-    # Public read of one object.
-    assert codes("get", "/api/v1/innovations/{slug}/") == ["200", "401", "404", "429"]
-    # The token endpoint takes no credentials: no 401/403.
-    assert codes("post", "/api/v1/auth/token/") == ["200", "400", "429"]
+    # Public read of one object (400: an address that is not text, portal.middleware).
+    assert codes("get", "/api/v1/innovations/{slug}/") == ["200", "400", "401", "404", "429"]
+    # The token endpoint takes no credentials: no 401/403; 415 a body that is not JSON.
+    assert codes("post", "/api/v1/auth/token/") == ["200", "400", "415", "429"]
     # A transition: every refusal, 409 for the state.
     assert codes("post", "/api/v1/review/innovations/{id}/claim/") == [
         "200",
+        "400",
         "401",
         "403",
         "404",
         "409",
         "429",
     ]
-    assert codes("post", "/api/v1/adoptions/") == ["201", "400", "401", "403", "429"]
+    assert codes("post", "/api/v1/adoptions/") == ["201", "400", "401", "403", "415", "429"]
 
 
 def test_error_bodies_are_the_contract_format(committed):
@@ -141,11 +142,14 @@ def test_docs_page_uses_local_assets_only(client):
     assert response.status_code == 200
     assert len(assets) >= 3
     for asset in assets:
-        assert asset.startswith(("/static/drf_spectacular_sidecar/", "/api/docs/")), asset
+        assert asset.startswith(
+            ("/static/drf_spectacular_sidecar/", "/api/docs/", "/static/css/api-docs.css")
+        ), asset
         if asset.startswith(settings.STATIC_URL):
             assert finders.find(asset.removeprefix(settings.STATIC_URL)), asset
     # No inline script: Swagger UI's set-up is served as a file (a CSP can forbid inline).
     assert "<script>" not in html
+    assert "<style>" not in html
 
 
 def test_docs_page_script_points_at_the_schema(client):

@@ -40,6 +40,15 @@ def walk_supplier_journey(page, act, *, check=audit) -> None:
     page.wait_for_url(re.compile(r"/en/accounts/register/$"))
     check(page, "supplier-signup")
 
+    # Sent empty, the form stays and says, at each field, what is missing.
+    act.press(main.get_by_role("button", name="Register"))
+    page.wait_for_load_state()
+    assert re.search(r"/en/accounts/register/$", page.url)
+    assert field(page, "Username").get_attribute("aria-invalid") == "true"
+    assert main.locator(".utrecht-form-field-error-message").count() >= 5
+    assert not User.objects.filter(username="").exists()
+    check(page, "supplier-signup-errors")
+
     act.fill(field(page, "First name"), "Sanne")
     act.fill(field(page, "Last name"), "de Vries")
     act.fill(field(page, "E-mail address"), "sanne@zonnewijzer.example")

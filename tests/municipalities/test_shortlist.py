@@ -125,7 +125,7 @@ def test_shortlist_pages_need_a_login(client, db):
     )
 
 
-@pytest.mark.parametrize("make_user", [supplier_user, reviewer_user, admin_user])
+@pytest.mark.parametrize("make_user", [supplier_user, reviewer_user])
 def test_shortlist_is_for_buyers_only(client, db, make_user):
     InnovationFactory(slug="zonnedak")
     client.force_login(make_user())
@@ -135,6 +135,23 @@ def test_shortlist_is_for_buyers_only(client, db, make_user):
     assert client.post(REMOVE, {"innovation": "zonnedak"}).status_code == 403
     assert client.get(COMPARE).status_code == 403
     assert ShortlistItem.objects.count() == 0
+
+
+def test_administrator_keeps_a_shortlist_of_their_own(client, db):
+    """DESIGN.md's roles give administrators what buyers may do, the shortlist included."""
+    InnovationFactory(slug="zonnedak")
+    admin = admin_user()
+    client.force_login(admin)
+
+    added = client.post(ADD, {"innovation": "zonnedak"})
+    page = client.get(SHORTLIST)
+
+    catalogue = client.get("/nl/innovations/").content.decode()
+
+    assert (added.status_code, page.status_code) == (302, 200)
+    assert _on_list(admin) == ["zonnedak"]
+    assert f'href="{SHORTLIST}"' in catalogue  # the navigation entry
+    assert '<input type="hidden" name="innovation" value="zonnedak">' in catalogue
 
 
 def test_shortlist_add_and_remove_need_post(client, buyer):

@@ -96,7 +96,7 @@ def test_record_form_shows_field_errors_and_stores_nothing(
         _adoption_form(**overrides),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == [field]
     assert (Adoption.objects.count(), AdoptionStageChange.objects.count()) == (0, 0)
 
@@ -252,7 +252,7 @@ def test_rejection_without_a_note_is_refused_with_a_message(
         {"decision": "reject", "note": ""},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert list(response.context["form"].errors) == ["note"]
     adoption.refresh_from_db()
     assert adoption.verification == "claimed"

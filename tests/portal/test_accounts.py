@@ -109,7 +109,7 @@ def test_signup_duplicate_email_is_refused_with_a_clear_message(client):
 
     response = client.post("/en/accounts/register/", supplier_form())
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_errors(response, "email") == [
         "An account with this e-mail address exists. Log in, or reset your password if "
         "you forgot it."

@@ -33,7 +33,8 @@ def probe(**env) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
         [sys.executable, "-c", PROBE],
         cwd=ROOT,
-        env={**clean, **env},
+        # The embedded default is DEBUG=true (`make run`, the tests); production leaves it unset.
+        env={**clean, "DEBUG": "true", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -66,7 +67,7 @@ def test_settings_production_services_from_environment():
     ) == {
         "engine": "django.db.backends.postgresql",
         "name": "koploper",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "portal.cache.FailSoftRedisCache",
         "cache_location": "redis://cache.example:6379/3",
         "eager": False,
         "celery_eager": False,

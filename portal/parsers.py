@@ -1,0 +1,60 @@
+"""The API's JSON parser: REST framework's, guarded against input that would otherwise
+fail deep inside the portal (a 500) instead of at the door (a 400).
+
+- JSON nested so deeply that the decoder runs out of stack (RecursionError), or nested
+  deeper than any request of the API needs;
+- text with a character that no field takes (innovations.validators.bad_character):
+  NUL, other control characters, lone surrogates (valid JSON escapes, e.g. "\\ud800"),
+  bidirectional overrides. Refused here once for every field of every write, with the
+  field named, as `{"field": ["message"]}`."""
+
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, parsers
+
+from innovations.validators import describe_character, first_bad_character
+
+# The deepest request of the API is an object in an object (a decision's scores).
+MAX_DEPTH = 8
+
+
+def _check(data) -> None:
+    """Walk the parsed JSON without recursion (it may be deep) and refuse what no field takes."""
+    stack = [(data, 1, None)]
+    while stack:
+        value, depth, field = stack.pop()
+        if depth > MAX_DEPTH:
+            raise exceptions.ParseError(
+                _("The JSON is nested too deeply (more than %(depth)s levels).")
+                % {"depth": MAX_DEPTH}
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                _check_text(key, field or key)
+                stack.append((item, depth + 1, field or key))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1, field) for item in value)
+        elif isinstance(value, str):
+            _check_text(value, field)
+
+
+def _check_text(text: str, field: str | None) -> None:
+    char = first_bad_character(text)
+    if char is None:
+        return
+    message = _(
+        "This text contains a character that is not allowed (%(character)s). "
+        "Remove it and try again."
+    ) % {"character": describe_character(char)}
+    if field is None:
+        raise exceptions.ParseError(message)
+    raise exceptions.ValidationError({field: [message]})
+
+
+class JSONParser(parsers.JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
+        _check(data)
+        return data

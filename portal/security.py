@@ -1,0 +1,102 @@
+"""Security plumbing: headers on every response, the `koploper.security` log of
+authentication and authorisation failures, the login lockout answer, the CSRF failure page.
+
+The log names the user, the client address and the path; never a password or a token."""
+
+import logging
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.signals import user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger("koploper.security")
+
+LOGGED_STATUSES = {401, 403, 429}
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind TRUSTED_PROXIES proxies the address the
+    nearest of them put into X-Forwarded-For (the same rule as the API throttles)."""
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if proxies and forwarded:
+        addresses = [address.strip() for address in forwarded.split(",")]
+        return addresses[-min(proxies, len(addresses))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _user_label(request: HttpRequest) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.get_username()
+    return "-"
+
+
+class SecurityMiddleware:
+    """Permissions-Policy on every response (Django's SecurityMiddleware sends the
+    others), and one `koploper.security` record for every 401, 403 and 429."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if response.status_code in LOGGED_STATUSES:
+            logger.warning(
+                "access refused: status=%s user=%s ip=%s method=%s path=%s",
+                response.status_code,
+                _user_label(request),
+                client_ip(request),
+                request.method,
+                request.path,
+            )
+        return response
+
+
+def _login_name(credentials: dict | None) -> str:
+    credentials = credentials or {}
+    return str(credentials.get("username") or credentials.get("email") or "-")[:150]
+
+
+@receiver(user_login_failed, dispatch_uid="koploper.security.login_failed")
+def log_login_failed(sender, credentials=None, request=None, **kwargs):
+    logger.warning(
+        "login failed: user=%s ip=%s path=%s",
+        _login_name(credentials),
+        client_ip(request) if request is not None else "-",
+        request.path if request is not None else "-",
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="koploper.security.locked_out")
+def log_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    logger.warning(
+        "login locked out: user=%s ip=%s path=%s",
+        str(username or "-")[:150],
+        ip_address or "-",
+        request.path if request is not None else "-",
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer to a locked-out login: 429, JSON for the API, else a page."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _(
+        "Too many failed login attempts. Try again in %(minutes)s minutes, or reset your password."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=429)
+    else:
+        response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    return response
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF failure page, in the site's layout (Django's own has inline style)."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,247 @@
+"""Backups: export_data / import_data carry every row of every model, all or nothing."""
+
+import gzip
+import json
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from rest_framework.authtoken.models import Token
+
+from audit.models import AuditEntry, OutgoingMail
+from innovations.models import Innovation
+from municipalities.models import Municipality, Region, ShortlistItem
+from portal import backup
+from portal.models import User
+from ranking.models import RankingRun
+from tests.factories import UserFactory
+from tests.innovations.helpers import ensure_domain_tags
+
+# Not the portal's content: the admin's change log, sessions and lockouts are transient;
+# content types and permissions are made by `migrate` (rows referring to them are compared
+# by natural key).
+NOT_BACKED_UP = {"admin", "axes", "sessions", "contenttypes"}
+
+
+def _models():
+    return [
+        m
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.app_label not in NOT_BACKED_UP and m is not Permission and not m._meta.proxy
+    ]
+
+
+def _snapshot() -> dict[str, list[tuple]]:
+    """Every row of every model, as whole comparable values, in primary key order."""
+    natural = {Permission: lambda pk: Permission.objects.get(pk=pk).natural_key()}
+    rows = {}
+    for model in _models():
+        fields = model._meta.concrete_fields
+        values = []
+        for row in model._base_manager.order_by("pk").values_list(*[f.attname for f in fields]):
+            values.append(
+                tuple(
+                    natural[f.related_model](v) if f.related_model in natural else v
+                    for f, v in zip(fields, row, strict=True)
+                )
+            )
+        rows[model._meta.label] = values
+    return rows
+
+
+def _wipe():
+    """An empty database as `migrate` leaves it (content types and permissions anew)."""
+    call_command("flush", "--noinput", verbosity=0)
+
+
+@pytest.fixture
+def portal_data(transactional_db):
+    ensure_domain_tags()  # a data migration's rows, gone after an earlier flush
+    call_command("load_municipalities", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    call_command("recompute_ranking", verbosity=0)
+    # What the demo does not make: a token, a group with a permission, a direct permission.
+    inkoper = User.objects.get(username="inkoper")
+    Token.objects.create(user=inkoper)
+    group = Group.objects.create(name="Redactie")
+    group.permissions.add(Permission.objects.get(codename="change_innovation"))
+    inkoper.groups.add(group)
+    inkoper.user_permissions.add(Permission.objects.get(codename="view_rankingrun"))
+    region = Region.objects.create(name="Regio Utrecht", slug="regio-utrecht")
+    region.municipalities.set(Municipality.objects.filter(province="Utrecht"))
+    ShortlistItem.objects.create(user=inkoper, innovation=Innovation.objects.approved().first())
+    OutgoingMail.objects.create(task="innovations.send_status_mail", kwargs={"user_id": 1})
+    return _snapshot()
+
+
+def test_export_then_import_restores_every_row_of_every_model(portal_data, tmp_path):
+    archive = tmp_path / "backup.json.gz"
+    call_command("export_data", str(archive), verbosity=0)
+    _wipe()
+    assert all(rows == [] for rows in _snapshot().values())
+
+    call_command("import_data", str(archive), verbosity=0)
+
+    restored = _snapshot()
+    assert restored == portal_data
+    # Nearly every model holds rows, so the comparison above is not vacuous.
+    empty = sorted(label for label, rows in portal_data.items() if not rows)
+    assert empty == [], "give these models a row in portal_data, so that they are compared"
+    assert RankingRun.objects.filter(is_current=True).count() == 1
+
+
+def test_archive_has_a_manifest_with_version_migrations_and_counts(portal_data, tmp_path):
+    archive = tmp_path / "backup.json.gz"
+    call_command("export_data", str(archive), verbosity=0)
+
+    manifest = json.loads(gzip.decompress(archive.read_bytes()))["manifest"]
+
+    assert manifest["format_version"] == backup.FORMAT_VERSION
+    leaves = MigrationLoader(connection).graph.leaf_nodes()
+    assert manifest["migrations"] == {
+        app: [name for label, name in leaves if label == app] for app in manifest["migrations"]
+    }
+    assert {"audit", "auth", "authtoken", "innovations", "municipalities", "portal", "ranking"} <= (
+        set(manifest["migrations"])
+    )
+    assert manifest["counts"] == {label.lower(): len(rows) for label, rows in portal_data.items()}
+
+
+def test_import_refuses_a_database_with_data_unless_replace(portal_data, tmp_path):
+    archive = tmp_path / "backup.json.gz"
+    call_command("export_data", str(archive), verbosity=0)
+    intruder = UserFactory(username="nieuw")
+
+    with pytest.raises(CommandError, match="already holds data; use --replace"):
+        call_command("import_data", str(archive), verbosity=0)
+    assert User.objects.filter(pk=intruder.pk).exists()
+
+    # The audit log refuses DELETE (PostgreSQL) and UPDATE; --replace empties it all the same.
+    assert AuditEntry.objects.exists()
+    call_command("import_data", str(archive), "--replace", verbosity=0)
+
+    assert _snapshot() == portal_data
+
+
+def test_new_rows_after_an_import_get_fresh_ids(portal_data, tmp_path):
+    archive = tmp_path / "backup.json.gz"
+    call_command("export_data", str(archive), verbosity=0)
+    _wipe()
+    call_command("import_data", str(archive), verbosity=0)
+    highest = User.objects.order_by("-pk").first().pk
+
+    # Without the sequence reset PostgreSQL would hand out id 1 again: an IntegrityError.
+    user = UserFactory(username="na-herstel")
+    entry = AuditEntry.objects.create(action="test", object_type="x", object_id="1")
+
+    assert user.pk > highest
+    assert entry.pk > max(e[0] for e in portal_data["audit.AuditEntry"])
+
+
+def _write(path, data):
+    path.write_bytes(gzip.compress(json.dumps(data).encode()))
+
+
+def _archive_data(tmp_path):
+    archive = tmp_path / "backup.json.gz"
+    call_command("export_data", str(archive), verbosity=0)
+    return json.loads(gzip.decompress(archive.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda path, data: path.write_bytes(b"no archive"), "not gzipped JSON"),
+        (
+            lambda path, data: path.write_bytes(gzip.compress(b"{")),
+            "not gzipped JSON",
+        ),
+        (lambda path, data: _write(path, {"tables": {}}), "no manifest"),
+        (
+            lambda path, data: _write(
+                path, {**data, "manifest": {**data["manifest"], "format_version": 99}}
+            ),
+            "format version 99 is not supported",
+        ),
+        (
+            lambda path, data: _write(
+                path,
+                {
+                    **data,
+                    "manifest": {
+                        **data["manifest"],
+                        "migrations": {**data["manifest"]["migrations"], "ranking": ["0001"]},
+                    },
+                },
+            ),
+            "other migrations",
+        ),
+        (
+            lambda path, data: _write(
+                path,
+                {
+                    **data,
+                    "tables": {
+                        **data["tables"],
+                        "ranking.rankingentry": {
+                            **data["tables"]["ranking.rankingentry"],
+                            "rows": data["tables"]["ranking.rankingentry"]["rows"][:-1],
+                        },
+                    },
+                },
+            ),
+            "incomplete: ranking.rankingentry",
+        ),
+        (
+            # The last table holds a row twice: found only while inserting, after every
+            # other table was written.
+            lambda path, data: _write(
+                path,
+                {
+                    **data,
+                    "manifest": {
+                        **data["manifest"],
+                        "counts": {
+                            **data["manifest"]["counts"],
+                            "ranking.rankingentry": data["manifest"]["counts"][
+                                "ranking.rankingentry"
+                            ]
+                            + 1,
+                        },
+                    },
+                    "tables": {
+                        **data["tables"],
+                        "ranking.rankingentry": {
+                            **data["tables"]["ranking.rankingentry"],
+                            "rows": data["tables"]["ranking.rankingentry"]["rows"]
+                            + data["tables"]["ranking.rankingentry"]["rows"][:1],
+                        },
+                    },
+                },
+            ),
+            "could not be loaded, nothing was stored",
+        ),
+    ],
+)
+def test_a_bad_archive_is_refused_and_nothing_is_stored(portal_data, tmp_path, damage, message):
+    data = _archive_data(tmp_path)
+    assert backup.backup_models()[-1]._meta.label_lower == "ranking.rankingentry"
+    _wipe()
+    bad = tmp_path / "bad.json.gz"
+    damage(bad, data)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("import_data", str(bad), verbosity=0)
+
+    assert all(rows == [] for rows in _snapshot().values())
+    assert ContentType.objects.exists()  # the database itself is intact
+
+
+def test_import_of_a_missing_file_is_a_clear_error(transactional_db, tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_data", str(tmp_path / "nope.json.gz"), verbosity=0)
+    assert not User.objects.exists()
