@@ -187,9 +187,17 @@ def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
-def test_municipality_code_with_a_nul_character_is_404_detail(api):
-    # PostgreSQL refuses NUL in a query: a server error before codes were letters and digits.
+def test_municipality_code_with_a_nul_character_is_400_with_what_to_fix(api):
+    # PostgreSQL refuses NUL in a query: a server error before the address was checked.
     response = api.get("/api/v1/municipalities/GM0%00/")
+
+    assert response.status_code == 400
+    assert "U+0000" in response.json()["detail"]
+
+
+def test_municipality_code_that_is_no_code_is_404_detail(api):
+    # Codes are letters and digits: anything else never reaches the database.
+    response = api.get("/api/v1/municipalities/GM0%20%27%3B/")
 
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
