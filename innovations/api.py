@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, permissions, serializers, status
@@ -37,7 +38,7 @@ from .workflow import (
 class IsSupplier(permissions.BasePermission):
     """Members of a supplier organisation, and administrators."""
 
-    message = "This is for members of a supplier organisation."
+    message = gettext_lazy("This is for members of a supplier organisation.")
 
     def has_permission(self, request, view):
         user = request.user
@@ -47,7 +48,7 @@ class IsSupplier(permissions.BasePermission):
 
 
 class IsReviewer(permissions.BasePermission):
-    message = "This is for reviewers."
+    message = gettext_lazy("This is for reviewers.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated) and is_reviewer(request.user)
