@@ -161,15 +161,17 @@ def search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
     """Innovations matching `text`, annotated with `rank` (higher is better).
 
     PostgreSQL: the stored Dutch search vector, every word also matched as a prefix, ranked
-    with ts_rank (title above summary above description). Elsewhere: every word must occur
+    with ts_rank on the title and summary (title above summary; a match only in the
+    description or the supplier's name ranks after those). Elsewhere: every word must occur
     (icontains) in the title, summary or description; a title hit ranks above the rest."""
     groups = parse_query(text or "")
     if not groups:
         return queryset.annotate(rank=Value(0.0))
     if settings.IS_POSTGRES:
         query = _postgres_query(groups)
+        # Matched on the whole vector, ranked on the title and summary (rank_vector).
         return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query)
+            rank=SearchRank(F("rank_vector"), query)
         )
     return _fallback_search(queryset, groups)
 

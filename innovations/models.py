@@ -119,6 +119,11 @@ class Innovation(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Maintained on PostgreSQL only (Dutch configuration); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title and summary only, kept by the same trigger (PostgreSQL): what search results are
+    # ranked by. Ranking over the whole vector took twice as long at national scale
+    # (docs/performance.md); a match only in the description or the supplier's name still
+    # finds the innovation, after the title and summary matches, newest first.
+    rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = InnovationQuerySet.as_manager()
 

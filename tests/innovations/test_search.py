@@ -1,8 +1,11 @@
 """Full-text search of the catalogue: Dutch text on PostgreSQL, the fallback elsewhere."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -148,6 +151,40 @@ def test_search_finds_dutch_words(dutch_catalogue, text, expected):
 @pytest.mark.django_db
 def test_search_ranks_title_above_description(dutch_catalogue):
     assert _ranked("zonnepanelen") == ["zon-title", "zon-description"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_rank_vector_holds_title_and_summary_only(dutch_catalogue):
+    innovation = dutch_catalogue["fiets"]
+    Innovation.objects.filter(pk=innovation.pk).update(
+        title="Scooterstalling", summary="Overdekt.", description="Met laadpalen."
+    )
+
+    innovation.refresh_from_db()
+    assert "scooterstall" in str(innovation.rank_vector)
+    assert "laadpal" not in str(innovation.rank_vector)
+    assert "laadpal" in str(innovation.search_vector)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_search_ranks_description_matches_after_title_and_summary_newest_first(db):
+    now = timezone.now()
+    for slug, title, description, days_ago in [
+        ("old-title", "Afvalbak met sensor", "", 30),
+        ("new-description", "Rapportage", "Over afvalbakken.", 1),
+        ("older-description", "Dashboard", "Vulgraad van afvalbakken.", 10),
+    ]:
+        InnovationFactory(
+            slug=slug,
+            title=title,
+            summary="",
+            description=description,
+            published_at=now - datetime.timedelta(days=days_ago),
+        )
+
+    assert _ranked("afval") == ["old-title", "new-description", "older-description"]
 
 
 @pytest.mark.postgres
