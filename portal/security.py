@@ -1,13 +1,16 @@
 """Security plumbing: headers on every response, the `koploper.security` log of
-authentication and authorisation failures, the login lockout answer, the CSRF failure page.
+authentication and authorisation failures, the login lockout answer, the CSRF failure page,
+the limit on password reset mails.
 
 The log names the user, the client address and the path; never a password or a token."""
 
+import hashlib
 import logging
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -100,3 +103,23 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
 def csrf_failure(request, reason=""):
     """The CSRF failure page, in the site's layout (Django's own has inline style)."""
     return render(request, "403_csrf.html", status=403)
+
+
+RESET_WINDOW_SECONDS = 3600
+
+
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """Count a password reset request against its client address and its e-mail address;
+    False once either has had PASSWORD_RESET_LIMIT requests within the hour. (Without a
+    working cache every request is allowed: the limit protects mailboxes, not the login.)"""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    allowed = True
+    for key in (f"password-reset:ip:{client_ip(request)}", f"password-reset:email:{digest}"):
+        cache.add(key, 0, RESET_WINDOW_SECONDS)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired in between
+            count = 1
+        # None: the cache is away (see portal.cache).
+        allowed = allowed and (count or 0) <= settings.PASSWORD_RESET_LIMIT
+    return allowed

@@ -28,6 +28,7 @@ from .forms import (
     SupplierSignupForm,
 )
 from .roles import ROLE_LABELS, ROLES, roles_for
+from .security import RESET_WINDOW_SECONDS, password_reset_allowed
 from .selectors import buyer_membership_of, pending_membership_count
 
 DASHBOARD_APPS = [innovations_dashboard, municipalities_dashboard, ranking_dashboard]
@@ -246,6 +247,18 @@ class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
     html_email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            # The same answer whether or not the address has an account.
+            form.add_error(
+                None,
+                _(
+                    "Too many requests for a new password from here or for this address. "
+                    "Try again in an hour."
+                ),
+            )
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(RESET_WINDOW_SECONDS)
+            return response
         # As Django's form_valid, which offers no way to set the domain.
         base = urlsplit(settings.KOPLOPER_BASE_URL)
         form.save(

@@ -264,14 +264,14 @@ def test_create_user_command_records_the_role_grants(municipality):
         "create_user",
         "recensent",
         "--email=r@example.org",
-        "--password=Xq9!zv-lang",
+        "--password=Xq9!zv-lang-2031",
         "--role=reviewer",
     )
     call_command(
         "create_user",
         "inkoop",
         "--email=i@example.org",
-        "--password=Xq9!zv-lang",
+        "--password=Xq9!zv-lang-2031",
         "--role=buyer",
         "--municipality=GM0344",
     )

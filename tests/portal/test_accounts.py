@@ -137,10 +137,24 @@ def test_signup_weak_password_is_refused_by_the_validators(client):
     )
 
     assert field_errors(response, "password1") == [
+        "This password is too short. It must contain at least 12 characters.",
         "This password is too common.",
         "This password is entirely numeric.",
     ]
     assert (User.objects.count(), Supplier.objects.count()) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_signup_password_shorter_than_twelve_characters_is_refused(client):
+    # OWASP ASVS 2.1.1: at least 12 characters.
+    response = client.post(
+        "/en/accounts/register/", supplier_form(password1="Zon-dak-203", password2="Zon-dak-203")
+    )
+
+    assert field_errors(response, "password1") == [
+        "This password is too short. It must contain at least 12 characters."
+    ]
+    assert User.objects.count() == 0
 
 
 @pytest.mark.django_db

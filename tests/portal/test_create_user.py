@@ -144,7 +144,7 @@ def test_create_user_refuses_a_weak_password():
         )
 
     assert str(error.value) == (
-        "This password is too short. It must contain at least 8 characters. "
+        "This password is too short. It must contain at least 12 characters. "
         "This password is too common. This password is entirely numeric."
     )
     assert User.objects.count() == 0
