@@ -419,7 +419,7 @@ class VerificationQueueView(generics.ListAPIView):
     def get_queryset(self):
         _require_verifier(self.request.user)
         return (
-            selectors.verification_queue()
+            selectors.verification_queue(self.request.user)
             .select_related("evaluation")
             .prefetch_related("stage_changes")
         )

@@ -36,7 +36,7 @@ def sections(request) -> list[dict]:
         result.append(
             {
                 "template": "municipalities/_dashboard_reviewer.html",
-                "waiting": selectors.verification_queue().count(),
+                "waiting": selectors.verification_queue(user).count(),
             }
         )
     return result

@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from innovations.access import supplier_for
 from innovations.catalogue import SEARCH_CONFIG
 from innovations.enums import Domain
 from innovations.models import Innovation
@@ -37,13 +38,21 @@ from .models import Adoption, Challenge, Municipality
 # --- Adoptions ----------------------------------------------------------------------------
 
 
-def verification_queue() -> QuerySet[Adoption]:
-    """Claimed adoptions waiting for a reviewer, oldest claim first."""
-    return (
+def verification_queue(user=None) -> QuerySet[Adoption]:
+    """Claimed adoptions waiting for a reviewer, oldest claim first. For `user`, without
+    the ones they may not verify (services.adoption_verify_conflict): their own claims and
+    adoptions of their own supplier's innovations."""
+    queryset = (
         Adoption.objects.filter(verification=Verification.CLAIMED)
         .select_related("municipality", "innovation__supplier", "claimed_by")
         .order_by("created_at", "id")
     )
+    if user is not None:
+        queryset = queryset.exclude(claimed_by=user)
+        supplier = supplier_for(user)
+        if supplier is not None:
+            queryset = queryset.exclude(innovation__supplier=supplier)
+    return queryset
 
 
 def public_adoptions() -> QuerySet[Adoption]:

@@ -301,7 +301,9 @@ def _require_verifier(user) -> None:
 def verify_queue(request):
     """Claimed adoptions waiting for verification, oldest first."""
     _require_verifier(request.user)
-    page = Paginator(selectors.verification_queue(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.verification_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "municipalities/verify_queue.html", {"page": page, "querystring": ""})
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from municipalities import services
 from municipalities.enums import ChallengeStatus, Verification
 from municipalities.models import (
     Adoption,
@@ -14,7 +15,12 @@ from municipalities.models import (
     ChallengeResponse,
     Evaluation,
 )
-from tests.factories import AdoptionFactory, ChallengeFactory, InnovationFactory
+from tests.factories import (
+    AdoptionFactory,
+    ChallengeFactory,
+    InnovationFactory,
+    SupplierMemberFactory,
+)
 
 
 def _nl(message):
@@ -237,6 +243,33 @@ def test_verification_queue_is_oldest_first_and_paginated(client, reviewer, muni
 
     assert [a.pk for a in first.object_list][:2] == [adoptions[-1].pk, adoptions[0].pk]
     assert (len(first.object_list), len(second.object_list)) == (25, 2)
+
+
+def test_verification_queue_leaves_out_what_the_reviewer_may_not_verify(
+    client, reviewer, municipality
+):
+    # A reviewer who also works for a supplier, and who recorded one claim themselves.
+    own_supplier = SupplierMemberFactory(user=reviewer).supplier
+    open_claim = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
+    AdoptionFactory(
+        municipality=municipality,
+        innovation=InnovationFactory(supplier=own_supplier),
+        verification=Verification.CLAIMED,
+    )
+    AdoptionFactory(
+        municipality=municipality, verification=Verification.CLAIMED, claimed_by=reviewer
+    )
+    client.force_login(reviewer)
+
+    page = client.get(reverse("municipalities:verify_queue")).context["page"]
+    api = client.get("/api/v1/review/adoptions/").json()
+
+    assert [adoption.pk for adoption in page.object_list] == [open_claim.pk]
+    assert [adoption["id"] for adoption in api["results"]] == [open_claim.pk]
+    for adoption in Adoption.objects.filter(verification=Verification.CLAIMED):
+        shown = adoption.pk == open_claim.pk
+        conflict = services.adoption_verify_conflict(user=reviewer, adoption=adoption)
+        assert shown == (conflict == ""), adoption
 
 
 def test_rejection_without_a_note_is_refused_with_a_message(
