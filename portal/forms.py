@@ -3,9 +3,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
 from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
-from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -249,6 +250,17 @@ class BuyerSignupForm(MembershipRequestForm, AccountForm):
             Fieldset(self, _("Your municipality"), MEMBERSHIP_FIELDS),
             Fieldset(self, _("Your account"), ACCOUNT_FIELDS),
         ]
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone authenticates:
+    Django only sets it on the widget, and an over-long name would reach the failed-login
+    record of the login protection (a 255-character column) and fail there."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class PasswordResetForm(BasePasswordResetForm):

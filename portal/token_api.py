@@ -1,16 +1,28 @@
 """POST /api/v1/auth/token/: a token for `Authorization: Token …`."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import parsers, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from .parsers import JSONParser
 
+# A username is at most 150 characters (Django's User); checked before authenticate(), so
+# that an over-long one never reaches the login protection's failed-login record.
+USERNAME_MAX_LENGTH = 150
+
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenCredentialsSerializer(AuthTokenSerializer):
+    username = serializers.CharField(
+        label=_("Username"), write_only=True, max_length=USERNAME_MAX_LENGTH
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -33,6 +45,7 @@ class TokenView(ObtainAuthToken):
     authentication, so neither a stale token nor a session's CSRF check stands in the way."""
 
     authentication_classes: list = []
+    serializer_class = TokenCredentialsSerializer
     parser_classes = [JSONParser, parsers.FormParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"

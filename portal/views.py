@@ -22,6 +22,7 @@ from ranking import dashboard as ranking_dashboard
 from . import services
 from .forms import (
     BuyerSignupForm,
+    LoginForm,
     MembershipRequestForm,
     OrganisationForm,
     PasswordResetForm,
@@ -216,7 +217,7 @@ class InvalidFormIs400:
 
 
 class LoginView(InvalidFormIs400, auth_views.LoginView):
-    pass
+    authentication_form = LoginForm
 
 
 class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
