@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 # The embedded default: DEBUG on, plain http on 127.0.0.1, a development secret key.
-# Production leaves DEBUG unset and sets SECRET_KEY (see README, Configuration).
+# Production sets DEBUG=false and SECRET_KEY (see README, Configuration).
 export DEBUG ?= true
 
 .PHONY: run test setup install assets messages migrate demo lint audit format bench schema clean

@@ -35,8 +35,9 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# Off unless DEBUG=true: `make run` and the tests (tests/settings.py) turn it on.
-DEBUG = env_bool("DEBUG", default=False)
+# On for the embedded default (`make run`, the tests, a bare `manage.py check`); production
+# sets DEBUG=false (docker-compose.yml), which requires SECRET_KEY and turns on HTTPS only.
+DEBUG = env_bool("DEBUG", default=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
+    "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "koploper.example.nl",
 }
@@ -31,7 +32,7 @@ print(json.dumps({
 
 
 def run(args: list[str], **env) -> subprocess.CompletedProcess:
-    # Only the variables given here: DEBUG unset is production.
+    # Only the variables given here.
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -69,7 +70,7 @@ def test_deploy_check_has_no_warnings_in_production():
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-def test_production_is_the_default_without_debug():
+def test_production_settings_with_debug_off():
     assert probe(**PRODUCTION) == {
         "debug": False,
         "session_cookie": ["__Host-sessionid", True, True, "Lax"],
@@ -81,14 +82,17 @@ def test_production_is_the_default_without_debug():
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = run(["-c", PROBE], ALLOWED_HOSTS="koploper.example.nl")
+    result = run(["-c", PROBE], DEBUG="false", ALLOWED_HOSTS="koploper.example.nl")
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
 
 
 def test_embedded_default_works_over_plain_http():
-    assert probe(DEBUG="true") == {
+    embedded = probe()
+
+    assert probe(DEBUG="true") == embedded  # DEBUG is on unless production turns it off
+    assert embedded == {
         "debug": True,
         "session_cookie": ["sessionid", False, True, "Lax"],
         "csrf_cookie": ["csrftoken", False, True, "Lax"],
