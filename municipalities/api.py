@@ -1,5 +1,6 @@
 """API of adoptions, their verification, challenges, answers and suggestions (DESIGN.md,
-API contract v1). Serializers only validate; every write is a call into services.py."""
+API contract v1). Serializers only validate; every write is a call into a service
+(adoptions.py, challenges.py)."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -15,8 +16,8 @@ from innovations.enums import Domain
 from innovations.models import Innovation
 from innovations.validators import require_changes
 
-from . import selectors, services
-from .access import buyer_municipality, can_verify_adoptions
+from . import adoptions, challenges, selectors
+from .access import buyer_municipality, can_act_for, can_verify_adoptions
 from .enums import GoalsMet, Stage
 from .filters import AdoptionFilter, ChallengeFilter
 from .models import Adoption, Challenge, ChallengeResponse, Municipality
@@ -261,7 +262,7 @@ class ResponseCreateSerializer(serializers.Serializer):
 
 
 class ResponseMarkSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[r.value for r in services.RESPONSE_MARKS])
+    status = serializers.ChoiceField(choices=[r.value for r in challenges.RESPONSE_MARKS])
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -294,7 +295,7 @@ def _adoption_for_viewer(user, pk) -> Adoption:
         "municipality", "innovation__supplier", "evaluation"
     ).prefetch_related("stage_changes")
     adoption = get_object_or_404(queryset, pk=pk)
-    if services.can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
+    if can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
         return adoption
     if Adoption.objects.public().filter(pk=adoption.pk).exists():
         return adoption
@@ -302,7 +303,7 @@ def _adoption_for_viewer(user, pk) -> Adoption:
 
 
 def _own_view(user, adoption) -> bool:
-    return services.can_act_for(user, adoption.municipality) or can_verify_adoptions(user)
+    return can_act_for(user, adoption.municipality) or can_verify_adoptions(user)
 
 
 @extend_schema(tags=["adoptions"])
@@ -334,7 +335,7 @@ class AdoptionListView(generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = AdoptionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        adoption = services.adoption_record(user=request.user, **serializer.validated_data)
+        adoption = adoptions.adoption_record(user=request.user, **serializer.validated_data)
         adoption = _adoption_for_viewer(request.user, adoption.pk)
         data = OwnAdoptionSerializer(adoption, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -368,7 +369,7 @@ class AdoptionDetailView(APIView):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = AdoptionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.adoption_update(
+        adoptions.adoption_update(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -395,7 +396,7 @@ class EvaluationView(APIView):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = EvaluationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        evaluation = services.evaluation_save(
+        evaluation = adoptions.evaluation_save(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -446,7 +447,7 @@ class VerifyView(APIView):
         adoption = get_object_or_404(Adoption.objects.select_related("innovation"), pk=pk)
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.adoption_verify(
+        adoptions.adoption_verify(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -460,7 +461,7 @@ class VerifyView(APIView):
 
 def _challenge_for_viewer(user, pk) -> Challenge:
     challenge = get_object_or_404(Challenge.objects.select_related("municipality"), pk=pk)
-    if services.challenge_is_open(challenge) or services.can_act_for(user, challenge.municipality):
+    if challenges.challenge_is_open(challenge) or can_act_for(user, challenge.municipality):
         return challenge
     raise Http404
 
@@ -493,7 +494,7 @@ class ChallengeListView(generics.ListCreateAPIView):
         municipality = data.pop("municipality", None) or buyer_municipality(request.user)
         if municipality is None:
             raise PermissionDenied("Only municipal buyers can post challenges.")
-        challenge = services.challenge_post(user=request.user, municipality=municipality, **data)
+        challenge = challenges.challenge_post(user=request.user, municipality=municipality, **data)
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_201_CREATED)
 
 
@@ -524,7 +525,7 @@ class ChallengeCloseView(APIView):
     def post(self, request, pk):
         """Close a challenge: it leaves the public list and takes no more answers."""
         challenge = _challenge_for_viewer(request.user, pk)
-        challenge = services.challenge_close(user=request.user, challenge=challenge)
+        challenge = challenges.challenge_close(user=request.user, challenge=challenge)
         challenge.response_count = challenge.responses.count()
         return Response(ChallengeSerializer(challenge).data)
 
@@ -543,7 +544,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
 
     def get_queryset(self):
         challenge = self.get_challenge()
-        if not services.can_act_for(self.request.user, challenge.municipality):
+        if not can_act_for(self.request.user, challenge.municipality):
             raise PermissionDenied("Only buyers of this municipality can read the answers.")
         return challenge.responses.select_related("innovation__supplier").order_by(
             "created_at", "id"
@@ -564,7 +565,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
         challenge = self.get_challenge()
         serializer = ResponseCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = services.challenge_respond(
+        response = challenges.challenge_respond(
             user=request.user,
             challenge=challenge,
             **serializer.validated_data,
@@ -593,7 +594,7 @@ class ChallengeResponseMarkView(APIView):
         )
         serializer = ResponseMarkSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        response = services.challenge_response_mark(
+        response = challenges.challenge_response_mark(
             user=request.user,
             response=response,
             **serializer.validated_data,
