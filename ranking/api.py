@@ -8,9 +8,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
+from municipalities.api.municipalities import MunicipalitySerializer
 from municipalities.filters import country_filter, province_filter, size_class_filter
 from municipalities.models import Adoption, Municipality, Region
-from municipalities.municipality_api import MunicipalitySerializer
 
 from .models import RankingEntry, RankingRun
 from .selectors import current_entry

@@ -33,9 +33,7 @@ def test_migration_gives_existing_municipalities_their_province_code():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(AFTER)
-        new = executor.loader.project_state(AFTER).apps.get_model(
-            "municipalities", "Municipality"
-        )
+        new = executor.loader.project_state(AFTER).apps.get_model("municipalities", "Municipality")
 
         codes = dict(new.objects.values_list("code", "province_code"))
     finally:

@@ -9,8 +9,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
-from .filters import country_filter, province_filter
-from .models import Municipality
+from ..filters import country_filter, province_filter
+from ..models import Municipality
 
 
 class MunicipalityFilter(django_filters.FilterSet):
