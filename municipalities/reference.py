@@ -9,12 +9,32 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from innovations import caching
-from innovations.enums import Country
+from innovations.enums import Country, Province
 
 from .enums import size_class_for
 from .models import Municipality
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The provinces' codes in the source files (CBS `PV..`, Statbel REFNIS) → ISO 3166-2.
+PROVINCE_BY_SOURCE_CODE = {
+    "PV20": Province.NL_GR,
+    "PV21": Province.NL_FR,
+    "PV22": Province.NL_DR,
+    "PV23": Province.NL_OV,
+    "PV24": Province.NL_FL,
+    "PV25": Province.NL_GE,
+    "PV26": Province.NL_UT,
+    "PV27": Province.NL_NH,
+    "PV28": Province.NL_ZH,
+    "PV29": Province.NL_ZE,
+    "PV30": Province.NL_NB,
+    "PV31": Province.NL_LI,
+    "10000": Province.BE_VAN,
+    "20001": Province.BE_VBR,
+    "30000": Province.BE_VWV,
+    "40000": Province.BE_VOV,
+    "70000": Province.BE_VLI,
+}
 REFERENCE_FILES = [
     (DATA_DIR / "nl_municipalities.csv", Country.NL),
     (DATA_DIR / "be_flanders_municipalities.csv", Country.BE),
@@ -38,6 +58,7 @@ def _reference_rows():
                     "name": row["name"],
                     "country": country,
                     "province": row["province"],
+                    "province_code": PROVINCE_BY_SOURCE_CODE[row["province_code"]].value,
                     "population": population,
                     "population_date": datetime.date.fromisoformat(row["population_date"]),
                     "size_class": size_class_for(population),
@@ -61,7 +82,15 @@ def municipalities_load_reference() -> LoadResult:
     existing = {m.code: m for m in Municipality.objects.all()}
     taken = {m.slug for m in existing.values()}
     result = LoadResult()
-    fields = ["name", "country", "province", "population", "population_date", "size_class"]
+    fields = [
+        "name",
+        "country",
+        "province",
+        "province_code",
+        "population",
+        "population_date",
+        "size_class",
+    ]
     to_create, to_update = [], []
     rows = sorted(_reference_rows(), key=lambda r: (r["country"] != Country.NL, r["code"]))
     for row in rows:
