@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from municipalities.services import adoption_record, adoption_verify
+from municipalities.adoptions import adoption_record, adoption_verify
 from ranking.services import ranking_recompute
 from tests.factories import (
     InnovationFactory,
