@@ -5,14 +5,14 @@ import datetime
 import unicodedata
 
 from innovations.models import Innovation
-from municipalities.enums import Verification
-from municipalities.models import Adoption, Evaluation, Municipality
-from municipalities.services import (
+from municipalities.adoptions import (
     adoption_record,
     adoption_update,
     adoption_verify,
     evaluation_save,
 )
+from municipalities.enums import Verification
+from municipalities.models import Adoption, Evaluation, Municipality
 
 from .runner import Demo
 

@@ -9,14 +9,14 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from innovations.models import Innovation
-from municipalities.enums import ChallengeStatus, ResponseStatus
-from municipalities.models import Challenge, ChallengeResponse, Municipality
-from municipalities.services import (
+from municipalities.challenges import (
     challenge_close,
     challenge_post,
     challenge_respond,
     challenge_response_mark,
 )
+from municipalities.enums import ChallengeStatus, ResponseStatus
+from municipalities.models import Challenge, ChallengeResponse, Municipality
 
 MAX_RESPONSES = 4
 

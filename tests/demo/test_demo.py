@@ -20,6 +20,7 @@ from innovations.enums import Domain, Status
 from innovations.models import Innovation, Review, StatusChange
 from municipalities.enums import SizeClass, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, Challenge, Evaluation
+from portal.celery import app as celery_app
 from portal.roles import roles_for
 from ranking.models import RankingRun
 from ranking.selectors import rank_history
@@ -95,11 +96,16 @@ def small_demo(django_db_setup, django_db_blocker):
     """The small demo, replayed once for the module's tests (each test runs in a
     savepoint of its own inside this fixture's transaction, which is rolled back)."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    with django_db_blocker.unblock(), transaction.atomic(), fast:
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("seed_demo", size="small", verbosity=0)
-        yield
-        transaction.set_rollback(True)
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the mail tasks run in-process, as in `make run`
+    try:
+        with django_db_blocker.unblock(), transaction.atomic(), fast:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("seed_demo", size="small", verbosity=0)
+            yield
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
 
 
 def test_small_demo_is_idempotent(small_demo, django_capture_on_commit_callbacks):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from demo import runner
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from municipalities.models import Municipality
-from municipalities.services import municipalities_load_reference
+from municipalities.reference import municipalities_load_reference
 
 
 class Command(BaseCommand):
