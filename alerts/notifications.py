@@ -8,7 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,7 +21,9 @@ from .enums import DEFAULT_CHANNELS, Channel, Kind
 from .models import AlertSettings, Notification
 
 UNREAD_KEY = "alerts:unread:{}"
-UNREAD_SECONDS = 10 * 60
+# Kept exact by whoever changes the count (notify, mark read), so a day is only the bound
+# on how long a lost update could show.
+UNREAD_SECONDS = 24 * 60 * 60
 
 
 # --- Settings ----------------------------------------------------------------------------------
@@ -117,14 +119,27 @@ def notify(
     before = Notification.objects.filter(key=key, user_id__in=user_ids).count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     after = Notification.objects.filter(key=key, user_id__in=user_ids).count()
-    _forget_unread([row.user_id for row in rows])
+    _refresh_unread([row.user_id for row in rows])
     return after - before
 
 
-def _forget_unread(user_ids: Iterable[int]) -> None:
-    keys = [UNREAD_KEY.format(user_id) for user_id in user_ids]
-    if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+def _refresh_unread(user_ids: Iterable[int]) -> None:
+    """After commit, put the users' new unread counts in the cache (one grouped query), so
+    that their next page reads the header's count from the cache."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+
+    def refresh():
+        counts = dict(
+            Notification.objects.filter(user_id__in=ids, read_at__isnull=True)
+            .values_list("user_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        cache.set_many({UNREAD_KEY.format(pk): counts.get(pk, 0) for pk in ids}, UNREAD_SECONDS)
+
+    transaction.on_commit(refresh)
 
 
 # --- Reading them -----------------------------------------------------------------------------
@@ -155,13 +170,13 @@ def notifications_mark_read(*, user: AbstractBaseUser, ids: Iterable[int] | None
     if ids is not None:
         queryset = queryset.filter(pk__in=list(ids))
     count = queryset.update(read_at=timezone.now())
-    _forget_unread([user.pk])
+    _refresh_unread([user.pk])
     return count
 
 
 def notification_mark_unread(*, user: AbstractBaseUser, notification: Notification) -> None:
     Notification.objects.filter(pk=notification.pk, user=user).update(read_at=None)
-    _forget_unread([user.pk])
+    _refresh_unread([user.pk])
 
 
 # --- What they say ----------------------------------------------------------------------------

@@ -101,6 +101,8 @@ def search_create(request):
         problems = error.messages
         canonical = None
         status = 400
+        if request.method == "POST":
+            form.add_error(None, problems)
     if request.method == "POST" and canonical is not None and form.is_valid():
         try:
             search = searches.saved_search_create(
