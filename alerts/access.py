@@ -10,7 +10,7 @@ from innovations.access import supplier_for
 from innovations.models import Innovation
 from municipalities.access import buyer_municipality, is_buyer_for
 from municipalities.models import Challenge
-from municipalities.services import challenge_is_open
+from municipalities.challenges import challenge_is_open
 
 from .models import Follow, Notification, SavedSearch
 

@@ -42,17 +42,17 @@ def leaderboard(request):
     run = selectors.current_run()
     form = BoardFilterForm(request.GET)
     if form.is_bound and not form.is_valid():
-        messages.error(request, _("An unknown filter value was ignored; showing all for it."))
+        for message in form.error_messages_for_page():
+            messages.error(request, message)
     filters = form.filters()
     board_html = ""
     if run is not None:
-        region = filters["region"]
         # Only validated values go into the key and the links: unknown parameters can
         # neither multiply cache entries nor be echoed to other visitors.
         params = {
             "country": filters["country"],
             "province": filters["province"],
-            "region": region.slug if region else "",
+            "region": filters["region"],
             "size_class": filters["size_class"],
         }
         params = {name: value for name, value in params.items() if value}
@@ -213,6 +213,7 @@ OPEN_DATA_FIELDS = [
     "municipality_code",
     "municipality_name",
     "country",
+    "province_code",
     "province",
     "size_class",
     "population",
@@ -237,6 +238,7 @@ def _open_data_rows(run) -> list[dict]:
                 "municipality_code": m.code,
                 "municipality_name": m.name,
                 "country": m.country,
+                "province_code": m.province_code,
                 "province": m.province,
                 "size_class": entry.size_class,
                 "population": entry.population,

@@ -10,7 +10,7 @@ from django.utils import timezone
 from alerts.insight.counters import counters
 from innovations.enums import Status
 from innovations.workflow import APPROVE, CLAIM, SUBMIT, innovation_transition
-from municipalities.services import adoption_record, adoption_verify
+from municipalities.adoptions import adoption_record, adoption_verify
 from tests.factories import (
     InnovationFactory,
     MunicipalityFactory,
