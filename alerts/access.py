@@ -9,8 +9,8 @@ from django.http import Http404
 from innovations.access import supplier_for
 from innovations.models import Innovation
 from municipalities.access import buyer_municipality, is_buyer_for
-from municipalities.models import Challenge
 from municipalities.challenges import challenge_is_open
+from municipalities.models import Challenge
 
 from .models import Follow, Notification, SavedSearch
 
