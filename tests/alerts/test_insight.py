@@ -172,6 +172,7 @@ def test_the_supplier_sees_chart_table_and_csv_of_their_innovation(
     InsightDay.objects.create(
         innovation=innovation, day=timezone.localdate(), metric="views", count=42
     )
+    aggregate.insight_flush()
     client.force_login(supplier_member)
 
     page = client.get(reverse("alerts:insight_detail", args=[innovation.pk])).content.decode()
