@@ -22,15 +22,15 @@ from .accounts import DEMO_BUYER_MUNICIPALITY, REVIEWERS
 # Adopters drawn per size class, relative to the smallest class.
 SIZE_WEIGHT = {"gte250k": 14.0, "100k-250k": 6.0, "50k-100k": 3.0, "20k-50k": 1.7, "lt20k": 1.0}
 FRONT_RUNNER_WEIGHT = 3.0
-SAME_COUNTRY_WEIGHT = {True: 1.0, False: 0.3}
+SAME_COUNTRY_WEIGHT = {True: 1.0, False: 0.12}
 MAX_ADOPTERS = 34
 # Stage durations in days (low, high).
-PILOT_TO_IMPLEMENTED = (120, 450)
+PILOT_TO_IMPLEMENTED = (90, 400)
 IMPLEMENTED_TO_SCALED = (180, 600)
 PILOT_TO_ENDED = (100, 420)
 # A pilot older than this has moved on: implemented, scaled or ended.
 LONGEST_PILOT_DAYS = 600
-FINAL_STAGES = [("pilot", 30), ("implemented", 30), ("scaled", 22), ("ended", 18)]
+FINAL_STAGES = [("pilot", 20), ("implemented", 35), ("scaled", 27), ("ended", 18)]
 REJECTED_SHARE = 0.05
 EVALUATION_CHANCE = {"pilot": 0.25, "implemented": 0.45, "scaled": 0.6, "ended": 0.9}
 GOALS = {
