@@ -47,28 +47,28 @@ def test_schema_documents_the_contract_endpoints(committed):
     }
 
     assert {
-        ("POST", "/api/v1/auth/token/"),
-        ("GET", "/api/v1/innovations/"),
-        ("GET", "/api/v1/innovations/{slug}/"),
-        ("GET", "/api/v1/municipalities/"),
-        ("GET", "/api/v1/municipalities/{code}/"),
-        ("GET", "/api/v1/ranking/"),
-        ("GET", "/api/v1/ranking/runs/"),
-        ("GET", "/api/v1/challenges/"),
-        ("GET", "/api/v1/challenges/{id}/"),
-        ("POST", "/api/v1/challenges/"),
-        ("POST", "/api/v1/challenges/{id}/responses/"),
-        ("GET", "/api/v1/challenges/{id}/suggestions/"),
-        ("POST", "/api/v1/supplier/innovations/"),
-        ("GET", "/api/v1/supplier/innovations/{id}/"),
-        ("PATCH", "/api/v1/supplier/innovations/{id}/"),
-        ("POST", "/api/v1/supplier/innovations/{id}/submit/"),
-        ("GET", "/api/v1/review/innovations/"),
-        ("POST", "/api/v1/review/innovations/{id}/claim/"),
-        ("POST", "/api/v1/review/innovations/{id}/decision/"),
-        ("POST", "/api/v1/adoptions/"),
-        ("PATCH", "/api/v1/adoptions/{id}/"),
-        ("POST", "/api/v1/review/adoptions/{id}/verify/"),
+        ("POST", "/api/v1/auth/token"),
+        ("GET", "/api/v1/innovations"),
+        ("GET", "/api/v1/innovations/{slug}"),
+        ("GET", "/api/v1/municipalities"),
+        ("GET", "/api/v1/municipalities/{code}"),
+        ("GET", "/api/v1/ranking"),
+        ("GET", "/api/v1/ranking/runs"),
+        ("GET", "/api/v1/challenges"),
+        ("GET", "/api/v1/challenges/{id}"),
+        ("POST", "/api/v1/challenges"),
+        ("POST", "/api/v1/challenges/{id}/responses"),
+        ("GET", "/api/v1/challenges/{id}/suggestions"),
+        ("POST", "/api/v1/supplier/innovations"),
+        ("GET", "/api/v1/supplier/innovations/{id}"),
+        ("PATCH", "/api/v1/supplier/innovations/{id}"),
+        ("POST", "/api/v1/supplier/innovations/{id}/submit"),
+        ("GET", "/api/v1/review/innovations"),
+        ("POST", "/api/v1/review/innovations/{id}/claim"),
+        ("POST", "/api/v1/review/innovations/{id}/decision"),
+        ("POST", "/api/v1/adoptions"),
+        ("PATCH", "/api/v1/adoptions/{id}"),
+        ("POST", "/api/v1/review/adoptions/{id}/verify"),
     } <= operations
 
 
@@ -92,13 +92,13 @@ def test_error_statuses_follow_who_may_call(committed):
         return sorted(_responses(committed, method, path))
 
     # Public read with filters: bad filter 400, a bad token 401, a page past the end 404.
-    assert codes("get", "/api/v1/innovations/") == ["200", "400", "401", "404", "429"]
+    assert codes("get", "/api/v1/innovations") == ["200", "400", "401", "404", "429"]
     # Public read of one object (400: an address that is not text, portal.middleware).
-    assert codes("get", "/api/v1/innovations/{slug}/") == ["200", "400", "401", "404", "429"]
+    assert codes("get", "/api/v1/innovations/{slug}") == ["200", "400", "401", "404", "429"]
     # The token endpoint takes no credentials: no 401/403; 415 a body that is not JSON.
-    assert codes("post", "/api/v1/auth/token/") == ["200", "400", "415", "429"]
+    assert codes("post", "/api/v1/auth/token") == ["200", "400", "415", "429"]
     # A transition: every refusal, 409 for the state.
-    assert codes("post", "/api/v1/review/innovations/{id}/claim/") == [
+    assert codes("post", "/api/v1/review/innovations/{id}/claim") == [
         "200",
         "400",
         "401",
@@ -107,13 +107,13 @@ def test_error_statuses_follow_who_may_call(committed):
         "409",
         "429",
     ]
-    assert codes("post", "/api/v1/adoptions/") == ["201", "400", "401", "403", "415", "429"]
+    assert codes("post", "/api/v1/adoptions") == ["201", "400", "401", "403", "415", "429"]
 
 
 def test_error_bodies_are_the_contract_format(committed):
     schemas = committed["components"]["schemas"]
-    claim = _responses(committed, "post", "/api/v1/review/innovations/{id}/claim/")
-    create = _responses(committed, "post", "/api/v1/adoptions/")
+    claim = _responses(committed, "post", "/api/v1/review/innovations/{id}/claim")
+    create = _responses(committed, "post", "/api/v1/adoptions")
 
     assert schemas["Error"]["required"] == ["detail"]
     assert claim["409"]["content"]["application/json"]["schema"] == {

@@ -2,7 +2,7 @@ import pytest
 
 from tests.factories import MunicipalityFactory
 
-URL = "/api/v1/municipalities/"
+URL = "/api/v1/municipalities"
 
 
 def names(response):
@@ -75,8 +75,8 @@ def test_municipality_api_is_paginated(client, reference_municipalities):
 
     body = response.json()
     assert (body["count"], len(body["results"])) == (342, 25)
-    assert body["next"].endswith("/api/v1/municipalities/?country=NL&page=3")
-    assert body["previous"].endswith("/api/v1/municipalities/?country=NL")
+    assert body["next"].endswith("/api/v1/municipalities?country=NL&page=3")
+    assert body["previous"].endswith("/api/v1/municipalities?country=NL")
 
 
 @pytest.mark.django_db

@@ -510,7 +510,7 @@ BODIES = {
 
 def url_for(key: str, world: World, language: str = "nl") -> str:
     if key == API_CATCH_ALL:
-        return "/api/v1/no-such-thing/"
+        return "/api/v1/no-such-thing"
     kwargs = KWARGS[key](world) if key in KWARGS else {}
     with translation.override(language):
         return reverse(key, kwargs=kwargs)

@@ -14,7 +14,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/en/accounts/login/"
-TOKEN = "/api/v1/auth/token/"
+TOKEN = "/api/v1/auth/token"
 WRONG = "wrong-password"
 LOCKED = "Too many failed login attempts. Try again in 15 minutes, or reset your password."
 
@@ -119,14 +119,14 @@ def test_security_log_records_401_and_403(client, caplog):
     user = UserFactory()
     caplog.set_level(logging.INFO, logger="koploper.security")
 
-    client.get("/api/v1/review/innovations/", REMOTE_ADDR="192.0.2.20")
+    client.get("/api/v1/review/innovations", REMOTE_ADDR="192.0.2.20")
     client.force_login(user)
     client.get("/en/review/", REMOTE_ADDR="192.0.2.20")
 
     records = [r.getMessage() for r in caplog.records if r.name == "koploper.security"]
     assert records == [
         "access refused: status=401 user=- ip=192.0.2.20 method=GET "
-        "path=/api/v1/review/innovations/",
+        "path=/api/v1/review/innovations",
         f"access refused: status=403 user={user.username} ip=192.0.2.20 method=GET "
         "path=/en/review/",
     ]
