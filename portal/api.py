@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .problems import Conflict, exception_handler, problem_response
@@ -53,7 +52,7 @@ class Pagination(PageNumberPagination):
         try:
             self.page = paginator.page(number)
         except InvalidPage:
-            raise exceptions.NotFound(_("This page does not exist.")) from None
+            raise exceptions.NotFound(self.invalid_page_message) from None
         self.request = request
         return list(self.page)
 
@@ -110,4 +109,4 @@ def not_found(request, *args, **kwargs):
     """Any other path under /api/ (a trailing slash included): the API's 404 as a problem,
     not the site's HTML page. Exempt from the CSRF check, like the API's views: a POST to a
     wrong path is a 404 too, not the site's HTML 403 (there is nothing here to protect)."""
-    return problem_response(request, 404, _("Nothing is found at this address."))
+    return problem_response(request, 404, str(exceptions.NotFound.default_detail))

@@ -7,6 +7,7 @@ the same in every language."""
 
 from django.http import HttpResponse, JsonResponse
 from django.utils import translation
+from django.views.decorators.http import require_safe
 from drf_spectacular.renderers import OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -20,6 +21,7 @@ def _language(request) -> str:
     return translation.get_language() or "nl"
 
 
+@require_safe
 def openapi_json(request):
     return JsonResponse(
         openapi.document(_language(request)),
@@ -28,6 +30,7 @@ def openapi_json(request):
     )
 
 
+@require_safe
 def openapi_yaml(request):
     body = OpenApiYamlRenderer().render(openapi.document(_language(request)))
     return HttpResponse(body, content_type="application/vnd.oai.openapi; charset=utf-8")
@@ -37,4 +40,3 @@ class DocsView(SpectacularSwaggerSplitView):
     """Swagger UI, served from local assets, on the same document."""
 
     url = "/api/v1/openapi.json"
-

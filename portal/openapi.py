@@ -238,10 +238,10 @@ def document(language: str = "en") -> dict:
 @functools.cache
 def _operations() -> list[tuple[re.Pattern, str, dict[str, str]]]:
     document("en")
-    prefix = settings.SPECTACULAR_SETTINGS["SCHEMA_PATH_PREFIX"]
     patterns = []
     for (path, method), names in _QUERY_NAMES.items():
-        parts = [re.escape(part) for part in re.split(r"\{[^}]+\}", prefix + path)]
+        # The full path (/api/v1/…): drf-spectacular trims the prefix after get_operation().
+        parts = [re.escape(part) for part in re.split(r"\{[^}]+\}", path)]
         patterns.append((re.compile("^" + "[^/]+".join(parts) + "$"), method, names))
     return patterns
 

@@ -23,15 +23,16 @@ from tests.factories import (
     supplier_user,
 )
 from tests.innovations.helpers import innovation_in
+from tests.problems import detail, errors, problem
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "docs" / "openapi.yaml").read_text())
 WRITES = sorted(
-    (method.upper(), path)
+    (method.upper(), "/api/v1" + path)
     for path, item in SCHEMA["paths"].items()
     for method in item
-    if method in ("post", "put", "patch", "delete") and path != "/api/v1/auth/token"
+    if method in ("post", "put", "patch", "delete") and path != "/auth/token"
 )
 
 
@@ -53,7 +54,7 @@ def _url(path: str) -> str:
 def test_anonymous_write_is_401_with_www_authenticate(api, method, path):
     response = api.generic(method, _url(path), "{}", content_type="application/json")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         401,
         {"detail": "Authentication credentials were not provided."},
     )
@@ -76,7 +77,7 @@ def test_signed_in_without_the_role_is_403(api):
         api.get("/api/v1/review/adoptions"),
     ]
 
-    assert [(r.status_code, list(r.json())) for r in responses] == [(403, ["detail"])] * 3
+    assert [(r.status_code, list(errors(r))) for r in responses] == [(403, ["detail"])] * 3
 
 
 def test_invalid_token_is_401_even_on_a_public_read(api):
@@ -84,7 +85,7 @@ def test_invalid_token_is_401_even_on_a_public_read(api):
 
     response = api.get("/api/v1/innovations")
 
-    assert (response.status_code, response.json()) == (401, {"detail": "Invalid token."})
+    assert (response.status_code, errors(response)) == (401, {"detail": "Invalid token."})
 
 
 def test_session_write_without_csrf_token_is_403(db):
@@ -97,7 +98,7 @@ def test_session_write_without_csrf_token_is_403(db):
     response = client.post("/api/v1/supplier/innovations", {"title": "X"}, format="json")
 
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("CSRF Failed")
+    assert detail(response).startswith("CSRF Failed")
 
 
 # --- Error format ------------------------------------------------------------------------------
@@ -110,8 +111,8 @@ def test_transition_not_allowed_in_innovations_is_409(api):
     response = api.post(f"/api/v1/supplier/innovations/{innovation.pk}/submit")
 
     assert response.status_code == 409
-    assert list(response.json()) == ["detail"]
-    assert isinstance(response.json()["detail"], str)
+    assert list(errors(response)) == ["detail"]
+    assert isinstance(detail(response), str)
 
 
 def test_transition_not_allowed_in_municipalities_is_409(api):
@@ -121,7 +122,7 @@ def test_transition_not_allowed_in_municipalities_is_409(api):
 
     response = api.post(f"/api/v1/challenges/{challenge.pk}/close")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         409,
         {"detail": "This challenge is already closed."},
     )
@@ -144,16 +145,17 @@ def test_service_field_error_is_400_per_field(api):
         format="json",
     )
 
-    assert response.status_code == 400
-    body = response.json()
-    assert "detail" not in body
-    assert all(isinstance(messages, list) for messages in body.values())
+    body = problem(response)
+    assert (body["status"], body["detail"]) == (400, "1 field is invalid: innovation.")
+    assert [(param["name"], param["code"]) for param in body["invalidParams"]] == [
+        ("innovation", "invalid")
+    ]
 
 
 def test_serializer_errors_without_a_field_are_one_detail_string(api):
     response = api.post("/api/v1/auth/token", {"username": "x", "password": "y"}, format="json")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         400,
         {"detail": "Unable to log in with provided credentials."},
     )
@@ -167,13 +169,13 @@ def test_malformed_json_is_400_detail(api):
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["detail"]
+    assert list(errors(response)) == ["detail"]
 
 
 def test_unknown_page_is_404_detail(api):
     response = api.get("/api/v1/innovations", {"page": 99})
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Invalid page."})
 
 
 def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
@@ -184,7 +186,7 @@ def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
 
     response = client.post("/api/v1/challenges/null/close")
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Not found."})
 
 
 def test_municipality_code_with_a_nul_character_is_400_with_what_to_fix(api):
@@ -192,14 +194,14 @@ def test_municipality_code_with_a_nul_character_is_400_with_what_to_fix(api):
     response = api.get("/api/v1/municipalities/GM0%00")
 
     assert response.status_code == 400
-    assert "U+0000" in response.json()["detail"]
+    assert "U+0000" in detail(response)
 
 
 def test_municipality_code_that_is_no_code_is_404_detail(api):
     # Codes are letters and digits: anything else never reaches the database.
     response = api.get("/api/v1/municipalities/GM0%20%27%3B")
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Not found."})
 
 
 def test_session_cookie_with_a_nul_character_is_no_session(api):
@@ -260,7 +262,7 @@ def test_token_endpoint_has_its_own_strict_throttle(api):
     assert statuses == [400] * allowed
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 60
-    assert refused.json()["detail"].startswith("Request was throttled.")
+    assert detail(refused).startswith("Request was throttled.")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from municipalities.enums import ChallengeStatus, Verification
 from municipalities.models import Adoption, AdoptionStageChange, Challenge, ChallengeResponse
 from tests.factories import AdoptionFactory, ChallengeFactory, InnovationFactory
+from tests.problems import errors
 
 
 def _nl(message):
@@ -84,7 +85,7 @@ def test_post_adoption_for_another_municipality_is_403(api, other_buyer, municip
     response = _as(api, other_buyer).post("/api/v1/adoptions", _body(), format="json")
 
     assert response.status_code == 403
-    assert list(response.json()) == ["detail"]
+    assert list(errors(response)) == ["detail"]
     assert Adoption.objects.count() == 0
 
 
@@ -120,7 +121,7 @@ def test_post_adoption_bad_input_is_400_naming_the_field(
     response = _as(api, buyer).post("/api/v1/adoptions", _body(**overrides), format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(errors(response)) == [field]
     assert (Adoption.objects.count(), AdoptionStageChange.objects.count()) == (0, 0)
 
 
@@ -131,7 +132,7 @@ def test_post_adoption_twice_gives_one_row_and_a_400(api, buyer, innovation):
     second = client.post("/api/v1/adoptions", _body(stage="scaled"), format="json")
 
     assert (first.status_code, second.status_code) == (201, 400)
-    assert second.json() == {
+    assert errors(second) == {
         "innovation": [
             _nl("%(name)s has already recorded an adoption of this innovation.")
             % {"name": "Utrecht"}
@@ -144,7 +145,7 @@ def test_post_adoption_with_an_empty_body_is_400(api, buyer):
     response = _as(api, buyer).post("/api/v1/adoptions", {}, format="json")
 
     assert response.status_code == 400
-    assert sorted(response.json()) == ["innovation", "municipality", "stage", "started_on"]
+    assert sorted(errors(response)) == ["innovation", "municipality", "stage", "started_on"]
 
 
 # --- PATCH /api/v1/adoptions/{id}/ --------------------------------------------------------
@@ -199,7 +200,7 @@ def test_patch_bad_input_is_400_and_changes_nothing(
 
     response = _as(api, buyer).patch(f"/api/v1/adoptions/{adoption.pk}", body, format="json")
 
-    assert (response.status_code, list(response.json())) == (400, [field])
+    assert (response.status_code, list(errors(response))) == (400, [field])
     adoption.refresh_from_db()
     assert (adoption.stage, adoption.verification) == ("pilot", "verified")
 
@@ -265,7 +266,7 @@ def test_adoption_list_filters_and_refuses_unknown_values(api, municipality, oth
 
     assert [r["id"] for r in by_code["results"]] == [utrecht.pk]
     assert [r["id"] for r in by_stage["results"]] == [utrecht.pk]
-    assert (unknown.status_code, sorted(unknown.json())) == (400, ["municipality", "stage"])
+    assert (unknown.status_code, sorted(errors(unknown))) == (400, ["municipality", "stage"])
 
 
 def test_adoption_detail_of_a_claimed_one_is_404_for_the_public(api, municipality):
@@ -310,8 +311,8 @@ def test_verify_api_conflicts_and_errors(api, reviewer, buyer, municipality, inn
         f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "verify"}, format="json"
     )
 
-    assert (again.status_code, list(again.json())) == (409, ["detail"])
-    assert (unknown_decision.status_code, list(unknown_decision.json())) == (400, ["decision"])
+    assert (again.status_code, list(errors(again))) == (409, ["detail"])
+    assert (unknown_decision.status_code, list(errors(unknown_decision))) == (400, ["decision"])
     assert missing.status_code == 404
     assert not_reviewer.status_code == 403
 
@@ -323,7 +324,7 @@ def test_reject_without_note_is_400(api, reviewer, municipality):
         f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "reject"}, format="json"
     )
 
-    assert (response.status_code, list(response.json())) == (400, ["note"])
+    assert (response.status_code, list(errors(response))) == (400, ["note"])
 
 
 def test_review_queue_api_is_claimed_ones_oldest_first(api, reviewer, municipality):
@@ -386,7 +387,7 @@ def test_post_challenge_bad_input(api, buyer, other_municipality, overrides, sta
         "/api/v1/challenges", _challenge_body(**overrides), format="json"
     )
 
-    assert (response.status_code, list(response.json())) == (status, keys)
+    assert (response.status_code, list(errors(response))) == (status, keys)
     assert Challenge.objects.count() == 0
 
 
@@ -454,8 +455,8 @@ def test_respond_errors(api, supplier_member, municipality, supplier, innovation
     unknown_answer = post(challenge, "bestaat-niet")
     closed_answer = post(closed, innovation.slug)
 
-    assert (foreign_answer.status_code, list(foreign_answer.json())) == (400, ["innovation"])
-    assert (unknown_answer.status_code, list(unknown_answer.json())) == (400, ["innovation"])
+    assert (foreign_answer.status_code, list(errors(foreign_answer))) == (400, ["innovation"])
+    assert (unknown_answer.status_code, list(errors(unknown_answer))) == (400, ["innovation"])
     assert closed_answer.status_code == 404
     assert ChallengeResponse.objects.count() == 0
 
@@ -474,9 +475,7 @@ def test_responses_are_private_to_the_municipality(api, other_buyer, supplier_me
     challenge = ChallengeFactory(municipality=municipality)
 
     other = _as(api, other_buyer).get(f"/api/v1/challenges/{challenge.pk}/responses")
-    supplier = _as(APIClient(), supplier_member).get(
-        f"/api/v1/challenges/{challenge.pk}/responses"
-    )
+    supplier = _as(APIClient(), supplier_member).get(f"/api/v1/challenges/{challenge.pk}/responses")
 
     assert (other.status_code, supplier.status_code) == (403, 403)
 

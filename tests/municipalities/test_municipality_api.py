@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import MunicipalityFactory
+from tests.problems import errors
 
 URL = "/api/v1/municipalities"
 
@@ -43,7 +44,7 @@ def test_municipality_api_lists_the_contract_fields(client):
 
 @pytest.mark.django_db
 def test_municipality_api_filters_by_country_and_province(client, reference_municipalities):
-    belgian_limburg = client.get(URL, {"country": "BE", "province": "Limburg", "page_size": 100})
+    belgian_limburg = client.get(URL, {"country": "BE", "province": "Limburg", "pageSize": 100})
     both_limburgs = client.get(URL, {"province": "Limburg"})
     dutch = client.get(URL, {"country": "NL"})
 
@@ -64,7 +65,7 @@ def test_municipality_api_searches_name_and_code(client, reference_municipalitie
 
 @pytest.mark.django_db
 def test_municipality_api_orders_by_population(client, reference_municipalities):
-    response = client.get(URL, {"ordering": "-population", "page_size": 3})
+    response = client.get(URL, {"ordering": "-population", "pageSize": 3})
 
     assert names(response) == ["Amsterdam", "Rotterdam", "'s-Gravenhage"]
 
@@ -94,8 +95,8 @@ def test_municipality_api_refuses_unknown_filter_values(client, params, field):
     response = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
-    assert response.json()[field][0].startswith("Select a valid choice.")
+    assert list(errors(response)) == [field]
+    assert errors(response)[field][0].startswith("Select a valid choice.")
 
 
 @pytest.mark.django_db
@@ -105,7 +106,7 @@ def test_municipality_api_unknown_page_is_404(client):
     response = client.get(URL, {"page": 9}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid page."}
+    assert errors(response) == {"detail": "Invalid page."}
 
 
 @pytest.mark.django_db
