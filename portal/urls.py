@@ -1,8 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 
-from . import api_docs, views
+from . import api_docs, health, views
 from .api import not_found
 from .token_api import TokenView
 
@@ -19,6 +20,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Answered by portal.health.HealthMiddleware before anything else; here for other
+    # methods (405) and so that the URL configuration lists them.
+    path("healthz", require_safe(health.liveness_view), name="healthz"),
+    path("readyz", require_safe(health.readiness_view), name="readyz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/docs/", api_docs.DocsView.as_view(), name="api-docs"),
     # Anything else under /api (e.g. /api/v1 itself) is the API's 404 too; /api/docs without
