@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import MunicipalityFactory
-from tests.problems import detail, errors
+from tests.problems import errors
 
 URL = "/api/v1/municipalities"
 

@@ -11,7 +11,7 @@ from municipalities.models import Region
 from ranking.models import RankingEntry, RankingRun
 from ranking.services import ranking_recompute
 from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
-from tests.problems import detail, errors
+from tests.problems import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ def test_api_ranking_unknown_province_says_what_to_use(client, make_board):
 
     response = client.get("/api/v1/ranking?province=Limburg")
 
-    assert response.json() == {
+    assert errors(response) == {
         "province": [
             "Unknown province “Limburg”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
             "Netherlands) or BE-VLI (Limburg, Belgium)."

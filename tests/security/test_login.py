@@ -10,6 +10,7 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
+from tests.problems import errors
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_lockout_ends_after_fifteen_minutes(client):
     assert after_cool_off.status_code == 302
 
 
-def test_token_endpoint_counts_failures_and_answers_lockout_with_json_429(client):
+def test_token_endpoint_counts_failures_and_answers_lockout_with_a_429_problem(client):
     user = UserFactory()
 
     statuses = [get_token(client, user.username).status_code for _ in range(4)]
@@ -83,7 +84,7 @@ def test_token_endpoint_counts_failures_and_answers_lockout_with_json_429(client
 
     assert statuses == [400] * 4
     assert (fifth.status_code, right_password.status_code) == (429, 429)
-    assert right_password.json() == {"detail": LOCKED}
+    assert errors(right_password) == {"detail": LOCKED}
     assert right_password["Retry-After"] == "900"
 
 
