@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "innovations",
     "municipalities",
     "ranking",
+    "demo",
 ]
 
 MIDDLEWARE = [
