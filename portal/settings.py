@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "portal",
     "innovations",
     "municipalities",
+    # Before ranking: the backup's table order ends with ranking's entries (tests rely on it).
+    "alerts",
     "ranking",
     "demo",
 ]
@@ -94,6 +96,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Counts page views for supplier insight after the response is made: no database
+    # write, nothing about the visitor kept (alerts/insight/counters.py).
+    "alerts.insight.middleware.InsightMiddleware",
     # Last: turns a lockout during authenticate() into the 429 page or JSON.
     "axes.middleware.AxesMiddleware",
 ]
@@ -211,6 +216,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.prune_outbox",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Alerts: what happened becomes notifications; saved-search digests in the morning,
+    # then the day's notification mail; the insight counters to the database.
+    "alerts-collect": {"task": "alerts.collect", "schedule": crontab(minute="*/5")},
+    "alerts-digests": {"task": "alerts.make_digests", "schedule": crontab(hour=7, minute=0)},
+    "alerts-notification-mails": {
+        "task": "alerts.make_notification_mails",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -350,6 +364,8 @@ API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
 KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 # The portal's public address, for links in e-mails (sent from Celery, without a request).
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
+# Page views for supplier insight (README, "What is counted"); off only to measure its cost.
+KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded

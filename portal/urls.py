@@ -41,5 +41,6 @@ urlpatterns += i18n_patterns(
     path("review/", include("innovations.review_urls")),
     path("municipalities/", include("municipalities.urls")),
     path("ranking/", include("ranking.urls")),
+    path("alerts/", include("alerts.urls")),
     prefix_default_language=True,
 )

@@ -24,6 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from alerts.enums import CHALLENGE_KINDS, INNOVATION_KINDS
+from alerts.models import SavedSearch
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
@@ -101,6 +103,7 @@ def world(db):
         challenge=challenge, innovation=approved_own, pitch="Onze oplossing.", created_by=supplier
     )
     roleless = UserFactory(username="roleless")
+    saved_search = SavedSearch.objects.create(user=buyer, name="Zon", query="domain=energy")
     return World(
         anonymous=None,
         supplier=supplier,
@@ -118,6 +121,7 @@ def world(db):
             "to_verify": to_verify,
             "challenge": challenge,
             "answer": answer,
+            "saved_search": saved_search,
         },
     )
 
@@ -304,6 +308,35 @@ FORMS = [
         "shortlist add",
         "buyer",
         lambda w: reverse("municipalities:shortlist_add"),
+        {"innovation": ("to-adopt", CHOICE)},
+    ),
+    Form(
+        "saved search",
+        "buyer",
+        lambda w: reverse("alerts:search_create"),
+        {
+            # The catalogue's query string: anything but known filters is refused.
+            "query": ("route=market-ready", CHOICE),
+            "name": ("Marktrijp", TEXT),
+            "frequency": ("daily", CHOICE),
+        },
+    ),
+    Form(
+        "saved search edit",
+        "buyer",
+        lambda w: reverse("alerts:search_edit", args=[w.objects["saved_search"].pk]),
+        {"name": ("Zon en wind", TEXT), "frequency": ("none", CHOICE)},
+    ),
+    Form(
+        "notification settings",
+        "buyer",
+        lambda w: reverse("alerts:settings"),
+        {kind: ("portal", CHOICE) for kind in (*INNOVATION_KINDS, *CHALLENGE_KINDS)},
+    ),
+    Form(
+        "follow",
+        "buyer",
+        lambda w: reverse("alerts:follow"),
         {"innovation": ("to-adopt", CHOICE)},
     ),
     Form(
@@ -641,8 +674,9 @@ def test_forms_refuse_bad_field_names_wrong_content_types_and_empty_bodies(world
     for case, (body, content_type) in cases.items():
         with writes() as written:
             response = client.post(url, body, content_type=content_type)
-        # The shortlist's only field names an innovation: without it, there is none (404).
-        expected = (400, 404) if form.name == "shortlist add" else (400,)
+        # The shortlist's and the follow's only field names an innovation: without it,
+        # there is none (404).
+        expected = (400, 404) if form.name in ("shortlist add", "follow") else (400,)
         assert response.status_code in expected, (form.name, case, response.status_code)
         assert written == [], (form.name, case)
 
