@@ -73,7 +73,9 @@ def portal_data(transactional_db):
     inkoper.user_permissions.add(Permission.objects.get(codename="view_rankingrun"))
     region = Region.objects.create(name="Regio Utrecht", slug="regio-utrecht")
     region.municipalities.set(Municipality.objects.filter(province="Utrecht"))
-    ShortlistItem.objects.create(user=inkoper, innovation=Innovation.objects.approved().first())
+    ShortlistItem.objects.get_or_create(
+        user=inkoper, innovation=Innovation.objects.approved().first()
+    )
     OutgoingMail.objects.create(task="innovations.send_status_mail", kwargs={"user_id": 1})
     _alerts_data(inkoper)
     return _snapshot()
