@@ -26,7 +26,7 @@ from .helpers import SCORES, innovation_in
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = "/en/innovations/"
-API = "/api/v1/innovations/"
+API = "/api/v1/innovations"
 
 
 def _approve(innovation):

@@ -189,7 +189,7 @@ def test_adoption_list_api(client, buyer, municipality, supplier, django_assert_
 
     _assert_constant(
         client,
-        "/api/v1/adoptions/",
+        "/api/v1/adoptions",
         _verified_adoption(municipality, supplier),
         7,
         django_assert_max_num_queries,
@@ -199,7 +199,7 @@ def test_adoption_list_api(client, buyer, municipality, supplier, django_assert_
 def test_adoption_list_api_filtered(client, municipality, supplier, django_assert_max_num_queries):
     _assert_constant(
         client,
-        "/api/v1/adoptions/?municipality=GM0344&stage=pilot&province=NL-UT",
+        "/api/v1/adoptions?municipality=GM0344&stage=pilot&province=NL-UT",
         _verified_adoption(municipality, supplier),
         6,
         django_assert_max_num_queries,
@@ -211,7 +211,7 @@ def test_verification_queue_api(client, reviewer, supplier, django_assert_max_nu
 
     _assert_constant(
         client,
-        "/api/v1/review/adoptions/",
+        "/api/v1/review/adoptions",
         _claimed_adoption(supplier),
         10,
         django_assert_max_num_queries,
@@ -221,7 +221,7 @@ def test_verification_queue_api(client, reviewer, supplier, django_assert_max_nu
 def test_challenge_list_api(client, municipality, innovation, django_assert_max_num_queries):
     _assert_constant(
         client,
-        "/api/v1/challenges/",
+        "/api/v1/challenges",
         _open_challenge(municipality, innovation),
         4,
         django_assert_max_num_queries,
@@ -241,7 +241,7 @@ def test_challenge_responses_api(
 
     _assert_constant(
         client,
-        f"/api/v1/challenges/{challenge.pk}/responses/",
+        f"/api/v1/challenges/{challenge.pk}/responses",
         add,
         8,
         django_assert_max_num_queries,
@@ -257,7 +257,7 @@ def test_suggestions_api(client, municipality, supplier, django_assert_max_num_q
 
     _assert_constant(
         client,
-        f"/api/v1/challenges/{challenge.pk}/suggestions/",
+        f"/api/v1/challenges/{challenge.pk}/suggestions",
         add,
         6,
         django_assert_max_num_queries,

@@ -65,11 +65,14 @@ from tests.factories import (
     reviewer_user,
     supplier_user,
 )
+from tests.problems import errors
 
 ROLES = ("anon", "sup", "sup_x", "buy", "buy_x", "rev", "rev_x", "rev_c", "admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The catch-all of /api/v1/ has no name; it is keyed by its route.
-API_CATCH_ALL = "api/v1/^[\\s\\S]*/$"
+# The catch-alls of /api/v1/ and /api have no name; they are keyed by their routes.
+API_CATCH_ALL = "api/v1/^[\\s\\S]*$"
+API_ROOT_CATCH_ALL = "^api(?!/docs$)(?:/[\\s\\S]*)?$"
+CATCH_ALLS = {API_CATCH_ALL: "/api/v1/no-such-thing/", API_ROOT_CATCH_ALL: "/api/v2/innovations"}
 
 
 def row(spec: str) -> tuple[str, ...]:
@@ -256,9 +259,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
     # --- API v1 --------------------------------------------------------------------------
-    "schema": {"GET": PUBLIC},
+    "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
+    "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
     "api-docs": {"GET": PUBLIC},
     API_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
+    API_ROOT_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     # Wrong credentials: 400 for everyone, no token made.
     "api:token": {"POST": every("400")},
     "api:innovation-list": {"GET": PUBLIC},
@@ -390,7 +395,7 @@ def test_every_placeholder_is_filled():
     unfilled = [
         key
         for key, (route, _methods) in URLS.items()
-        if "<" in route and key not in KWARGS and key != API_CATCH_ALL
+        if "<" in route and key not in KWARGS and key not in CATCH_ALLS
     ]
     assert unfilled == []
 
@@ -569,8 +574,8 @@ BODIES = {
 
 
 def url_for(key: str, world: World, language: str = "nl") -> str:
-    if key == API_CATCH_ALL:
-        return "/api/v1/no-such-thing/"
+    if key in CATCH_ALLS:
+        return CATCH_ALLS[key]
     kwargs = KWARGS[key](world) if key in KWARGS else {}
     with translation.override(language):
         return reverse(key, kwargs=kwargs)
@@ -580,7 +585,7 @@ def send(client: Client, method: str, url: str, key: str, world: World):
     body = BODIES.get((key, method), lambda w: {})(world)
     if method == "GET":
         return client.get(url)
-    if key.startswith("api:") or key == API_CATCH_ALL:
+    if key.startswith("api:") or key in CATCH_ALLS:
         return client.generic(method, url, json.dumps(body), content_type="application/json")
     if method == "POST":
         return client.post(url, body)
@@ -777,7 +782,7 @@ def test_decision_on_another_reviewers_claim_is_refused_and_recorded_nowhere(wor
     response = client.post(url, body, content_type="application/json")
 
     world.in_review.refresh_from_db()
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         409,
         {"detail": "Another reviewer has claimed this innovation."},
     )
