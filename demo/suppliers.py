@@ -26,7 +26,7 @@ def _signup(row: dict) -> None:
     account = {
         "username": contact["username"],
         "email": f"{contact['username']}@{row['website'].removeprefix('https://')}",
-        "password": None,
+        "password": None,  # no usable password: nobody signs in as a demo supplier  # nosec B105
         "first_name": contact["first_name"],
         "last_name": contact["last_name"],
         "language": contact.get("language", "nl"),
