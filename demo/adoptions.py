@@ -144,7 +144,7 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
                 "since": day,
                 "at": update_at,
                 "verify_at": update_at + datetime.timedelta(days=rng.uniform(2, 12)),
-                "text": texts.evidence(rng, stage),
+                "text": texts.evidence(rng, stage, row["country"]),
             }
         )
     recorded = [(stage, day) for stage, day in path if day <= record_at.date()]
@@ -159,7 +159,7 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
             evaluation = {
                 "at": demo.office_hours(at + datetime.timedelta(days=1), rng),
                 "goals_met": goals,
-                "lessons_learned": rng.choice(texts.lessons[goals]),
+                "lessons_learned": texts.lesson(rng, goals, innovation["domains"]),
                 "would_recommend": goals == "met" or (goals == "partly" and rng.random() < 0.6),
             }
     return {
@@ -172,12 +172,16 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
         "record_at": record_at,
         "started_on": started_on,
         "recorded": recorded,
-        "evidence": texts.evidence(rng, recorded[-1][0]),
+        "evidence": texts.evidence(rng, recorded[-1][0], row["country"]),
         "reference": texts.reference(rng, row, started_on),
         "contact": texts.contact(rng, row),
         "decision": decision,
         "decide_at": decide_at,
-        "note": rng.choice(texts.rejections if decision == "reject" else texts.verify_notes),
+        "note": (
+            rng.choice(texts.rejections)
+            if decision == "reject"
+            else texts.verify_note(rng, row["country"])
+        ),
         "correct_at": (
             decide_at + datetime.timedelta(days=rng.uniform(5, 30))
             if decision == "reject" and rng.random() < 0.5
