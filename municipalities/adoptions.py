@@ -292,14 +292,14 @@ def _decide_claim(*, user, adoption: Adoption, target: str, note: str, now) -> N
             "updated_at",
         ]
     )
+    if target == Verification.VERIFIED:
+        adoption_state_take_effect(adoption=adoption, previous=None, claimed_by=adoption.claimed_by)
     audit_record(
         actor=user,
         action=f"adoption.{'verify' if target == Verification.VERIFIED else 'reject'}",
         obj=adoption,
         changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
     )
-    if target == Verification.VERIFIED:
-        adoption_state_take_effect(adoption=adoption, previous=None, claimed_by=adoption.claimed_by)
 
 
 def _decide_change(
@@ -336,13 +336,15 @@ def _decide_change(
             "updated_at",
         ]
     )
+    adoption_state_take_effect(adoption=adoption, previous=previous, claimed_by=change.claimed_by)
+    # A new verified state, logged as a first verification is: readers of the log (alerts)
+    # see every verified state of an adoption the same way.
     audit_record(
         actor=user,
-        action="adoption.update",
+        action="adoption.verify",
         obj=adoption,
         changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
     )
-    adoption_state_take_effect(adoption=adoption, previous=previous, claimed_by=change.claimed_by)
 
 
 def adoption_state_take_effect(

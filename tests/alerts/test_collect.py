@@ -12,7 +12,8 @@ from alerts.models import Notification, Watermark
 from alerts.tasks import collect as collect_task
 from audit.models import AuditEntry
 from innovations.workflow import CLAIM, SUBMIT, innovation_transition
-from municipalities.adoptions import adoption_update, adoption_verify, evaluation_save
+from municipalities.adoptions import adoption_update, adoption_verify
+from municipalities.evaluations import evaluation_save
 from municipalities.challenges import (
     challenge_close,
     challenge_post,

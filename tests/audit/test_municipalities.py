@@ -121,7 +121,7 @@ def test_adoption_update_records_the_claimed_change_and_its_verification(
         ),
         (
             "tweede",
-            "adoption.update",
+            "adoption.verify",
             "municipalities.adoption",
             str(adoption.pk),
             {
