@@ -164,8 +164,7 @@ def change_stage(demo: Demo, plan: dict, change: dict) -> None:
         return
     # A verified adoption moves forward one stage at a time (or ends), never back in time.
     if adoption.verification == Verification.VERIFIED and (
-        change["stage"] not in STAGE_MOVES[adoption.stage]
-        or change["since"] < adoption.stage_since
+        change["stage"] not in STAGE_MOVES[adoption.stage] or change["since"] < adoption.stage_since
     ):
         return
     plan["row"] = adoption_update(
