@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = [
     ("leverancier", "supplier", "Zonnewijzer B.V."),
     ("inkoper", "buyer", "GM0344"),  # Utrecht
     ("beoordelaar", "reviewer", None),
+    ("adviseur", "adviser", None),
     ("beheerder", "admin", None),
 ]
 
@@ -21,6 +22,7 @@ DEMO_NAMES = {
     "leverancier": ("Sanne", "de Vries"),
     "inkoper": ("Mohamed", "El Amrani"),
     "beoordelaar": ("Joke", "Peeters"),
+    "adviseur": ("Lotte", "Janssens"),
     "beheerder": ("Koen", "Bakker"),
 }
 # A fictitious, well-formed KvK number for the demo supplier.

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("innovations.api_urls")),
     path("", include("municipalities.api_urls")),
     path("", include("ranking.api_urls")),
+    path("", include("procurement.api_urls")),
     # Last: an unknown path or a malformed slug still gets a JSON 404 (with a slash, so
     # that APPEND_SLASH still redirects /api/v1/innovations to the list).
     re_path(r"^[\s\S]*/$", not_found),
@@ -33,5 +34,7 @@ urlpatterns += i18n_patterns(
     path("review/", include("innovations.review_urls")),
     path("municipalities/", include("municipalities.urls")),
     path("ranking/", include("ranking.urls")),
+    path("procurement/", include("procurement.urls")),
+    path("desk/", include("procurement.desk_urls")),
     prefix_default_language=True,
 )

@@ -17,6 +17,7 @@ from innovations.services import supplier_create
 from municipalities import dashboard as municipalities_dashboard
 from municipalities.enums import MembershipStatus
 from municipalities.memberships import MembershipError, membership_request
+from procurement import dashboard as procurement_dashboard
 from ranking import dashboard as ranking_dashboard
 
 from . import services
@@ -32,7 +33,12 @@ from .roles import ROLE_LABELS, ROLES, roles_for
 from .security import RESET_WINDOW_SECONDS, password_reset_allowed
 from .selectors import buyer_membership_of, pending_membership_count
 
-DASHBOARD_APPS = [innovations_dashboard, municipalities_dashboard, ranking_dashboard]
+DASHBOARD_APPS = [
+    innovations_dashboard,
+    municipalities_dashboard,
+    procurement_dashboard,
+    ranking_dashboard,
+]
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 

@@ -17,6 +17,7 @@ def test_demo_accounts_have_one_role_each_and_the_demo_password(reference_munici
         "leverancier": {"supplier"},
         "inkoper": {"buyer"},
         "beoordelaar": {"reviewer"},
+        "adviseur": {"adviser"},
         "beheerder": {"admin", "reviewer"},
     }
     assert all(u.check_password(demo.DEMO_PASSWORD) for u in users.values())
@@ -31,7 +32,7 @@ def test_demo_accounts_are_created_once(reference_municipalities):
 
     demo.seed()
 
-    assert User.objects.count() == 4
+    assert User.objects.count() == 5
     assert User.objects.get(username="inkoper").first_name == "Gewijzigd"
 
 

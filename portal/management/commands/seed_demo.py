@@ -4,6 +4,7 @@ from django.db import transaction
 import innovations.demo
 import municipalities.demo
 import portal.demo
+import procurement.demo
 import ranking.demo
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             portal.demo.seed(self.stdout)
             innovations.demo.seed(self.stdout)
             municipalities.demo.seed(self.stdout)
+            procurement.demo.seed(self.stdout)
         # The ranking recompute takes its own lock and transaction.
         ranking.demo.seed(self.stdout)
         self.stdout.write("")
