@@ -5,7 +5,7 @@ from . import desk_views
 app_name = "desk"
 
 urlpatterns = [
-    path("", desk_views.published, name="published"),
+    path("answers/", desk_views.published, name="published"),
     path("ask/", desk_views.ask, name="ask"),
     path("mine/", desk_views.mine, name="mine"),
     path("queue/", desk_views.queue, name="queue"),

@@ -575,7 +575,7 @@ PAGES_WITH_QUERIES = [
     "/api/v1/municipalities/",
     "/api/v1/challenges/",
     "/api/v1/ranking/",
-    "/en/desk/",
+    "/en/desk/answers/",
     "/api/v1/published-questions",
 ]
 
