@@ -23,8 +23,9 @@ from audit.outbox import mail_on_commit
 from audit.services import audit_record, created_values
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
+from municipalities.access import can_act_for
+from municipalities.challenges import challenge_is_open
 from municipalities.models import Challenge
-from municipalities.services import can_act_for, challenge_is_open
 
 from .access import ADVISE_PERMISSION, has_conflict, is_adviser, may_ask, may_close
 from .enums import QuestionStatus, Subject

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from innovations.models import Innovation
 from municipalities.models import Challenge
 
-from .enums import CoDevelopment, ContractKind, Jurisdiction, OnMarket, QuestionStatus, ValueBand
+from .enums import CoDevelopment, ContractKind, Jurisdiction, QuestionStatus, ValueBand
 
 LANGUAGES = ("nl", "en")
 
@@ -83,7 +83,7 @@ class ProcurementRoute(models.Model):
     on_market = models.CharField(
         _("fits when the solution is on the market"),
         max_length=40,
-        help_text=_("Comma-separated: %(values)s.") % {"values": ", ".join(OnMarket.values)},
+        help_text=_("Comma-separated: yes, partly, no, unknown."),
     )
     co_development = models.CharField(
         _("co-development"), max_length=10, choices=CoDevelopment, default=CoDevelopment.EITHER

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from innovations.models import Innovation
-from municipalities.access import buyer_municipality
+from municipalities.access import buyer_municipality, can_act_for
+from municipalities.challenges import challenge_is_open
 from municipalities.models import Challenge
-from municipalities.services import can_act_for, challenge_is_open
 
 from . import guide, selectors
 from .enums import OnMarket

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from innovations.enums import Route, Status
+from innovations.enums import Route, Status, province_code_for
 from innovations.models import DomainTag, Innovation, Supplier, SupplierMember
 from municipalities.enums import MembershipStatus, Stage, Verification, size_class_for
 from municipalities.models import Adoption, BuyerMembership, Challenge, Municipality
@@ -107,6 +107,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"testgemeente-{n}")
     country = "NL"
     province = "Utrecht"
+    province_code = factory.LazyAttribute(lambda m: province_code_for(m.country, m.province))
     population = 45000
     size_class = factory.LazyAttribute(lambda m: size_class_for(m.population))
 

@@ -1,121 +1,24 @@
-"""Every write to municipalities, memberships, adoptions, shortlists and challenges."""
+"""Adoptions: a municipality records that it uses an innovation, a reviewer verifies it,
+and the municipality evaluates it. Every write to adoptions and their evaluations."""
 
-import csv
 import datetime
-from dataclasses import dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 from innovations import caching
-from innovations.access import supplier_for
-from innovations.enums import Country, Domain
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
-from .access import can_verify_adoptions, is_buyer_for
-from .enums import (
-    ChallengeStatus,
-    GoalsMet,
-    ResponseStatus,
-    Stage,
-    Verification,
-    size_class_for,
-)
-from .models import (
-    Adoption,
-    AdoptionStageChange,
-    Challenge,
-    ChallengeResponse,
-    Evaluation,
-    Municipality,
-)
-
-DATA_DIR = Path(__file__).resolve().parent / "data"
-REFERENCE_FILES = [
-    (DATA_DIR / "nl_municipalities.csv", Country.NL),
-    (DATA_DIR / "be_flanders_municipalities.csv", Country.BE),
-]
-
-
-@dataclass
-class LoadResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-def _reference_rows():
-    for path, country in REFERENCE_FILES:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                population = int(row["population"])
-                yield {
-                    "code": row["code"],
-                    "name": row["name"],
-                    "country": country,
-                    "province": row["province"],
-                    "population": population,
-                    "population_date": datetime.date.fromisoformat(row["population_date"]),
-                    "size_class": size_class_for(population),
-                }
-
-
-def _unique_slug(name: str, country: str, code: str, taken: set[str]) -> str:
-    base = slugify(name) or code.lower()
-    for candidate in (base, f"{base}-{country.lower()}", f"{base}-{code.lower()}"):
-        if candidate not in taken:
-            return candidate
-    raise ValueError(f"no free slug for {code}")  # cannot happen: codes are unique
-
-
-@transaction.atomic
-def municipalities_load_reference() -> LoadResult:
-    """Create or update every Dutch and Flemish municipality from the shipped CSV files.
-
-    Idempotent: a second run finds every row unchanged and writes nothing. Slugs, once
-    given, are kept, so links to municipality pages stay valid."""
-    existing = {m.code: m for m in Municipality.objects.all()}
-    taken = {m.slug for m in existing.values()}
-    result = LoadResult()
-    fields = ["name", "country", "province", "population", "population_date", "size_class"]
-    to_create, to_update = [], []
-    rows = sorted(_reference_rows(), key=lambda r: (r["country"] != Country.NL, r["code"]))
-    for row in rows:
-        current = existing.get(row["code"])
-        if current is None:
-            slug = _unique_slug(row["name"], row["country"], row["code"], taken)
-            taken.add(slug)
-            to_create.append(Municipality(slug=slug, **row))
-            result.created += 1
-        elif any(getattr(current, field) != row[field] for field in fields):
-            for field in fields:
-                setattr(current, field, row[field])
-            to_update.append(current)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    Municipality.objects.bulk_create(to_create, batch_size=500)
-    Municipality.objects.bulk_update(to_update, fields, batch_size=500)
-    if to_update:
-        # The catalogue's "in use in province" counts read the municipalities' provinces.
-        caching.bump_data_version(caching.CATALOGUE)
-    return result
-
-
-# --- Adoptions ----------------------------------------------------------------------------
+from .access import adoption_verify_conflict, can_verify_adoptions, require_act_for
+from .enums import GoalsMet, Stage, Verification
+from .models import Adoption, AdoptionStageChange, Evaluation, Municipality
 
 # Koploper records the innovation wave that started around the turn of the century; an
 # earlier start date is a typing error, not history.
@@ -146,18 +49,6 @@ ADOPTION_FIELDS = (
     "verification_note",
 )
 EVALUATION_FIELDS = ("adoption", "goals_met", "lessons_learned", "would_recommend")
-CHALLENGE_FIELDS = ("municipality", "title", "problem_statement", "domain", "deadline", "status")
-
-
-def can_act_for(user: AbstractBaseUser, municipality: Municipality) -> bool:
-    """May `user` record adoptions and post challenges for `municipality`? Its approved
-    buyers may, and administrators (DESIGN.md, roles)."""
-    return user.is_authenticated and (user.is_superuser or is_buyer_for(user, municipality))
-
-
-def _require_act_for(user: AbstractBaseUser, municipality: Municipality) -> None:
-    if not can_act_for(user, municipality):
-        raise PermissionDenied(_("Only buyers of %(name)s may do this.") % {"name": municipality})
 
 
 def _validate_adoption(
@@ -198,7 +89,7 @@ def adoption_record(
     Only the municipality's buyers (and administrators) may, only for a published
     innovation, once per municipality and innovation: the database's unique constraint
     decides between two simultaneous submits, and the loser gets a field error."""
-    _require_act_for(user, municipality)
+    require_act_for(user, municipality)
     stage_since = stage_since or started_on
     errors = _validate_adoption(stage=stage, started_on=started_on, stage_since=stage_since)
     if not Innovation.objects.approved().filter(pk=innovation.pk).exists():
@@ -268,7 +159,7 @@ def adoption_update(
     adoption = (
         Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
     )
-    _require_act_for(user, adoption.municipality)
+    require_act_for(user, adoption.municipality)
     before = field_values(adoption, ADOPTION_FIELDS)
     new_stage = adoption.stage if stage is None else stage
     new_started_on = started_on or adoption.started_on
@@ -348,7 +239,7 @@ def evaluation_save(
 ) -> Evaluation:
     """Add or replace the municipality's evaluation of an adoption. Other municipalities
     read it on the innovation page once the adoption is verified."""
-    _require_act_for(user, adoption.municipality)
+    require_act_for(user, adoption.municipality)
     errors = {}
     if goals_met not in GoalsMet.values:
         errors["goals_met"] = _("Choose one of: %(values)s.") % {
@@ -375,17 +266,6 @@ def evaluation_save(
         changes=changed_values(before, field_values(evaluation, EVALUATION_FIELDS)),
     )
     return evaluation
-
-
-def adoption_verify_conflict(*, user: AbstractBaseUser, adoption: Adoption) -> str:
-    """Why `user` may not verify `adoption` although a reviewer ("" when they may): nobody
-    verifies a claim of their own, nor an adoption of their own supplier's innovation."""
-    supplier = supplier_for(user)
-    if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
-        return _("You cannot verify an adoption of your own organisation's innovation.")
-    if adoption.claimed_by_id == user.pk:
-        return _("You cannot verify an adoption you recorded yourself.")
-    return ""
 
 
 def adoption_verify(
@@ -446,185 +326,3 @@ def adoption_verify(
             caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
     return adoption
-
-
-# --- Challenges ---------------------------------------------------------------------------
-
-
-def challenge_post(
-    *,
-    user: AbstractBaseUser,
-    municipality: Municipality,
-    title: str,
-    problem_statement: str,
-    domain: str,
-    deadline: datetime.date,
-) -> Challenge:
-    """Publish a problem of `municipality` for suppliers to answer."""
-    _require_act_for(user, municipality)
-    errors = {}
-    if not title.strip():
-        errors["title"] = _("Give the challenge a title.")
-    if not problem_statement.strip():
-        errors["problem_statement"] = _("Describe the problem.")
-    if domain not in Domain.values:
-        errors["domain"] = _("Choose one of: %(values)s.") % {"values": ", ".join(Domain.values)}
-    if deadline <= timezone.localdate():
-        errors["deadline"] = _("The deadline must be in the future.")
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        challenge = Challenge.objects.create(
-            municipality=municipality,
-            title=title.strip(),
-            problem_statement=problem_statement.strip(),
-            domain=domain,
-            deadline=deadline,
-            created_by=user,
-        )
-        audit_record(
-            actor=user,
-            action="challenge.post",
-            obj=challenge,
-            changes=created_values(field_values(challenge, CHALLENGE_FIELDS)),
-        )
-    return challenge
-
-
-def challenge_close(*, user: AbstractBaseUser, challenge: Challenge) -> Challenge:
-    """Close an open challenge: it leaves the public list and takes no more answers."""
-    _require_act_for(user, challenge.municipality)
-    with transaction.atomic():
-        updated = Challenge.objects.filter(pk=challenge.pk, status=ChallengeStatus.OPEN).update(
-            status=ChallengeStatus.CLOSED
-        )
-        if not updated:
-            raise TransitionNotAllowed(_("This challenge is already closed."))
-        audit_record(
-            actor=user,
-            action="challenge.close",
-            obj=challenge,
-            changes={"status": [ChallengeStatus.OPEN, ChallengeStatus.CLOSED]},
-        )
-    challenge.refresh_from_db()
-    return challenge
-
-
-def challenge_is_open(challenge: Challenge) -> bool:
-    return challenge.status == ChallengeStatus.OPEN and challenge.deadline >= timezone.localdate()
-
-
-def challenge_respond(
-    *, user: AbstractBaseUser, challenge: Challenge, innovation: Innovation, pitch: str
-) -> ChallengeResponse:
-    """A supplier answers an open challenge with one of its own approved innovations."""
-    supplier = supplier_for(user)
-    if supplier is None:
-        raise PermissionDenied(_("Only suppliers can answer challenges."))
-    if not challenge_is_open(challenge):
-        raise TransitionNotAllowed(_("This challenge no longer takes answers."))
-    errors = {}
-    if innovation.supplier_id != supplier.pk:
-        errors["innovation"] = _("Answer with one of your own innovations.")
-    elif not Innovation.objects.approved().filter(pk=innovation.pk).exists():
-        errors["innovation"] = _("Only approved innovations can answer a challenge.")
-    if not pitch.strip():
-        errors["pitch"] = _("Explain how your innovation solves this problem.")
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            response = ChallengeResponse.objects.create(
-                challenge=challenge, innovation=innovation, pitch=pitch.strip(), created_by=user
-            )
-            audit_record(
-                actor=user,
-                action="challenge.respond",
-                obj=response,
-                changes={
-                    "challenge": [None, challenge.pk],
-                    "innovation": [None, innovation.pk],
-                    "pitch": [None, response.pitch],
-                },
-            )
-            mail_on_commit(tasks.mail_challenge_response, response_id=response.pk)
-    except IntegrityError:
-        raise ValidationError(
-            {"innovation": _("You have already answered this challenge with this innovation.")},
-            code="duplicate",
-        ) from None
-    return response
-
-
-RESPONSE_MARKS = [ResponseStatus.INTERESTED, ResponseStatus.DECLINED]
-
-
-def challenge_response_mark(
-    *, user: AbstractBaseUser, response: ChallengeResponse, status: str
-) -> ChallengeResponse:
-    """The challenge's municipality marks an answer as interesting or declined."""
-    _require_act_for(user, response.challenge.municipality)
-    if status not in RESPONSE_MARKS:
-        raise ValidationError(
-            {"status": _("Choose one of: %(values)s.") % {"values": ", ".join(RESPONSE_MARKS)}}
-        )
-    with transaction.atomic():
-        old_status = response.status
-        response.status = status
-        response.save(update_fields=["status"])
-        if old_status != status:
-            audit_record(
-                actor=user,
-                action="challenge.mark_response",
-                obj=response,
-                changes={"status": [old_status, status]},
-            )
-    return response
-
-
-# --- Notifications (sent by Celery tasks after commit) -------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
-def _send_mail(*, user: AbstractBaseUser, template: str, url_name: str, args, context) -> None:
-    """Mail `user` in their own language: <template>_subject.txt, <template>.txt and
-    <template>.html, with `url` the absolute address of the page it is about."""
-    if not user.email:
-        return
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-        context = {**context, "recipient": user, "url": _absolute(reverse(url_name, args=args))}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def adoption_decision_notify(*, adoption: Adoption) -> None:
-    """Tell whoever recorded the adoption what the reviewer decided."""
-    if adoption.claimed_by is None or adoption.verification == Verification.CLAIMED:
-        return
-    _send_mail(
-        user=adoption.claimed_by,
-        template="municipalities/email/adoption_decision",
-        url_name="municipalities:adoption_detail",
-        args=[adoption.pk],
-        context={"adoption": adoption},
-    )
-
-
-def challenge_response_notify(*, response: ChallengeResponse) -> None:
-    """Tell the buyer who posted the challenge that a supplier answered it."""
-    if response.challenge.created_by is None:
-        return
-    _send_mail(
-        user=response.challenge.created_by,
-        template="municipalities/email/challenge_response",
-        url_name="municipalities:challenge_detail",
-        args=[response.challenge_id],
-        context={"response": response, "challenge": response.challenge},
-    )
