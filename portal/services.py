@@ -40,13 +40,16 @@ def user_create(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str = "",
     last_name: str = "",
     language: str = "nl",
 ) -> AbstractBaseUser:
     """Create an account after checking that username and e-mail are free (ignoring case)
-    and that the password passes the configured validators. Raises ValidationError."""
+    and that the password passes the configured validators. Raises ValidationError.
+
+    `password=None` makes an account without a usable password (it signs in after a
+    password reset), as scripts such as the demo do for accounts nobody signs in to."""
     User = get_user_model()
     username = username.strip()
     email = User.objects.normalize_email(email.strip())
@@ -70,11 +73,14 @@ def user_create(
         last_name=last_name.strip(),
         language=language,
     )
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
     user.save()
     return user
 
@@ -84,7 +90,7 @@ def supplier_signup(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     language: str,
@@ -120,7 +126,7 @@ def buyer_signup(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     language: str,
@@ -194,7 +200,7 @@ def user_create_with_role(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     organisation: str = "",
     municipality_code: str = "",

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     # Before ranking: the backup archive's last table stays ranking's (tests/reliability).
     "procurement",
     "ranking",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -62,7 +62,7 @@ def _wipe():
 def portal_data(transactional_db):
     ensure_domain_tags()  # a data migration's rows, gone after an earlier flush
     call_command("load_municipalities", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", size="small", verbosity=0)
     call_command("recompute_ranking", verbosity=0)
     # What the demo does not make: a token, a group with a permission, a direct permission.
     inkoper = User.objects.get(username="inkoper")
