@@ -84,16 +84,21 @@ def record(demo: Demo, plan: dict) -> None:
     # A reviewer's decisions are only replayed for an adoption recorded in this run: a
     # claim that is waiting again (a later change) must not be taken for the first one.
     plan["fresh"] = False
-    if _find(plan) is not None:
-        return
+    if (plan["code"], plan["innovation"], plan["supplier"]) in demo.existing_adoptions:
+        return  # recorded by an earlier run
     buyer = demo.user(plan["buyer"])
     first_stage, first_day = plan["recorded"][0]
     contact_name, contact_email = plan["contact"]
     adoption = adoption_record(
         user=buyer,
-        municipality=Municipality.objects.get(code=plan["code"]),
-        innovation=Innovation.objects.get(
-            title=plan["innovation"], supplier__name=plan["supplier"], revision_of__isnull=True
+        municipality=demo.cached(
+            ("municipality", plan["code"]), lambda: Municipality.objects.get(code=plan["code"])
+        ),
+        innovation=demo.cached(
+            ("innovation", plan["supplier"], plan["innovation"]),
+            lambda: Innovation.objects.get(
+                title=plan["innovation"], supplier__name=plan["supplier"], revision_of__isnull=True
+            ),
         ),
         stage=first_stage,
         started_on=plan["started_on"],

@@ -14,7 +14,7 @@ Plans `demo.adoptions` (one dict per adoption) and `demo.municipalities` (code â
 
 import datetime
 
-from municipalities.models import Municipality
+from municipalities.models import Adoption, Municipality
 
 from . import adoption_events as events
 from .accounts import DEMO_BUYER_MUNICIPALITY, REVIEWERS
@@ -25,9 +25,11 @@ FRONT_RUNNER_WEIGHT = 3.0
 SAME_COUNTRY_WEIGHT = {True: 1.0, False: 0.3}
 MAX_ADOPTERS = 34
 # Stage durations in days (low, high).
-PILOT_TO_IMPLEMENTED = (150, 540)
-IMPLEMENTED_TO_SCALED = (200, 700)
+PILOT_TO_IMPLEMENTED = (120, 450)
+IMPLEMENTED_TO_SCALED = (180, 600)
 PILOT_TO_ENDED = (100, 420)
+# A pilot older than this has moved on: implemented, scaled or ended.
+LONGEST_PILOT_DAYS = 600
 FINAL_STAGES = [("pilot", 30), ("implemented", 30), ("scaled", 22), ("ended", 18)]
 REJECTED_SHARE = 0.05
 EVALUATION_CHANCE = {"pilot": 0.25, "implemented": 0.45, "scaled": 0.6, "ended": 0.9}
@@ -91,6 +93,8 @@ def _choose(rng, rows, weights, n) -> list[dict]:
 def _stage_path(demo, rng, started_on: datetime.date) -> list[tuple[str, datetime.date]]:
     """The stages this adoption reaches, with their dates (never after yesterday)."""
     final = _pick(rng, FINAL_STAGES)
+    if final == "pilot" and (demo.today - started_on).days > LONGEST_PILOT_DAYS:
+        final = _pick(rng, [f for f in FINAL_STAGES if f[0] != "pilot"])
     path = [("pilot", started_on)]
     day = started_on
     follow = {
@@ -203,6 +207,11 @@ def _demo_buyer_sees_every_state(demo, texts, plans) -> None:
 
 def plan(demo) -> None:
     texts = events.Texts(demo)
+    demo.existing_adoptions = set(
+        Adoption.objects.values_list(
+            "municipality__code", "innovation__title", "innovation__supplier__name"
+        )
+    )
     rows = _municipalities(demo)
     demo.municipalities = {row["code"]: row for row in rows}
     front_runners = set(texts.front_runners)

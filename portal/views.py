@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from alerts import dashboard as alerts_dashboard
 from innovations import dashboard as innovations_dashboard
 from innovations.access import supplier_for
 from innovations.services import supplier_create
@@ -38,6 +39,7 @@ DASHBOARD_APPS = [
     municipalities_dashboard,
     procurement_dashboard,
     ranking_dashboard,
+    alerts_dashboard,
 ]
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 

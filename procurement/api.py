@@ -100,16 +100,17 @@ class ThresholdSerializer(serializers.ModelSerializer):
 
 
 class GuideQuerySerializer(serializers.Serializer):
-    """The guide's five answers, as query keys (lowerCamelCase)."""
+    """The guide's five answers, as query keys (lowerCamelCase in the document and the
+    address: estimatedValue, onMarket, coDevelopment; portal.api_middleware maps them)."""
 
-    estimatedValue = serializers.IntegerField(  # noqa: N815 - the query key
+    estimated_value = serializers.IntegerField(
         min_value=0,
         max_value=guide.MAX_VALUE,
         help_text="Estimated value over the whole term, in euros excluding VAT.",
     )
-    onMarket = serializers.ChoiceField(choices=OnMarket.choices)  # noqa: N815
+    on_market = serializers.ChoiceField(choices=OnMarket.choices)
     maturity = serializers.IntegerField(min_value=1, max_value=9, help_text="TRL, 1 to 9.")
-    coDevelopment = serializers.BooleanField(  # noqa: N815
+    co_development = serializers.BooleanField(
         help_text="Does the solution need to be developed with the supplier?"
     )
     country = serializers.ChoiceField(choices=Country.choices)
@@ -117,10 +118,10 @@ class GuideQuerySerializer(serializers.Serializer):
     def answers(self) -> guide.Answers:
         data = self.validated_data
         return guide.Answers(
-            value=data["estimatedValue"],
-            on_market=data["onMarket"],
+            value=data["estimated_value"],
+            on_market=data["on_market"],
             maturity=data["maturity"],
-            co_development=data["coDevelopment"],
+            co_development=data["co_development"],
             country=data["country"],
         )
 
