@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from alerts.models import Follow, InsightDay, InsightMonth, Notification, SavedSearch
 from audit.models import AuditEntry, OutgoingMail
 from demo import runner
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -187,6 +188,15 @@ def test_small_demo_has_routes_and_support_desk_questions(small_demo):
     assert set(questions.values_list("status", flat=True)) == {"open", "answered", "closed"}
     assert questions.filter(is_published=True, answered_by__username="adviseur").count() == 2
     assert AuditEntry.objects.filter(action="question.answer").count() == 2
+
+
+def test_small_demo_shows_alerts_at_work(small_demo):
+    inkoper = User.objects.get(username="inkoper")
+    assert Follow.objects.filter(user=inkoper, innovation__isnull=False).exists()
+    assert Follow.objects.filter(challenge__isnull=False).exists()
+    assert SavedSearch.objects.filter(user=inkoper).count() == 2
+    assert Notification.objects.exists()
+    assert InsightDay.objects.exists() and InsightMonth.objects.exists()
 
 
 def test_small_demo_pages_render(small_demo, client):
