@@ -225,13 +225,14 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
 
 @contextlib.contextmanager
 def _quiet_replay():
-    """Mail to a backend that drops it (every address in the demo is fictitious), no log
-    line per task run nor the in-process broker's warning over the progress line, and no
-    query log (DEBUG's, which `make run` turns on)."""
-    loggers = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+    """Mail to a backend that drops it (every address in the demo is fictitious); no log
+    lines below warnings (a line per task run, the jobs' counts, the in-process broker's
+    notice) over the progress line; no query log (DEBUG's, which `make run` turns on)."""
+    names = ("", "celery.app.trace", "kombu.connection", "alerts")
+    loggers = {name: logging.getLogger(name) for name in names}
     levels = {name: logger.level for name, logger in loggers.items()}
     for logger in loggers.values():
-        logger.setLevel(logging.ERROR)
+        logger.setLevel(logging.WARNING)
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False
