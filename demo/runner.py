@@ -228,11 +228,12 @@ def _quiet_replay():
     """Mail to a backend that drops it (every address in the demo is fictitious); no log
     lines below warnings (a line per task run, the jobs' counts, the in-process broker's
     notice) over the progress line; no query log (DEBUG's, which `make run` turns on)."""
-    names = ("", "celery.app.trace", "kombu.connection", "alerts")
-    loggers = {name: logging.getLogger(name) for name in names}
+    quiet = {"": logging.WARNING, "alerts": logging.WARNING}
+    quiet |= {"celery.app.trace": logging.ERROR, "kombu.connection": logging.ERROR}
+    loggers = {name: logging.getLogger(name) for name in quiet}
     levels = {name: logger.level for name, logger in loggers.items()}
-    for logger in loggers.values():
-        logger.setLevel(logging.WARNING)
+    for name, logger in loggers.items():
+        logger.setLevel(quiet[name])
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False
