@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, Domain
+from innovations.enums import Country, Domain, Province
 from innovations.models import Innovation
 
 from .enums import (
@@ -24,7 +24,12 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country)
+    # The province's official name, for display; `province_code` tells provinces apart
+    # (two are called Limburg) and is what filters, API values and facets use.
     province = models.CharField(_("province"), max_length=60, db_index=True)
+    province_code = models.CharField(
+        _("province code"), max_length=6, choices=Province, db_index=True
+    )
     population = models.PositiveIntegerField(_("population"))
     population_date = models.DateField(_("population on"), null=True, blank=True)
     # Stored so that SQL (ranking, matchmaking) can group on it; set by the loader.
