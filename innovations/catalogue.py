@@ -4,26 +4,19 @@ Everything here is set-based: a page of results, its facet counts and the relate
 innovations of a page each cost one query, whatever the size of the catalogue."""
 
 import re
-from collections.abc import Mapping
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     FloatField,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import Innovation
@@ -31,10 +24,6 @@ from .models import Innovation
 # Text search configurations created by migration 0004_search_vector (PostgreSQL only).
 SEARCH_CONFIG = "koploper_dutch"
 PREFIX_CONFIG = "koploper_dutch_prefix"
-
-# Adoption.verification of a public adoption. The string, not municipalities' enum:
-# innovations does not import municipalities (it only looks through the reverse relation).
-VERIFIED = "verified"
 
 MAX_QUERY_LENGTH = 200
 MAX_SEARCH_WORDS = 8
@@ -54,35 +43,6 @@ ORDERING_CHOICES = [
 def for_display(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
     """What a list of innovations shows: supplier joined, domains prefetched (one query)."""
     return queryset.select_related("supplier").prefetch_related("domains")
-
-
-def _adoption_model():
-    # Reached through the reverse relation: innovations does not import municipalities.
-    return Innovation._meta.get_field("adoptions").related_model
-
-
-def _verified_adoptions():
-    return _adoption_model().objects.filter(innovation=OuterRef("pk"), verification=VERIFIED)
-
-
-def with_adoption_count(
-    queryset: QuerySet[Innovation], *, for_sorting: bool = False
-) -> QuerySet[Innovation]:
-    """Annotate `adoption_count`: the number of verified adoptions.
-
-    Normally a correlated subquery per row (an index lookup on adoption (innovation,
-    verification, started_on)), not a join and GROUP BY: a page of 20 then costs 20
-    lookups instead of grouping every adoption of the catalogue before the LIMIT, and the
-    paginator's count leaves the annotation out. To sort by it (`for_sorting`) every row
-    needs its count anyway, and one grouped join does that faster than a lookup per row."""
-    if for_sorting:
-        return queryset.annotate(
-            adoption_count=Count("adoptions", filter=Q(adoptions__verification=VERIFIED))
-        )
-    counts = _verified_adoptions().order_by().values("innovation").annotate(n=Count("pk"))
-    return queryset.annotate(
-        adoption_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
-    )
 
 
 # --- Search -------------------------------------------------------------------------------
@@ -212,113 +172,18 @@ def order(queryset: QuerySet[Innovation], ordering: str, searching: bool) -> Que
     if ordering == ORDERING_RELEVANCE:
         return queryset.order_by("-rank", *newest)
     if ordering == ORDERING_MOST_ADOPTED:
-        # Expects with_adoption_count() to have been applied.
         return queryset.order_by("-adoption_count", *newest)
     if ordering == ORDERING_TITLE:
         return queryset.order_by("title", "pk")
     return queryset.order_by(*newest)
 
 
-# --- Facets -------------------------------------------------------------------------------
-
-
-def _counts(rows, key: str) -> dict:
-    return {row[key]: row["n"] for row in rows}
-
-
-def facet_counts(base: Mapping[str, QuerySet[Innovation]]) -> dict:
-    """How many innovations each filter value would give, one grouped query per facet.
-
-    `base[facet]` is the filtered catalogue WITHOUT that facet's own filter (so choosing a
-    route still shows how many the other route has). Keys of `base`: domain, route,
-    supplier_size, maturity, province, has_adoptions."""
-    facets = {}
-    if "domain" in base:
-        # Via the join table: one row per innovation and domain.
-        through = Innovation.domains.through
-        rows = (
-            through.objects.filter(innovation__in=base["domain"].values("pk"))
-            .values("domaintag_id")
-            .annotate(n=Count("innovation_id"))
-            .order_by()
-        )
-        facets["domain"] = _counts(rows, "domaintag_id")
-    for facet, field in [("route", "route"), ("supplier_size", "supplier__size")]:
-        if facet in base:
-            rows = base[facet].order_by().values(field).annotate(n=Count("pk"))
-            facets[facet] = _counts(rows, field)
-    if "maturity" in base:
-        rows = (
-            base["maturity"]
-            .filter(maturity__isnull=False)
-            .order_by()
-            .values("maturity")
-            .annotate(n=Count("pk"))
-        )
-        facets["maturity"] = _counts(rows, "maturity")
-    if "province" in base:
-        facets["province"] = _province_counts(base["province"])
-    if "has_adoptions" in base:
-        # EXISTS per innovation, not `pk IN (ids of adopted innovations)`: with a million
-        # adoptions that list outgrows work_mem and PostgreSQL re-scans it per row.
-        counts = base["has_adoptions"].aggregate(
-            total=Count("pk"),
-            adopted=Count("pk", filter=Q(Exists(_verified_adoptions()))),
-        )
-        facets["has_adoptions"] = {
-            "true": counts["adopted"],
-            "false": counts["total"] - counts["adopted"],
-        }
-    return facets
-
-
-def _province_counts(queryset: QuerySet[Innovation]) -> dict[str, int]:
-    """Innovations of `queryset` with a verified adoption, per province of the adopters.
-
-    The distinct (innovation, province) pairs first, then a count per province: cheaper
-    than COUNT(DISTINCT innovation) over every adoption (one query either way)."""
-    pairs = (
-        _adoption_model()
-        .objects.filter(innovation__in=queryset.order_by().values("pk"), verification=VERIFIED)
-        .order_by()
-        .annotate(province=F("municipality__province"))
-        .values("innovation_id", "province")
-        .distinct()
-    )
-    sql, params = pairs.query.sql_with_params()
-    # Only the ORM's compiled SQL goes into the statement; values are parameters.
-    count_sql = f"SELECT pair.province, COUNT(*) FROM ({sql}) pair GROUP BY pair.province"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, params)
-        return dict(cursor.fetchall())
-
-
-def adopted() -> Exists:
-    """Condition: the innovation has at least one verified adoption."""
-    return Exists(_verified_adoptions())
-
-
-def adopted_in_province(province: str) -> Exists:
-    """Condition: the innovation has a verified adoption in `province`."""
-    return Exists(_verified_adoptions().filter(municipality__province=province))
+# --- Filters (the facets are counted in facets.py) ---------------------------------------
 
 
 def with_domain_ids(codes: list[str]) -> QuerySet:
     """Subquery: ids of innovations in any of the domains `codes`."""
     return Innovation.objects.filter(domains__code__in=codes).values("pk")
-
-
-def province_choices() -> list[tuple[str, str]]:
-    """Every province with municipalities in Koploper, for the 'adopted in' filter.
-
-    The municipality model is reached through the adoptions relation: innovations may
-    look through reverse relations but does not import municipalities."""
-    adoption = Innovation._meta.get_field("adoptions").related_model
-    municipality = adoption._meta.get_field("municipality").related_model
-    provinces = (
-        municipality.objects.order_by("province").values_list("province", flat=True).distinct()
-    )
-    return [(province, province) for province in provinces]
 
 
 # --- The innovation page ------------------------------------------------------------------

@@ -76,7 +76,12 @@ def _catalogue_version(request) -> int:
     return caching.data_version(caching.CATALOGUE)
 
 
-@caching.anonymous_page_cache(_catalogue_version)
+# The catalogue's query parameters: its filters and the page number. Nothing else reaches
+# the cache key or the page's links.
+PARAMS = frozenset([*CatalogueFilter.base_filters, "page"])
+
+
+@caching.anonymous_page_cache(_catalogue_version, params=PARAMS)
 def catalogue_page(request):
     """The vetted catalogue: search, filters with counts, sorting; all in the URL.
 
@@ -107,8 +112,10 @@ def catalogue_page(request):
         catalogue.for_display(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
     ).get_page(data.get("page"))
     counts = filterset.facet_counts()
-    params = data.copy()
-    params.pop("page", None)
+    params = QueryDict(mutable=True)
+    for name in sorted(PARAMS - {"page"}):
+        if name in data:
+            params.setlist(name, data.getlist(name))
     searching = filterset.searching
     ordering = cleaned.get("ordering") or (
         catalogue.ORDERING_RELEVANCE if searching else catalogue.ORDERING_NEWEST
@@ -162,7 +169,7 @@ def catalogue_page(request):
 def innovation_page(request, slug):
     """One published innovation; anything else is 404, whoever asks."""
     innovation = get_object_or_404(
-        catalogue.with_adoption_count(catalogue.for_display(Innovation.objects.approved())),
+        catalogue.for_display(Innovation.objects.approved()),
         slug=slug,
     )
     return render(

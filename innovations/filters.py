@@ -3,7 +3,6 @@
 Unknown values make the FilterSet invalid: the API answers 400 with the field messages,
 the catalogue page drops them and says so."""
 
-import functools
 import hashlib
 
 from django import forms
@@ -12,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from . import caching, catalogue
-from .enums import Domain, Route, SupplierSize
+from . import caching, catalogue, facets
+from .enums import Domain, Route, SupplierSize, province_choices
 from .models import Innovation
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
@@ -66,9 +65,12 @@ class CatalogueFilter(filters.FilterSet):
     )
     province = filters.ChoiceFilter(
         label=_("In use in province"),
-        choices=catalogue.province_choices,
+        choices=province_choices,
         method="filter_province",
-        help_text=_("With a verified adoption by a municipality in this province."),
+        help_text=_(
+            "With a verified adoption by a municipality in this province "
+            "(ISO 3166-2 code, e.g. NL-UT or BE-VLI)."
+        ),
     )
     has_adoptions = filters.ChoiceFilter(
         label=_("In use by a municipality"),
@@ -87,11 +89,6 @@ class CatalogueFilter(filters.FilterSet):
         model = Innovation
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read the provinces at most once per request (validation and the page both use them).
-        self.filters["province"].extra["choices"] = functools.cache(catalogue.province_choices)
-
     def filter_nothing(self, queryset, name, value):
         return queryset
 
@@ -99,12 +96,12 @@ class CatalogueFilter(filters.FilterSet):
         return queryset.filter(pk__in=catalogue.with_domain_ids(value))
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(catalogue.adopted_in_province(value))
+        return queryset.filter(facets.adopted_in_province(value))
 
     def filter_has_adoptions(self, queryset, name, value):
         if value == "true":
-            return queryset.filter(catalogue.adopted())
-        return queryset.filter(~catalogue.adopted())
+            return queryset.filter(facets.adopted())
+        return queryset.filter(~facets.adopted())
 
     @property
     def search_text(self) -> str:
@@ -126,10 +123,7 @@ class CatalogueFilter(filters.FilterSet):
     def filter_queryset(self, queryset):
         # Search and sort come last: sorting by relevance needs the search's rank.
         ordering = self.form.cleaned_data.get("ordering") or ""
-        filtered = catalogue.with_adoption_count(
-            self._filtered(queryset), for_sorting=ordering == catalogue.ORDERING_MOST_ADOPTED
-        )
-        return catalogue.order(filtered, ordering, searching=self.searching)
+        return catalogue.order(self._filtered(queryset), ordering, searching=self.searching)
 
     def cache_key(self, kind: str) -> str:
         """A cache key for `kind` of this filtered catalogue (not its order or page) under
@@ -145,16 +139,24 @@ class CatalogueFilter(filters.FilterSet):
     def facet_counts(self) -> dict:
         """Counts per filter value, each facet ignoring its own filter. Needs is_valid().
 
-        One grouped query per facet, each over the whole filtered catalogue (the province
-        facet over its adoptions too): cached under the catalogue's data version."""
+        Facets whose own filter is not in use share the filtered catalogue as their base;
+        each distinct base is one statement (facets.facet_counts). Cached under the
+        catalogue's data version."""
         key = self.cache_key("facets")
         counts = cache.get(key)
         if counts is None:
-            counts = catalogue.facet_counts(
-                {
-                    facet: self._filtered(self.queryset.all(), leave_out)
-                    for facet, leave_out in FACETS.items()
-                }
-            )
+            in_use = {
+                name
+                for name, value in self.form.cleaned_data.items()
+                if value not in (None, "", []) and name not in SEARCH_AND_ORDER
+            }
+            by_left_out: dict[frozenset, QuerySet[Innovation]] = {}
+            bases = {}
+            for facet, leave_out in FACETS.items():
+                own = frozenset(leave_out & in_use)
+                if own not in by_left_out:
+                    by_left_out[own] = self._filtered(self.queryset.all(), own)
+                bases[facet] = by_left_out[own]
+            counts = facets.facet_counts(bases)
             cache.set(key, counts, caching.PAGE_SECONDS)
         return counts

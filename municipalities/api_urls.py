@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import api
+from .innovation_api import InnovationDetailView
 from .municipality_api import MunicipalityListView
 
 urlpatterns: list = [
+    path("innovations/<slug:slug>/", InnovationDetailView.as_view(), name="innovation-detail"),
     path("municipalities/", MunicipalityListView.as_view(), name="municipality-list"),
     # Adoptions, their verification, challenges (engineer B2, municipalities/api.py)
     path("adoptions/", api.AdoptionListView.as_view(), name="adoption-list"),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from innovations.models import Innovation, SupplierMember
 
+from .adoption_facts import adoption_facts_refresh
 from .enums import ChallengeStatus, MembershipStatus, ResponseStatus, Stage, Verification
 from .models import (
     Adoption,
@@ -553,6 +554,9 @@ def seed(stdout=None) -> None:
     today = timezone.localdate()
     reviewer = get_user_model().objects.filter(username="beoordelaar").first()
     adoptions = _seed_adoptions(innovations, today, reviewer, stdout)
+    # The adoptions above are written directly, not through the services: tell the
+    # catalogue their counts and provinces as adoption_verify would have.
+    adoption_facts_refresh(innovation_ids=[innovation.pk for innovation in innovations])
     challenges, responses = _seed_challenges(innovations, today, stdout)
     _write(
         stdout,

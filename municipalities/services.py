@@ -20,12 +20,13 @@ from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
 from innovations import caching
 from innovations.access import supplier_for
-from innovations.enums import Country, Domain
+from innovations.enums import Country, Domain, Province
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
 from .access import can_verify_adoptions, is_buyer_for
+from .adoption_facts import adoption_facts_refresh, adoption_facts_refresh_for_municipalities
 from .enums import (
     ChallengeStatus,
     GoalsMet,
@@ -44,6 +45,26 @@ from .models import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The provinces' codes in the source files (CBS `PV..`, Statbel REFNIS) → ISO 3166-2.
+PROVINCE_BY_SOURCE_CODE = {
+    "PV20": Province.NL_GR,
+    "PV21": Province.NL_FR,
+    "PV22": Province.NL_DR,
+    "PV23": Province.NL_OV,
+    "PV24": Province.NL_FL,
+    "PV25": Province.NL_GE,
+    "PV26": Province.NL_UT,
+    "PV27": Province.NL_NH,
+    "PV28": Province.NL_ZH,
+    "PV29": Province.NL_ZE,
+    "PV30": Province.NL_NB,
+    "PV31": Province.NL_LI,
+    "10000": Province.BE_VAN,
+    "20001": Province.BE_VBR,
+    "30000": Province.BE_VWV,
+    "40000": Province.BE_VOV,
+    "70000": Province.BE_VLI,
+}
 REFERENCE_FILES = [
     (DATA_DIR / "nl_municipalities.csv", Country.NL),
     (DATA_DIR / "be_flanders_municipalities.csv", Country.BE),
@@ -67,6 +88,7 @@ def _reference_rows():
                     "name": row["name"],
                     "country": country,
                     "province": row["province"],
+                    "province_code": PROVINCE_BY_SOURCE_CODE[row["province_code"]].value,
                     "population": population,
                     "population_date": datetime.date.fromisoformat(row["population_date"]),
                     "size_class": size_class_for(population),
@@ -90,7 +112,15 @@ def municipalities_load_reference() -> LoadResult:
     existing = {m.code: m for m in Municipality.objects.all()}
     taken = {m.slug for m in existing.values()}
     result = LoadResult()
-    fields = ["name", "country", "province", "population", "population_date", "size_class"]
+    fields = [
+        "name",
+        "country",
+        "province",
+        "province_code",
+        "population",
+        "population_date",
+        "size_class",
+    ]
     to_create, to_update = [], []
     rows = sorted(_reference_rows(), key=lambda r: (r["country"] != Country.NL, r["code"]))
     for row in rows:
@@ -110,7 +140,10 @@ def municipalities_load_reference() -> LoadResult:
     Municipality.objects.bulk_create(to_create, batch_size=500)
     Municipality.objects.bulk_update(to_update, fields, batch_size=500)
     if to_update:
-        # The catalogue's "in use in province" counts read the municipalities' provinces.
+        # The catalogue's "in use in province" facts hold the adopters' provinces.
+        adoption_facts_refresh_for_municipalities(
+            municipality_ids=[municipality.pk for municipality in to_update]
+        )
         caching.bump_data_version(caching.CATALOGUE)
     return result
 
@@ -333,6 +366,7 @@ def adoption_update(
         )
     if "verification" in changed:
         # A verified adoption that stops counting changes the catalogue's adoption counts.
+        adoption_facts_refresh(innovation_ids=[adoption.innovation_id])
         caching.bump_data_version(caching.CATALOGUE)
     return adoption
 
@@ -443,6 +477,7 @@ def adoption_verify(
         )
         mail_on_commit(tasks.mail_adoption_decision, adoption_id=adoption.pk)
         if target == Verification.VERIFIED:
+            adoption_facts_refresh(innovation_ids=[adoption.innovation_id])
             caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
     return adoption

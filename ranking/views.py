@@ -36,7 +36,7 @@ def _current_run_id(request) -> int:
 
 
 # The whole page for anonymous visitors, under the published run: a new board makes new keys.
-@anonymous_page_cache(_current_run_id)
+@anonymous_page_cache(_current_run_id, params=[*BoardFilterForm.base_fields, "page"])
 def leaderboard(request):
     """The current board, filterable by country, province, region and size class."""
     run = selectors.current_run()

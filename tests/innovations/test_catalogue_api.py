@@ -80,7 +80,7 @@ def test_innovation_list_returns_approved_innovations(client, api_catalogue):
         ({"domain": "mobility"}, ["fietstelpaal"]),
         ({"maturity_min": "5"}, ["zonnedak"]),
         ({"route": "needs-development"}, []),
-        ({"province": "Overijssel"}, ["zonnedak"]),
+        ({"province": "NL-OV"}, ["zonnedak"]),
         ({"has_adoptions": "false"}, ["fietstelpaal"]),
         ({"ordering": "most_adopted"}, ["zonnedak", "fietstelpaal"]),
         ({"ordering": "title"}, ["fietstelpaal", "zonnedak"]),
