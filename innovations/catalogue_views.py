@@ -113,8 +113,8 @@ def catalogue_page(request):
     ).get_page(data.get("page"))
     counts = filterset.facet_counts()
     params = QueryDict(mutable=True)
-    for name in sorted(PARAMS - {"page"}):
-        if name in data:
+    for name in data:
+        if name in PARAMS and name != "page":
             params.setlist(name, data.getlist(name))
     searching = filterset.searching
     ordering = cleaned.get("ordering") or (

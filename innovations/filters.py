@@ -3,6 +3,7 @@
 Unknown values make the FilterSet invalid: the API answers 400 with the field messages,
 the catalogue page drops them and says so."""
 
+import functools
 import hashlib
 
 from django import forms
@@ -14,6 +15,7 @@ from django_filters import rest_framework as filters
 from . import caching, catalogue, facets
 from .enums import Domain, Route, SupplierSize, province_choices
 from .models import Innovation
+from .search import Search
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -107,9 +109,14 @@ class CatalogueFilter(filters.FilterSet):
     def search_text(self) -> str:
         return (self.form.cleaned_data.get("q") or "").strip()
 
+    @functools.cached_property
+    def search(self) -> Search:
+        """The search, its compounds looked up once for the list, count and facets."""
+        return Search.of(self.search_text)
+
     @property
     def searching(self) -> bool:
-        return bool(catalogue.parse_query(self.search_text))
+        return bool(self.search.groups)
 
     def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
         for name, value in self.form.cleaned_data.items():
@@ -117,7 +124,7 @@ class CatalogueFilter(filters.FilterSet):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         if self.searching:
-            queryset = catalogue.search(queryset, self.search_text)
+            queryset = self.search.apply(queryset)
         return queryset
 
     def filter_queryset(self, queryset):

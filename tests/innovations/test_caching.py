@@ -215,7 +215,13 @@ def keys_stored(monkeypatch):
 
 @pytest.mark.parametrize(
     "path",
-    [CATALOGUE, CATALOGUE + "?route=market-ready", API, API + "?route=market-ready", "/nl/ranking/"],
+    [
+        CATALOGUE,
+        CATALOGUE + "?route=market-ready",
+        API,
+        API + "?route=market-ready",
+        "/nl/ranking/",
+    ],
 )
 def test_random_query_parameters_do_not_grow_the_cache(client, keys_stored, path):
     InnovationFactory.create_batch(2)
