@@ -1,11 +1,13 @@
 """The audit log in the admin: read-only, for administrators. Nobody adds, changes or
 deletes an entry here; the other apps' admin pages show an object's own trail."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEntry
+from .models import AuditEntry, OutgoingMail
+from .outbox import mail_retry
 
 
 @admin.register(AuditEntry)
@@ -90,3 +92,75 @@ class AuditTrailMixin:
         if not rows:
             return "–"
         return format_html("<table><tbody>{}</tbody></table>", rows)
+
+
+class MailStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("due")), ("sent", _("sent")), ("given_up", _("given up"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(sent_at__isnull=True, given_up_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        if self.value() == "given_up":
+            return queryset.given_up()
+        return queryset
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what is due, and the mails that gave up after
+    MAIL_MAX_ATTEMPTS failures, which an administrator may try again."""
+
+    list_display = ("created_at", "task", "state", "attempts", "next_attempt_at", "last_error")
+    list_filter = (MailStateFilter, "task")
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    fields = readonly_fields = (
+        "task",
+        "kwargs",
+        "created_at",
+        "state",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "given_up_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        if obj.sent_at is not None:
+            return _("sent")
+        if obj.given_up_at is not None:
+            return _("given up")
+        return _("due")
+
+    @admin.action(description=_("Try the selected mails again"), permissions=["view"])
+    def retry(self, request, queryset):
+        mails = list(queryset.filter(sent_at__isnull=True))
+        for mail in mails:
+            mail_retry(mail=mail)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d mail will be tried again.",
+                "%(count)d mails will be tried again.",
+                len(mails),
+            )
+            % {"count": len(mails)},
+            messages.SUCCESS,
+        )

@@ -70,25 +70,48 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("audit entries cannot be deleted")
 
 
+class OutgoingMailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Neither sent nor given up, and its next attempt has come."""
+        return self.filter(
+            sent_at__isnull=True,
+            given_up_at__isnull=True,
+            next_attempt_at__lte=now or timezone.now(),
+        )
+
+    def given_up(self):
+        return self.filter(sent_at__isnull=True, given_up_at__isnull=False)
+
+
 class OutgoingMail(models.Model):
     """A mail that is due: written in the transaction of the change it is about, marked sent
     by the task that sends it (audit.outbox). A task delivered twice (a worker killed
     before it acknowledged) finds it sent; a task that was never enqueued (the broker was
-    down) leaves it due for `send_pending_mails`."""
+    down) leaves it due for `send_pending_mails`. A failed attempt is counted and the next
+    one waits longer each time; after MAIL_MAX_ATTEMPTS the mail gives up (shown in the
+    admin and by `manage.py health`). Sent and given-up mails are deleted after
+    MAIL_RETENTION_DAYS (`prune_outbox`)."""
 
     task = models.CharField(_("task"), max_length=100)
     kwargs = models.JSONField(_("arguments"), default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Sent, or nothing to send (the object was gone): the task is done either way.
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    last_error = models.TextField(_("last error"), blank=True)
+    given_up_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outgoing mail")
         verbose_name_plural = _("outgoing mails")
+        ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(
-                fields=["created_at"],
-                condition=models.Q(sent_at__isnull=True),
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True, given_up_at__isnull=True),
                 name="audit_mail_due_idx",
             )
         ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from . import api
-from .catalogue_api import InnovationListView
+from .api import reviews, suppliers
+from .api.catalogue import InnovationListView
 
 urlpatterns: list = [
     path("innovations/", InnovationListView.as_view(), name="innovation-list"),
@@ -9,43 +9,45 @@ urlpatterns: list = [
     # Supplier side and review queue (issue 3).
     path(
         "supplier/organisation/",
-        api.SupplierOrganisationView.as_view(),
+        suppliers.SupplierOrganisationView.as_view(),
         name="supplier-organisation",
     ),
     path(
         "supplier/innovations/",
-        api.SupplierInnovationList.as_view(),
+        suppliers.SupplierInnovationList.as_view(),
         name="supplier-innovation-list",
     ),
     path(
         "supplier/innovations/<int:pk>/",
-        api.SupplierInnovationDetail.as_view(),
+        suppliers.SupplierInnovationDetail.as_view(),
         name="supplier-innovation-detail",
     ),
     path(
         "supplier/innovations/<int:pk>/submit/",
-        api.SupplierInnovationSubmit.as_view(),
+        suppliers.SupplierInnovationSubmit.as_view(),
         name="supplier-innovation-submit",
     ),
     path(
         "supplier/innovations/<int:pk>/withdraw/",
-        api.SupplierInnovationWithdraw.as_view(),
+        suppliers.SupplierInnovationWithdraw.as_view(),
         name="supplier-innovation-withdraw",
     ),
-    path("review/innovations/", api.ReviewInnovationList.as_view(), name="review-innovation-list"),
+    path(
+        "review/innovations/", reviews.ReviewInnovationList.as_view(), name="review-innovation-list"
+    ),
     path(
         "review/innovations/<int:pk>/",
-        api.ReviewInnovationDetail.as_view(),
+        reviews.ReviewInnovationDetail.as_view(),
         name="review-innovation-detail",
     ),
     path(
         "review/innovations/<int:pk>/claim/",
-        api.ReviewInnovationClaim.as_view(),
+        reviews.ReviewInnovationClaim.as_view(),
         name="review-innovation-claim",
     ),
     path(
         "review/innovations/<int:pk>/decision/",
-        api.ReviewInnovationDecision.as_view(),
+        reviews.ReviewInnovationDecision.as_view(),
         name="review-innovation-decision",
     ),
 ]

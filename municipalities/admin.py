@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditTrailMixin
+from innovations.exceptions import TransitionNotAllowed
 
-from . import services
+from . import adoptions
 from .enums import MembershipStatus
 from .memberships import (
     membership_decide,
@@ -127,7 +128,7 @@ class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_select_related = ("municipality", "innovation")
     search_fields = ("municipality__name", "municipality__code", "innovation__title")
     raw_id_fields = ("municipality", "innovation", "claimed_by", "verified_by")
-    # Verification goes through the queue (services.adoption_verify), so it is not edited here.
+    # Verification goes through the queue (adoptions.adoption_verify), so it is not edited here.
     readonly_fields = ("audit_trail",)
     inlines = [StageChangeInline]
     actions = ["verify_selected"]
@@ -147,8 +148,8 @@ class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
         verified = skipped = 0
         for adoption in queryset.select_related("innovation"):
             try:
-                services.adoption_verify(user=request.user, adoption=adoption, decision="verify")
-            except (PermissionDenied, services.TransitionNotAllowed):
+                adoptions.adoption_verify(user=request.user, adoption=adoption, decision="verify")
+            except (PermissionDenied, TransitionNotAllowed):
                 skipped += 1
             else:
                 verified += 1

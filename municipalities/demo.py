@@ -28,7 +28,7 @@ from .models import (
     Evaluation,
     Municipality,
 )
-from .services import municipalities_load_reference
+from .reference import municipalities_load_reference
 
 UTRECHT = "GM0344"  # the demo buyer `inkoper` buys for Utrecht
 

@@ -1,5 +1,6 @@
-"""Forms validate the shape of the input; the rules live in services.py, whose
-ValidationErrors the views put back on the form (form.add_error(None, error))."""
+"""Forms validate the shape of the input; the rules live in the services (adoptions.py,
+challenges.py, memberships.py), whose ValidationErrors the views put back on the form
+(form.add_error(None, error))."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -40,7 +40,7 @@ from .models import Adoption, Challenge, Municipality
 
 def verification_queue(user=None) -> QuerySet[Adoption]:
     """Claimed adoptions waiting for a reviewer, oldest claim first. For `user`, without
-    the ones they may not verify (services.adoption_verify_conflict): their own claims and
+    the ones they may not verify (access.adoption_verify_conflict): their own claims and
     adoptions of their own supplier's innovations."""
     queryset = (
         Adoption.objects.filter(verification=Verification.CLAIMED)

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from audit.outbox import mail_once
 
-from . import services
+from . import notifications
 from .models import Adoption, ChallengeResponse
 
 
@@ -17,7 +17,7 @@ def mail_adoption_decision(*, adoption_id: int, mail_id: int | None = None) -> N
             .first()
         )
         if due and adoption is not None:
-            services.adoption_decision_notify(adoption=adoption)
+            notifications.adoption_decision_notify(adoption=adoption)
 
 
 @shared_task(name="municipalities.mail_challenge_response")
@@ -31,4 +31,4 @@ def mail_challenge_response(*, response_id: int, mail_id: int | None = None) -> 
             .first()
         )
         if due and response is not None:
-            services.challenge_response_notify(response=response)
+            notifications.challenge_response_notify(response=response)

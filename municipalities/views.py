@@ -10,10 +10,16 @@ from django.views.decorators.http import require_POST
 
 from innovations.access import supplier_for
 from innovations.enums import Country
+from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
-from . import selectors, services
-from .access import buyer_municipality, can_verify_adoptions
+from . import adoptions, challenges, selectors
+from .access import (
+    adoption_verify_conflict,
+    buyer_municipality,
+    can_act_for,
+    can_verify_adoptions,
+)
 from .enums import Verification
 from .filters import ChallengeFilter
 from .forms import (
@@ -78,8 +84,7 @@ def municipality_detail(request, slug):
             "municipality": municipality,
             "adoptions": list(selectors.municipality_adoptions(municipality)),
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
-            "is_own": services.can_act_for(request.user, municipality)
-            and not request.user.is_superuser,
+            "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
         },
     )
 
@@ -107,14 +112,14 @@ def _adoption_for_viewer(user, pk) -> Adoption:
     public = adoption.verification == Verification.VERIFIED and (
         Innovation.objects.approved().filter(pk=adoption.innovation_id).exists()
     )
-    if public or services.can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
+    if public or can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
         return adoption
     raise Http404
 
 
 def _adoption_to_manage(user, pk) -> Adoption:
     adoption = _adoption_for_viewer(user, pk)
-    if not services.can_act_for(user, adoption.municipality):
+    if not can_act_for(user, adoption.municipality):
         raise PermissionDenied(_("Only buyers of this municipality can change its adoptions."))
     return adoption
 
@@ -168,7 +173,7 @@ def adoption_create(request, innovation_slug):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                adoption = services.adoption_record(
+                adoption = adoptions.adoption_record(
                     user=request.user,
                     municipality=data.get("municipality") or municipality,
                     innovation=innovation,
@@ -211,7 +216,7 @@ def adoption_create(request, innovation_slug):
 
 def adoption_detail(request, pk):
     adoption = _adoption_for_viewer(request.user, pk)
-    may_manage = services.can_act_for(request.user, adoption.municipality)
+    may_manage = can_act_for(request.user, adoption.municipality)
     may_see_internal = may_manage or can_verify_adoptions(request.user)
     return render(
         request,
@@ -238,7 +243,7 @@ def adoption_update(request, pk):
             data = form.cleaned_data
             before = adoption.verification
             try:
-                adoption = services.adoption_update(user=request.user, adoption=adoption, **data)
+                adoption = adoptions.adoption_update(user=request.user, adoption=adoption, **data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -273,7 +278,7 @@ def adoption_evaluate(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.evaluation_save(user=request.user, adoption=adoption, **form.cleaned_data)
+                adoptions.evaluation_save(user=request.user, adoption=adoption, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -314,7 +319,7 @@ def adoption_verify(request, pk):
         Adoption.objects.select_related("municipality", "innovation__supplier", "claimed_by"),
         pk=pk,
     )
-    conflict = services.adoption_verify_conflict(user=request.user, adoption=adoption)
+    conflict = adoption_verify_conflict(user=request.user, adoption=adoption)
     if conflict:
         # Refused like any action not granted (DESIGN.md, roles): 403, with the reason.
         raise PermissionDenied(conflict)
@@ -323,7 +328,7 @@ def adoption_verify(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.adoption_verify(
+                adoptions.adoption_verify(
                     user=request.user,
                     adoption=adoption,
                     decision=form.cleaned_data["decision"],
@@ -331,7 +336,7 @@ def adoption_verify(request, pk):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
-            except services.TransitionNotAllowed as error:
+            except TransitionNotAllowed as error:
                 messages.error(request, str(error))
                 return redirect("municipalities:verify_queue")
             else:
@@ -397,7 +402,7 @@ def challenge_list(request):
 def _challenge_for_viewer(user, pk) -> Challenge:
     """Open challenges for anyone; closed or expired ones only for their municipality."""
     challenge = get_object_or_404(Challenge.objects.select_related("municipality"), pk=pk)
-    if services.challenge_is_open(challenge) or services.can_act_for(user, challenge.municipality):
+    if challenges.challenge_is_open(challenge) or can_act_for(user, challenge.municipality):
         return challenge
     raise Http404
 
@@ -408,7 +413,7 @@ def challenge_detail(request, pk):
 
 
 def _render_challenge(request, challenge, status: int = 200):
-    is_owner = services.can_act_for(request.user, challenge.municipality)
+    is_owner = can_act_for(request.user, challenge.municipality)
     supplier = supplier_for(request.user)
     responses = challenge.responses.select_related("innovation__supplier")
     own_responses = []
@@ -419,7 +424,7 @@ def _render_challenge(request, challenge, status: int = 200):
         "municipalities/challenge_detail.html",
         {
             "challenge": challenge,
-            "is_open": services.challenge_is_open(challenge),
+            "is_open": challenges.challenge_is_open(challenge),
             "is_owner": is_owner,
             "responses": list(responses) if is_owner else [],
             "response_count": len(responses),
@@ -442,7 +447,7 @@ def challenge_create(request):
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                challenge = services.challenge_post(
+                challenge = challenges.challenge_post(
                     user=request.user,
                     municipality=data.pop("municipality", None) or municipality,
                     **data,
@@ -468,7 +473,7 @@ def challenge_respond(request, pk):
     supplier = supplier_for(request.user)
     if supplier is None:
         raise PermissionDenied(_("Only suppliers can answer challenges."))
-    if not services.challenge_is_open(challenge):
+    if not challenges.challenge_is_open(challenge):
         messages.error(request, _("This challenge no longer takes answers."))
         return redirect("municipalities:challenge_detail", challenge.pk)
     form = ResponseForm(request.POST or None, supplier=supplier)
@@ -476,7 +481,7 @@ def challenge_respond(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.challenge_respond(
+                challenges.challenge_respond(
                     user=request.user,
                     challenge=challenge,
                     innovation=form.cleaned_data["innovation"],
@@ -484,7 +489,7 @@ def challenge_respond(request, pk):
                 )
             except ValidationError as error:
                 form.add_error(None, error)
-            except services.TransitionNotAllowed as error:
+            except TransitionNotAllowed as error:
                 messages.error(request, str(error))
                 return redirect("municipalities:challenge_detail", challenge.pk)
             else:
@@ -509,12 +514,12 @@ def challenge_respond(request, pk):
 def challenge_close(request, pk):
     """Ask for confirmation (GET), then close the challenge (POST)."""
     challenge = _challenge_for_viewer(request.user, pk)
-    if not services.can_act_for(request.user, challenge.municipality):
+    if not can_act_for(request.user, challenge.municipality):
         raise PermissionDenied(_("Only buyers of this municipality can close its challenges."))
     if request.method == "POST":
         try:
-            services.challenge_close(user=request.user, challenge=challenge)
-        except services.TransitionNotAllowed as error:
+            challenges.challenge_close(user=request.user, challenge=challenge)
+        except TransitionNotAllowed as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("The challenge is closed."))
@@ -528,11 +533,11 @@ def response_mark(request, pk):
     response = get_object_or_404(
         ChallengeResponse.objects.select_related("challenge__municipality"), pk=pk
     )
-    if not services.can_act_for(request.user, response.challenge.municipality):
+    if not can_act_for(request.user, response.challenge.municipality):
         raise PermissionDenied(_("Only buyers of this municipality can mark its answers."))
     form = ResponseMarkForm(request.POST)
     if form.is_valid():
-        services.challenge_response_mark(
+        challenges.challenge_response_mark(
             user=request.user, response=response, status=form.cleaned_data["status"]
         )
         messages.success(request, _("The answer is marked."))

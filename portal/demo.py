@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 
 from municipalities.models import Municipality
-from municipalities.services import municipalities_load_reference
+from municipalities.reference import municipalities_load_reference
 
 from .services import user_create_with_role
 

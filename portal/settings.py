@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer probes over plain http under any host name.
+    "portal.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response gets the headers, also static files and redirects.
     "portal.security.SecurityMiddleware",
@@ -144,7 +146,16 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / env_str("SQLITE_PATH", "db.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
+                # a second writer waits up to `timeout` seconds for it. With the default
+                # (DEFERRED) a transaction that read first and then writes cannot wait: SQLite
+                # answers "database is locked" at once, a 500 where PostgreSQL gives a 409.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # WAL: readers never wait for the writer, nor the writer for them.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-mails": {
         "task": "audit.send_pending_mails",
         "schedule": crontab(minute="*/10"),
+    },
+    # Sent and given-up mails past MAIL_RETENTION_DAYS.
+    "prune-outbox": {
+        "task": "audit.prune_outbox",
+        "schedule": crontab(hour=4, minute=30),
     },
 }
 
@@ -252,6 +268,12 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Koploper <noreply@koploper.example>")
+# The outbox (audit.outbox): a failed mail is tried again after MAIL_RETRY_DELAY seconds,
+# doubled after each failure (10 minutes, 20, 40, … ~21 hours for 8 attempts), and gives up
+# after MAIL_MAX_ATTEMPTS; sent and given-up mails are deleted after MAIL_RETENTION_DAYS.
+MAIL_RETRY_DELAY = env_int("MAIL_RETRY_DELAY", 600)
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 8)
+MAIL_RETENTION_DAYS = env_int("MAIL_RETENTION_DAYS", 30)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,9 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import health, views
 from .api import not_found
 from .token_api import TokenView
 
@@ -18,6 +19,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Answered by portal.health.HealthMiddleware before anything else; here for other
+    # methods (405) and so that the URL configuration lists them.
+    path("healthz", require_safe(health.liveness_view), name="healthz"),
+    path("readyz", require_safe(health.readiness_view), name="readyz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -9,9 +9,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, serializers
 
 from innovations.enums import Country
+from municipalities.api.municipalities import MunicipalitySerializer
 from municipalities.enums import SizeClass
 from municipalities.models import Adoption, Municipality, Region
-from municipalities.municipality_api import MunicipalitySerializer
 
 from .models import RankingEntry, RankingRun
 from .selectors import current_entry

@@ -86,7 +86,7 @@ def celery_worker_real(transactional_db):
 def reference_municipalities(db):
     """All 627 Dutch and Flemish municipalities from the shipped reference data."""
     from municipalities.models import Municipality
-    from municipalities.services import municipalities_load_reference
+    from municipalities.reference import municipalities_load_reference
 
     municipalities_load_reference()
     return Municipality.objects.all()

@@ -86,7 +86,7 @@ def test_admin_log_is_refused_to_everyone_but_administrators(client, logged, buy
 
 def test_an_objects_change_page_shows_its_audit_trail(client, admin, municipality, reviewer):
     adoption = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
-    from municipalities.services import adoption_verify
+    from municipalities.adoptions import adoption_verify
 
     adoption_verify(user=reviewer, adoption=adoption, decision="verify")
     client.force_login(admin)

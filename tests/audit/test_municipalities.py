@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from municipalities import services
+from innovations.exceptions import TransitionNotAllowed
+from municipalities import adoptions, challenges
 from municipalities.enums import MembershipStatus, Verification
 from municipalities.memberships import (
     membership_decide,
@@ -32,7 +33,7 @@ def test_adoption_claim_records_the_new_adoption(buyer, municipality):
     innovation = InnovationFactory()
     since = last_id()
 
-    adoption = services.adoption_record(
+    adoption = adoptions.adoption_record(
         user=buyer,
         municipality=municipality,
         innovation=innovation,
@@ -65,7 +66,7 @@ def test_a_duplicate_claim_records_nothing(buyer, municipality):
     since = last_id()
 
     with pytest.raises(ValidationError):
-        services.adoption_record(
+        adoptions.adoption_record(
             user=buyer,
             municipality=municipality,
             innovation=adoption.innovation,
@@ -84,7 +85,7 @@ def test_adoption_update_records_the_stage_change_and_the_lost_verification(
     )
     since = last_id()
 
-    services.adoption_update(
+    adoptions.adoption_update(
         user=buyer, adoption=adoption, stage="scaled", stage_since=datetime.date(2025, 1, 10)
     )
 
@@ -110,7 +111,7 @@ def test_adoption_update_by_a_buyer_of_another_municipality_records_nothing(muni
     since = last_id()
 
     with pytest.raises(PermissionDenied):
-        services.adoption_update(user=stranger, adoption=adoption, stage="scaled")
+        adoptions.adoption_update(user=stranger, adoption=adoption, stage="scaled")
 
     assert entries(since) == []
 
@@ -120,8 +121,8 @@ def test_verify_and_reject_record_the_decision(reviewer, municipality):
     second = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
     since = last_id()
 
-    verified = services.adoption_verify(user=reviewer, adoption=first, decision="verify")
-    services.adoption_verify(
+    verified = adoptions.adoption_verify(user=reviewer, adoption=first, decision="verify")
+    adoptions.adoption_verify(
         user=reviewer, adoption=second, decision="reject", note=" Geen bewijs "
     )
 
@@ -157,8 +158,8 @@ def test_a_lost_verification_race_records_nothing(reviewer, municipality):
     adoption = AdoptionFactory(municipality=municipality, verification=Verification.VERIFIED)
     since = last_id()
 
-    with pytest.raises(services.TransitionNotAllowed):
-        services.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
+    with pytest.raises(TransitionNotAllowed):
+        adoptions.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
 
     assert entries(since) == []
 
@@ -167,14 +168,14 @@ def test_evaluation_records_its_first_version_and_then_each_change(buyer, munici
     adoption = AdoptionFactory(municipality=municipality)
     since = last_id()
 
-    first = services.evaluation_save(
+    first = adoptions.evaluation_save(
         user=buyer,
         adoption=adoption,
         goals_met="partly",
         lessons_learned="Leerzaam",
         would_recommend=False,
     )
-    services.evaluation_save(
+    adoptions.evaluation_save(
         user=buyer,
         adoption=adoption,
         goals_met="met",
@@ -208,7 +209,7 @@ def test_challenge_post_close_respond_and_mark_are_recorded(buyer, municipality,
     deadline = datetime.date.today() + datetime.timedelta(days=30)
     since = last_id()
 
-    challenge = services.challenge_post(
+    challenge = challenges.challenge_post(
         user=buyer,
         municipality=municipality,
         title="Minder zwerfafval",
@@ -218,11 +219,11 @@ def test_challenge_post_close_respond_and_mark_are_recorded(buyer, municipality,
     )
     innovation = InnovationFactory(supplier=member.supplier_membership.supplier)
     after_post = last_id()
-    response = services.challenge_respond(
+    response = challenges.challenge_respond(
         user=member, challenge=challenge, innovation=innovation, pitch="Zo."
     )
-    services.challenge_response_mark(user=buyer, response=response, status="interested")
-    services.challenge_close(user=buyer, challenge=challenge)
+    challenges.challenge_response_mark(user=buyer, response=response, status="interested")
+    challenges.challenge_close(user=buyer, challenge=challenge)
 
     assert entries(since)[0] == (
         "inkoper",

@@ -150,7 +150,7 @@ def test_minimal_view_returns_one_row(client, settings, reference_municipalities
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_small_benchmark_reports_every_figure(tmp_path):
     from bench.run import Options, database_url_from_settings, run
-    from municipalities.services import municipalities_load_reference
+    from municipalities.reference import municipalities_load_reference
 
     municipalities_load_reference()
     options = Options.for_scale(

@@ -10,8 +10,8 @@ from innovations import caching
 from innovations.enums import Status
 from innovations.services import supplier_update
 from innovations.workflow import APPROVE, WITHDRAW, innovation_transition
+from municipalities.adoptions import adoption_update, adoption_verify
 from municipalities.enums import Verification
-from municipalities.services import adoption_update, adoption_verify
 from tests.factories import (
     AdoptionFactory,
     InnovationFactory,

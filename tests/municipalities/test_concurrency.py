@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test import Client
 
-from municipalities import services
+from municipalities import adoptions
 from municipalities.models import Adoption, AdoptionStageChange
 from tests.factories import buyer_user
 
@@ -108,7 +108,7 @@ def test_second_insert_waits_for_the_first_and_then_loses(buyer, municipality, i
 
 
 def _record(user, municipality, innovation):
-    return services.adoption_record(
+    return adoptions.adoption_record(
         user=user,
         municipality=municipality,
         innovation=innovation,

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from municipalities.models import Municipality
-from municipalities.services import LoadResult, municipalities_load_reference
+from municipalities.reference import LoadResult, municipalities_load_reference
 
 
 def counts_by(field, **filters):

@@ -9,7 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from innovations.enums import Status
-from municipalities import services
+from innovations.exceptions import TransitionNotAllowed
+from municipalities import adoptions, challenges
 from municipalities.enums import ChallengeStatus, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, ChallengeResponse, Evaluation
 from tests.factories import (
@@ -34,7 +35,7 @@ def _record(user, municipality, innovation, **overrides):
         "contact_name": "Anna de Vries",
         "contact_email": "a.devries@utrecht.example",
     }
-    return services.adoption_record(**(arguments | overrides))
+    return adoptions.adoption_record(**(arguments | overrides))
 
 
 def _history(adoption):
@@ -128,13 +129,13 @@ def test_adoption_record_twice_keeps_one_and_says_so(buyer, municipality, innova
 @pytest.fixture
 def verified(buyer, municipality, innovation, reviewer):
     adoption = _record(buyer, municipality, innovation)
-    return services.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
+    return adoptions.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
 
 
 def test_adoption_update_stage_takes_today_adds_history_and_needs_verification(buyer, verified):
     today = timezone.localdate()
 
-    adoption = services.adoption_update(user=buyer, adoption=verified, stage=Stage.IMPLEMENTED)
+    adoption = adoptions.adoption_update(user=buyer, adoption=verified, stage=Stage.IMPLEMENTED)
 
     assert (adoption.stage, adoption.stage_since, adoption.started_on) == (
         "implemented",
@@ -150,7 +151,7 @@ def test_adoption_update_stage_takes_today_adds_history_and_needs_verification(b
 
 
 def test_adoption_update_stage_with_its_own_date(buyer, verified):
-    adoption = services.adoption_update(
+    adoption = adoptions.adoption_update(
         user=buyer, adoption=verified, stage=Stage.SCALED, stage_since=datetime.date(2024, 9, 1)
     )
 
@@ -159,7 +160,7 @@ def test_adoption_update_stage_with_its_own_date(buyer, verified):
 
 
 def test_adoption_update_start_date_moves_a_first_stage_along(buyer, verified):
-    adoption = services.adoption_update(
+    adoption = adoptions.adoption_update(
         user=buyer, adoption=verified, started_on=datetime.date(2023, 1, 15)
     )
 
@@ -171,7 +172,7 @@ def test_adoption_update_start_date_moves_a_first_stage_along(buyer, verified):
 
 
 def test_adoption_update_of_evidence_only_stays_verified(buyer, verified):
-    adoption = services.adoption_update(
+    adoption = adoptions.adoption_update(
         user=buyer, adoption=verified, evidence_reference="Contract 2023-117"
     )
 
@@ -181,7 +182,7 @@ def test_adoption_update_of_evidence_only_stays_verified(buyer, verified):
 
 def test_adoption_update_refuses_a_stage_date_before_the_start(buyer, verified):
     with pytest.raises(ValidationError) as error:
-        services.adoption_update(
+        adoptions.adoption_update(
             user=buyer,
             adoption=verified,
             stage=Stage.IMPLEMENTED,
@@ -199,18 +200,18 @@ def test_adoption_update_refuses_a_stage_date_before_the_start(buyer, verified):
 
 def test_adoption_update_by_another_municipality_is_refused(other_buyer, verified):
     with pytest.raises(PermissionDenied):
-        services.adoption_update(user=other_buyer, adoption=verified, stage=Stage.ENDED)
+        adoptions.adoption_update(user=other_buyer, adoption=verified, stage=Stage.ENDED)
 
 
 def test_evaluation_save_creates_then_replaces(buyer, verified):
-    services.evaluation_save(
+    adoptions.evaluation_save(
         user=buyer,
         adoption=verified,
         goals_met="partly",
         lessons_learned="Begin met één wijk.",
         would_recommend=True,
     )
-    services.evaluation_save(
+    adoptions.evaluation_save(
         user=buyer,
         adoption=verified,
         goals_met="met",
@@ -227,7 +228,7 @@ def test_evaluation_save_creates_then_replaces(buyer, verified):
 
 def test_evaluation_save_refuses_unknown_goals_and_empty_lessons(buyer, verified):
     with pytest.raises(ValidationError) as error:
-        services.evaluation_save(
+        adoptions.evaluation_save(
             user=buyer,
             adoption=verified,
             goals_met="maybe",
@@ -251,7 +252,7 @@ def test_adoption_verify_makes_it_public_and_mails_the_buyer_in_their_language(
     reviewer, claimed, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        adoption = services.adoption_verify(
+        adoption = adoptions.adoption_verify(
             user=reviewer, adoption=claimed, decision="verify", note="TenderNed gecontroleerd."
         )
 
@@ -272,7 +273,7 @@ def test_adoption_verify_makes_it_public_and_mails_the_buyer_in_their_language(
 
 def test_adoption_reject_needs_a_note(reviewer, claimed):
     with pytest.raises(ValidationError) as error:
-        services.adoption_verify(user=reviewer, adoption=claimed, decision="reject", note=" ")
+        adoptions.adoption_verify(user=reviewer, adoption=claimed, decision="reject", note=" ")
 
     assert list(error.value.message_dict) == ["note"]
     claimed.refresh_from_db()
@@ -280,7 +281,7 @@ def test_adoption_reject_needs_a_note(reviewer, claimed):
 
 
 def test_adoption_reject_with_a_note_stays_private(reviewer, claimed):
-    adoption = services.adoption_verify(
+    adoption = adoptions.adoption_verify(
         user=reviewer, adoption=claimed, decision="reject", note="Geen contract gevonden."
     )
 
@@ -293,16 +294,16 @@ def test_adoption_reject_with_a_note_stays_private(reviewer, claimed):
 
 def test_adoption_verify_unknown_decision_is_refused(reviewer, claimed):
     with pytest.raises(ValidationError) as error:
-        services.adoption_verify(user=reviewer, adoption=claimed, decision="approve")
+        adoptions.adoption_verify(user=reviewer, adoption=claimed, decision="approve")
 
     assert list(error.value.message_dict) == ["decision"]
 
 
 def test_adoption_verify_twice_is_not_allowed(reviewer, claimed):
-    services.adoption_verify(user=reviewer, adoption=claimed, decision="verify")
+    adoptions.adoption_verify(user=reviewer, adoption=claimed, decision="verify")
 
-    with pytest.raises(services.TransitionNotAllowed):
-        services.adoption_verify(
+    with pytest.raises(TransitionNotAllowed):
+        adoptions.adoption_verify(
             user=reviewer, adoption=claimed, decision="reject", note="Toch niet."
         )
 
@@ -311,10 +312,10 @@ def test_adoption_verify_twice_is_not_allowed(reviewer, claimed):
 
 
 def test_adoption_verify_after_a_rejection_and_a_correction(buyer, reviewer, claimed):
-    services.adoption_verify(user=reviewer, adoption=claimed, decision="reject", note="Datum?")
-    services.adoption_update(user=buyer, adoption=claimed, started_on=datetime.date(2023, 5, 1))
+    adoptions.adoption_verify(user=reviewer, adoption=claimed, decision="reject", note="Datum?")
+    adoptions.adoption_update(user=buyer, adoption=claimed, started_on=datetime.date(2023, 5, 1))
 
-    adoption = services.adoption_verify(user=reviewer, adoption=claimed, decision="verify")
+    adoption = adoptions.adoption_verify(user=reviewer, adoption=claimed, decision="verify")
 
     assert adoption.verification == "verified"
 
@@ -324,7 +325,7 @@ def test_adoption_verify_needs_the_reviewer_permission(
 ):
     for user in [buyer, other_buyer, supplier_member]:
         with pytest.raises(PermissionDenied):
-            services.adoption_verify(user=user, adoption=claimed, decision="verify")
+            adoptions.adoption_verify(user=user, adoption=claimed, decision="verify")
 
     claimed.refresh_from_db()
     assert claimed.verification == "claimed"
@@ -336,14 +337,14 @@ def test_adoption_verify_not_for_a_reviewer_of_the_innovations_supplier(supplier
     colleague = get_user_model().objects.get(pk=colleague.pk)
 
     with pytest.raises(PermissionDenied):
-        services.adoption_verify(user=colleague, adoption=claimed, decision="verify")
+        adoptions.adoption_verify(user=colleague, adoption=claimed, decision="verify")
 
 
 def test_adoption_verify_not_of_ones_own_claim(admin, municipality, innovation):
     adoption = _record(admin, municipality, innovation)
 
     with pytest.raises(PermissionDenied):
-        services.adoption_verify(user=admin, adoption=adoption, decision="verify")
+        adoptions.adoption_verify(user=admin, adoption=adoption, decision="verify")
 
 
 def test_only_verified_adoptions_of_published_innovations_are_public(municipality, supplier):
@@ -379,7 +380,7 @@ def _post(user, municipality, **overrides):
         "domain": "circular-economy",
         "deadline": DEADLINE,
     }
-    return services.challenge_post(**(arguments | overrides))
+    return challenges.challenge_post(**(arguments | overrides))
 
 
 def test_challenge_post_publishes_it(buyer, municipality):
@@ -417,9 +418,9 @@ def test_challenge_post_for_another_municipality_is_refused(other_buyer, municip
 def test_challenge_close_once(buyer, municipality):
     challenge = _post(buyer, municipality)
 
-    services.challenge_close(user=buyer, challenge=challenge)
-    with pytest.raises(services.TransitionNotAllowed):
-        services.challenge_close(user=buyer, challenge=challenge)
+    challenges.challenge_close(user=buyer, challenge=challenge)
+    with pytest.raises(TransitionNotAllowed):
+        challenges.challenge_close(user=buyer, challenge=challenge)
 
     challenge.refresh_from_db()
     assert challenge.status == ChallengeStatus.CLOSED
@@ -431,7 +432,7 @@ def test_challenge_respond_with_own_approved_innovation_mails_the_buyer(
     challenge = _post(buyer, municipality)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = services.challenge_respond(
+        response = challenges.challenge_respond(
             user=supplier_member, challenge=challenge, innovation=innovation, pitch="Wij helpen."
         )
 
@@ -453,7 +454,7 @@ def test_challenge_respond_refuses_others_and_unapproved_innovations(
 
     for innovation in [foreign, draft]:
         with pytest.raises(ValidationError) as error:
-            services.challenge_respond(
+            challenges.challenge_respond(
                 user=supplier_member, challenge=challenge, innovation=innovation, pitch="Wij."
             )
         assert list(error.value.message_dict) == ["innovation"]
@@ -464,12 +465,12 @@ def test_challenge_respond_twice_with_one_innovation_is_refused(
     buyer, municipality, supplier_member, innovation
 ):
     challenge = _post(buyer, municipality)
-    services.challenge_respond(
+    challenges.challenge_respond(
         user=supplier_member, challenge=challenge, innovation=innovation, pitch="Eén."
     )
 
     with pytest.raises(ValidationError) as error:
-        services.challenge_respond(
+        challenges.challenge_respond(
             user=supplier_member, challenge=challenge, innovation=innovation, pitch="Twee."
         )
 
@@ -486,8 +487,8 @@ def test_challenge_respond_to_closed_or_expired_challenge_is_not_allowed(
     )
 
     for challenge in [closed, expired]:
-        with pytest.raises(services.TransitionNotAllowed):
-            services.challenge_respond(
+        with pytest.raises(TransitionNotAllowed):
+            challenges.challenge_respond(
                 user=supplier_member, challenge=challenge, innovation=innovation, pitch="Te laat."
             )
 
@@ -496,7 +497,7 @@ def test_challenge_respond_only_by_suppliers(buyer, municipality, innovation):
     challenge = _post(buyer, municipality)
 
     with pytest.raises(PermissionDenied):
-        services.challenge_respond(
+        challenges.challenge_respond(
             user=buyer, challenge=challenge, innovation=innovation, pitch="x"
         )
 
@@ -505,26 +506,26 @@ def test_challenge_response_mark_by_the_municipality_only(
     buyer, other_buyer, municipality, supplier_member, innovation
 ):
     challenge = _post(buyer, municipality)
-    response = services.challenge_respond(
+    response = challenges.challenge_respond(
         user=supplier_member, challenge=challenge, innovation=innovation, pitch="Wij."
     )
 
     with pytest.raises(PermissionDenied):
-        services.challenge_response_mark(user=other_buyer, response=response, status="interested")
+        challenges.challenge_response_mark(user=other_buyer, response=response, status="interested")
     with pytest.raises(ValidationError):
-        services.challenge_response_mark(user=buyer, response=response, status="new")
-    services.challenge_response_mark(user=buyer, response=response, status="interested")
+        challenges.challenge_response_mark(user=buyer, response=response, status="new")
+    challenges.challenge_response_mark(user=buyer, response=response, status="interested")
 
     response.refresh_from_db()
     assert response.status == "interested"
 
 
 def test_adoption_update_of_a_rejected_one_resubmits_it(buyer, reviewer, claimed):
-    services.adoption_verify(
+    adoptions.adoption_verify(
         user=reviewer, adoption=claimed, decision="reject", note="Welk kenmerk?"
     )
 
-    adoption = services.adoption_update(
+    adoption = adoptions.adoption_update(
         user=buyer, adoption=claimed, evidence_reference="TenderNed 401122"
     )
 
@@ -536,11 +537,11 @@ def test_adoption_update_of_a_rejected_one_resubmits_it(buyer, reviewer, claimed
 
 
 def test_adoption_update_without_changes_leaves_a_rejection(buyer, reviewer, claimed):
-    services.adoption_verify(
+    adoptions.adoption_verify(
         user=reviewer, adoption=claimed, decision="reject", note="Welk kenmerk?"
     )
 
-    adoption = services.adoption_update(
+    adoption = adoptions.adoption_update(
         user=buyer, adoption=claimed, evidence_reference=claimed.evidence_reference
     )
 

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.core import mail
 
-from municipalities import services, tasks
+from municipalities import adoptions, tasks
 from municipalities.models import Adoption
 
 
@@ -19,7 +19,7 @@ def _wait_for_mail(count: int, seconds: float = 15) -> None:
 def test_verification_mail_is_sent_by_a_real_worker_after_commit(
     celery_worker_real, buyer, reviewer, municipality, innovation
 ):
-    adoption = services.adoption_record(
+    adoption = adoptions.adoption_record(
         user=buyer,
         municipality=municipality,
         innovation=innovation,
@@ -27,7 +27,7 @@ def test_verification_mail_is_sent_by_a_real_worker_after_commit(
         started_on=datetime.date(2024, 1, 15),
     )
 
-    services.adoption_verify(
+    adoptions.adoption_verify(
         user=reviewer, adoption=adoption, decision="reject", note="Welk contract?"
     )
     _wait_for_mail(1)
@@ -50,7 +50,7 @@ def test_mails_are_in_the_recipients_language(
 ):
     buyer.language = "en"
     buyer.save(update_fields=["language"])
-    adoption = services.adoption_record(
+    adoption = adoptions.adoption_record(
         user=buyer,
         municipality=municipality,
         innovation=innovation,
@@ -59,7 +59,7 @@ def test_mails_are_in_the_recipients_language(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
+        adoptions.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
 
     assert mail.outbox[0].subject == "Your adoption of “Slimme lantaarnpalen” is verified"
     assert f"/en/municipalities/adoptions/{adoption.pk}/" in mail.outbox[0].body

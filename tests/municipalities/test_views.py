@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from municipalities import services
+from municipalities.access import adoption_verify_conflict
 from municipalities.enums import ChallengeStatus, Verification
 from municipalities.models import (
     Adoption,
@@ -268,7 +268,7 @@ def test_verification_queue_leaves_out_what_the_reviewer_may_not_verify(
     assert [adoption["id"] for adoption in api["results"]] == [open_claim.pk]
     for adoption in Adoption.objects.filter(verification=Verification.CLAIMED):
         shown = adoption.pk == open_claim.pk
-        conflict = services.adoption_verify_conflict(user=reviewer, adoption=adoption)
+        conflict = adoption_verify_conflict(user=reviewer, adoption=adoption)
         assert shown == (conflict == ""), adoption
 
 

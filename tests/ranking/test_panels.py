@@ -7,7 +7,7 @@ import io
 import pytest
 from django.utils import timezone
 
-from municipalities.services import adoption_record, adoption_verify
+from municipalities.adoptions import adoption_record, adoption_verify
 from ranking.demo import seed
 from ranking.models import RankingRun, RunStatus
 from ranking.services import ranking_recompute

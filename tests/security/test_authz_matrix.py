@@ -123,7 +123,9 @@ def empty_form(allowed_row: tuple[str, ...]) -> tuple[str, ...]:
 
 
 MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
-    # --- portal: home, dashboard, accounts ---------------------------------------------------
+    # --- portal: health probes, home, dashboard, accounts -------------------------------------
+    "healthz": {"GET": PUBLIC, "POST": every("405")},
+    "readyz": {"GET": PUBLIC, "POST": every("405")},
     "home": {"GET": PUBLIC, "POST": PUBLIC},
     "dashboard": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "login": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from municipalities.services import municipalities_load_reference
+from municipalities.reference import municipalities_load_reference
 
 
 class Command(BaseCommand):

@@ -1,17 +1,17 @@
 """The public API's one innovation, with the municipalities that use it.
 
 Served here, not in innovations, because the adopters are adoptions and municipalities:
-innovations never reads them. The list (innovations/catalogue_api.py) shows only the
+innovations never reads them. The list (innovations/api/catalogue.py) shows only the
 adoption count that municipalities keeps on each innovation."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
 from innovations import catalogue
-from innovations.catalogue_api import InnovationListSerializer
+from innovations.api.catalogue import InnovationListSerializer
 from innovations.models import Innovation
 
-from .models import Adoption
+from ..models import Adoption
 
 
 class AdopterMunicipalitySerializer(serializers.Serializer):

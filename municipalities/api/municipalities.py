@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 
 from innovations.enums import Country
 
-from .models import Municipality
+from ..models import Municipality
 
 
 def _province_choices():

@@ -1,5 +1,5 @@
 """The public innovations API: the catalogue. One innovation with its adopters is served by
-municipalities (municipalities/innovation_api.py), which owns the adoptions."""
+municipalities (municipalities/api/innovations.py), which owns the adoptions."""
 
 import hashlib
 
@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from . import caching, catalogue
-from .enums import Domain
-from .filters import CatalogueFilter
-from .models import Innovation, Supplier
+from .. import caching, catalogue
+from ..enums import Domain
+from ..filters import CatalogueFilter
+from ..models import Innovation, Supplier
 
 
 class SupplierSummarySerializer(serializers.ModelSerializer):
