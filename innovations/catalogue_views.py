@@ -28,7 +28,8 @@ def _drop_invalid(filterset: CatalogueFilter, data: QueryDict) -> tuple[QueryDic
         keep = []
         if isinstance(field, forms.MultipleChoiceField):
             keep = [value for value in values if field.valid_value(value)]
-        dropped += [(str(field.label), value) for value in values if value not in keep]
+        if name != "q":  # a search with nothing to search for says so itself (below)
+            dropped += [(str(field.label), value) for value in values if value not in keep]
         data.setlist(name, keep)
     return data, dropped
 
@@ -105,6 +106,8 @@ def catalogue_page(request):
                 _("Ignored “%(value)s”: not a known value for “%(filter)s”.")
                 % {"value": value[:100], "filter": label},
             )
+        for message in filterset.errors.get("q", []):
+            messages.warning(request, message)
         filterset = CatalogueFilter(data, queryset=Innovation.objects.approved())
         filterset.is_valid()
     cleaned = filterset.form.cleaned_data

@@ -43,7 +43,7 @@ def _ids_with_province(code: str):
     from django.db.models.expressions import RawSQL
 
     # Fixed SQL; the code is a parameter.
-    return RawSQL(  # noqa: S611
+    return RawSQL(  # noqa: S611  # nosec B611
         "SELECT i.id FROM innovations_innovation i, json_each(i.adopter_provinces) p "
         "WHERE p.value = %s",
         [code],

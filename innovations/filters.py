@@ -43,13 +43,34 @@ class MaturityFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchField(forms.CharField):
+    """A search: refused (400 in the API, a message on the page) when it holds nothing to
+    search for, only common words such as “de” and “het” or lone operators."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value.strip() and not catalogue.has_search_words(value):
+            raise forms.ValidationError(
+                _(
+                    "Search for at least one word that is not a common word such as “de” "
+                    "or “het” (“of”, “or” and “-” only join or leave out words)."
+                ),
+                code="nothing_to_search",
+            )
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
 class CatalogueFilter(filters.FilterSet):
-    q = filters.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
         method="filter_nothing",
         max_length=catalogue.MAX_QUERY_LENGTH,
         help_text=_(
-            'Words, parts of words, "a phrase", or between alternatives, -word to leave out.'
+            "Words or the start of words (compounds found too: “lamp” finds “ledlampen”); "
+            '"a phrase" in quotes; of or or between alternatives; -word to leave out.'
         ),
     )
     domain = filters.MultipleChoiceFilter(

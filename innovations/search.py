@@ -139,46 +139,65 @@ def has_search_words(text: str) -> bool:
 # --- Compounds -----------------------------------------------------------------------------
 
 
-def _vocabulary_matches(stems: list[str]) -> list[str]:
-    """Indexed words containing any of `stems` after a first part (one query)."""
-    if not stems:
+def _vocabulary_matches(patterns: list[str]) -> list[str]:
+    """Indexed words containing any of `patterns` (one query)."""
+    if not patterns:
         return []
-    patterns = ["%" + s.replace("\\", "").replace("%", "").replace("_", "") + "%" for s in stems]
+    likes = ["%" + p.replace("\\", "").replace("%", "").replace("_", "") + "%" for p in patterns]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT term FROM innovations_searchterm WHERE term LIKE ANY(%s)", [patterns]
+                "SELECT term FROM innovations_searchterm WHERE term LIKE ANY(%s)", [likes]
             )
         else:
-            where = " OR ".join(["term LIKE %s"] * len(patterns))
+            where = " OR ".join(["term LIKE %s"] * len(likes))
             cursor.execute(
                 "SELECT term FROM innovations_search_vocab WHERE " + where,  # noqa: S608  # nosec B608
-                patterns,
+                likes,
             )
         return [row[0] for row in cursor.fetchall()]
 
 
-def compounds(stems: list[str]) -> dict[str, list[str]]:
-    """Per stem: the indexed words that hold it as a later part of a compound, shortest
-    first, at most MAX_COMPOUNDS_PER_WORD."""
-    wanted = [s for s in dict.fromkeys(stems) if len(s) >= MIN_COMPOUND_WORD]
-    found: dict[str, list[str]] = {s: [] for s in stems}
-    for term in sorted(_vocabulary_matches(wanted), key=lambda t: (len(t), t)):
-        for s in wanted:
-            if term.find(s, MIN_COMPOUND_HEAD) >= MIN_COMPOUND_HEAD and term != s:
-                if len(found[s]) < MAX_COMPOUNDS_PER_WORD:
-                    found[s].append(term)
+def _is_part(term: str, word: str, stemmed: str) -> bool:
+    """Does `term` (an indexed, stemmed word) hold `word` as a later part of a compound?
+    The part starts after a head of MIN_COMPOUND_HEAD letters and either begins with the
+    word's stem ("regenwateropvang" holds "water") or is itself the start of the word or
+    its stem: a compound's stem loses endings the lone word keeps ("fietsenstalling" is
+    stemmed to 'fietsenstall', "stalling" to 'stalling')."""
+    key = stemmed[:MIN_COMPOUND_WORD]
+    at = term.find(key, MIN_COMPOUND_HEAD)
+    while at >= MIN_COMPOUND_HEAD:
+        tail = term[at:]
+        if tail.startswith(stemmed) or (
+            len(tail) >= MIN_COMPOUND_WORD and (word.startswith(tail) or stemmed.startswith(tail))
+        ):
+            return True
+        at = term.find(key, at + 1)
+    return False
+
+
+def compounds(search_words: list[str]) -> dict[str, list[str]]:
+    """Per search word (folded): the indexed words that hold it as a later part of a
+    compound, shortest first, at most MAX_COMPOUNDS_PER_WORD."""
+    wanted = [w for w in dict.fromkeys(search_words) if len(w) >= MIN_COMPOUND_WORD]
+    found: dict[str, list[str]] = {w: [] for w in search_words}
+    keys = sorted({stem(w)[:MIN_COMPOUND_WORD] for w in wanted})
+    for term in sorted(_vocabulary_matches(keys), key=lambda t: (len(t), t)):
+        for word in wanted:
+            if len(found[word]) < MAX_COMPOUNDS_PER_WORD and _is_part(term, word, stem(word)):
+                found[word].append(term)
     return found
 
 
 def _compounds_of(groups: list[list[dict]]) -> dict[str, list[str]]:
-    stems = [
-        stem(term["words"][0])
-        for group in groups
-        for term in group
-        if not term["phrase"] and not term["negated"]
-    ]
-    return compounds(stems)
+    return compounds(
+        [
+            term["words"][0]
+            for group in groups
+            for term in group
+            if not term["phrase"] and not term["negated"]
+        ]
+    )
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -222,7 +241,7 @@ def postgres_queries(groups: list[list[dict]], found: dict[str, list[str]]) -> t
                 sql = _pg_phrase(term["words"])
                 whole = sql
             else:
-                whole, extra = _pg_word(term["words"][0], found.get(stem(term["words"][0]), []))
+                whole, extra = _pg_word(term["words"][0], found.get(term["words"][0], []))
                 sql = f"({whole} | {extra})" if extra and not term["negated"] else whole
             if term["negated"]:
                 sql = whole = f"!{whole}"
@@ -278,8 +297,8 @@ def _fts_term(term: dict, parts: list[str], with_compounds: bool) -> str:
 _FTS_IDS = "SELECT rowid FROM innovations_search WHERE innovations_search MATCH %s"
 # Column weights of bm25: title, summary, description, supplier's name.
 _FTS_RANK = (
-    "SELECT -bm25(innovations_search, 10.0, 4.0, 1.0, 0.5) FROM innovations_search "
-    "WHERE innovations_search MATCH %s AND rowid = innovations_innovation.id"
+    "COALESCE((SELECT -bm25(innovations_search, 10.0, 4.0, 1.0, 0.5) FROM innovations_search "
+    "WHERE innovations_search MATCH %s AND rowid = innovations_innovation.id), 0)"
 )
 
 
@@ -289,9 +308,9 @@ def _sqlite_search(queryset: QuerySet, groups: list[list[dict]], found) -> Query
     for group in groups:
         alternatives = Q()
         for term in group:
-            parts = found.get(stem(term["words"][0]), []) if not term["phrase"] else []
+            parts = found.get(term["words"][0], []) if not term["phrase"] else []
             match = _fts_term(term, parts, with_compounds=not term["negated"])
-            ids = RawSQL(_FTS_IDS, [match])  # noqa: S611 - fixed SQL, the match is a parameter
+            ids = RawSQL(_FTS_IDS, [match])  # noqa: S611  # nosec B611 - fixed SQL, a parameter
             alternatives |= ~Q(pk__in=ids) if term["negated"] else Q(pk__in=ids)
             if not term["negated"]:
                 positive.append(match)
@@ -302,8 +321,9 @@ def _sqlite_search(queryset: QuerySet, groups: list[list[dict]], found) -> Query
         return queryset.annotate(rank=Value(0.0))
     any_match = " OR ".join(positive)
     any_whole = " OR ".join(whole_positive)
-    score = RawSQL(f"COALESCE(({_FTS_RANK}), 0)", [any_match])  # noqa: S611, S608  # nosec B608
-    whole = RawSQL(f"COALESCE(({_FTS_RANK}), 0)", [any_whole])  # noqa: S611, S608  # nosec B608
+    # Fixed SQL; the match expressions are parameters.
+    score = RawSQL(_FTS_RANK, [any_match])  # noqa: S611  # nosec B611
+    whole = RawSQL(_FTS_RANK, [any_whole])  # noqa: S611  # nosec B611
     # Whole-word matches first: their bm25 counts ten times a compound-part match.
     return queryset.annotate(rank=ExpressionWrapper(whole * 10 + score, FloatField()))
 

@@ -55,10 +55,13 @@ class InnovationListSerializer(serializers.ModelSerializer):
     get=extend_schema(
         summary="Approved innovations",
         description=(
-            "The vetted catalogue. `q` searches Dutch text (words match as prefixes, so "
-            '`zonne` finds `zonnepanelen`; "phrases", `or` and `-word` work as in web '
-            "search). Without `ordering`, results come by relevance when searching and "
-            "newest first otherwise. Unknown filter values give 400. Domains: "
+            "The vetted catalogue. `q` searches Dutch text and supplier names (words match "
+            "as prefixes, so `zonne` finds `zonnepanelen`, and as parts of compounds, so "
+            '`lamp` finds `ledlampen`; "phrases" in quotes, `of` or `or` between '
+            "alternatives, `-word` to leave out). A `q` of only common words (`de het`) or "
+            "operators gives 400, as does one over 200 characters. Without `ordering`, "
+            "results come by relevance when searching and newest first otherwise. Unknown "
+            "filter values give 400. Domains: "
             f"{', '.join(Domain.values)}."
         ),
     )

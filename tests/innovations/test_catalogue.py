@@ -345,3 +345,16 @@ def test_innovation_page_query_count_does_not_grow_with_items(
 
     assert response.status_code == 200
     assert response.context["innovation"].adoption_count == n
+
+
+@pytest.mark.parametrize("text", ["de het een", "of", "- or -", '"', "&&|!:*()'"])
+def test_catalogue_says_when_a_search_holds_nothing_to_search_for(client, small_catalogue, text):
+    response = client.get("/en/innovations/", {"q": text})
+
+    assert response.status_code == 200
+    # Everything is shown, with a message saying why the search did not apply.
+    assert _titles(response) == ["Fietstelpaal", "Zorgrobot", "Zonnedak"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Search for at least one word that is not a common word such as “de” or “het” "
+        "(“of”, “or” and “-” only join or leave out words)."
+    ]
