@@ -4,20 +4,50 @@ does not exist is a form error: 400 in the API, ignored with a message on a page
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, Domain
+from innovations.enums import Country, Domain, province_choices
 from innovations.models import Innovation
 
 from .enums import SizeClass, Stage
 from .models import Adoption, Challenge, Municipality
 
+# What an unknown value is told, on pages and in the API (the value is echoed escaped).
+UNKNOWN_COUNTRY = _("Unknown country “%(value)s”: use NL or BE.")
+UNKNOWN_PROVINCE = _(
+    "Unknown province “%(value)s”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
+    "Netherlands) or BE-VLI (Limburg, Belgium)."
+)
+UNKNOWN_SIZE_CLASS = _(
+    "Unknown size class “%(value)s”: use lt20k, 20k-50k, 50k-100k, 100k-250k or gte250k."
+)
 
-def _provinces():
-    return [
-        (p, p)
-        for p in Municipality.objects.order_by("province")
-        .values_list("province", flat=True)
-        .distinct()
-    ]
+
+def country_filter(field_name: str = "country", **kwargs) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        field_name=field_name,
+        choices=Country.choices,
+        error_messages={"invalid_choice": UNKNOWN_COUNTRY},
+        **kwargs,
+    )
+
+
+def province_filter(field_name: str = "province_code", **kwargs) -> django_filters.ChoiceFilter:
+    """Provinces by ISO 3166-2 code (NL-LI, BE-VLI): the names do not tell them apart."""
+    kwargs.setdefault("help_text", _("ISO 3166-2 code of the province, e.g. NL-UT or BE-VLI"))
+    return django_filters.ChoiceFilter(
+        field_name=field_name,
+        choices=province_choices(),
+        error_messages={"invalid_choice": UNKNOWN_PROVINCE},
+        **kwargs,
+    )
+
+
+def size_class_filter(field_name: str = "size_class", **kwargs) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        field_name=field_name,
+        choices=SizeClass.choices,
+        error_messages={"invalid_choice": UNKNOWN_SIZE_CLASS},
+        **kwargs,
+    )
 
 
 class AdoptionFilter(django_filters.FilterSet):
@@ -32,15 +62,9 @@ class AdoptionFilter(django_filters.FilterSet):
         to_field_name="slug",
     )
     stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="municipality__country", choices=Country.choices
-    )
-    province = django_filters.ChoiceFilter(
-        label=_("Province"), field_name="municipality__province", choices=_provinces
-    )
-    size_class = django_filters.ChoiceFilter(
-        label=_("Size class"), field_name="municipality__size_class", choices=SizeClass.choices
-    )
+    country = country_filter("municipality__country", label=_("Country"))
+    province = province_filter("municipality__province_code", label=_("Province"))
+    size_class = size_class_filter("municipality__size_class", label=_("Size class"))
 
     class Meta:
         model = Adoption
@@ -57,17 +81,11 @@ class ChallengeFilter(django_filters.FilterSet):
         queryset=Municipality.objects.all(),
         to_field_name="code",
     )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"),
-        field_name="municipality__country",
-        choices=Country.choices,
-        empty_label=_("All countries"),
+    country = country_filter(
+        "municipality__country", label=_("Country"), empty_label=_("All countries")
     )
-    province = django_filters.ChoiceFilter(
-        label=_("Province"),
-        field_name="municipality__province",
-        choices=_provinces,
-        empty_label=_("All provinces"),
+    province = province_filter(
+        "municipality__province_code", label=_("Province"), empty_label=_("All provinces")
     )
 
     class Meta:

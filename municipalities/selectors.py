@@ -334,8 +334,8 @@ def _suggestion(innovation: Innovation, challenge: Challenge) -> Suggestion:
         )
     similar = [adoption.municipality for adoption in innovation.similar_adoptions]
     if innovation.similar_count:
-        same_province = [m for m in similar if m.province == municipality.province]
-        same_size = [m for m in similar if m.province != municipality.province]
+        same_province = [m for m in similar if m.province_code == municipality.province_code]
+        same_size = [m for m in similar if m.province_code != municipality.province_code]
         parts = []
         if same_province:
             parts.append(
@@ -383,7 +383,7 @@ def _similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     return (
         Adoption.objects.verified()
         .filter(
-            Q(municipality__province=municipality.province)
+            Q(municipality__province_code=municipality.province_code)
             | Q(municipality__size_class=municipality.size_class)
         )
         .exclude(municipality=municipality)

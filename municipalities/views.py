@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from innovations.access import supplier_for
-from innovations.enums import Country
+from innovations.enums import Country, Province, provinces_by_country
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
@@ -21,7 +21,7 @@ from .access import (
     can_verify_adoptions,
 )
 from .enums import Verification
-from .filters import ChallengeFilter
+from .filters import UNKNOWN_COUNTRY, UNKNOWN_PROVINCE, ChallengeFilter
 from .forms import (
     AdoptionForm,
     AdoptionUpdateForm,
@@ -37,22 +37,21 @@ PAGE_SIZE = 25
 
 
 def municipality_list(request):
-    """All municipalities, filterable by country and province, searchable by name."""
+    """All municipalities, filterable by country and province (ISO 3166-2 code), searchable
+    by name. An unknown country or province is said, and left out."""
     queryset = Municipality.objects.all()
     country = request.GET.get("country", "")
     province = request.GET.get("province", "")
     query = request.GET.get("q", "").strip()[:100]
     if country in Country.values:
         queryset = queryset.filter(country=country)
-    else:
+    elif country:
+        messages.error(request, UNKNOWN_COUNTRY % {"value": country[:40]})
         country = ""
-    provinces = (
-        Municipality.objects.filter(country=country) if country else Municipality.objects.all()
-    )
-    provinces = sorted(set(provinces.values_list("province", flat=True)))
-    if province in provinces:
-        queryset = queryset.filter(province=province)
-    else:
+    if province in Province.values:
+        queryset = queryset.filter(province_code=province)
+    elif province:
+        messages.error(request, UNKNOWN_PROVINCE % {"value": province[:40]})
         province = ""
     if query:
         queryset = queryset.filter(name__icontains=query)
@@ -65,7 +64,7 @@ def municipality_list(request):
         {
             "page": page,
             "countries": Country.choices,
-            "provinces": provinces,
+            "provinces": provinces_by_country(country),
             "country": country,
             "province": province,
             "query": query,

@@ -8,9 +8,8 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
 
-from innovations.enums import Country
 from municipalities.api.municipalities import MunicipalitySerializer
-from municipalities.enums import SizeClass
+from municipalities.filters import country_filter, province_filter, size_class_filter
 from municipalities.models import Adoption, Municipality, Region
 
 from .models import RankingEntry, RankingRun
@@ -142,23 +141,12 @@ class MunicipalityDetailSerializer(MunicipalitySerializer):
 # --- Filters ------------------------------------------------------------------------------
 
 
-def _province_choices():
-    provinces = Municipality.objects.order_by("province").values_list("province", flat=True)
-    return [(name, name) for name in provinces.distinct()]
-
-
 class RankingFilter(django_filters.FilterSet):
     """Unknown values are a 400, not an empty board."""
 
-    country = django_filters.ChoiceFilter(
-        field_name="municipality__country", choices=Country.choices, help_text="NL or BE"
-    )
-    province = django_filters.ChoiceFilter(
-        field_name="municipality__province",
-        choices=_province_choices,
-        help_text="Province name, e.g. Utrecht or Antwerpen",
-    )
-    size_class = django_filters.ChoiceFilter(choices=SizeClass.choices)
+    country = country_filter("municipality__country", help_text="NL or BE")
+    province = province_filter("municipality__province_code")
+    size_class = size_class_filter()
     region = django_filters.ModelChoiceFilter(
         field_name="municipality__regions",
         queryset=Region.objects.all(),

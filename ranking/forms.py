@@ -1,16 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country
+from innovations.enums import Country, provinces_by_country
 from municipalities.enums import SizeClass
-from municipalities.models import Municipality, Region
+from municipalities.filters import UNKNOWN_COUNTRY, UNKNOWN_PROVINCE, UNKNOWN_SIZE_CLASS
+from municipalities.models import Region
 
 
 class BoardFilterForm(forms.Form):
-    """The leaderboard's filters; only validates (an unknown value is an error)."""
+    """The leaderboard's filters; only validates (an unknown value is an error, with a
+    message that says which value and what is allowed)."""
 
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    province = forms.ChoiceField(label=_("Province"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, error_messages={"invalid_choice": UNKNOWN_COUNTRY}
+    )
+    province = forms.ChoiceField(
+        label=_("Province"), required=False, error_messages={"invalid_choice": UNKNOWN_PROVINCE}
+    )
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.order_by("name"),
@@ -18,24 +24,22 @@ class BoardFilterForm(forms.Form):
         required=False,
         empty_label=_("All regions"),
     )
-    size_class = forms.ChoiceField(label=_("Size class"), required=False)
+    size_class = forms.ChoiceField(
+        label=_("Size class"),
+        required=False,
+        error_messages={"invalid_choice": UNKNOWN_SIZE_CLASS},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        country_names = dict(Country.choices)
         self.fields["country"].choices = [("", _("All countries")), *Country.choices]
-        provinces: dict[str, list[tuple[str, str]]] = {}
-        pairs = (
-            Municipality.objects.order_by("country", "province")
-            .values_list("country", "province")
-            .distinct()
-        )
-        for country, province in pairs:
-            provinces.setdefault(str(country_names.get(country, country)), []).append(
-                (province, province)
-            )
-        self.fields["province"].choices = [("", _("All provinces")), *provinces.items()]
+        # Grouped by country: the value is the ISO 3166-2 code (two provinces are "Limburg").
+        self.fields["province"].choices = [("", _("All provinces")), *provinces_by_country()]
         self.fields["size_class"].choices = [("", _("All size classes")), *SizeClass.choices]
+
+    def error_messages_for_page(self) -> list[str]:
+        """One message per unknown value, for the page (the value is left out)."""
+        return [str(error) for errors in self.errors.values() for error in errors]
 
     def filters(self) -> dict:
         """The valid filters (the invalid ones are left out and reported by the view)."""

@@ -39,7 +39,7 @@ def board_entries(
     if country:
         entries = entries.filter(municipality__country=country)
     if province:
-        entries = entries.filter(municipality__province=province)
+        entries = entries.filter(municipality__province_code=province)
     if region is not None:
         entries = entries.filter(municipality__regions=region)
     if size_class:

@@ -42,7 +42,8 @@ def leaderboard(request):
     run = selectors.current_run()
     form = BoardFilterForm(request.GET)
     if form.is_bound and not form.is_valid():
-        messages.error(request, _("An unknown filter value was ignored; showing all for it."))
+        for message in form.error_messages_for_page():
+            messages.error(request, message)
     filters = form.filters()
     board_html = ""
     if run is not None:
@@ -213,6 +214,7 @@ OPEN_DATA_FIELDS = [
     "municipality_code",
     "municipality_name",
     "country",
+    "province_code",
     "province",
     "size_class",
     "population",
@@ -237,6 +239,7 @@ def _open_data_rows(run) -> list[dict]:
                 "municipality_code": m.code,
                 "municipality_name": m.name,
                 "country": m.country,
+                "province_code": m.province_code,
                 "province": m.province,
                 "size_class": entry.size_class,
                 "population": entry.population,

@@ -9,23 +9,15 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
-from innovations.enums import Country
-
+from ..filters import country_filter, province_filter
 from ..models import Municipality
-
-
-def _province_choices():
-    provinces = Municipality.objects.order_by("province").values_list("province", flat=True)
-    return [(name, name) for name in provinces.distinct()]
 
 
 class MunicipalityFilter(django_filters.FilterSet):
     """Unknown countries, provinces or orderings are a 400, not an empty list."""
 
-    country = django_filters.ChoiceFilter(choices=Country.choices, help_text="NL or BE")
-    province = django_filters.ChoiceFilter(
-        choices=_province_choices, help_text="Province name, e.g. Utrecht or Antwerpen"
-    )
+    country = country_filter(help_text="NL or BE")
+    province = province_filter()
     q = django_filters.CharFilter(
         method="search", max_length=100, help_text="Part of the name or the official code"
     )
@@ -56,10 +48,23 @@ class MunicipalityFilter(django_filters.FilterSet):
 class MunicipalitySerializer(serializers.ModelSerializer):
     # Declared: the model field's bounds depend on the database, the schema must not.
     population = serializers.IntegerField(min_value=0, read_only=True)
+    province_code = serializers.CharField(
+        read_only=True, help_text="ISO 3166-2 code of the province (NL-LI, BE-VLI …)"
+    )
+    province = serializers.CharField(read_only=True, help_text="Name of the province")
 
     class Meta:
         model = Municipality
-        fields = ["code", "name", "slug", "country", "province", "population", "size_class"]
+        fields = [
+            "code",
+            "name",
+            "slug",
+            "country",
+            "province_code",
+            "province",
+            "population",
+            "size_class",
+        ]
 
 
 @extend_schema(

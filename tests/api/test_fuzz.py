@@ -254,7 +254,8 @@ def _seed() -> dict:
             "innovation": [unadopted.slug, *published, own[Status.DRAFT].slug],
             "supplier_slug": [supplier.slug, other_supplier.slug],
             "region": ["regio-fuzz"],
-            "province": ["Utrecht", "Gelderland"],
+            # Codes everywhere; the catalogue still takes names until its facet is redone.
+            "province": ["NL-UT", "NL-GE", "Utrecht"],
             # Dates that the rules accept (random ones are mostly far from them).
             "started_on": [str(today - datetime.timedelta(days=400)), "2024-03-01"],
             "stage_since": [str(today - datetime.timedelta(days=30))],

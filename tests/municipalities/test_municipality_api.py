@@ -33,6 +33,7 @@ def test_municipality_api_lists_the_contract_fields(client):
                 "name": "Utrecht",
                 "slug": "utrecht",
                 "country": "NL",
+                "province_code": "NL-UT",
                 "province": "Utrecht",
                 "population": 374_238,
                 "size_class": "gte250k",
@@ -43,13 +44,17 @@ def test_municipality_api_lists_the_contract_fields(client):
 
 @pytest.mark.django_db
 def test_municipality_api_filters_by_country_and_province(client, reference_municipalities):
-    belgian_limburg = client.get(URL, {"country": "BE", "province": "Limburg", "page_size": 100})
-    both_limburgs = client.get(URL, {"province": "Limburg"})
+    belgian_limburg = client.get(URL, {"province": "BE-VLI", "page_size": 100})
+    dutch_limburg = client.get(URL, {"province": "NL-LI", "page_size": 100})
+    by_name = client.get(URL, {"province": "Limburg"})
     dutch = client.get(URL, {"country": "NL"})
 
     assert belgian_limburg.json()["count"] == 38
     assert {row["country"] for row in belgian_limburg.json()["results"]} == {"BE"}
-    assert both_limburgs.json()["count"] == 31 + 38
+    assert {row["province_code"] for row in dutch_limburg.json()["results"]} == {"NL-LI"}
+    assert dutch_limburg.json()["count"] == 31
+    # A name does not tell the two Limburgs apart: it is refused, with what to use instead.
+    assert by_name.status_code == 400
     assert dutch.json()["count"] == 342
 
 
@@ -81,21 +86,26 @@ def test_municipality_api_is_paginated(client, reference_municipalities):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("params", "field"),
+    ("params", "field", "message"),
     [
-        ({"country": "DE"}, "country"),
-        ({"province": "Bavaria"}, "province"),
-        ({"ordering": "mayor"}, "ordering"),
+        ({"country": "DE"}, "country", "Unknown country “DE”: use NL or BE."),
+        (
+            {"province": "Bavaria"},
+            "province",
+            "Unknown province “Bavaria”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
+            "Netherlands) or BE-VLI (Limburg, Belgium).",
+        ),
+        ({"ordering": "mayor"}, "ordering", "Select a valid choice."),
     ],
 )
-def test_municipality_api_refuses_unknown_filter_values(client, params, field):
+def test_municipality_api_refuses_unknown_filter_values(client, params, field, message):
     MunicipalityFactory(province="Utrecht")
 
     response = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
     assert list(response.json()) == [field]
-    assert response.json()[field][0].startswith("Select a valid choice.")
+    assert response.json()[field][0].startswith(message)
 
 
 @pytest.mark.django_db
@@ -115,8 +125,8 @@ def test_municipality_api_query_count_does_not_grow_with_the_list(
 ):
     MunicipalityFactory.create_batch(count)
 
-    # The count, the page, and the known provinces to check the filter value against.
-    with django_assert_num_queries(3):
-        response = client.get(URL, {"country": "NL", "province": "Utrecht"})
+    # The count and the page (the provinces are a fixed list).
+    with django_assert_num_queries(2):
+        response = client.get(URL, {"country": "NL", "province": "NL-UT"})
 
     assert len(response.json()["results"]) == count

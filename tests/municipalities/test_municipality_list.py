@@ -15,19 +15,35 @@ def row_names(response) -> list[str]:
 
 @pytest.mark.django_db
 def test_municipality_list_filters_by_country_and_province(client, reference_municipalities):
-    response = client.get(URL, {"country": "BE", "province": "Limburg"})
+    response = client.get(URL, {"country": "BE", "province": "BE-VLI"})
 
     page = response.context["page"]
     assert page.paginator.count == 38
     assert {m.country for m in page.object_list} == {"BE"}
     assert response.context["provinces"] == [
-        "Antwerpen",
-        "Limburg",
-        "Oost-Vlaanderen",
-        "Vlaams-Brabant",
-        "West-Vlaanderen",
+        (
+            "Belgium",
+            [
+                ("BE-VAN", "Antwerpen"),
+                ("BE-VLI", "Limburg"),
+                ("BE-VOV", "Oost-Vlaanderen"),
+                ("BE-VBR", "Vlaams-Brabant"),
+                ("BE-VWV", "West-Vlaanderen"),
+            ],
+        )
     ]
-    assert "38 municipalities" in response.content.decode()
+    content = response.content.decode()
+    assert "38 municipalities" in content
+    assert '<option value="BE-VLI" selected>Limburg</option>' in content
+
+
+@pytest.mark.django_db
+def test_municipality_list_tells_the_two_limburgs_apart(client, reference_municipalities):
+    dutch = client.get(URL, {"province": "NL-LI"})
+
+    assert dutch.context["page"].paginator.count == 31
+    assert "Heerlen" in [m.name for m in dutch.context["page"].paginator.object_list]
+    assert "Hasselt" not in [m.name for m in dutch.context["page"].paginator.object_list]
 
 
 @pytest.mark.django_db
@@ -40,10 +56,13 @@ def test_municipality_list_searches_by_name(client, reference_municipalities):
 
 @pytest.mark.django_db
 def test_municipality_list_ignores_unknown_filter_values(client, reference_municipalities):
-    response = client.get(URL, {"country": "DE", "province": "Bavaria"})
+    response = client.get(URL, {"country": "DE", "province": "Limburg"})
 
     assert (response.context["country"], response.context["province"]) == ("", "")
     assert response.context["page"].paginator.count == 627
+    content = response.content.decode()
+    assert "Unknown country “DE”: use NL or BE." in content
+    assert "Unknown province “Limburg”: use its ISO 3166-2 code" in content
 
 
 @pytest.mark.django_db
@@ -97,8 +116,8 @@ def test_municipality_list_query_count_does_not_grow_with_the_list(
 ):
     MunicipalityFactory.create_batch(count)
 
-    # The provinces for the filter, the count and the page.
-    with django_assert_num_queries(3):
+    # The count and the page (the provinces are a fixed list).
+    with django_assert_num_queries(2):
         response = client.get(URL, {"country": "NL"})
 
     assert len(response.context["page"].object_list) == count

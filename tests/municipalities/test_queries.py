@@ -195,7 +195,7 @@ def test_adoption_list_api(client, buyer, municipality, supplier, django_assert_
 def test_adoption_list_api_filtered(client, municipality, supplier, django_assert_max_num_queries):
     _assert_constant(
         client,
-        "/api/v1/adoptions/?municipality=GM0344&stage=pilot&province=Utrecht",
+        "/api/v1/adoptions/?municipality=GM0344&stage=pilot&province=NL-UT",
         _verified_adoption(municipality, supplier),
         6,
         django_assert_max_num_queries,

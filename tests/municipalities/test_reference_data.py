@@ -48,6 +48,43 @@ def test_reference_data_province_counts_match_the_sources(reference_municipaliti
 
 
 @pytest.mark.django_db
+def test_reference_data_province_codes_tell_the_provinces_apart(reference_municipalities):
+    assert counts_by("province_code") == {
+        "NL-GR": 10,
+        "NL-FR": 18,
+        "NL-DR": 12,
+        "NL-OV": 25,
+        "NL-FL": 6,
+        "NL-GE": 51,
+        "NL-UT": 26,
+        "NL-NH": 44,
+        "NL-ZH": 50,
+        "NL-ZE": 13,
+        "NL-NB": 56,
+        "NL-LI": 31,
+        "BE-VAN": 67,
+        "BE-VBR": 63,
+        "BE-VWV": 62,
+        "BE-VOV": 55,
+        "BE-VLI": 38,
+    }
+    # Each code belongs to one country and one province name.
+    pairs = set(Municipality.objects.values_list("province_code", "country", "province"))
+    assert {code[:2] == country for code, country, _ in pairs} == {True}
+    assert len(pairs) == 17
+
+
+@pytest.mark.django_db
+def test_reference_data_loader_restores_a_wrong_province_code(reference_municipalities):
+    Municipality.objects.filter(code="71072").update(province_code="NL-LI")
+
+    result = municipalities_load_reference()
+
+    assert result == LoadResult(created=0, updated=1, unchanged=626)
+    assert Municipality.objects.get(code="71072").province_code == "BE-VLI"
+
+
+@pytest.mark.django_db
 def test_reference_data_population_sums_to_the_national_and_regional_totals(
     reference_municipalities,
 ):

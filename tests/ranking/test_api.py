@@ -60,15 +60,16 @@ def test_api_ranking_filters(client, make_board):
             for row in client.get(f"/api/v1/ranking/?{query}").json()["results"]
         ]
 
-    assert codes("province=Gelderland") == [towns[1].code]
-    assert codes("country=NL&province=Utrecht") == [towns[0].code, towns[2].code]
+    assert codes("province=NL-GE") == [towns[1].code]
+    assert codes("country=NL&province=NL-UT") == [towns[0].code, towns[2].code]
     assert codes("size_class=20k-50k") == [t.code for t in towns]
     assert codes("size_class=gte250k") == []
     assert codes("region=regio") == [towns[2].code]
 
 
 @pytest.mark.parametrize(
-    "query", ["country=DE", "province=Atlantis", "size_class=huge", "region=nope"]
+    "query",
+    ["country=DE", "province=Atlantis", "province=Limburg", "size_class=huge", "region=nope"],
 )
 def test_api_ranking_unknown_filter_value_is_400(client, make_board, query):
     make_board(1)
@@ -77,6 +78,38 @@ def test_api_ranking_unknown_filter_value_is_400(client, make_board, query):
 
     assert response.status_code == 400
     assert list(response.json()) == [query.split("=")[0]]
+
+
+def test_api_ranking_unknown_province_says_what_to_use(client, make_board):
+    make_board(1)
+
+    response = client.get("/api/v1/ranking/?province=Limburg")
+
+    assert response.json() == {
+        "province": [
+            "Unknown province “Limburg”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
+            "Netherlands) or BE-VLI (Limburg, Belgium)."
+        ]
+    }
+
+
+def test_api_ranking_tells_the_two_limburgs_apart(client, make_board):
+    run, towns = make_board(1)
+    heerlen = MunicipalityFactory(
+        code="GM0917", name="Heerlen", country="NL", province="Limburg", population=87_000
+    )
+    hasselt = MunicipalityFactory(
+        code="71072", name="Hasselt", country="BE", province="Limburg", population=90_249
+    )
+    for town in (heerlen, hasselt):
+        AdoptionFactory(municipality=town, verification=Verification.VERIFIED)
+    ranking_recompute()
+
+    def codes(query):
+        response = client.get(f"/api/v1/ranking/?{query}")
+        return [row["municipality"]["code"] for row in response.json()["results"]]
+
+    assert (codes("province=NL-LI"), codes("province=BE-VLI")) == (["GM0917"], ["71072"])
 
 
 @pytest.mark.parametrize("count", [1, 7])
@@ -152,6 +185,7 @@ def test_api_municipality_detail_has_verified_adoptions_and_rank(client):
         "name": "Utrecht",
         "slug": "utrecht",
         "country": "NL",
+        "province_code": "NL-UT",
         "province": "Utrecht",
         "population": 374_238,
         "size_class": "gte250k",

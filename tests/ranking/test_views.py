@@ -104,7 +104,7 @@ def test_leaderboard_filters_by_country_province_region_and_size_class(client, m
     ranking_recompute()
 
     assert board_names(client.get("/en/ranking/?country=BE")) == ["Gent"]
-    assert board_names(client.get("/en/ranking/?province=Gelderland")) == [
+    assert board_names(client.get("/en/ranking/?province=NL-GE")) == [
         "Gemeente 01",
         "Gemeente 03",
     ]
@@ -120,9 +120,12 @@ def test_leaderboard_filters_by_country_province_region_and_size_class(client, m
 def test_leaderboard_reports_an_unknown_filter_value_and_ignores_it(client, make_board):
     make_board(2)
 
-    response = client.get("/en/ranking/?province=Atlantis&country=NL")
+    response = client.get("/en/ranking/?province=Limburg&country=NL")
 
-    assert "An unknown filter value was ignored" in text(response)
+    assert (
+        "Unknown province “Limburg”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
+        "Netherlands) or BE-VLI (Limburg, Belgium)." in text(response)
+    )
     assert board_names(response) == ["Gemeente 00", "Gemeente 01"]
 
 
@@ -172,7 +175,7 @@ def test_leaderboard_page_cache_is_for_anonymous_visitors_without_messages(clien
     signed_in = client.get("/en/ranking/")
 
     # Rendered afresh both times: the message and the user's name are theirs alone.
-    assert "An unknown filter value was ignored" in text(ignored)
+    assert "Unknown size class “nonsense”" in text(ignored)
     assert ("bezoeker-lb" in text(signed_in), board_names(signed_in)) == (
         True,
         ["Gemeente 00", "Gemeente 01"],
@@ -186,9 +189,9 @@ def test_leaderboard_query_count_does_not_grow_with_the_board(
     make_board(count)
     cache.clear()
 
-    # The current run's id (the page cache's key), the current run, provinces, regions;
-    # then (not cached yet) the count and the page.
-    with django_assert_num_queries(6):
+    # The current run's id (the page cache's key), the current run, regions; then (not
+    # cached yet) the count and the page.
+    with django_assert_num_queries(5):
         response = client.get("/en/ranking/")
     assert len(board_names(response)) == count
 
@@ -400,6 +403,7 @@ def test_open_data_csv_is_the_current_board(client, make_board):
             "municipality_code": e.municipality.code,
             "municipality_name": e.municipality.name,
             "country": "NL",
+            "province_code": e.municipality.province_code,
             "province": e.municipality.province,
             "size_class": e.size_class,
             "population": str(e.population),
@@ -432,6 +436,7 @@ def test_open_data_json_is_the_current_board_with_its_run_and_licence(client, ma
             "municipality_code": towns[0].code,
             "municipality_name": towns[0].name,
             "country": "NL",
+            "province_code": "NL-UT",
             "province": "Utrecht",
             "size_class": "20k-50k",
             "population": 45000,
