@@ -77,13 +77,23 @@ def with_domain_ids(codes: list[str]) -> QuerySet:
 # --- The innovation page ------------------------------------------------------------------
 
 
+# Related innovations come from this many of the newest published ones: at national scale
+# every domain has thousands, and grouping all of them per request cost over a second
+# (docs/performance.md); the newest few thousand are read from the published index alone.
+RELATED_WINDOW = 3000
+
+
 def related_innovations(innovation: Innovation, limit: int = 4) -> QuerySet[Innovation]:
-    """Other published innovations sharing most domains with `innovation` (one query)."""
+    """Other published innovations sharing most domains with `innovation`, newest first,
+    among the RELATED_WINDOW newest (one query)."""
     codes = [domain.code for domain in innovation.domains.all()]
     if not codes:
         return Innovation.objects.none()
+    newest = Innovation.objects.approved().order_by(
+        F("published_at").desc(nulls_last=True), "-pk"
+    )[:RELATED_WINDOW]
     return (
-        Innovation.objects.approved()
+        Innovation.objects.filter(pk__in=newest.values("pk"))
         .exclude(pk=innovation.pk)
         .filter(domains__code__in=codes)
         # The filter on the relation comes first, so Count counts the shared domains only.

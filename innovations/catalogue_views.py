@@ -111,10 +111,11 @@ def catalogue_page(request):
         filterset = CatalogueFilter(data, queryset=Innovation.objects.approved())
         filterset.is_valid()
     cleaned = filterset.form.cleaned_data
+    # The facets first: their pass over the filtered catalogue also counts it for the pages.
+    counts = filterset.facet_counts()
     page = caching.CachedCountPaginator(
         catalogue.for_display(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
     ).get_page(data.get("page"))
-    counts = filterset.facet_counts()
     params = QueryDict(mutable=True)
     for name in data:
         if name in PARAMS and name != "page":

@@ -7,22 +7,20 @@ adoptions or municipalities.
 
 Each facet is counted over the filtered catalogue without that facet's own filter (so
 choosing a route still shows how many the other route has). Facets whose own filter is not
-in use share one base, the filtered catalogue itself; every distinct base is counted in one
-statement that reads the base once (a materialized CTE) and groups it per facet. On
-PostgreSQL the unfiltered catalogue is an index-only scan of the covering index
-`innovation_published_facets`."""
+in use share one base, the filtered catalogue itself. Every distinct base is read once for
+the scalar facets and the provinces (one FILTER-ed count per value, the provinces as bits
+of `adopter_province_mask`) and once joined with the domains. On PostgreSQL the unfiltered
+catalogue is an index-only scan of the covering index `innovation_published_facets`."""
 
 from collections.abc import Mapping
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from .enums import Province, Route, SupplierSize
 from .models import Innovation
 
 FACETS = ("domain", "route", "supplier_size", "maturity", "province", "has_adoptions")
-
-# The base's columns, as the CTE names them.
-_COLUMNS = ["id", "route", "maturity", "supplier_size", "adoption_count", "provinces"]
 
 
 def adopted() -> Q:
@@ -52,71 +50,66 @@ def _ids_with_province(code: str):
 
 def _base_sql(queryset: QuerySet[Innovation]) -> tuple[str, tuple]:
     base = queryset.order_by().values_list(
-        "pk", "route", "maturity", "supplier__size", "adoption_count", "adopter_provinces"
+        "pk", "route", "maturity", "supplier__size", "adoption_count", "adopter_province_mask"
     )
     sql, params = base.query.sql_with_params()
     return sql, tuple(params)
 
 
-# One grouped SELECT over the base `b` per facet: (facet, value as text, count). Fixed
-# SQL: nothing from a request is ever part of it.
-_FACET_SQL = {
-    "route": "SELECT 'route', b.route, COUNT(*) FROM b GROUP BY b.route",
-    "supplier_size": (
-        "SELECT 'supplier_size', b.supplier_size, COUNT(*) FROM b GROUP BY b.supplier_size"
-    ),
-    "maturity": "SELECT 'maturity', CAST(b.maturity AS TEXT), COUNT(*) FROM b GROUP BY 2",
-    "has_adoptions": (
-        "SELECT 'has_adoptions', CASE WHEN b.adoption_count > 0 THEN 'true' ELSE 'false' END, "
-        "COUNT(*) FROM b GROUP BY 2"
-    ),
-    "domain": (
-        "SELECT 'domain', d.domaintag_id, COUNT(*) FROM b "
-        "JOIN innovations_innovation_domains d ON d.innovation_id = b.id GROUP BY d.domaintag_id"
-    ),
-}
-_PROVINCE_SQL = {
-    "postgresql": (
-        "SELECT 'province', p.code, COUNT(*) FROM b, "
-        "jsonb_array_elements_text(b.provinces) AS p(code) GROUP BY p.code"
-    ),
-    "sqlite": (
-        "SELECT 'province', p.value, COUNT(*) FROM b, json_each(b.provinces) AS p GROUP BY p.value"
-    ),
-}
+def _counted() -> list[tuple[str, object, str]]:
+    """(facet, value, condition on the base `b`) of every scalar facet value and province:
+    fixed SQL from the enums, nothing from a request. "total" counts the base itself."""
+    counted = [("total", "all", "TRUE")]
+    counted += [("route", value, f"b.route = '{value}'") for value in Route.values]
+    counted += [("supplier_size", v, f"b.supplier_size = '{v}'") for v in SupplierSize.values]
+    counted += [("maturity", level, f"b.maturity = {level}") for level in range(1, 10)]
+    counted += [
+        ("has_adoptions", "true", "b.adoption_count > 0"),
+        ("has_adoptions", "false", "b.adoption_count = 0"),
+    ]
+    counted += [
+        ("province", code, f"(b.province_mask & {1 << n}) <> 0")
+        for n, code in enumerate(Province.values)
+    ]
+    return counted
 
 
-def _parts(facets: set[str]) -> list[str]:
-    parts = [sql for facet, sql in _FACET_SQL.items() if facet in facets]
-    if "province" in facets:
-        parts.append(_PROVINCE_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"])
-    return parts
+_COLUMNS = "id, route, maturity, supplier_size, adoption_count, province_mask"
+_DOMAIN_SQL = (
+    "SELECT d.domaintag_id, COUNT(*) FROM b "
+    "JOIN innovations_innovation_domains d ON d.innovation_id = b.id GROUP BY d.domaintag_id"
+)
 
 
 def _count(queryset: QuerySet[Innovation], facets: set[str]) -> dict[str, dict]:
     sql, params = _base_sql(queryset)
-    columns = ", ".join(_COLUMNS)
-    union = " UNION ALL ".join(_parts(facets))
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    # Only the ORM's compiled SQL and fixed fragments go into the statement; values are
-    # parameters.
-    statement = f"WITH b ({columns}) AS {materialized}({sql}) {union}"  # noqa: S608  # nosec B608
     counts: dict[str, dict] = {facet: {} for facet in facets}
+    counted = [c for c in _counted() if c[0] in facets]
+    if connection.vendor == "postgresql":
+        aggregates = ", ".join(f"COUNT(*) FILTER (WHERE {c})" for _, _, c in counted)
+    else:
+        aggregates = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for _, _, c in counted)
+    # Only the ORM's compiled SQL and fixed fragments go into the statements; values are
+    # parameters.
+    base = f"WITH b ({_COLUMNS}) AS ({sql}) "
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        for facet, value, n in cursor.fetchall():
-            if value is None:
-                continue
-            if facet == "maturity":
-                value = int(value)
-            counts[facet][value] = n
+        if counted:
+            # A base read once for every value (a fixed list: 35 counts).
+            cursor.execute(base + f"SELECT {aggregates} FROM b", params)  # noqa: S608  # nosec B608
+            for (facet, value, _), n in zip(counted, cursor.fetchone(), strict=True):
+                if n or facet == "total":
+                    counts[facet][value] = n or 0
+        if "domain" in facets:
+            cursor.execute(base + _DOMAIN_SQL, params)  # nosec B608
+            counts["domain"] = dict(cursor.fetchall())
     return counts
 
 
 def facet_counts(bases: Mapping[str, QuerySet[Innovation]]) -> dict[str, dict]:
     """Counts per value of each facet in `bases` (facet → queryset to count it over).
 
-    Facets given the same queryset object are counted in one statement."""
+    Facets given the same queryset object are counted in one statement. The facet "total"
+    counts the innovations of its queryset ({"all": n})."""
     groups: dict[int, tuple[QuerySet, set[str]]] = {}
     for facet, queryset in bases.items():
         groups.setdefault(id(queryset), (queryset, set()))[1].add(facet)

@@ -185,6 +185,13 @@ class CatalogueFilter(filters.FilterSet):
                 if own not in by_left_out:
                     by_left_out[own] = self._filtered(self.queryset.all(), own)
                 bases[facet] = by_left_out[own]
+            if frozenset() in by_left_out:
+                # The filtered catalogue itself is one of the bases: count it in the same pass
+                # and keep the count for the paginator.
+                bases["total"] = by_left_out[frozenset()]
             counts = facets.facet_counts(bases)
+            total = counts.pop("total", {}).get("all")
+            if total is not None:
+                cache.set(self.cache_key("count"), total, caching.PAGE_SECONDS)
             cache.set(key, counts, caching.PAGE_SECONDS)
         return counts

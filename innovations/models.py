@@ -133,6 +133,10 @@ class Innovation(models.Model):
     adopter_provinces = models.JSONField(
         _("provinces of the verified adopters"), default=list, blank=True, editable=False
     )
+    # The same provinces as bits (bit n: the n-th of enums.Province), which the facet counts
+    # test in one pass over the catalogue (innovations/facets.py): far cheaper per row than
+    # taking the JSON list apart.
+    adopter_province_mask = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InnovationQuerySet.as_manager()
 
@@ -167,7 +171,13 @@ class Innovation(models.Model):
                 F("published_at").desc(nulls_last=True),
                 F("id").desc(),
                 condition=Q(status="approved", revision_of__isnull=True),
-                include=["route", "maturity", "supplier", "adoption_count", "adopter_provinces"],
+                include=[
+                    "route",
+                    "maturity",
+                    "supplier",
+                    "adoption_count",
+                    "adopter_province_mask",
+                ],
                 name="innovation_published_facets",
             ),
             # "Most adopted first".

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, changed_values, created_values, field_values
 
 from . import caching
-from .enums import Domain, Status
+from .enums import Domain, Status, province_mask
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
 from .validators import normalise_registration_number
 from .workflow import (
@@ -347,10 +347,21 @@ def innovation_adoption_facts_set(*, facts: Mapping[int, tuple[int, Sequence[str
     for pk, (count, provinces) in facts.items():
         provinces = sorted(set(provinces))
         if pk in current and current[pk] != (count, provinces):
-            changed.append(Innovation(pk=pk, adoption_count=count, adopter_provinces=provinces))
+            changed.append(
+                Innovation(
+                    pk=pk,
+                    adoption_count=count,
+                    adopter_provinces=provinces,
+                    adopter_province_mask=province_mask(provinces),
+                )
+            )
     # bulk_update: no save(), so updated_at (the supplier's edit time) and the search
     # trigger (title, summary, description) are left alone.
-    Innovation.objects.bulk_update(changed, ["adoption_count", "adopter_provinces"], batch_size=500)
+    Innovation.objects.bulk_update(
+        changed,
+        ["adoption_count", "adopter_provinces", "adopter_province_mask"],
+        batch_size=500,
+    )
     if changed:
         caching.bump_data_version(caching.CATALOGUE)
     return len(changed)

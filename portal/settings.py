@@ -135,6 +135,13 @@ if DATABASE_URL:
             disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
         )
     }
+    # No JIT compilation: a catalogue facet count over the whole catalogue is estimated
+    # expensive enough to compile, which costs ~100 ms and saves nothing on a query of ~50 ms
+    # (docs/performance.md). Any PGOPTIONS of the environment (the benchmark's statement
+    # timeout) still apply.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        [os.environ.get("PGOPTIONS", ""), "-c jit=off"]
+    ).strip()
     if DATABASE_POOL:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,

@@ -67,6 +67,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="innovation",
+            name="adopter_province_mask",
+            field=models.PositiveIntegerField(default=0, editable=False),
+        ),
+        migrations.AddField(
+            model_name="innovation",
             name="adoption_count",
             field=models.PositiveIntegerField(
                 default=0, editable=False, verbose_name="verified adoptions"
@@ -78,7 +83,7 @@ class Migration(migrations.Migration):
                 models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(("revision_of__isnull", True), ("status", "approved")),
-                include=("route", "maturity", "supplier", "adoption_count", "adopter_provinces"),
+                include=("route", "maturity", "supplier", "adoption_count", "adopter_province_mask"),
                 name="innovation_published_facets",
             ),
         ),

@@ -9,6 +9,13 @@ from collections import defaultdict
 from django.db import migrations
 from django.db.models import Count
 
+# A copy, not an import (a migration must not change with the code): innovations.enums
+# Province in its order, bit n for the n-th.
+PROVINCES = [
+    "NL-DR", "NL-FL", "NL-FR", "NL-GE", "NL-GR", "NL-LI", "NL-NB", "NL-NH", "NL-OV", "NL-UT",
+    "NL-ZE", "NL-ZH", "BE-VAN", "BE-VBR", "BE-VLI", "BE-VOV", "BE-VWV",
+]  # fmt: skip
+
 
 def backfill(apps, schema_editor):
     Adoption = apps.get_model("municipalities", "Adoption")
@@ -23,10 +30,21 @@ def backfill(apps, schema_editor):
         if code:
             provinces[innovation_id].add(code)
     changed = [
-        Innovation(pk=pk, adoption_count=n, adopter_provinces=sorted(provinces[pk]))
+        Innovation(
+            pk=pk,
+            adoption_count=n,
+            adopter_provinces=sorted(provinces[pk]),
+            adopter_province_mask=sum(
+                1 << PROVINCES.index(code) for code in provinces[pk] if code in PROVINCES
+            ),
+        )
         for pk, n in counts.items()
     ]
-    Innovation.objects.bulk_update(changed, ["adoption_count", "adopter_provinces"], batch_size=500)
+    Innovation.objects.bulk_update(
+        changed,
+        ["adoption_count", "adopter_provinces", "adopter_province_mask"],
+        batch_size=500,
+    )
 
 
 class Migration(migrations.Migration):
