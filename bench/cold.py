@@ -75,9 +75,13 @@ SEARCHES = [
 ]
 ORDERINGS = ["relevance", "newest", "most_adopted", "title"]
 
-# The catalogue API's query keys, where they differ from the page's (the API follows the
-# NL API design rules' lowerCamelCase once the API work lands: change them here).
-API_KEYS: dict[str, str] = {}
+# The catalogue API's query keys, where they differ from the page's (lowerCamelCase, as the
+# NL API design rules want).
+API_KEYS = {
+    "maturity_min": "maturityMin",
+    "supplier_size": "supplierSize",
+    "has_adoptions": "hasAdoptions",
+}
 
 
 def combinations(n: int = COMBINATIONS, seed: int = 20250601) -> list[dict[str, list[str]]]:
@@ -168,7 +172,7 @@ def targets(n: int = COMBINATIONS, seed: int = 20250601) -> list[Target]:
         scorecard = [reverse("ranking:scorecard", args=[s]) for s in found["municipalities"]]
         municipality = [reverse("municipalities:detail", args=[s]) for s in found["municipalities"]]
         board_map = reverse("ranking:map")
-    suggestions = [f"/api/v1/challenges/{pk}/suggestions/" for pk in found["challenges"]]
+    suggestions = [f"/api/v1/challenges/{pk}/suggestions" for pk in found["challenges"]]
     return [
         Target(
             "catalogue_page_cold",
@@ -179,7 +183,7 @@ def targets(n: int = COMBINATIONS, seed: int = 20250601) -> list[Target]:
         Target(
             "catalogue_api_cold",
             f"Catalogue API, {len(combos)} combinations once each",
-            ["/api/v1/innovations/" + query(c, api=True) for c in combos],
+            ["/api/v1/innovations" + query(c, api=True) for c in combos],
             80,
         ),
         Target(

@@ -218,7 +218,7 @@ def _page(url_name: str, query: str = "") -> tuple[str | None, str]:
 
 
 def endpoints() -> list[Endpoint]:
-    api = "/api/v1/innovations/"
+    api = "/api/v1/innovations"
     result = []
     for suffix, title, query in [
         ("first", "first page", ""),

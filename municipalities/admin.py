@@ -30,13 +30,14 @@ from .models import (
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "country", "province", "population", "size_class")
-    list_filter = ("country", "province", "size_class")
+    list_filter = ("country", "province_code", "size_class")
     search_fields = ("name", "code")
 
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ("name",)
+    list_display = ("name", "code", "country")
+    list_filter = ("country",)
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("municipalities",)
 

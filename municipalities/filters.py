@@ -8,13 +8,17 @@ from innovations.enums import Country, Domain, province_choices
 from innovations.models import Innovation
 
 from .enums import SizeClass, Stage
-from .models import Adoption, Challenge, Municipality
+from .models import Adoption, Challenge, Municipality, Region
 
 # What an unknown value is told, on pages and in the API (the value is echoed escaped).
 UNKNOWN_COUNTRY = _("Unknown country “%(value)s”: use NL or BE.")
 UNKNOWN_PROVINCE = _(
     "Unknown province “%(value)s”: use its ISO 3166-2 code, such as NL-LI (Limburg, "
     "Netherlands) or BE-VLI (Limburg, Belgium)."
+)
+UNKNOWN_REGION = _(
+    "Unknown region “%(value)s”: use the slug of a COROP region or Flemish arrondissement, "
+    "such as groot-amsterdam or arrondissement-gent."
 )
 UNKNOWN_SIZE_CLASS = _(
     "Unknown size class “%(value)s”: use lt20k, 20k-50k, 50k-100k, 100k-250k or gte250k."
@@ -37,6 +41,34 @@ def province_filter(field_name: str = "province_code", **kwargs) -> django_filte
         field_name=field_name,
         choices=province_choices(),
         error_messages={"invalid_choice": UNKNOWN_PROVINCE},
+        **kwargs,
+    )
+
+
+def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The regions by country for a drop-down: (country name, [(slug, name), …]); regions
+    made by hand, without a country, come last. One query."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    labels = dict(Country.choices)
+    for slug, name, country in Region.objects.order_by("country", "name").values_list(
+        "slug", "name", "country"
+    ):
+        groups.setdefault(country, []).append((slug, name))
+    order = [c.value for c in Country] + [""]
+    return [
+        (str(labels.get(country, _("Other regions"))), groups[country])
+        for country in order
+        if country in groups
+    ]
+
+
+def region_filter(field_name: str = "regions", **kwargs) -> django_filters.ModelChoiceFilter:
+    kwargs.setdefault("help_text", _("Slug of a region (a COROP region or arrondissement)"))
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": UNKNOWN_REGION},
         **kwargs,
     )
 

@@ -46,10 +46,18 @@ class Municipality(models.Model):
 
 
 class Region(models.Model):
-    """A group of municipalities (a collaboration region, a province-level network …)."""
+    """A group of municipalities. The reference data brings the statistical regions between
+    municipality and province (NUTS 3): the 40 COROP regions of the Netherlands (CBS code
+    `CR01`…`CR40`) and the 22 arrondissements of Flanders (Statbel REFNIS `11000`…); an
+    administrator may add others (without a code)."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    # Set by the reference-data loader, which keeps these regions' members as the data say.
+    code = models.CharField(
+        _("official code"), max_length=8, unique=True, null=True, blank=True, default=None
+    )
+    country = models.CharField(_("country"), max_length=2, choices=Country, blank=True)
     municipalities = models.ManyToManyField(
         Municipality, related_name="regions", verbose_name=_("municipalities"), blank=True
     )

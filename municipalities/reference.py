@@ -13,7 +13,7 @@ from innovations.enums import Country, Province
 
 from .adoption_facts import adoption_facts_refresh_for_municipalities
 from .enums import size_class_for
-from .models import Municipality
+from .models import Municipality, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The provinces' codes in the source files (CBS `PV..`, Statbel REFNIS) → ISO 3166-2.
@@ -42,11 +42,17 @@ REFERENCE_FILES = [
 ]
 
 
+REGIONS_FILE = DATA_DIR / "regions.csv"
+
+
 @dataclass
 class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # The statistical regions (COROP, arrondissements): created or changed (name, members).
+    regions_created: int = 0
+    regions_updated: int = 0
 
 
 def _reference_rows():
@@ -116,4 +122,44 @@ def municipalities_load_reference() -> LoadResult:
             municipality_ids=[municipality.pk for municipality in to_update]
         )
         caching.bump_data_version(caching.CATALOGUE)
+    _load_regions(result)
     return result
+
+
+def _load_regions(result: LoadResult) -> None:
+    """The COROP regions and Flemish arrondissements of regions.csv, with exactly the
+    members the file gives them (regions without a code are left alone)."""
+    members: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    with REGIONS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            members.setdefault(row["region_code"], set()).add(row["code"])
+            names[row["region_code"]] = row["region_name"]
+    ids = dict(Municipality.objects.values_list("code", "pk"))
+    regions = {r.code: r for r in Region.objects.filter(code__in=names)}
+    taken = set(Region.objects.values_list("slug", flat=True))
+    Through = Region.municipalities.through
+    current: dict[int, set[int]] = {}
+    for region_id, municipality_id in Through.objects.filter(region__code__in=names).values_list(
+        "region_id", "municipality_id"
+    ):
+        current.setdefault(region_id, set()).add(municipality_id)
+    for code, name in sorted(names.items()):
+        country = Country.NL if code.startswith("CR") else Country.BE
+        region = regions.get(code)
+        wanted = {ids[m] for m in members[code]}
+        if region is None:
+            slug = _unique_slug(name, country, code, taken)
+            taken.add(slug)
+            region = Region.objects.create(code=code, name=name, slug=slug, country=country)
+            result.regions_created += 1
+        elif (region.name, region.country, current.get(region.pk, set())) != (
+            name,
+            country,
+            wanted,
+        ):
+            Region.objects.filter(pk=region.pk).update(name=name, country=country)
+            result.regions_updated += 1
+        else:
+            continue
+        region.municipalities.set(wanted)

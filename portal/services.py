@@ -36,13 +36,16 @@ def user_create(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str = "",
     last_name: str = "",
     language: str = "nl",
 ) -> AbstractBaseUser:
     """Create an account after checking that username and e-mail are free (ignoring case)
-    and that the password passes the configured validators. Raises ValidationError."""
+    and that the password passes the configured validators. Raises ValidationError.
+
+    `password=None` makes an account without a usable password (it signs in after a
+    password reset), as scripts such as the demo do for accounts nobody signs in to."""
     User = get_user_model()
     username = username.strip()
     email = User.objects.normalize_email(email.strip())
@@ -66,11 +69,14 @@ def user_create(
         last_name=last_name.strip(),
         language=language,
     )
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
     user.save()
     return user
 
@@ -80,7 +86,7 @@ def supplier_signup(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     language: str,
@@ -116,7 +122,7 @@ def buyer_signup(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     first_name: str,
     last_name: str,
     language: str,
@@ -159,7 +165,7 @@ def user_create_with_role(
     *,
     username: str,
     email: str,
-    password: str,
+    password: str | None,
     role: str,
     organisation: str = "",
     municipality_code: str = "",

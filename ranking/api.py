@@ -9,8 +9,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import generics, serializers
 
 from municipalities.api.municipalities import MunicipalitySerializer
-from municipalities.filters import country_filter, province_filter, size_class_filter
-from municipalities.models import Adoption, Municipality, Region
+from municipalities.filters import (
+    country_filter,
+    province_filter,
+    region_filter,
+    size_class_filter,
+)
+from municipalities.models import Adoption, Municipality
 
 from .models import RankingEntry, RankingRun
 from .selectors import current_entry
@@ -147,12 +152,7 @@ class RankingFilter(django_filters.FilterSet):
     country = country_filter("municipality__country", help_text="NL or BE")
     province = province_filter("municipality__province_code")
     size_class = size_class_filter()
-    region = django_filters.ModelChoiceFilter(
-        field_name="municipality__regions",
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        help_text="Slug of a region",
-    )
+    region = region_filter("municipality__regions")
 
     class Meta:
         model = RankingEntry

@@ -3,8 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from innovations.enums import Country, provinces_by_country
 from municipalities.enums import SizeClass
-from municipalities.filters import UNKNOWN_COUNTRY, UNKNOWN_PROVINCE, UNKNOWN_SIZE_CLASS
-from municipalities.models import Region
+from municipalities.filters import (
+    UNKNOWN_COUNTRY,
+    UNKNOWN_PROVINCE,
+    UNKNOWN_REGION,
+    UNKNOWN_SIZE_CLASS,
+    region_choices,
+)
 
 
 class BoardFilterForm(forms.Form):
@@ -17,12 +22,8 @@ class BoardFilterForm(forms.Form):
     province = forms.ChoiceField(
         label=_("Province"), required=False, error_messages={"invalid_choice": UNKNOWN_PROVINCE}
     )
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.order_by("name"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All regions"),
+    region = forms.ChoiceField(
+        label=_("Region"), required=False, error_messages={"invalid_choice": UNKNOWN_REGION}
     )
     size_class = forms.ChoiceField(
         label=_("Size class"),
@@ -36,6 +37,7 @@ class BoardFilterForm(forms.Form):
         # Grouped by country: the value is the ISO 3166-2 code (two provinces are "Limburg").
         self.fields["province"].choices = [("", _("All provinces")), *provinces_by_country()]
         self.fields["size_class"].choices = [("", _("All size classes")), *SizeClass.choices]
+        self.fields["region"].choices = [("", _("All regions")), *region_choices()]
 
     def error_messages_for_page(self) -> list[str]:
         """One message per unknown value, for the page (the value is left out)."""
@@ -47,6 +49,6 @@ class BoardFilterForm(forms.Form):
         return {
             "country": data.get("country") or "",
             "province": data.get("province") or "",
-            "region": data.get("region"),
+            "region": data.get("region") or "",
             "size_class": data.get("size_class") or "",
         }

@@ -30,7 +30,7 @@ def board_entries(
     *,
     country: str = "",
     province: str = "",
-    region=None,
+    region: str = "",
     size_class: str = "",
 ) -> QuerySet[RankingEntry]:
     """The entries of `run` in display order, optionally narrowed down (ranks stay the
@@ -40,8 +40,8 @@ def board_entries(
         entries = entries.filter(municipality__country=country)
     if province:
         entries = entries.filter(municipality__province_code=province)
-    if region is not None:
-        entries = entries.filter(municipality__regions=region)
+    if region:
+        entries = entries.filter(municipality__regions__slug=region)
     if size_class:
         entries = entries.filter(size_class=size_class)
     return entries.order_by("position")

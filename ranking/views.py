@@ -47,13 +47,12 @@ def leaderboard(request):
     filters = form.filters()
     board_html = ""
     if run is not None:
-        region = filters["region"]
         # Only validated values go into the key and the links: unknown parameters can
         # neither multiply cache entries nor be echoed to other visitors.
         params = {
             "country": filters["country"],
             "province": filters["province"],
-            "region": region.slug if region else "",
+            "region": filters["region"],
             "size_class": filters["size_class"],
         }
         params = {name: value for name, value in params.items() if value}

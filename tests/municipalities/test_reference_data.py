@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
-from municipalities.models import Municipality
+from municipalities.models import Municipality, Region
 from municipalities.reference import LoadResult, municipalities_load_reference
 
 
@@ -17,7 +17,7 @@ def counts_by(field, **filters):
 def test_reference_data_has_every_municipality_per_country():
     result = municipalities_load_reference()
 
-    assert result == LoadResult(created=627, updated=0, unchanged=0)
+    assert result == LoadResult(created=627, updated=0, unchanged=0, regions_created=62)
     assert counts_by("country") == {"NL": 342, "BE": 285}
 
 
@@ -144,7 +144,54 @@ def test_load_municipalities_command_reports_and_is_idempotent(capsys):
     call_command("load_municipalities")
 
     assert capsys.readouterr().out.splitlines() == [
-        "Municipalities: 627 created, 0 updated, 0 unchanged.",
-        "Municipalities: 0 created, 0 updated, 627 unchanged.",
+        "Municipalities: 627 created, 0 updated, 0 unchanged; regions: 62 created, 0 updated.",
+        "Municipalities: 0 created, 0 updated, 627 unchanged; regions: 0 created, 0 updated.",
     ]
     assert Municipality.objects.count() == 627
+
+
+@pytest.mark.django_db
+def test_reference_data_regions_are_corop_regions_and_flemish_arrondissements(
+    reference_municipalities,
+):
+    regions = Region.objects.exclude(code=None)
+    sizes = {r.code: r.municipalities.count() for r in regions}
+
+    assert counts_by_region_country(regions) == {"NL": 40, "BE": 22}
+    # Every municipality in exactly one of them, inside one province each.
+    assert sum(sizes.values()) == 627
+    assert (sizes["CR17"], sizes["CR23"], sizes["44000"], sizes["11000"]) == (26, 12, 13, 28)
+    for region in regions:
+        provinces = set(region.municipalities.values_list("province_code", flat=True))
+        assert len(provinces) == 1, region
+    assert list(
+        Region.objects.filter(municipalities__code__in=["GM0363", "44021", "GM0917"])
+        .order_by("code")
+        .values_list("code", "name", "slug", "country")
+    ) == [
+        ("44000", "Arrondissement Gent", "arrondissement-gent", "BE"),
+        ("CR23", "Groot-Amsterdam", "groot-amsterdam", "NL"),
+        ("CR39", "Zuid-Limburg", "zuid-limburg", "NL"),
+    ]
+
+
+def counts_by_region_country(regions):
+    rows = regions.values("country").annotate(n=Count("id"))
+    return {row["country"]: row["n"] for row in rows}
+
+
+@pytest.mark.django_db
+def test_reference_data_reload_restores_region_members_and_leaves_other_regions(
+    reference_municipalities,
+):
+    corop = Region.objects.get(code="CR17")
+    amsterdam = Municipality.objects.get(code="GM0363")
+    corop.municipalities.add(amsterdam)
+    own = Region.objects.create(name="Regio Foodvalley", slug="foodvalley")
+    own.municipalities.add(amsterdam)
+
+    result = municipalities_load_reference()
+
+    assert (result.regions_created, result.regions_updated) == (0, 1)
+    assert not corop.municipalities.filter(pk=amsterdam.pk).exists()
+    assert list(own.municipalities.all()) == [amsterdam]

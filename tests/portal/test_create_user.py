@@ -6,6 +6,7 @@ from innovations.access import is_reviewer, supplier_for
 from innovations.models import Supplier
 from municipalities.access import buyer_municipality, can_verify_adoptions
 from portal.roles import roles_for
+from portal.services import user_create_with_role
 from tests.factories import MunicipalityFactory, SupplierFactory, UserFactory
 
 User = get_user_model()
@@ -156,3 +157,13 @@ def test_create_user_refuses_an_unknown_role():
         create_user("nina", "--role", "mayor")
 
     assert "invalid choice: 'mayor'" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_user_create_without_a_password_makes_an_account_that_cannot_sign_in():
+    user = user_create_with_role(
+        username="zonder", email="zonder@example.org", password=None, role="reviewer"
+    )
+
+    assert not user.has_usable_password()
+    assert is_reviewer(user)

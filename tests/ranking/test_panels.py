@@ -1,18 +1,14 @@
 """What ranking adds to other pages: the municipality page panel, the dashboards, the home
-page, the navigation; and its demo data."""
+page, the navigation."""
 
 import datetime
-import io
 
 import pytest
 from django.utils import timezone
 
 from municipalities.adoptions import adoption_record, adoption_verify
-from ranking.demo import seed
-from ranking.models import RankingRun, RunStatus
 from ranking.services import ranking_recompute
 from tests.factories import (
-    AdoptionFactory,
     InnovationFactory,
     MunicipalityFactory,
     admin_user,
@@ -89,32 +85,12 @@ def test_dashboard_of_an_administrator_offers_to_start_a_run(client, make_board)
     assert 'action="/admin/ranking/rankingrun/start/"' in page
 
 
-def test_demo_computes_an_earlier_board_once_and_todays_board_every_time():
-    today = timezone.localdate()
-    AdoptionFactory(started_on=today - datetime.timedelta(days=90))
-    AdoptionFactory(started_on=today - datetime.timedelta(days=10))
-    out = io.StringIO()
-
-    seed(out)
-    seed(out)
-
-    runs = list(RankingRun.objects.order_by("started_at").values_list("reference_date", "status"))
-    assert runs == [
-        (today - datetime.timedelta(days=30), RunStatus.PUBLISHED),
-        (today, RunStatus.PUBLISHED),
-        (today, RunStatus.PUBLISHED),
-    ]
-    current = RankingRun.objects.get(is_current=True)
-    assert current.entry_count == 2
-    assert current.previous_run.reference_date == today - datetime.timedelta(days=30)
-
-
 def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_next_run(
     client, make_board, django_capture_on_commit_callbacks
 ):
     run, towns = make_board(3)
     last = towns[2]
-    assert client.get("/api/v1/ranking/").json()["results"][2]["municipality"]["code"] == last.code
+    assert client.get("/api/v1/ranking").json()["results"][2]["municipality"]["code"] == last.code
     buyer = buyer_user(municipality=last)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -126,26 +102,11 @@ def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_ne
             started_on=timezone.localdate() - datetime.timedelta(days=7),
         )
         ranking_recompute()  # claimed only: nothing changes yet
-        unchanged = client.get("/api/v1/ranking/").json()["results"][0]["municipality"]["code"]
+        unchanged = client.get("/api/v1/ranking").json()["results"][0]["municipality"]["code"]
         adoption_verify(user=reviewer_user(), adoption=adoption, decision="verify")
     ranking_recompute()
 
-    top = client.get("/api/v1/ranking/").json()["results"][0]
+    top = client.get("/api/v1/ranking").json()["results"][0]
     assert unchanged == towns[0].code
     # Movement compares with the board of an earlier day (30 days ago: a shared 2nd place).
     assert (top["municipality"]["code"], top["rank"], top["movement"]) == (last.code, 1, 1)
-
-
-def test_demo_earlier_board_leaves_out_the_five_newest_adoptions():
-    today = timezone.localdate()
-    for days in [10, 20, 30, 40, 50, 60]:
-        AdoptionFactory(started_on=today - datetime.timedelta(days=days))
-
-    seed()
-
-    earlier = RankingRun.objects.get(is_current=False)
-    assert earlier.reference_date == today - datetime.timedelta(days=51)
-    assert (earlier.contribution_count, RankingRun.objects.get(is_current=True).entry_count) == (
-        1,
-        6,
-    )

@@ -117,6 +117,29 @@ def test_leaderboard_filters_by_country_province_region_and_size_class(client, m
     assert "Rank in size class" in text(by_size)
 
 
+def test_leaderboard_region_is_a_corop_region_or_arrondissement(client, reference_municipalities):
+    today = timezone.localdate()
+    innovation = InnovationFactory()
+    for code in ("GM0363", "GM0362", "GM0344", "44021"):  # Amsterdam, Amstelveen, Utrecht, Gent
+        AdoptionFactory(
+            municipality=reference_municipalities.get(code=code),
+            innovation=innovation,
+            started_on=today,
+        )
+    ranking_recompute()
+
+    response = client.get("/en/ranking/?region=groot-amsterdam")
+
+    assert sorted(board_names(response)) == ["Amstelveen", "Amsterdam"]
+    page = text(response)
+    # The drop-down: 40 COROP regions under Netherlands, 22 arrondissements under Belgium.
+    options = re.search(r'<select name="region".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<optgroup label="([^"]+)">', options) == ["Netherlands", "Belgium"]
+    assert options.count("<option") == 1 + 40 + 22
+    assert '<option value="groot-amsterdam" selected>Groot-Amsterdam</option>' in options
+    assert board_names(client.get("/en/ranking/?region=arrondissement-gent")) == ["Gent"]
+
+
 def test_leaderboard_reports_an_unknown_filter_value_and_ignores_it(client, make_board):
     make_board(2)
 
@@ -176,6 +199,7 @@ def test_leaderboard_page_cache_is_for_anonymous_visitors_without_messages(clien
 
     # Rendered afresh both times: the message and the user's name are theirs alone.
     assert "Unknown size class “nonsense”" in text(ignored)
+    assert "Unknown region" in text(client.get("/en/ranking/?region=atlantis"))
     assert ("bezoeker-lb" in text(signed_in), board_names(signed_in)) == (
         True,
         ["Gemeente 00", "Gemeente 01"],

@@ -1,0 +1,203 @@
+"""The demo (demo/): the full plan meets the issue's counts, the small replay is made
+through the services, is idempotent, and the pages render with it."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from audit.models import AuditEntry, OutgoingMail
+from demo import runner
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from innovations.enums import Domain, Status
+from innovations.models import Innovation, Review, StatusChange
+from municipalities.enums import SizeClass, Stage, Verification
+from municipalities.models import Adoption, AdoptionStageChange, Challenge, Evaluation
+from portal.celery import app as celery_app
+from portal.roles import roles_for
+from ranking.models import RankingRun
+from ranking.selectors import rank_history
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+# What the full demo must hold (issue 19, "The demo").
+MIN_IN_CATALOGUE = 150
+MIN_SUPPLIERS = 40
+MIN_MUNICIPALITIES = 250
+MONTHLY_BOARDS = 12
+
+
+def _verified(demo):
+    return [a for a in demo.adoptions if a["decision"] == "verify" and a["decide_at"] < demo.now]
+
+
+def test_full_demo_plan_meets_the_counts(reference_municipalities):
+    demo = runner.plan()
+    municipalities = {m.code: m for m in reference_municipalities}
+
+    in_catalogue = [i for i in demo.innovations if i["approved_at"] is not None]
+    assert len(in_catalogue) >= MIN_IN_CATALOGUE
+    assert {d for i in in_catalogue for d in i["domains"]} == set(Domain.values)
+    stories = {i["story"] for i in demo.innovations}
+    assert {"changes_requested", "rejected", "in_review", "submitted"} <= stories
+    assert len(demo.suppliers) >= MIN_SUPPLIERS
+    assert {s["country"] for s in demo.suppliers.values()} == {"NL", "BE"}
+
+    verified = _verified(demo)
+    adopters = {municipalities[a["code"]] for a in verified}
+    assert len(adopters) >= MIN_MUNICIPALITIES
+    assert {m.country for m in adopters} == {"NL", "BE"}
+    for country in ("NL", "BE"):
+        assert {m.size_class for m in adopters if m.country == country} == set(SizeClass.values)
+    reached = {stage for a in verified for stage, _day in a["recorded"]}
+    reached |= {c["stage"] for a in verified for c in a["changes"] if c["at"] < demo.now}
+    assert reached == set(Stage.values)
+    goals = {a["evaluation"]["goals_met"] for a in verified if a["evaluation"]}
+    assert goals == {"met", "partly", "not"}
+
+    boards = [e for e in demo.events if e.label.startswith("board ")]
+    assert len(boards) >= MONTHLY_BOARDS
+    assert all(e.barrier for e in boards)
+    challenges = [e for e in demo.events if e.label.startswith("challenge ")]
+    assert len({e.label for e in challenges}) >= 15
+
+
+def test_demo_plan_is_deterministic(reference_municipalities):
+    now = timezone.now()
+
+    first = runner.plan(size="small", now=now)
+    second = runner.plan(size="small", now=now)
+
+    assert [(e.at, e.label) for e in first.events] == [(e.at, e.label) for e in second.events]
+    assert [(a["code"], a["innovation"], a["started_on"]) for a in first.adoptions] == [
+        (a["code"], a["innovation"], a["started_on"]) for a in second.adoptions
+    ]
+
+
+def _row_counts():
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"audit", "innovations", "municipalities", "ranking", "portal"}
+    }
+
+
+@pytest.fixture(scope="module")
+def small_demo(django_db_setup, django_db_blocker):
+    """The small demo, replayed once for the module's tests (each test runs in a
+    savepoint of its own inside this fixture's transaction, which is rolled back)."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # the mail tasks run in-process, as in `make run`
+    try:
+        with django_db_blocker.unblock(), transaction.atomic(), fast:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                call_command("seed_demo", size="small", verbosity=0)
+            yield
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def test_small_demo_is_idempotent(small_demo, django_capture_on_commit_callbacks):
+    before = _row_counts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", size="small", verbosity=0)
+
+    assert _row_counts() == before
+
+
+def test_small_demo_is_made_through_the_services(small_demo):
+    adoptions = Adoption.objects.all()
+    claims = AuditEntry.objects.filter(action="adoption.claim")
+    assert claims.count() == adoptions.count() > 20
+    verified = adoptions.filter(verification=Verification.VERIFIED)
+    verifications = AuditEntry.objects.filter(action="adoption.verify")
+    assert {int(e.object_id) for e in verifications} >= set(verified.values_list("pk", flat=True))
+    for adoption in adoptions.prefetch_related("stage_changes"):
+        history = list(adoption.stage_changes.all())
+        assert (history[-1].to_stage, history[-1].stage_since) == (
+            adoption.stage,
+            adoption.stage_since,
+        )
+    assert AdoptionStageChange.objects.exclude(from_stage="").exists()
+    assert Evaluation.objects.exists()
+    approved = Innovation.objects.filter(status=Status.APPROVED, revision_of__isnull=True)
+    assert approved.count() >= 12
+    for innovation in approved:
+        assert innovation.reviews.filter(decision="approve").exists()
+        assert StatusChange.objects.filter(innovation=innovation, to_status="approved").exists()
+    assert Review.objects.exclude(feedback="").count() == Review.objects.count()
+    assert not OutgoingMail.objects.filter(sent_at__isnull=True).exists()
+    assert OutgoingMail.objects.count() > 50
+
+
+def test_small_demo_is_dated_over_the_past_months(small_demo):
+    now = timezone.now()
+    oldest = AuditEntry.objects.order_by("created_at").first().created_at
+    assert oldest < now - datetime.timedelta(days=700)
+    assert not AuditEntry.objects.filter(created_at__gt=now).exists()
+    runs = RankingRun.objects.published().order_by("reference_date")
+    assert runs.count() >= 4
+    assert [r.started_at.date() >= r.reference_date for r in runs] == [True] * runs.count()
+    assert runs.last().is_current and runs.last().reference_date == timezone.localdate()
+    assert runs.last().previous_run == runs[runs.count() - 2]
+    assert not Adoption.objects.filter(stage_since__gt=timezone.localdate()).exists()
+
+
+def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
+    users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+    assert {name: roles_for(u) for name, u in users.items()} == {
+        "leverancier": {"supplier"},
+        "inkoper": {"buyer"},
+        "beoordelaar": {"reviewer"},
+        "beheerder": {"admin", "reviewer"},
+    }
+    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    assert users["inkoper"].buyer_membership.municipality.code == "GM0344"
+    assert (
+        not User.objects.exclude(pk__in=[u.pk for u in users.values()])
+        .filter(password__startswith="md5")
+        .exists()
+    )
+    own = Adoption.objects.filter(municipality__code="GM0344")
+    assert {Verification.VERIFIED, Verification.CLAIMED, Verification.REJECTED} <= set(
+        own.values_list("verification", flat=True)
+    )
+    assert Challenge.objects.filter(municipality__code="GM0344", status="open").count() == 2
+    assert users["inkoper"].shortlist_items.exists()
+
+
+def test_small_demo_pages_render(small_demo, client):
+    leader = RankingRun.objects.get(is_current=True).entries.order_by("position").first()
+    challenge = Challenge.objects.filter(
+        status="open", deadline__gte=timezone.localdate(), responses__isnull=False
+    ).first()
+    innovation = Innovation.objects.approved().first()
+
+    pages = {
+        "/nl/": None,
+        reverse("innovations:catalogue"): innovation.title,
+        reverse("innovations:detail", args=[innovation.slug]): innovation.title,
+        reverse("ranking:leaderboard"): leader.municipality.name,
+        reverse("ranking:map"): None,
+        reverse("ranking:scorecard", args=[leader.municipality.slug]): leader.municipality.name,
+        reverse("municipalities:challenge_detail", args=[challenge.pk]): challenge.title,
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if text:
+            assert escape(text) in response.content.decode(), url
+    history = rank_history(leader.municipality)
+    assert len([point for point in history if point.entry is not None]) >= 3
