@@ -27,17 +27,31 @@ class Texts:
         self.front_runners = data["front_runners"]
         self.places = data["places"]
         self._evidence = data["evidence"]
-        self.lessons = data["lessons"]
-        self.verify_notes = data["verify_notes"]
+        self._words = data["country_words"]
+        self._lessons = data["lessons"]
+        self._verify_notes = data["verify_notes"]
         self.rejections = data["rejections"]
         self.corrections = data["corrections"]
         self.first_names = data["first_names"]
         self.last_names = data["last_names"]
 
-    def evidence(self, rng, stage: str) -> str:
+    def evidence(self, rng, stage: str, country: str) -> str:
         return rng.choice(self._evidence[stage]).format(
-            plek=rng.choice(self.places), aantal=rng.randint(3, 40)
+            plek=rng.choice(self.places), aantal=rng.randint(3, 40), **self._words[country]
         )
+
+    def verify_note(self, rng, country: str) -> str:
+        return rng.choice(self._verify_notes[country])
+
+    def lesson(self, rng, goals: str, domains: list[str]) -> str:
+        """A lesson that fits the innovation: untagged ones fit all, tagged ones only
+        innovations of one of their domains."""
+        fitting = [
+            lesson if isinstance(lesson, str) else lesson["text"]
+            for lesson in self._lessons[goals]
+            if isinstance(lesson, str) or set(lesson["domains"]) & set(domains)
+        ]
+        return rng.choice(fitting)
 
     def reference(self, rng, row: dict, started_on: datetime.date) -> str:
         year = started_on.year

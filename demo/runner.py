@@ -172,29 +172,35 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
     chunk: list[Event] = []
     _bulk_load_mode()
 
+    done = 0
+
+    def replay(event: Event) -> None:
+        nonlocal done
+        with clock.at(event.at):
+            event.action()
+        done += 1
+        if progress is not None:
+            progress(event, done, total)
+
     def flush():
         if not chunk:
             return
         with clock.at(chunk[-1].at), transaction.atomic():
             for event in chunk:
-                with clock.at(event.at):
-                    event.action()
+                replay(event)
         chunk.clear()
 
     with _quiet_replay():
         month = None
-        for index, event in enumerate(demo.events, start=1):
+        for event in demo.events:
             if event.barrier:
                 flush()
-                with clock.at(event.at):
-                    event.action()
+                replay(event)
             else:
                 if (event.at.year, event.at.month) != month:
                     flush()
                     month = (event.at.year, event.at.month)
                 chunk.append(event)
-            if progress is not None:
-                progress(event, index, total)
         flush()
     return demo
 
@@ -202,17 +208,20 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
 @contextlib.contextmanager
 def _quiet_replay():
     """Mail to a backend that drops it (every address in the demo is fictitious), no log
-    line per task run, and no query log (DEBUG's, which `make run` turns on)."""
-    trace = logging.getLogger("celery.app.trace")
-    level = trace.level
-    trace.setLevel(logging.WARNING)
+    line per task run nor the in-process broker's warning over the progress line, and no
+    query log (DEBUG's, which `make run` turns on)."""
+    loggers = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+    levels = {name: logger.level for name, logger in loggers.items()}
+    for logger in loggers.values():
+        logger.setLevel(logging.ERROR)
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False
         ):
             yield
     finally:
-        trace.setLevel(level)
+        for name, logger in loggers.items():
+            logger.setLevel(levels[name])
 
 
 def _bulk_load_mode() -> None:
