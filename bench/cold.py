@@ -115,7 +115,9 @@ def combinations(n: int = COMBINATIONS, seed: int = 20250601) -> list[dict[str, 
 
 def query(params: dict[str, list[str]], api: bool = False) -> str:
     if api:
-        params = {API_KEYS.get(name, name): values for name, values in params.items()}
+        # Not a later page: the API answers 404 for a page past the end (the web page shows
+        # the last one), which a narrow combination soon is.
+        params = {API_KEYS.get(n, n): values for n, values in params.items() if n != "page"}
     return "?" + urlencode(params, doseq=True)
 
 
