@@ -43,7 +43,9 @@ STEPS = [
     "demo.adoptions",
     "demo.challenges",
     "demo.shortlists",
+    "demo.alerts",
     # Steps of later features go here: they may ask demo.buyer(code, when) for a buyer.
+    "demo.desk",
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
 ]
@@ -80,6 +82,7 @@ class Demo:
         self.municipalities: dict[str, dict] = {}
         self._users: dict[str, object] = {}
         self._objects: dict[tuple, object] = {}
+        self.replayed_until: datetime.datetime | None = None
 
     # --- planning helpers --------------------------------------------------------------
 
@@ -110,6 +113,12 @@ class Demo:
         local = timezone.localtime(moment)
         moment = local.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59), second=0)
         return min(moment, self.now - datetime.timedelta(minutes=5))
+
+    def periodic(self, at: datetime.datetime, label: str, action: Callable[[], object]) -> None:
+        """Plan a run of a periodic job (a beat task) at `at`, in a transaction of its own,
+        unless an earlier seed_demo replayed that moment already."""
+        if self.replayed_until is None or at > self.replayed_until:
+            self.add(at, label, action, barrier=True)
 
     def add(
         self,
@@ -157,7 +166,17 @@ def buyer_username(code: str) -> str:
 
 def plan(*, size: str = "full", now: datetime.datetime | None = None) -> Demo:
     """Every step's events, not yet run."""
+    from ranking.models import RankingRun, RunTrigger
+
     demo = Demo(size=size, now=now)
+    # Where an earlier seed_demo's replay ended (its last board): periodic jobs before
+    # that ran then, and are not run again.
+    demo.replayed_until = (
+        RankingRun.objects.filter(trigger=RunTrigger.DEMO)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
     for name in STEPS:
         importlib.import_module(name).plan(demo)
     demo.events.sort()

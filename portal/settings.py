@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "innovations",
     "municipalities",
     # Before ranking: the backup's table order ends with ranking's entries (tests rely on it).
+    "procurement",
     "alerts",
     "ranking",
     "demo",
@@ -262,6 +263,8 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format in both languages (4 December 2026): portal/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -361,6 +364,9 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStatusEnum": "municipalities.enums.ChallengeStatus",
         "ResponseStatusEnum": "municipalities.enums.ResponseStatus",
         "VerificationEnum": "municipalities.enums.Verification",
+        "QuestionStatusEnum": "procurement.enums.QuestionStatus",
+        "ValueBandEnum": "procurement.enums.ValueBand",
+        "CountryEnum": "innovations.enums.Country",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

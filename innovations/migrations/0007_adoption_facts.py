@@ -1,7 +1,7 @@
 """The adoption facts that municipalities keeps on each innovation (adoption_count,
 adopter_provinces), a covering index for the catalogue's facets, an index for "most
 adopted", and (PostgreSQL) a GIN index for the "in use in province" filter. The facts are
-filled by municipalities' migration 0006_adoption_facts (it reads the adoptions)."""
+filled by municipalities' migration 0007_adoption_facts (it reads the adoptions)."""
 
 from django.conf import settings
 from django.db import migrations, models

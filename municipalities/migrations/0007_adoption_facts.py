@@ -49,7 +49,7 @@ def backfill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("municipalities", "0005_region_code"),
+        ("municipalities", "0006_adoption_changes"),
         ("innovations", "0007_adoption_facts"),
     ]
 
