@@ -30,6 +30,16 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Criterion(models.TextChoices):
+    """The four criteria of the published review rubric: the one place they are named (the
+    review form, the innovation page, the comparison, the supplier's view, the admin)."""
+
+    NOVELTY = "novelty", _("Novelty")
+    EVIDENCE = "evidence", _("Evidence and maturity")
+    PUBLIC_VALUE = "public_value", _("Public value and sustainability")
+    FIT = "fit", _("Fit and scalability for municipalities")
+
+
 class Decision(models.TextChoices):
     APPROVE = "approve", _("Approve")
     REQUEST_CHANGES = "request_changes", _("Request changes")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Decision, Domain, Route, Status
+from .enums import Criterion, Decision, Domain, Route, Status
 from .models import Innovation, Supplier
 from .selectors import QUEUE_STATES
 from .validators import GuardedTextFieldsMixin, normalise_registration_number
@@ -127,28 +127,28 @@ class ReviewForm(GuardedTextFieldsMixin, forms.Form):
     """The rubric (four scores 1–5), the decision, feedback and an internal note."""
 
     novelty = forms.TypedChoiceField(
-        label=_("Novelty"),
+        label=Criterion.NOVELTY.label,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("How new is it for municipalities? 1 = common, 5 = breakthrough."),
     )
     evidence = forms.TypedChoiceField(
-        label=_("Evidence and maturity"),
+        label=Criterion.EVIDENCE.label,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("How well is it proven? 1 = idea only, 5 = proven at scale."),
     )
     public_value = forms.TypedChoiceField(
-        label=_("Public value and sustainability"),
+        label=Criterion.PUBLIC_VALUE.label,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text=_("Benefit for residents, climate and society. 1 = little, 5 = great."),
     )
     fit = forms.TypedChoiceField(
-        label=_("Fit and scalability for municipalities"),
+        label=Criterion.FIT.label,
         choices=SCORE_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
@@ -182,7 +182,7 @@ class ReviewForm(GuardedTextFieldsMixin, forms.Form):
             self.add_error("feedback", _("Give the supplier the reason for the rejection."))
         return cleaned
 
-    SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
+    SCORE_FIELDS = tuple(Criterion.values)
 
     def score_fields(self):
         return [self[name] for name in self.SCORE_FIELDS]
@@ -191,9 +191,7 @@ class ReviewForm(GuardedTextFieldsMixin, forms.Form):
         return [self[name] for name in ("decision", "feedback", "internal_note")]
 
     def scores(self) -> dict[str, int]:
-        return {
-            name: self.cleaned_data[name] for name in ("novelty", "evidence", "public_value", "fit")
-        }
+        return {name: self.cleaned_data[name] for name in self.SCORE_FIELDS}
 
 
 AGE_CHOICES = [

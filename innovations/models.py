@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Country, Decision, Domain, Route, Status, SupplierSize
+from .enums import Country, Criterion, Decision, Domain, Route, Status, SupplierSize
 
 
 class Supplier(models.Model):
@@ -203,18 +203,16 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
     )
     novelty = models.PositiveSmallIntegerField(
-        _("novelty"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+        Criterion.NOVELTY.label, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     evidence = models.PositiveSmallIntegerField(
-        _("evidence and maturity"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+        Criterion.EVIDENCE.label, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     public_value = models.PositiveSmallIntegerField(
-        _("public value and sustainability"),
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        Criterion.PUBLIC_VALUE.label, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     fit = models.PositiveSmallIntegerField(
-        _("fit and scalability for municipalities"),
-        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        Criterion.FIT.label, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision)
     feedback = models.TextField(_("feedback for the supplier"), max_length=5000, blank=True)

@@ -37,7 +37,7 @@ from audit.services import audit_record, changed_values, created_values, field_v
 
 from . import caching
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
-from .enums import Decision, Status
+from .enums import Criterion, Decision, Status
 from .exceptions import TransitionNotAllowed
 from .models import Innovation, Review, StatusChange, Supplier
 
@@ -92,7 +92,7 @@ REQUIRED_FOR_SUBMISSION = {
     "contact_name": gettext_lazy("Contact name"),
     "contact_email": gettext_lazy("Contact e-mail"),
 }
-SCORE_FIELDS = ("novelty", "evidence", "public_value", "fit")
+SCORE_FIELDS = tuple(Criterion.values)
 # What the audit log records of a transition and of a review.
 TRANSITION_FIELDS = ("status", "assigned_reviewer", "submitted_at", "published_at")
 REVIEW_FIELDS = ("innovation", "reviewer", "decision", *SCORE_FIELDS, "feedback", "internal_note")
