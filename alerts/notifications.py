@@ -191,7 +191,7 @@ def _label(enum, value) -> str:
 
 def _date(value: str) -> str:
     try:
-        return date_format(datetime.date.fromisoformat(value), "j F Y")
+        return date_format(datetime.date.fromisoformat(value))
     except (TypeError, ValueError):
         return str(value)
 

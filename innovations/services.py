@@ -269,8 +269,8 @@ def innovation_update(
                 "again once it has been decided."
             )
         else:
-            message = _("This innovation cannot be edited while it is %(status)s.") % {
-                "status": Status(row.status).label.lower()
+            message = _("This innovation cannot be edited while its status is “%(status)s”.") % {
+                "status": Status(row.status).label
             }
         raise TransitionNotAllowed(message)
     domains = changes.get("domains")

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import selectors
@@ -42,6 +43,14 @@ from .workflow import (
 )
 
 PAGE_SIZE = 20
+# What a reviewer's decision did, said as a sentence (a status name does not fit into one).
+DECISION_RECORDED = {
+    Status.APPROVED: gettext_lazy("Decision recorded: the innovation is approved and published."),
+    Status.CHANGES_REQUESTED: gettext_lazy(
+        "Decision recorded: the supplier is asked to change the innovation."
+    ),
+    Status.REJECTED: gettext_lazy("Decision recorded: the innovation is rejected."),
+}
 
 
 def _require_supplier_role(user) -> Supplier | None:
@@ -210,8 +219,8 @@ def innovation_edit(request, pk):
     elif innovation.status not in EDITABLE_STATES:
         messages.error(
             request,
-            _("This innovation cannot be edited while it is %(status)s.")
-            % {"status": innovation.get_status_display().lower()},
+            _("This innovation cannot be edited while its status is “%(status)s”.")
+            % {"status": innovation.get_status_display()},
         )
         return redirect("innovations:manage", innovation.pk)
     form = InnovationForm(request.POST or None, instance=target)
@@ -435,11 +444,7 @@ def review_decide(request, pk):
                     _("Your approval is recorded. Another reviewer's approval is still needed."),
                 )
             else:
-                messages.success(
-                    request,
-                    _("Decision recorded: the innovation is now %(status)s.")
-                    % {"status": result.get_status_display().lower()},
-                )
+                messages.success(request, DECISION_RECORDED[result.status])
             return redirect("review:queue")
     if status == 400:
         messages.error(request, _("Please correct the errors below."))

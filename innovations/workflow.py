@@ -342,9 +342,9 @@ def _not_allowed_message(row: Innovation, action: str) -> str:
         WITHDRAW: _("withdraw"),
     }
     return _(
-        "You cannot %(action)s this innovation: it is %(status)s. It may just have been "
-        "changed by someone else; reload the page to see its current state."
-    ) % {"action": labels[action], "status": Status(row.status).label.lower()}
+        "You cannot %(action)s this innovation: its status is “%(status)s”. It may just have "
+        "been changed by someone else; reload the page to see its current state."
+    ) % {"action": labels[action], "status": Status(row.status).label}
 
 
 def _has_approved_in_round(row: Innovation, user: AbstractBaseUser) -> bool:

@@ -390,7 +390,7 @@ def _suggestion(innovation: Innovation, challenge: Challenge) -> Suggestion:
         parts = []
         if same_province:
             parts.append(
-                _("in %(province)s: %(names)s")
+                _("in the province of %(province)s: %(names)s")
                 % {"province": municipality.province, "names": _names(same_province)}
             )
         if same_size:

@@ -12,8 +12,8 @@ Two checks, each blind where the other sees:
   of the project's catalogue with a different Dutch translation (text that never went
   through gettext, or went through it elsewhere), a raw enum value such as `implemented`
   or `changes_requested` where its label belongs, and English sentences (two or more
-  English function words). Parts marked with another `lang` (the language switch) are
-  skipped, as are scripts, styles and code.
+  English function words), and a double full stop ("Slimstraat B.V.."). Parts marked
+  with another `lang` (the language switch) are skipped, as are scripts, styles and code.
 """
 
 import re
@@ -166,6 +166,8 @@ def untranslated_text(markup: str) -> list[str]:
             problems.append(f"raw value {', '.join(found)}: {text}")
         elif len(ENGLISH_WORDS & set(words)) >= 2:
             problems.append(f"English sentence: {text}")
+        if re.search(r"(?<!\.)\.\.(?!\.)", text):  # a name ending in a stop, then the sentence's
+            problems.append(f"double full stop: {text}")
     return problems
 
 

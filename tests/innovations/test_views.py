@@ -187,7 +187,7 @@ def test_edit_of_submitted_innovation_is_refused_with_a_message(client):
     response = client.get(reverse("innovations:edit", args=[innovation.pk]))
 
     assert response["Location"] == reverse("innovations:manage", args=[innovation.pk])
-    assert _messages(response) == ["This innovation cannot be edited while it is submitted."]
+    assert _messages(response) == ["This innovation cannot be edited while its status is “Submitted”."]
 
 
 def test_withdraw_asks_for_confirmation_first(client):
@@ -210,7 +210,7 @@ def test_withdraw_of_a_draft_is_refused_with_a_message(client):
     response = client.post(reverse("innovations:withdraw", args=[innovation.pk]))
 
     assert Innovation.objects.get(pk=innovation.pk).status == Status.DRAFT
-    assert "You cannot withdraw this innovation: it is draft." in _messages(response)[0]
+    assert "You cannot withdraw this innovation: its status is “Draft”." in _messages(response)[0]
 
 
 def test_decision_without_feedback_keeps_the_form_and_stores_nothing(client):
@@ -250,8 +250,8 @@ def test_decision_on_an_innovation_decided_meanwhile_says_so_and_keeps_the_text(
 
     assert response.status_code == 409
     assert _messages(response) == [
-        "You cannot request changes for this innovation: it is approved. It may just have "
-        "been changed by someone else; reload the page to see its current state."
+        "You cannot request changes for this innovation: its status is “Approved”. It may just "
+        "have been changed by someone else; reload the page to see its current state."
     ]
     assert Review.objects.count() == 0
 

@@ -1,0 +1,145 @@
+"""Dutch that reads (issue 18, item 7): statuses are not pressed into sentences, a name
+ending in a full stop gets no second one, one date format in both languages, the province
+is called a province, and mail subjects are plain text."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from innovations.enums import Status
+from innovations.workflow import SUBMIT, innovation_transition
+from municipalities.enums import Verification
+from tests.factories import (
+    AdoptionFactory,
+    InnovationFactory,
+    MunicipalityFactory,
+    SupplierFactory,
+    buyer_user,
+    reviewer_user,
+    supplier_user,
+)
+from tests.innovations.helpers import SCORES, innovation_in
+
+pytestmark = [pytest.mark.translated, pytest.mark.django_db]
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_dutch_decision_message_is_a_sentence(client):
+    innovation = innovation_in(Status.IN_REVIEW)
+    reviewer = reviewer_user()
+    innovation.assigned_reviewer = reviewer
+    innovation.save()
+    client.force_login(reviewer)
+
+    with translation.override("nl"):
+        response = client.post(
+            reverse("review:decide", args=[innovation.pk]),
+            {"decision": "request_changes", "feedback": "Meer bewijs graag.", **SCORES},
+            follow=True,
+        )
+
+    assert _messages(response) == [
+        "Besluit vastgelegd: de leverancier wordt gevraagd de innovatie aan te passen."
+    ]
+
+
+def test_dutch_status_in_a_refusal_is_named_not_declined(client):
+    innovation = innovation_in(Status.SUBMITTED)
+    client.force_login(supplier_user(innovation.supplier))
+
+    with translation.override("nl"):
+        response = client.get(reverse("innovations:edit", args=[innovation.pk]), follow=True)
+
+    assert _messages(response) == [
+        "Deze innovatie kan niet worden bewerkt zolang haar status ‘Ingediend’ is."
+    ]
+
+
+def test_dutch_name_ending_in_a_stop_gets_no_second_one(client):
+    supplier = SupplierFactory(name="Slimstraat B.V.")
+    innovation = InnovationFactory(supplier=supplier, title="Slimme straatlantaarn")
+    municipality = MunicipalityFactory(name="Utrecht")
+    client.force_login(buyer_user(municipality))
+
+    with translation.override("nl"):
+        page = client.get(reverse("municipalities:adoption_create", args=[innovation.slug]))
+
+    text = page.content.decode()
+    assert "Utrecht gebruikt <strong>Slimme straatlantaarn</strong> (Slimstraat B.V.)." in text
+    assert "B.V.." not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("nl", "4 december 2026"), ("en", "4 December 2026")]
+)
+def test_dutch_one_date_format_in_both_languages(client, language, expected):
+    adoption = AdoptionFactory(
+        started_on=datetime.date(2026, 12, 4),
+        stage_since=datetime.date(2026, 12, 4),
+        verification=Verification.VERIFIED,
+    )
+
+    with translation.override(language):
+        municipality = client.get(
+            reverse("municipalities:detail", args=[adoption.municipality.slug])
+        ).content.decode()
+        detail = client.get(
+            reverse("municipalities:adoption_detail", args=[adoption.pk])
+        ).content.decode()
+
+    assert expected in municipality
+    assert expected in detail
+    assert "4 Dec 2026" not in municipality + detail
+    assert "Dec. 4, 2026" not in municipality + detail
+
+
+def test_dutch_templates_name_no_date_format_of_their_own():
+    """Dates go through |date (DATE_FORMAT) or a named format, never a format string (a
+    month's name alone, "F" or "M", is no date)."""
+    own = re.compile(r'\|date:"(?![A-Z_]+_FORMAT"|F"|M")')
+    found = sorted(
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*")
+        if path.is_file() and own.search(path.read_text(encoding="utf-8"))
+    )
+
+    assert found == []
+
+
+def test_dutch_dashboard_says_province_where_it_means_the_province(client):
+    utrecht = MunicipalityFactory(name="Utrecht", province="Utrecht", country="NL")
+    neighbour = MunicipalityFactory(name="Zeist", province="Utrecht", country="NL")
+    AdoptionFactory(municipality=neighbour, innovation=InnovationFactory())
+    client.force_login(buyer_user(utrecht))
+
+    with translation.override("nl"):
+        page = client.get(reverse("dashboard")).content.decode()
+
+    assert "in de provincie Utrecht" in page
+
+
+def test_dutch_mail_subject_is_plain_text(django_capture_on_commit_callbacks):
+    innovation = innovation_in(Status.DRAFT, title="Bob's <Zon> & co")
+    reviewer_user(email="r@example.org", language="nl")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        innovation_transition(
+            innovation=innovation, user=supplier_user(innovation.supplier), action=SUBMIT
+        )
+
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    assert message.subject == "Nieuwe innovatie om te beoordelen: Bob's <Zon> & co"
+    assert (
+        "<title>Nieuwe innovatie om te beoordelen: Bob&#x27;s &lt;Zon&gt; &amp; co</title>" in html
+    )
