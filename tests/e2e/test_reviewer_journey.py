@@ -84,9 +84,8 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
     audit(page, "review-detail-claimed")
     act.press(main.get_by_role("button", name="Record decision"))
     page.wait_for_url(re.compile(r"/en/review/$"))
-    assert (
-        "the supplier is asked to change the innovation" in page.get_by_role("status").first.inner_text()
-    )
+    status = page.get_by_role("status").first.inner_text()
+    assert "the supplier is asked to change the innovation" in status
 
     # Approve the other one; the queue filter shows what is left.
     review(
@@ -94,7 +93,8 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
     )
     act.press(main.get_by_role("button", name="Record decision"))
     page.wait_for_url(re.compile(r"/en/review/$"))
-    assert "the innovation is approved and published" in page.get_by_role("status").first.inner_text()
+    status = page.get_by_role("status").first.inner_text()
+    assert "the innovation is approved and published" in status
     assert main.get_by_text("Nothing to review with these filters. Well done.").is_visible()
 
     assert {i.title: i.status for i in Innovation.objects.filter(supplier=supplier)} == {

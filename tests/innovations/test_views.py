@@ -187,7 +187,9 @@ def test_edit_of_submitted_innovation_is_refused_with_a_message(client):
     response = client.get(reverse("innovations:edit", args=[innovation.pk]))
 
     assert response["Location"] == reverse("innovations:manage", args=[innovation.pk])
-    assert _messages(response) == ["This innovation cannot be edited while its status is “Submitted”."]
+    assert _messages(response) == [
+        "This innovation cannot be edited while its status is “Submitted”."
+    ]
 
 
 def test_withdraw_asks_for_confirmation_first(client):

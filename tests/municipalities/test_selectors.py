@@ -104,7 +104,8 @@ def _assert_suggestions(catalogue):
     best = suggestions[0]
     assert [m.name for m in best.similar_municipalities] == ["Bergstad", "Veldhoven-Oost"]
     assert best.reasons[2].label == (
-        "Used by similar municipalities, in the province of Utrecht: Bergstad; of the same size: Veldhoven-Oost."
+        "Used by similar municipalities, in the province of Utrecht: Bergstad; "
+        "of the same size: Veldhoven-Oost."
     )
     assert best.score > suggestions[1].score > suggestions[2].score
 
