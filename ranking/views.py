@@ -54,6 +54,7 @@ def leaderboard(request):
             "province": filters["province"],
             "region": filters["region"],
             "size_class": filters["size_class"],
+            "ordering": filters["ordering"],
         }
         params = {name: value for name, value in params.items() if value}
         page_number = _page_number(request.GET.get("page"))
@@ -71,6 +72,7 @@ def leaderboard(request):
                     "page": page,
                     "querystring": urlencode(params),
                     "by_size_class": bool(filters["size_class"]),
+                    "per_10k": filters["ordering"] == "rank_per_10k",
                 },
                 request=request,
             )
@@ -225,6 +227,13 @@ OPEN_DATA_FIELDS = [
     "launching_customer_count",
     "koploper",
     "movement",
+    "rank_low",
+    "rank_median",
+    "rank_high",
+    "size_class_rank_low",
+    "size_class_rank_high",
+    "performance_group",
+    "rank_per_10k",
 ]
 
 
@@ -252,6 +261,13 @@ def _open_data_rows(run) -> list[dict]:
                 "launching_customer_count": entry.launching_customer_count,
                 "koploper": entry.is_koploper,
                 "movement": entry.movement,
+                "rank_low": entry.rank_low,
+                "rank_median": entry.rank_median,
+                "rank_high": entry.rank_high,
+                "size_class_rank_low": entry.size_class_rank_low,
+                "size_class_rank_high": entry.size_class_rank_high,
+                "performance_group": entry.performance_group,
+                "rank_per_10k": entry.rank_per_10k,
             }
         )
     return rows
@@ -296,6 +312,8 @@ def open_data_json(request):
             "published_at": run.finished_at,
             "formula_version": run.formula_version,
             "parameters": run.parameters,
+            # The draws' settings and seed, and the analysis's results (methodology page).
+            "sensitivity": run.sensitivity,
         },
         "entries": _open_data_rows(run),
     }
