@@ -8,8 +8,6 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from portal.services import user_create_with_role
-
 DEMO_PASSWORD = "koploper-demo"  # noqa: S105 - local demo data only  # nosec B105
 DEMO_SUPPLIER = "Zonnewijzer B.V."
 DEMO_SUPPLIER_KVK = "90817263"  # fictitious, well-formed
@@ -35,6 +33,9 @@ PORTAL_AGE = datetime.timedelta(days=800)
 
 
 def _create(username, role, where, first_name, last_name, password):
+    # Imported here, so that demo.screenshots can read the constants without Django set up.
+    from portal.services import user_create_with_role
+
     if get_user_model().objects.filter(username=username).exists():
         return
     user_create_with_role(

@@ -27,17 +27,31 @@ class Texts:
         self.front_runners = data["front_runners"]
         self.places = data["places"]
         self._evidence = data["evidence"]
-        self.lessons = data["lessons"]
-        self.verify_notes = data["verify_notes"]
+        self._words = data["country_words"]
+        self._lessons = data["lessons"]
+        self._verify_notes = data["verify_notes"]
         self.rejections = data["rejections"]
         self.corrections = data["corrections"]
         self.first_names = data["first_names"]
         self.last_names = data["last_names"]
 
-    def evidence(self, rng, stage: str) -> str:
+    def evidence(self, rng, stage: str, country: str) -> str:
         return rng.choice(self._evidence[stage]).format(
-            plek=rng.choice(self.places), aantal=rng.randint(3, 40)
+            plek=rng.choice(self.places), aantal=rng.randint(3, 40), **self._words[country]
         )
+
+    def verify_note(self, rng, country: str) -> str:
+        return rng.choice(self._verify_notes[country])
+
+    def lesson(self, rng, goals: str, domains: list[str]) -> str:
+        """A lesson that fits the innovation: untagged ones fit all, tagged ones only
+        innovations of one of their domains."""
+        fitting = [
+            lesson if isinstance(lesson, str) else lesson["text"]
+            for lesson in self._lessons[goals]
+            if isinstance(lesson, str) or set(lesson["domains"]) & set(domains)
+        ]
+        return rng.choice(fitting)
 
     def reference(self, rng, row: dict, started_on: datetime.date) -> str:
         year = started_on.year
@@ -84,16 +98,21 @@ def record(demo: Demo, plan: dict) -> None:
     # A reviewer's decisions are only replayed for an adoption recorded in this run: a
     # claim that is waiting again (a later change) must not be taken for the first one.
     plan["fresh"] = False
-    if _find(plan) is not None:
-        return
+    if (plan["code"], plan["innovation"], plan["supplier"]) in demo.existing_adoptions:
+        return  # recorded by an earlier run
     buyer = demo.user(plan["buyer"])
     first_stage, first_day = plan["recorded"][0]
     contact_name, contact_email = plan["contact"]
     adoption = adoption_record(
         user=buyer,
-        municipality=Municipality.objects.get(code=plan["code"]),
-        innovation=Innovation.objects.get(
-            title=plan["innovation"], supplier__name=plan["supplier"], revision_of__isnull=True
+        municipality=demo.cached(
+            ("municipality", plan["code"]), lambda: Municipality.objects.get(code=plan["code"])
+        ),
+        innovation=demo.cached(
+            ("innovation", plan["supplier"], plan["innovation"]),
+            lambda: Innovation.objects.get(
+                title=plan["innovation"], supplier__name=plan["supplier"], revision_of__isnull=True
+            ),
         ),
         stage=first_stage,
         started_on=plan["started_on"],

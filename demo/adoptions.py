@@ -14,7 +14,7 @@ Plans `demo.adoptions` (one dict per adoption) and `demo.municipalities` (code â
 
 import datetime
 
-from municipalities.models import Municipality
+from municipalities.models import Adoption, Municipality
 
 from . import adoption_events as events
 from .accounts import DEMO_BUYER_MUNICIPALITY, REVIEWERS
@@ -22,13 +22,15 @@ from .accounts import DEMO_BUYER_MUNICIPALITY, REVIEWERS
 # Adopters drawn per size class, relative to the smallest class.
 SIZE_WEIGHT = {"gte250k": 14.0, "100k-250k": 6.0, "50k-100k": 3.0, "20k-50k": 1.7, "lt20k": 1.0}
 FRONT_RUNNER_WEIGHT = 3.0
-SAME_COUNTRY_WEIGHT = {True: 1.0, False: 0.3}
+SAME_COUNTRY_WEIGHT = {True: 1.0, False: 0.12}
 MAX_ADOPTERS = 34
 # Stage durations in days (low, high).
-PILOT_TO_IMPLEMENTED = (150, 540)
-IMPLEMENTED_TO_SCALED = (200, 700)
+PILOT_TO_IMPLEMENTED = (90, 400)
+IMPLEMENTED_TO_SCALED = (180, 600)
 PILOT_TO_ENDED = (100, 420)
-FINAL_STAGES = [("pilot", 30), ("implemented", 30), ("scaled", 22), ("ended", 18)]
+# A pilot older than this has moved on: implemented, scaled or ended.
+LONGEST_PILOT_DAYS = 600
+FINAL_STAGES = [("pilot", 20), ("implemented", 35), ("scaled", 27), ("ended", 18)]
 REJECTED_SHARE = 0.05
 EVALUATION_CHANCE = {"pilot": 0.25, "implemented": 0.45, "scaled": 0.6, "ended": 0.9}
 GOALS = {
@@ -91,6 +93,8 @@ def _choose(rng, rows, weights, n) -> list[dict]:
 def _stage_path(demo, rng, started_on: datetime.date) -> list[tuple[str, datetime.date]]:
     """The stages this adoption reaches, with their dates (never after yesterday)."""
     final = _pick(rng, FINAL_STAGES)
+    if final == "pilot" and (demo.today - started_on).days > LONGEST_PILOT_DAYS:
+        final = _pick(rng, [f for f in FINAL_STAGES if f[0] != "pilot"])
     path = [("pilot", started_on)]
     day = started_on
     follow = {
@@ -140,7 +144,7 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
                 "since": day,
                 "at": update_at,
                 "verify_at": update_at + datetime.timedelta(days=rng.uniform(2, 12)),
-                "text": texts.evidence(rng, stage),
+                "text": texts.evidence(rng, stage, row["country"]),
             }
         )
     recorded = [(stage, day) for stage, day in path if day <= record_at.date()]
@@ -155,7 +159,7 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
             evaluation = {
                 "at": demo.office_hours(at + datetime.timedelta(days=1), rng),
                 "goals_met": goals,
-                "lessons_learned": rng.choice(texts.lessons[goals]),
+                "lessons_learned": texts.lesson(rng, goals, innovation["domains"]),
                 "would_recommend": goals == "met" or (goals == "partly" and rng.random() < 0.6),
             }
     return {
@@ -168,12 +172,16 @@ def _plan_one(demo, rng, texts, innovation, row) -> dict:
         "record_at": record_at,
         "started_on": started_on,
         "recorded": recorded,
-        "evidence": texts.evidence(rng, recorded[-1][0]),
+        "evidence": texts.evidence(rng, recorded[-1][0], row["country"]),
         "reference": texts.reference(rng, row, started_on),
         "contact": texts.contact(rng, row),
         "decision": decision,
         "decide_at": decide_at,
-        "note": rng.choice(texts.rejections if decision == "reject" else texts.verify_notes),
+        "note": (
+            rng.choice(texts.rejections)
+            if decision == "reject"
+            else texts.verify_note(rng, row["country"])
+        ),
         "correct_at": (
             decide_at + datetime.timedelta(days=rng.uniform(5, 30))
             if decision == "reject" and rng.random() < 0.5
@@ -203,6 +211,11 @@ def _demo_buyer_sees_every_state(demo, texts, plans) -> None:
 
 def plan(demo) -> None:
     texts = events.Texts(demo)
+    demo.existing_adoptions = set(
+        Adoption.objects.values_list(
+            "municipality__code", "innovation__title", "innovation__supplier__name"
+        )
+    )
     rows = _municipalities(demo)
     demo.municipalities = {row["code"]: row for row in rows}
     front_runners = set(texts.front_runners)

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from innovations.models import Innovation
 from municipalities.challenges import (
     challenge_close,
+    challenge_is_open,
     challenge_post,
     challenge_respond,
     challenge_response_mark,
@@ -53,10 +54,9 @@ def _innovation(answer) -> Innovation:
 def _respond(spec, answer) -> None:
     challenge = _challenge(spec)
     innovation = _innovation(answer)
-    if (
-        challenge is None
-        or ChallengeResponse.objects.filter(challenge=challenge, innovation=innovation).exists()
-    ):
+    if challenge is None or not challenge_is_open(challenge):
+        return  # one of an earlier run that was closed meanwhile
+    if ChallengeResponse.objects.filter(challenge=challenge, innovation=innovation).exists():
         return
     challenge_respond(
         user=_user(answer["member"]),

@@ -79,6 +79,7 @@ class Demo:
         self.buyers_needed: dict[str, datetime.datetime] = {}
         self.municipalities: dict[str, dict] = {}
         self._users: dict[str, object] = {}
+        self._objects: dict[tuple, object] = {}
 
     # --- planning helpers --------------------------------------------------------------
 
@@ -130,6 +131,13 @@ class Demo:
         return buyer_username(code)
 
     # --- replay helpers ----------------------------------------------------------------
+
+    def cached(self, key: tuple, load: Callable[[], object]):
+        """An object the events share (a municipality, a published innovation), loaded
+        once by `load`; only for rows that the events read and do not change."""
+        if key not in self._objects:
+            self._objects[key] = load()
+        return self._objects[key]
 
     def user(self, username: str):
         """The account `username`, one instance per replay: what the access checks cache

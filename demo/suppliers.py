@@ -10,7 +10,8 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from innovations.models import Supplier
-from portal.services import supplier_signup
+from innovations.services import supplier_member_add
+from portal.services import supplier_signup, user_create
 
 from .accounts import DEMO_SUPPLIER
 
@@ -22,15 +23,22 @@ def _signup(row: dict) -> None:
     contact = row["contact"]
     if get_user_model().objects.filter(username=contact["username"]).exists():
         return
-    if Supplier.objects.filter(name=row["name"]).exists():
+    account = {
+        "username": contact["username"],
+        "email": f"{contact['username']}@{row['website'].removeprefix('https://')}",
+        "password": None,  # no usable password: nobody signs in as a demo supplier  # nosec B105
+        "first_name": contact["first_name"],
+        "last_name": contact["last_name"],
+        "language": contact.get("language", "nl"),
+    }
+    existing = Supplier.objects.filter(name=row["name"]).first()
+    if existing is not None:
+        # The organisation exists (made otherwise, say by an older demo): its demo
+        # contact joins it.
+        supplier_member_add(supplier=existing, user=user_create(**account))
         return
     supplier_signup(
-        username=contact["username"],
-        email=f"{contact['username']}@{row['website'].removeprefix('https://')}",
-        password=None,
-        first_name=contact["first_name"],
-        last_name=contact["last_name"],
-        language=contact.get("language", "nl"),
+        **account,
         organisation_name=row["name"],
         registration_number=row["registration_number"],
         country=row["country"],

@@ -4,49 +4,49 @@ from .api import reviews, suppliers
 from .api.catalogue import InnovationDetailView, InnovationListView
 
 urlpatterns: list = [
-    path("innovations/", InnovationListView.as_view(), name="innovation-list"),
-    path("innovations/<slug:slug>/", InnovationDetailView.as_view(), name="innovation-detail"),
+    path("innovations", InnovationListView.as_view(), name="innovation-list"),
+    path("innovations/<slug:slug>", InnovationDetailView.as_view(), name="innovation-detail"),
     # Supplier side and review queue (issue 3).
     path(
-        "supplier/organisation/",
+        "supplier/organisation",
         suppliers.SupplierOrganisationView.as_view(),
         name="supplier-organisation",
     ),
     path(
-        "supplier/innovations/",
+        "supplier/innovations",
         suppliers.SupplierInnovationList.as_view(),
         name="supplier-innovation-list",
     ),
     path(
-        "supplier/innovations/<int:pk>/",
+        "supplier/innovations/<int:pk>",
         suppliers.SupplierInnovationDetail.as_view(),
         name="supplier-innovation-detail",
     ),
     path(
-        "supplier/innovations/<int:pk>/submit/",
+        "supplier/innovations/<int:pk>/submit",
         suppliers.SupplierInnovationSubmit.as_view(),
         name="supplier-innovation-submit",
     ),
     path(
-        "supplier/innovations/<int:pk>/withdraw/",
+        "supplier/innovations/<int:pk>/withdraw",
         suppliers.SupplierInnovationWithdraw.as_view(),
         name="supplier-innovation-withdraw",
     ),
     path(
-        "review/innovations/", reviews.ReviewInnovationList.as_view(), name="review-innovation-list"
+        "review/innovations", reviews.ReviewInnovationList.as_view(), name="review-innovation-list"
     ),
     path(
-        "review/innovations/<int:pk>/",
+        "review/innovations/<int:pk>",
         reviews.ReviewInnovationDetail.as_view(),
         name="review-innovation-detail",
     ),
     path(
-        "review/innovations/<int:pk>/claim/",
+        "review/innovations/<int:pk>/claim",
         reviews.ReviewInnovationClaim.as_view(),
         name="review-innovation-claim",
     ),
     path(
-        "review/innovations/<int:pk>/decision/",
+        "review/innovations/<int:pk>/decision",
         reviews.ReviewInnovationDecision.as_view(),
         name="review-innovation-decision",
     ),

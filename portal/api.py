@@ -1,81 +1,112 @@
-"""What the whole API shares: pagination and the error format (REST framework imports this
-module while it loads its settings, so it imports no views: the token view is
-portal.token_api, the schema generator portal.openapi).
+"""What every list of the API shares: strict paging and the RFC 8288 `Link` header (REST
+framework imports this module while it loads its settings, so it imports no views: the
+token view is portal.token_api, the schema generator portal.openapi, the errors
+portal.problems).
 
-Errors (DESIGN.md, API contract v1): `{"detail": "…"}`, or for invalid input
-`{"field": ["message", …]}` with status 400 (messages that concern no single field go
-into `detail`); a transition the current state does not allow is 409."""
+Lists answer `{"count", "next", "previous", "results"}` and a `Link` header with the
+first, prev, next and last pages. `page` and `pageSize` (1–100, default 25) must be whole
+numbers in range: anything else (`0`, `-3`, `abc`, `null`, empty) is a 400; a page past
+the end is a 404."""
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.core.paginator import InvalidPage
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from innovations.exceptions import TransitionNotAllowed
+from .problems import Conflict, exception_handler, problem_response
 
-# --- Pagination ------------------------------------------------------------------------------
+__all__ = ["Conflict", "Pagination", "exception_handler", "not_found"]
+
+MAX_PAGE_SIZE = 100
+
+
+def _whole_number(request, name: str, public: str, maximum: int | None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= (maximum or int(raw)):
+        message = (
+            _("Give a whole number from 1 to %(maximum)s.") % {"maximum": maximum}
+            if maximum
+            else _("Give a whole number from 1.")
+        )
+        raise exceptions.ValidationError({public: [message]})
+    return int(raw)
 
 
 class Pagination(PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
-    max_page_size = 100
+    max_page_size = MAX_PAGE_SIZE
 
+    def get_page_size(self, request):
+        size = _whole_number(request, self.page_size_query_param, "pageSize", MAX_PAGE_SIZE)
+        return size or self.page_size
 
-# --- Errors ----------------------------------------------------------------------------------
+    def paginate_queryset(self, queryset, request, view=None):
+        number = _whole_number(request, self.page_query_param, "page", None) or 1
+        page_size = self.get_page_size(request)
+        paginator = self.django_paginator_class(queryset, page_size)
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage:
+            raise exceptions.NotFound(self.invalid_page_message) from None
+        self.request = request
+        return list(self.page)
 
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["Link"] = self.link_header()
+        return response
 
-class Conflict(exceptions.APIException):
-    """A transition the current state does not allow (DESIGN.md: 409)."""
+    def link_header(self) -> str:
+        """RFC 8288: first, prev, next and last (prev and next only where they exist)."""
+        url = self.request.build_absolute_uri()
+        last = self.page.paginator.num_pages
+        links = [("first", remove_query_param(url, self.page_query_param))]
+        if self.page.has_previous():
+            links.append(("prev", self.get_previous_link()))
+        if self.page.has_next():
+            links.append(("next", self.get_next_link()))
+        links.append(
+            (
+                "last",
+                replace_query_param(url, self.page_query_param, last)
+                if last > 1
+                else remove_query_param(url, self.page_query_param),
+            )
+        )
+        return ", ".join(f'<{target}>; rel="{rel}"' for rel, target in links)
 
-    status_code = 409
-    default_detail = "This action is not allowed in the current state."
-    default_code = "conflict"
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["count"]["minimum"] = 0
+        return schema
 
-
-def _field_errors(error: DjangoValidationError):
-    """A service's ValidationError as DRF's: per field, or one list when it names none."""
-    if hasattr(error, "error_dict"):
-        return {
-            (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    return error.messages
-
-
-def exception_handler(exc, context):
-    """DRF's handler, with the domain's and Django's own exceptions mapped: the services
-    raise ValidationError (400) and TransitionNotAllowed (409), the access helpers
-    PermissionDenied (403) and Http404 (404). One place for the whole API, so that the
-    views call services directly."""
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(_field_errors(exc))
-    elif isinstance(exc, TransitionNotAllowed):
-        exc = Conflict(exc.message)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(response.data, list):
-        response.data = {"detail": " ".join(str(item) for item in response.data)}
-    elif isinstance(response.data, dict):
-        # Messages about no single field read as one sentence in `detail`.
-        general = response.data.pop(api_settings.NON_FIELD_ERRORS_KEY, None)
-        if general is not None:
-            response.data = {"detail": " ".join(str(item) for item in general), **response.data}
-    return response
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number (default 1); past the last page: 404.",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+        ]
 
 
 @csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Any other path under /api/v1/: the API's 404 in JSON, not the site's HTML page. Exempt
-    from the CSRF check, like the API's views: a POST to a wrong path is a 404 too, not the
-    site's HTML 403 (there is nothing here to protect)."""
-    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    """Any other path under /api/ (a trailing slash included): the API's 404 as a problem,
+    not the site's HTML page. Exempt from the CSRF check, like the API's views: a POST to a
+    wrong path is a 404 too, not the site's HTML 403 (there is nothing here to protect)."""
+    return problem_response(request, 404, str(exceptions.NotFound.default_detail))

@@ -13,12 +13,14 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.files.uploadhandler import load_handler
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from innovations.validators import describe_character, first_bad_character
+
+from .problems import problem_response
 
 
 class BadInput(Exception):
@@ -125,7 +127,7 @@ class BadInputMiddleware:
 
 def bad_input_response(request, message: str):
     if request.path_info.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=400)
+        return problem_response(request, 400, message)
     # A page of its own: the request never reaches a view, and its data cannot be shown.
     return HttpResponseBadRequest(
         format_html(

@@ -1,52 +1,99 @@
-"""The API's schema generator (settings: DEFAULT_SCHEMA_CLASS). Its own module, because
-REST framework imports it while it loads its settings: it must not import views."""
+"""The API's OpenAPI document (settings: DEFAULT_SCHEMA_CLASS and the postprocessing hook).
+Its own module, because REST framework imports it while it loads its settings: it must not
+import views.
 
+What it adds to drf-spectacular's document, for every operation, so that a new endpoint
+complies with the NLGov API Design Rules without asking:
+- every error status the operation can answer, each a problem (one `Problem` schema,
+  `application/problem+json`, portal.problems);
+- the `API-Version` header on every response, `Link` on lists, `WWW-Authenticate` on 401,
+  `Retry-After` on 429;
+- query keys in lowerCamelCase (`maturity_min` is documented and accepted as
+  `maturityMin`; the API middleware checks and translates them with query_keys()).
+
+The document is generated once per process and language (document())."""
+
+import functools
+import re
+
+from django.conf import settings
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.plumbing import list_hash, load_enum_name_overrides
 from rest_framework import permissions, serializers
 
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="What went wrong, in the caller's language.")
-
-
-class FieldErrorsSerializer(serializers.Serializer):
-    """A 400's body: each field with its messages (a nested object for nested input such
-    as the review scores), `detail` for messages about no single field. Its schema is
-    FieldErrorsExtension's: the fields vary with the operation."""
-
-
-class FieldErrorsExtension(OpenApiSerializerExtension):
-    target_class = FieldErrorsSerializer
-
-    def get_name(self, auto_schema, direction):
-        return "FieldErrors"
-
-    def map_serializer(self, auto_schema, direction):
-        return {
-            "type": "object",
-            "description": 'Field errors, e.g. `{"title": ["This field is required."]}`; '
-            "`detail` holds messages about no single field.",
-            "properties": {"detail": {"type": "string"}},
-            "additionalProperties": {
-                "oneOf": [
-                    {"type": "array", "items": {"type": "string"}},
-                    {"type": "object"},
-                ]
-            },
-        }
-
+from .problems import PROBLEM_JSON
 
 _PUBLIC = (permissions.AllowAny, permissions.IsAuthenticatedOrReadOnly)
 _SAFE = ("GET", "HEAD", "OPTIONS")
 
 
-class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema, plus every error status an operation can answer, each with
-    the error body (an explicit `OpenApiResponse` in a view keeps its description):
+class ProblemSerializer(serializers.Serializer):
+    """Documented by ProblemExtension (a serializer only to have one component)."""
 
-    400 invalid input or filter values, or an address or query that is not text (see
+
+class ProblemExtension(OpenApiSerializerExtension):
+    target_class = ProblemSerializer
+
+    def get_name(self, auto_schema, direction):
+        return "Problem"
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "description": "Problem details (RFC 9457), in the request's language.",
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "format": "uri",
+                    "description": "The kind of problem, e.g. "
+                    "`tag:koploper.nl,2025:problem/invalid-input` (an identifier).",
+                },
+                "title": {"type": "string", "description": "A short summary of the kind."},
+                "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                "detail": {"type": "string", "description": "What went wrong this time."},
+                "instance": {
+                    "type": "string",
+                    "format": "uri-reference",
+                    "description": "The path of the request.",
+                },
+                "invalidParams": {
+                    "type": "array",
+                    "description": "Invalid input (400): every field or query key in error, "
+                    "nested fields as `scores.novelty`.",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "name": {"type": "string"},
+                            "reason": {"type": "string"},
+                            "code": {"type": "string"},
+                        },
+                        "required": ["name", "reason", "code"],
+                    },
+                },
+            },
+            "required": ["type", "title", "status", "detail", "instance"],
+        }
+
+
+def camel(name: str) -> str:
+    """`maturity_min` → `maturityMin` (a lowerCamelCase name stays as it is)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+HEADER = "#/components/headers/"
+# Filled while the document is generated: (path, method) → {public key: declared name}.
+_QUERY_NAMES: dict[tuple[str, str], dict[str, str]] = {}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, plus every error status an operation can answer (an explicit
+    `OpenApiResponse` in a view keeps its description), its headers and camelCase keys:
+
+    400 invalid input or query keys, or an address or query that is not text (see
     portal.middleware; so every operation can answer it); 415 a body that is not JSON;
     401 no or a bad token (on any endpoint that takes one); 403 signed in without the
     right, or a write without a CSRF token on a session;
@@ -56,60 +103,154 @@ class AutoSchema(SpectacularAutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        names = {}
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                names[camel(parameter["name"])] = parameter["name"]
+                parameter["name"] = camel(parameter["name"])
+        _QUERY_NAMES[(path, method.upper())] = names
+
         responses = operation["responses"]
         statuses = self._error_statuses(operation)
-        # Errors a view declares itself (409 for a transition, say) get the error body too.
+        # Errors a view declares itself (409 for a transition, say) get the problem body too.
         statuses.update({code: "" for code in responses if code >= "400" and code not in statuses})
+        problem_ref = self.resolve_serializer(ProblemSerializer, "response").ref
         for code, description in statuses.items():
-            explicit = responses.get(code)
-            if explicit is not None and "content" in explicit:
-                continue
-            if explicit is not None:
-                description = explicit["description"] or description
-            body = FieldErrorsSerializer if code == "400" else ErrorSerializer
-            responses[code] = self._get_response_for_code(
-                OpenApiResponse(body, description=description), code
-            )
-        if "401" in responses and self.view.get_authenticators():
-            responses["401"]["headers"] = {
-                "WWW-Authenticate": {
-                    "schema": {"type": "string"},
-                    "description": "`Token`: how to authenticate.",
-                }
+            explicit = responses.get(code) or {}
+            responses[code] = {
+                "description": explicit.get("description") or description,
+                "content": {PROBLEM_JSON: {"schema": problem_ref}},
             }
-        responses["429"]["headers"] = {
-            "Retry-After": {
-                "schema": {"type": "integer"},
-                "description": "Seconds to wait before the next request.",
-            }
-        }
+        for code, response in responses.items():
+            headers = {"API-Version": {"$ref": HEADER + "API-Version"}}
+            if code == "200" and "page" in names:
+                headers["Link"] = {"$ref": HEADER + "Link"}
+            if code == "401":
+                headers["WWW-Authenticate"] = {"$ref": HEADER + "WWW-Authenticate"}
+            if code == "429":
+                headers["Retry-After"] = {"$ref": HEADER + "Retry-After"}
+            response["headers"] = {**response.get("headers", {}), **headers}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
     def _error_statuses(self, operation) -> dict[str, str]:
         parameters = operation.get("parameters", [])
         takes_input = "requestBody" in operation or any(
-            p["in"] == "query" and p["name"] not in ("page", "page_size") for p in parameters
+            p["in"] == "query" and p["name"] not in ("page", "pageSize") for p in parameters
         )
         public = all(isinstance(p, _PUBLIC) for p in self.view.get_permissions())
         statuses = {}
         if takes_input:
-            statuses["400"] = "Invalid input: each field with its messages."
+            statuses["400"] = "Invalid input: every field or query key in error."
         else:
-            statuses["400"] = "An address or query that is not text (e.g. a NUL character)."
+            statuses["400"] = "An unknown query key, or an address that is not text."
         if "requestBody" in operation:
             statuses["415"] = "A body that is not JSON."
         if self.view.get_authenticators():
             statuses["401"] = (
-                "An invalid token (anonymous callers need none)."
+                "An invalid, expired or revoked token (anonymous callers need none)."
                 if public and self.method in _SAFE
-                else "Not signed in, or an invalid token."
+                else "Not signed in, or an invalid, expired or revoked token."
             )
             if self.method not in _SAFE or not public:
                 statuses["403"] = "Signed in, but not allowed to do this."
         if any(p["in"] == "path" for p in parameters):
             statuses["404"] = "Not found, or not visible to the caller."
         elif any(p["name"] == "page" for p in parameters):
-            statuses["404"] = "A page past the end (`Invalid page.`)."
+            statuses["404"] = "A page past the end."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
+
+
+HEADERS = {
+    "API-Version": {
+        "description": "The full version of the API (semantic versioning).",
+        "schema": {"type": "string", "example": settings.SPECTACULAR_SETTINGS["VERSION"]},
+        "required": True,
+    },
+    "Link": {
+        "description": "RFC 8288 links to the first, prev, next and last pages.",
+        "schema": {"type": "string"},
+    },
+    "WWW-Authenticate": {
+        "description": "`Token`: how to authenticate.",
+        "schema": {"type": "string"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer"},
+    },
+}
+
+
+def _enum_ids_by_value(node, overrides) -> None:
+    """Enum components named by their values only, whatever the language of the labels (the
+    names must not change with the request's language); the choice sets named in
+    ENUM_NAME_OVERRIDES keep the id that finds their name."""
+    if isinstance(node, dict):
+        enum_id = node.get("x-spec-enum-id")
+        if enum_id is not None and enum_id not in overrides:
+            node["x-spec-enum-id"] = list_hash(
+                [(value, value) for value in node["enum"] if value not in ("", None)]
+            )
+        for value in node.values():
+            _enum_ids_by_value(value, overrides)
+    elif isinstance(node, list):
+        for value in node:
+            _enum_ids_by_value(value, overrides)
+
+
+def _hoist_defaults(node) -> None:
+    """A default inside one branch of a oneOf (drf-spectacular's blank-or-e-mail field) is
+    the whole field's: `''` is no e-mail address, and would make an invalid example."""
+    if isinstance(node, dict):
+        for branch in node.get("oneOf", []):
+            if isinstance(branch, dict) and "default" in branch:
+                node["default"] = branch.pop("default")
+        for value in node.values():
+            _hoist_defaults(value)
+    elif isinstance(node, list):
+        for value in node:
+            _hoist_defaults(value)
+
+
+def postprocess(result, generator, request, public):
+    """The enums (drf-spectacular's hook, language-independent) and the shared headers."""
+    _hoist_defaults(result.get("components", {}))
+    _enum_ids_by_value(result.get("components", {}), load_enum_name_overrides())
+    result = postprocess_schema_enums(result, generator, request=request, public=public)
+    result.setdefault("components", {})["headers"] = HEADERS
+    return result
+
+
+# --- The document and the operations' query keys ----------------------------------------------
+
+
+@functools.cache
+def document(language: str = "en") -> dict:
+    """The OpenAPI document in `language`, as served and as committed (English)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    with translation.override(language):
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+@functools.cache
+def _operations() -> list[tuple[re.Pattern, str, dict[str, str]]]:
+    document("en")
+    patterns = []
+    for (path, method), names in _QUERY_NAMES.items():
+        # The full path (/api/v1/…): drf-spectacular trims the prefix after get_operation().
+        parts = [re.escape(part) for part in re.split(r"\{[^}]+\}", path)]
+        patterns.append((re.compile("^" + "[^/]+".join(parts) + "$"), method, names))
+    return patterns
+
+
+def query_keys(path_info: str, method: str) -> dict[str, str] | None:
+    """The query keys of the operation at `path_info`: public name → declared name; None
+    when no operation of the document is there."""
+    method = "GET" if method == "HEAD" else method
+    for pattern, operation_method, names in _operations():
+        if operation_method == method and pattern.match(path_info):
+            return names
+    return None

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from .problems import problem_response
 
 logger = logging.getLogger("koploper.security")
 
@@ -93,7 +95,7 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         "Too many failed login attempts. Try again in %(minutes)s minutes, or reset your password."
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
+        response = problem_response(request, 429, message)
     else:
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))

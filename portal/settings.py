@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "portal",
     "innovations",
     "municipalities",
+    # Before ranking: the backup's table order ends with ranking's entries (tests rely on it).
+    "alerts",
     "ranking",
     "demo",
 ]
@@ -86,12 +88,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Under /api/: API-Version, documented query keys only, every error a problem, CORS.
+    "portal.api_middleware.ApiMiddleware",
     # Refuses addresses and form data that are not text (invalid UTF-8, NUL, …) with a 400.
     "portal.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Counts page views for supplier insight after the response is made: no database
+    # write, nothing about the visitor kept (alerts/insight/counters.py).
+    "alerts.insight.middleware.InsightMiddleware",
     # Last: turns a lockout during authenticate() into the 429 page or JSON.
     "axes.middleware.AxesMiddleware",
 ]
@@ -209,6 +216,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.prune_outbox",
         "schedule": crontab(hour=4, minute=30),
     },
+    # Alerts: what happened becomes notifications; saved-search digests in the morning,
+    # then the day's notification mail; the insight counters to the database.
+    "alerts-collect": {"task": "alerts.collect", "schedule": crontab(minute="*/5")},
+    "alerts-digests": {"task": "alerts.make_digests", "schedule": crontab(hour=7, minute=0)},
+    "alerts-notification-mails": {
+        "task": "alerts.make_notification_mails",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -283,12 +299,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": ["portal.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.Pagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # Ordering only where a FilterSet offers it (its choices checked: unknown values are 400).
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -302,7 +317,7 @@ REST_FRAMEWORK = {
     # The client address for the throttles: REMOTE_ADDR, or the address the trusted
     # proxies put in X-Forwarded-For (a client could otherwise send its own header).
     "NUM_PROXIES": TRUSTED_PROXIES,
-    "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "EXCEPTION_HANDLER": "portal.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "portal.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
@@ -310,7 +325,18 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Koploper API",
     "DESCRIPTION": "Open API of the Koploper portal: vetted innovations, municipalities, "
     "adoptions, challenges and the Koplopergemeenten leaderboard.",
+    # Semantic versioning; every answer carries it in `API-Version` (docs/api-changelog.md).
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "CONTACT": {
+        "name": env_str("API_CONTACT_NAME", "Koploper"),
+        "url": env_str("API_CONTACT_URL", "https://koploper.example.nl/"),
+        "email": env_str("API_CONTACT_EMAIL", "api@koploper.example.nl"),
+    },
+    "SERVERS": [{"url": "/api/v1", "description": "This portal"}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "POSTPROCESSING_HOOKS": ["portal.openapi.postprocess"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -329,11 +355,17 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
+# is open to every origin.
+API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+
 # --- Koploper -----------------------------------------------------------------------------
 # How many independent approvals an innovation needs before it is published.
 KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 # The portal's public address, for links in e-mails (sent from Celery, without a request).
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
+# Page views for supplier insight (README, "What is counted"); off only to measure its cost.
+KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded

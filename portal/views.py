@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from alerts import dashboard as alerts_dashboard
 from innovations import dashboard as innovations_dashboard
 from innovations.access import supplier_for
 from innovations.services import supplier_create
@@ -32,7 +33,12 @@ from .roles import ROLE_LABELS, ROLES, roles_for
 from .security import RESET_WINDOW_SECONDS, password_reset_allowed
 from .selectors import buyer_membership_of, pending_membership_count
 
-DASHBOARD_APPS = [innovations_dashboard, municipalities_dashboard, ranking_dashboard]
+DASHBOARD_APPS = [
+    innovations_dashboard,
+    municipalities_dashboard,
+    ranking_dashboard,
+    alerts_dashboard,
+]
 SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 

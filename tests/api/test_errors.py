@@ -23,15 +23,16 @@ from tests.factories import (
     supplier_user,
 )
 from tests.innovations.helpers import innovation_in
+from tests.problems import detail, errors, problem
 
 pytestmark = pytest.mark.django_db
 
 SCHEMA = yaml.safe_load((settings.BASE_DIR / "docs" / "openapi.yaml").read_text())
 WRITES = sorted(
-    (method.upper(), path)
+    (method.upper(), "/api/v1" + path)
     for path, item in SCHEMA["paths"].items()
     for method in item
-    if method in ("post", "put", "patch", "delete") and path != "/api/v1/auth/token/"
+    if method in ("post", "put", "patch", "delete") and path != "/auth/token"
 )
 
 
@@ -53,7 +54,7 @@ def _url(path: str) -> str:
 def test_anonymous_write_is_401_with_www_authenticate(api, method, path):
     response = api.generic(method, _url(path), "{}", content_type="application/json")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         401,
         {"detail": "Authentication credentials were not provided."},
     )
@@ -61,7 +62,7 @@ def test_anonymous_write_is_401_with_www_authenticate(api, method, path):
 
 
 def test_anonymous_role_read_is_401(api):
-    response = api.get("/api/v1/review/innovations/")
+    response = api.get("/api/v1/review/innovations")
 
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
@@ -71,20 +72,20 @@ def test_signed_in_without_the_role_is_403(api):
     api.force_authenticate(UserFactory())
 
     responses = [
-        api.get("/api/v1/review/innovations/"),
-        api.get("/api/v1/supplier/innovations/"),
-        api.get("/api/v1/review/adoptions/"),
+        api.get("/api/v1/review/innovations"),
+        api.get("/api/v1/supplier/innovations"),
+        api.get("/api/v1/review/adoptions"),
     ]
 
-    assert [(r.status_code, list(r.json())) for r in responses] == [(403, ["detail"])] * 3
+    assert [(r.status_code, list(errors(r))) for r in responses] == [(403, ["detail"])] * 3
 
 
 def test_invalid_token_is_401_even_on_a_public_read(api):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
 
-    response = api.get("/api/v1/innovations/")
+    response = api.get("/api/v1/innovations")
 
-    assert (response.status_code, response.json()) == (401, {"detail": "Invalid token."})
+    assert (response.status_code, errors(response)) == (401, {"detail": "Invalid token."})
 
 
 def test_session_write_without_csrf_token_is_403(db):
@@ -94,10 +95,10 @@ def test_session_write_without_csrf_token_is_403(db):
     # force_login: django-axes refuses an authenticate() without a request.
     client.force_login(user)
 
-    response = client.post("/api/v1/supplier/innovations/", {"title": "X"}, format="json")
+    response = client.post("/api/v1/supplier/innovations", {"title": "X"}, format="json")
 
     assert response.status_code == 403
-    assert response.json()["detail"].startswith("CSRF Failed")
+    assert detail(response).startswith("CSRF Failed")
 
 
 # --- Error format ------------------------------------------------------------------------------
@@ -107,11 +108,11 @@ def test_transition_not_allowed_in_innovations_is_409(api):
     innovation = innovation_in(Status.APPROVED)
     api.force_authenticate(supplier_user(innovation.supplier))
 
-    response = api.post(f"/api/v1/supplier/innovations/{innovation.pk}/submit/")
+    response = api.post(f"/api/v1/supplier/innovations/{innovation.pk}/submit")
 
     assert response.status_code == 409
-    assert list(response.json()) == ["detail"]
-    assert isinstance(response.json()["detail"], str)
+    assert list(errors(response)) == ["detail"]
+    assert isinstance(detail(response), str)
 
 
 def test_transition_not_allowed_in_municipalities_is_409(api):
@@ -119,9 +120,9 @@ def test_transition_not_allowed_in_municipalities_is_409(api):
     challenge = ChallengeFactory(municipality=municipality, status=ChallengeStatus.CLOSED)
     api.force_authenticate(buyer_user(municipality))
 
-    response = api.post(f"/api/v1/challenges/{challenge.pk}/close/")
+    response = api.post(f"/api/v1/challenges/{challenge.pk}/close")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         409,
         {"detail": "This challenge is already closed."},
     )
@@ -134,7 +135,7 @@ def test_service_field_error_is_400_per_field(api):
     api.force_authenticate(buyer_user(municipality))
 
     response = api.post(
-        "/api/v1/adoptions/",
+        "/api/v1/adoptions",
         {
             "municipality": municipality.code,
             "innovation": innovation.slug,
@@ -144,16 +145,17 @@ def test_service_field_error_is_400_per_field(api):
         format="json",
     )
 
-    assert response.status_code == 400
-    body = response.json()
-    assert "detail" not in body
-    assert all(isinstance(messages, list) for messages in body.values())
+    body = problem(response)
+    assert (body["status"], body["detail"]) == (400, "1 field is invalid: innovation.")
+    assert [(param["name"], param["code"]) for param in body["invalidParams"]] == [
+        ("innovation", "invalid")
+    ]
 
 
 def test_serializer_errors_without_a_field_are_one_detail_string(api):
-    response = api.post("/api/v1/auth/token/", {"username": "x", "password": "y"}, format="json")
+    response = api.post("/api/v1/auth/token", {"username": "x", "password": "y"}, format="json")
 
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         400,
         {"detail": "Unable to log in with provided credentials."},
     )
@@ -163,17 +165,17 @@ def test_malformed_json_is_400_detail(api):
     api.force_authenticate(supplier_user())
 
     response = api.post(
-        "/api/v1/supplier/innovations/", "{not json", content_type="application/json"
+        "/api/v1/supplier/innovations", "{not json", content_type="application/json"
     )
 
     assert response.status_code == 400
-    assert list(response.json()) == ["detail"]
+    assert list(errors(response)) == ["detail"]
 
 
 def test_unknown_page_is_404_detail(api):
-    response = api.get("/api/v1/innovations/", {"page": 99})
+    response = api.get("/api/v1/innovations", {"page": 99})
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Invalid page."})
 
 
 def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
@@ -182,31 +184,31 @@ def test_unknown_path_is_404_detail_also_for_a_post_without_csrf_token():
     client = APIClient(enforce_csrf_checks=True)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
-    response = client.post("/api/v1/challenges/null/close/")
+    response = client.post("/api/v1/challenges/null/close")
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Not found."})
 
 
 def test_municipality_code_with_a_nul_character_is_400_with_what_to_fix(api):
     # PostgreSQL refuses NUL in a query: a server error before the address was checked.
-    response = api.get("/api/v1/municipalities/GM0%00/")
+    response = api.get("/api/v1/municipalities/GM0%00")
 
     assert response.status_code == 400
-    assert "U+0000" in response.json()["detail"]
+    assert "U+0000" in detail(response)
 
 
 def test_municipality_code_that_is_no_code_is_404_detail(api):
     # Codes are letters and digits: anything else never reaches the database.
-    response = api.get("/api/v1/municipalities/GM0%20%27%3B/")
+    response = api.get("/api/v1/municipalities/GM0%20%27%3B")
 
-    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    assert (response.status_code, errors(response)) == (404, {"detail": "Not found."})
 
 
 def test_session_cookie_with_a_nul_character_is_no_session(api):
     # Django's cookie parser turns the escaped \000 into NUL, which PostgreSQL refuses.
     ChallengeFactory()
 
-    response = api.get("/api/v1/challenges/", HTTP_COOKIE='sessionid="abcdefgh\\000ijkl"')
+    response = api.get("/api/v1/challenges", HTTP_COOKIE='sessionid="abcdefgh\\000ijkl"')
 
     assert response.status_code == 200
     assert response.json()["count"] == 1
@@ -219,10 +221,10 @@ def test_token_authenticates_the_api(api):
     user = reviewer_user()
 
     token = api.post(
-        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
     )
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
-    queue = api.get("/api/v1/review/innovations/")
+    queue = api.get("/api/v1/review/innovations")
 
     assert token.status_code == 200
     assert token.json() == {"token": Token.objects.get(user=user).key}
@@ -234,7 +236,7 @@ def test_token_endpoint_ignores_a_stale_token(api):
     api.credentials(HTTP_AUTHORIZATION="Token stale")
 
     response = api.post(
-        "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+        "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, format="json"
     )
 
     assert response.status_code == 200
@@ -251,7 +253,7 @@ def test_token_endpoint_has_its_own_strict_throttle(api):
 
     def guess(number):
         body = {"username": f"nobody{number}", "password": "guess"}
-        return api.post("/api/v1/auth/token/", body, format="json")
+        return api.post("/api/v1/auth/token", body, format="json")
 
     statuses = [guess(number).status_code for number in range(allowed)]
     refused = guess(allowed)
@@ -260,7 +262,7 @@ def test_token_endpoint_has_its_own_strict_throttle(api):
     assert statuses == [400] * allowed
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 60
-    assert refused.json()["detail"].startswith("Request was throttled.")
+    assert detail(refused).startswith("Request was throttled.")
 
 
 @pytest.fixture
@@ -274,8 +276,8 @@ def low_rates(monkeypatch):
 
 
 def test_anonymous_callers_are_throttled(api, low_rates):
-    statuses = [api.get("/api/v1/ranking/runs/").status_code for _ in range(4)]
-    last = api.get("/api/v1/ranking/runs/")
+    statuses = [api.get("/api/v1/ranking/runs").status_code for _ in range(4)]
+    last = api.get("/api/v1/ranking/runs")
 
     assert statuses == [200, 200, 200, 429]
     assert 0 < int(last["Retry-After"]) <= 3600
@@ -283,9 +285,9 @@ def test_anonymous_callers_are_throttled(api, low_rates):
 
 def test_signed_in_callers_have_their_own_budget(api, low_rates):
     for _ in range(3):
-        api.get("/api/v1/ranking/runs/")
+        api.get("/api/v1/ranking/runs")
     api.force_authenticate(UserFactory())
 
-    statuses = [api.get("/api/v1/ranking/runs/").status_code for _ in range(6)]
+    statuses = [api.get("/api/v1/ranking/runs").status_code for _ in range(6)]
 
     assert statuses == [200] * 5 + [429]

@@ -97,7 +97,7 @@ class _InTransaction:
 
 APP = _InTransaction()
 schema = schemathesis.openapi.from_wsgi(
-    "/api/schema/?format=json&lang=en", APP, config=SchemathesisConfig.from_dict(CONFIG)
+    "/api/v1/openapi.json?lang=en", APP, config=SchemathesisConfig.from_dict(CONFIG)
 )
 
 
@@ -105,7 +105,7 @@ def _known_key(path: str, name: str) -> str:
     """Which seeded objects a parameter or field takes: ids by the kind of path."""
     if name != "id":
         return name
-    for prefix in ("/api/v1/review/innovations/", "/api/v1/supplier/innovations/"):
+    for prefix in ("/review/innovations/", "/supplier/innovations/"):
         if path.startswith(prefix):
             return prefix
     if "/adoptions/" in path:
@@ -237,14 +237,14 @@ def _seed() -> dict:
         {
             # Weighted by repetition: the states a reviewer acts on, the buyer's municipality
             # and an innovation it has not adopted yet come up most.
-            "/api/v1/review/innovations/": [
+            "/review/innovations/": [
                 own[Status.SUBMITTED].pk,
                 foreign_submitted.pk,
                 *[own[Status.IN_REVIEW].pk] * 3,
                 own[Status.APPROVED].pk,
                 own[Status.DRAFT].pk,
             ],
-            "/api/v1/supplier/innovations/": [*[i.pk for i in own.values()], foreign.pk],
+            "/supplier/innovations/": [*[i.pk for i in own.values()], foreign.pk],
             "adoption-id": [a.pk for a in adoptions],
             "challenge-id": [c.pk for c in challenges],
             "response_pk": [r.pk for r in responses],

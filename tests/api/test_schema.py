@@ -1,6 +1,7 @@
-"""The OpenAPI schema: the committed docs/openapi.yaml is what the code generates and what
-/api/schema/ serves; it documents every error an operation answers; the docs page uses
-only local assets and the footer links to it."""
+"""The OpenAPI document: the committed docs/openapi.yaml is what the code generates and what
+/api/v1/openapi.json and .yaml serve (public, CORS open); its structure is the same in every
+language; it documents every error an operation answers as a problem; the docs page uses
+only local assets and reads the same document."""
 
 import re
 
@@ -11,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 
 COMMITTED = settings.BASE_DIR / "docs" / "openapi.yaml"
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+PROSE = {"description", "summary", "title"}
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +34,45 @@ def test_committed_schema_is_what_the_code_generates(tmp_path):
     )
 
 
-def test_served_schema_is_the_committed_one(client, committed):
-    response = client.get("/api/schema/", {"lang": "en", "format": "json"})
+def test_served_document_is_the_committed_one_without_authentication(client, committed):
+    as_json = client.get("/api/v1/openapi.json", {"lang": "en"})
+    as_yaml = client.get("/api/v1/openapi.yaml", {"lang": "en"})
 
-    assert response.status_code == 200
-    assert response.json() == committed
+    assert (as_json.status_code, as_yaml.status_code) == (200, 200)
+    assert as_json["Content-Type"] == "application/vnd.oai.openapi+json"
+    assert as_json.json() == committed
+    assert yaml.safe_load(as_yaml.content) == committed
+
+
+def test_served_document_is_open_to_every_origin(client):
+    response = client.get("/api/v1/openapi.json", headers={"origin": "https://elders.example"})
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def _structure(node):
+    """The document without its prose: what a generated client is made of."""
+    if isinstance(node, dict):
+        return {key: _structure(value) for key, value in node.items() if key not in PROSE}
+    if isinstance(node, list):
+        return [_structure(value) for value in node]
+    return node
+
+
+@pytest.mark.translated
+def test_structure_is_the_same_in_every_language(client, committed):
+    dutch = client.get("/api/v1/openapi.json", headers={"accept-language": "nl"}).json()
+    english = client.get("/api/v1/openapi.json", {"lang": "en"}).json()
+
+    assert dutch != english  # translated prose
+    assert _structure(dutch) == _structure(english) == _structure(committed)
+
+
+def test_document_states_version_contact_and_servers(committed):
+    assert committed["openapi"] == "3.1.0"
+    assert re.fullmatch(r"\d+\.\d+\.\d+", committed["info"]["version"])
+    assert set(committed["info"]["contact"]) == {"name", "url", "email"}
+    assert committed["servers"] == [{"url": "/api/v1", "description": "This portal"}]
 
 
 def test_schema_documents_the_contract_endpoints(committed):
@@ -47,44 +84,75 @@ def test_schema_documents_the_contract_endpoints(committed):
     }
 
     assert {
-        ("POST", "/api/v1/auth/token/"),
-        ("GET", "/api/v1/innovations/"),
-        ("GET", "/api/v1/innovations/{slug}/"),
-        ("GET", "/api/v1/municipalities/"),
-        ("GET", "/api/v1/municipalities/{code}/"),
-        ("GET", "/api/v1/ranking/"),
-        ("GET", "/api/v1/ranking/runs/"),
-        ("GET", "/api/v1/challenges/"),
-        ("GET", "/api/v1/challenges/{id}/"),
-        ("POST", "/api/v1/challenges/"),
-        ("POST", "/api/v1/challenges/{id}/responses/"),
-        ("GET", "/api/v1/challenges/{id}/suggestions/"),
-        ("POST", "/api/v1/supplier/innovations/"),
-        ("GET", "/api/v1/supplier/innovations/{id}/"),
-        ("PATCH", "/api/v1/supplier/innovations/{id}/"),
-        ("POST", "/api/v1/supplier/innovations/{id}/submit/"),
-        ("GET", "/api/v1/review/innovations/"),
-        ("POST", "/api/v1/review/innovations/{id}/claim/"),
-        ("POST", "/api/v1/review/innovations/{id}/decision/"),
-        ("POST", "/api/v1/adoptions/"),
-        ("PATCH", "/api/v1/adoptions/{id}/"),
-        ("POST", "/api/v1/review/adoptions/{id}/verify/"),
+        ("POST", "/auth/token"),
+        ("GET", "/innovations"),
+        ("GET", "/innovations/{slug}"),
+        ("GET", "/municipalities"),
+        ("GET", "/municipalities/{code}"),
+        ("GET", "/ranking"),
+        ("GET", "/ranking/runs"),
+        ("GET", "/challenges"),
+        ("GET", "/challenges/{id}"),
+        ("POST", "/challenges"),
+        ("POST", "/challenges/{id}/responses"),
+        ("GET", "/challenges/{id}/suggestions"),
+        ("POST", "/supplier/innovations"),
+        ("GET", "/supplier/innovations/{id}"),
+        ("PATCH", "/supplier/innovations/{id}"),
+        ("POST", "/supplier/innovations/{id}/submit"),
+        ("GET", "/review/innovations"),
+        ("POST", "/review/innovations/{id}/claim"),
+        ("POST", "/review/innovations/{id}/decision"),
+        ("POST", "/adoptions"),
+        ("PATCH", "/adoptions/{id}"),
+        ("POST", "/review/adoptions/{id}/verify"),
     } <= operations
+
+
+def _operations(committed):
+    for path, item in committed["paths"].items():
+        for method, operation in item.items():
+            yield method, path, operation
 
 
 def _responses(committed, method, path):
     return committed["paths"][path][method]["responses"]
 
 
-def test_every_operation_documents_throttling_with_retry_after(committed):
-    for path, item in committed["paths"].items():
-        for method, operation in item.items():
-            too_many = operation["responses"].get("429")
-            assert too_many is not None, f"{method} {path} has no 429"
-            assert too_many["headers"]["Retry-After"]["schema"] == {"type": "integer"}
-            assert too_many["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/Error"
-            }
+def test_every_response_has_the_version_header_and_every_error_is_a_problem(committed):
+    for method, path, operation in _operations(committed):
+        for code, response in operation["responses"].items():
+            where = f"{method} {path} {code}"
+            assert response["headers"]["API-Version"] == {
+                "$ref": "#/components/headers/API-Version"
+            }, where
+            if code >= "400":
+                assert response["content"] == {"application/problem+json": {"schema": PROBLEM}}
+        too_many = operation["responses"]["429"]
+        assert too_many["headers"]["Retry-After"] == {"$ref": "#/components/headers/Retry-After"}
+
+
+def test_query_keys_are_lower_camel_case(committed):
+    keys = {
+        parameter["name"]
+        for _method, _path, operation in _operations(committed)
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    }
+
+    assert {"pageSize", "maturityMin", "sizeClass", "olderThanDays"} <= keys
+    assert [key for key in keys if not re.fullmatch(r"[a-z][a-zA-Z0-9]*", key)] == []
+
+
+def test_lists_document_the_link_header_and_strict_paging(committed):
+    listing = committed["paths"]["/innovations"]["get"]
+    paging = {p["name"]: p["schema"] for p in listing["parameters"] if p["name"].startswith("page")}
+
+    assert listing["responses"]["200"]["headers"]["Link"] == {"$ref": "#/components/headers/Link"}
+    assert paging == {
+        "page": {"type": "integer", "minimum": 1},
+        "pageSize": {"type": "integer", "minimum": 1, "maximum": 100},
+    }
 
 
 def test_error_statuses_follow_who_may_call(committed):
@@ -92,13 +160,13 @@ def test_error_statuses_follow_who_may_call(committed):
         return sorted(_responses(committed, method, path))
 
     # Public read with filters: bad filter 400, a bad token 401, a page past the end 404.
-    assert codes("get", "/api/v1/innovations/") == ["200", "400", "401", "404", "429"]
-    # Public read of one object (400: an address that is not text, portal.middleware).
-    assert codes("get", "/api/v1/innovations/{slug}/") == ["200", "400", "401", "404", "429"]
+    assert codes("get", "/innovations") == ["200", "400", "401", "404", "429"]
+    # Public read of one object (400: an unknown query key or an address that is not text).
+    assert codes("get", "/innovations/{slug}") == ["200", "400", "401", "404", "429"]
     # The token endpoint takes no credentials: no 401/403; 415 a body that is not JSON.
-    assert codes("post", "/api/v1/auth/token/") == ["200", "400", "415", "429"]
+    assert codes("post", "/auth/token") == ["200", "400", "415", "429"]
     # A transition: every refusal, 409 for the state.
-    assert codes("post", "/api/v1/review/innovations/{id}/claim/") == [
+    assert codes("post", "/review/innovations/{id}/claim") == [
         "200",
         "400",
         "401",
@@ -107,23 +175,20 @@ def test_error_statuses_follow_who_may_call(committed):
         "409",
         "429",
     ]
-    assert codes("post", "/api/v1/adoptions/") == ["201", "400", "401", "403", "415", "429"]
+    assert codes("post", "/adoptions") == ["201", "400", "401", "403", "415", "429"]
 
 
-def test_error_bodies_are_the_contract_format(committed):
+def test_problem_schema_is_documented_once(committed):
     schemas = committed["components"]["schemas"]
-    claim = _responses(committed, "post", "/api/v1/review/innovations/{id}/claim/")
-    create = _responses(committed, "post", "/api/v1/adoptions/")
+    claim = _responses(committed, "post", "/review/innovations/{id}/claim")
 
-    assert schemas["Error"]["required"] == ["detail"]
-    assert claim["409"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
-    }
+    assert schemas["Problem"]["required"] == ["type", "title", "status", "detail", "instance"]
+    assert "invalidParams" in schemas["Problem"]["properties"]
+    assert [name for name in schemas if "rror" in name or "roblem" in name] == ["Problem"]
     assert claim["409"]["description"] == "Not submitted, or already claimed."
-    assert create["400"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/FieldErrors"
+    assert claim["401"]["headers"]["WWW-Authenticate"] == {
+        "$ref": "#/components/headers/WWW-Authenticate"
     }
-    assert claim["401"]["headers"]["WWW-Authenticate"]["schema"] == {"type": "string"}
 
 
 def test_enums_have_one_name_per_choice_set(committed):
@@ -152,12 +217,12 @@ def test_docs_page_uses_local_assets_only(client):
     assert "<style>" not in html
 
 
-def test_docs_page_script_points_at_the_schema(client):
+def test_docs_page_script_reads_the_published_document(client):
     response = client.get("/api/docs/", {"script": ""})
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
-    assert b"/api/schema/" in response.content
+    assert b"/api/v1/openapi.json" in response.content
 
 
 @pytest.mark.django_db

@@ -62,7 +62,7 @@ def test_two_reviewers_deciding_at_once_through_the_api_one_wins():
             client = Client(HTTP_ACCEPT_LANGUAGE="en")
             client.force_login(reviewer)
             response = client.post(
-                f"/api/v1/review/innovations/{innovation.pk}/decision/",
+                f"/api/v1/review/innovations/{innovation.pk}/decision",
                 body,
                 content_type="application/json",
             )
@@ -127,7 +127,7 @@ def test_two_claims_at_once_one_reviewer_gets_it():
         def call():
             client = Client()
             client.force_login(reviewer)
-            return client.post(f"/api/v1/review/innovations/{innovation.pk}/claim/").status_code
+            return client.post(f"/api/v1/review/innovations/{innovation.pk}/claim").status_code
 
         return call
 

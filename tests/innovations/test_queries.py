@@ -72,10 +72,10 @@ def _queue_world(n):
     ("world", "url", "bound"),
     [
         (_supplier_world, reverse("innovations:mine"), MAX_SUPPLIER_PAGE),
-        (_supplier_world, "/api/v1/supplier/innovations/", MAX_API_LIST),
+        (_supplier_world, "/api/v1/supplier/innovations", MAX_API_LIST),
         (_supplier_world, reverse("dashboard"), MAX_DASHBOARD),
         (_queue_world, reverse("review:queue"), MAX_QUEUE_PAGE),
-        (_queue_world, "/api/v1/review/innovations/", MAX_API_LIST),
+        (_queue_world, "/api/v1/review/innovations", MAX_API_LIST),
         (_queue_world, reverse("dashboard"), MAX_DASHBOARD),
     ],
 )

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from municipalities.enums import ChallengeStatus, Verification
 from municipalities.models import Adoption, AdoptionStageChange, Challenge, ChallengeResponse
 from tests.factories import AdoptionFactory, ChallengeFactory, InnovationFactory
+from tests.problems import errors
 
 
 def _nl(message):
@@ -43,7 +44,7 @@ def _body(**overrides):
 
 
 def test_post_adoption_claims_it_and_returns_the_own_view(api, buyer, innovation):
-    response = _as(api, buyer).post("/api/v1/adoptions/", _body(), format="json")
+    response = _as(api, buyer).post("/api/v1/adoptions", _body(), format="json")
 
     adoption = Adoption.objects.get()
     assert response.status_code == 201
@@ -81,15 +82,15 @@ def test_post_adoption_claims_it_and_returns_the_own_view(api, buyer, innovation
 
 
 def test_post_adoption_for_another_municipality_is_403(api, other_buyer, municipality, innovation):
-    response = _as(api, other_buyer).post("/api/v1/adoptions/", _body(), format="json")
+    response = _as(api, other_buyer).post("/api/v1/adoptions", _body(), format="json")
 
     assert response.status_code == 403
-    assert list(response.json()) == ["detail"]
+    assert list(errors(response)) == ["detail"]
     assert Adoption.objects.count() == 0
 
 
 def test_post_adoption_anonymously_is_refused(api, municipality, innovation):
-    response = api.post("/api/v1/adoptions/", _body(), format="json")
+    response = api.post("/api/v1/adoptions", _body(), format="json")
 
     assert response.status_code in (401, 403)
     assert Adoption.objects.count() == 0
@@ -117,21 +118,21 @@ def test_post_adoption_bad_input_is_400_naming_the_field(
 ):
     InnovationFactory(supplier=supplier, slug="concept-idee", status="draft")
 
-    response = _as(api, buyer).post("/api/v1/adoptions/", _body(**overrides), format="json")
+    response = _as(api, buyer).post("/api/v1/adoptions", _body(**overrides), format="json")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert list(errors(response)) == [field]
     assert (Adoption.objects.count(), AdoptionStageChange.objects.count()) == (0, 0)
 
 
 def test_post_adoption_twice_gives_one_row_and_a_400(api, buyer, innovation):
     client = _as(api, buyer)
-    first = client.post("/api/v1/adoptions/", _body(), format="json")
+    first = client.post("/api/v1/adoptions", _body(), format="json")
 
-    second = client.post("/api/v1/adoptions/", _body(stage="scaled"), format="json")
+    second = client.post("/api/v1/adoptions", _body(stage="scaled"), format="json")
 
     assert (first.status_code, second.status_code) == (201, 400)
-    assert second.json() == {
+    assert errors(second) == {
         "innovation": [
             _nl("%(name)s has already recorded an adoption of this innovation.")
             % {"name": "Utrecht"}
@@ -141,10 +142,10 @@ def test_post_adoption_twice_gives_one_row_and_a_400(api, buyer, innovation):
 
 
 def test_post_adoption_with_an_empty_body_is_400(api, buyer):
-    response = _as(api, buyer).post("/api/v1/adoptions/", {}, format="json")
+    response = _as(api, buyer).post("/api/v1/adoptions", {}, format="json")
 
     assert response.status_code == 400
-    assert sorted(response.json()) == ["innovation", "municipality", "stage", "started_on"]
+    assert sorted(errors(response)) == ["innovation", "municipality", "stage", "started_on"]
 
 
 # --- PATCH /api/v1/adoptions/{id}/ --------------------------------------------------------
@@ -154,7 +155,7 @@ def test_patch_stage_takes_today_and_needs_verification_again(api, buyer, munici
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
 
     response = _as(api, buyer).patch(
-        f"/api/v1/adoptions/{adoption.pk}/", {"stage": "scaled"}, format="json"
+        f"/api/v1/adoptions/{adoption.pk}", {"stage": "scaled"}, format="json"
     )
 
     body = response.json()
@@ -173,7 +174,7 @@ def test_patch_with_stage_since(api, buyer, municipality, innovation):
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
 
     response = _as(api, buyer).patch(
-        f"/api/v1/adoptions/{adoption.pk}/",
+        f"/api/v1/adoptions/{adoption.pk}",
         {"stage": "implemented", "stage_since": "2025-02-01"},
         format="json",
     )
@@ -197,9 +198,9 @@ def test_patch_bad_input_is_400_and_changes_nothing(
 ):
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
 
-    response = _as(api, buyer).patch(f"/api/v1/adoptions/{adoption.pk}/", body, format="json")
+    response = _as(api, buyer).patch(f"/api/v1/adoptions/{adoption.pk}", body, format="json")
 
-    assert (response.status_code, list(response.json())) == (400, [field])
+    assert (response.status_code, list(errors(response))) == (400, [field])
     adoption.refresh_from_db()
     assert (adoption.stage, adoption.verification) == ("pilot", "verified")
 
@@ -208,7 +209,7 @@ def test_patch_by_another_municipality_is_403(api, other_buyer, municipality, in
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
 
     response = _as(api, other_buyer).patch(
-        f"/api/v1/adoptions/{adoption.pk}/", {"stage": "ended"}, format="json"
+        f"/api/v1/adoptions/{adoption.pk}", {"stage": "ended"}, format="json"
     )
 
     assert response.status_code == 403
@@ -222,7 +223,7 @@ def test_patch_of_a_claimed_adoption_of_another_municipality_is_404(
     )
 
     response = _as(api, other_buyer).patch(
-        f"/api/v1/adoptions/{adoption.pk}/", {"stage": "ended"}, format="json"
+        f"/api/v1/adoptions/{adoption.pk}", {"stage": "ended"}, format="json"
     )
 
     assert response.status_code == 404
@@ -233,7 +234,7 @@ def test_put_evaluation(api, buyer, municipality, innovation):
     body = {"goals_met": "not", "lessons_learned": "Te vroeg ingestapt.", "would_recommend": False}
 
     response = _as(api, buyer).put(
-        f"/api/v1/adoptions/{adoption.pk}/evaluation/", body, format="json"
+        f"/api/v1/adoptions/{adoption.pk}/evaluation", body, format="json"
     )
 
     assert (response.status_code, response.json()) == (200, body)
@@ -249,7 +250,7 @@ def test_adoption_list_is_verified_public_ones_without_contacts_for_the_public(
     AdoptionFactory(innovation=innovation, verification=Verification.CLAIMED)
     AdoptionFactory(innovation=innovation, verification=Verification.REJECTED)
 
-    body = api.get("/api/v1/adoptions/").json()
+    body = api.get("/api/v1/adoptions").json()
 
     assert (body["count"], [r["id"] for r in body["results"]]) == (1, [verified.pk])
     assert body["results"][0]["contact"] is None
@@ -259,19 +260,19 @@ def test_adoption_list_filters_and_refuses_unknown_values(api, municipality, oth
     utrecht = AdoptionFactory(municipality=municipality, stage="scaled")
     AdoptionFactory(municipality=other_municipality)
 
-    by_code = api.get("/api/v1/adoptions/?municipality=GM0344").json()
-    by_stage = api.get("/api/v1/adoptions/?stage=scaled").json()
-    unknown = api.get("/api/v1/adoptions/?stage=finished&municipality=GM9999")
+    by_code = api.get("/api/v1/adoptions?municipality=GM0344").json()
+    by_stage = api.get("/api/v1/adoptions?stage=scaled").json()
+    unknown = api.get("/api/v1/adoptions?stage=finished&municipality=GM9999")
 
     assert [r["id"] for r in by_code["results"]] == [utrecht.pk]
     assert [r["id"] for r in by_stage["results"]] == [utrecht.pk]
-    assert (unknown.status_code, sorted(unknown.json())) == (400, ["municipality", "stage"])
+    assert (unknown.status_code, sorted(errors(unknown))) == (400, ["municipality", "stage"])
 
 
 def test_adoption_detail_of_a_claimed_one_is_404_for_the_public(api, municipality):
     adoption = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
 
-    assert api.get(f"/api/v1/adoptions/{adoption.pk}/").status_code == 404
+    assert api.get(f"/api/v1/adoptions/{adoption.pk}").status_code == 404
 
 
 # --- Verification API ---------------------------------------------------------------------
@@ -283,7 +284,7 @@ def test_verify_api(api, reviewer, municipality, innovation):
     )
 
     response = _as(api, reviewer).post(
-        f"/api/v1/review/adoptions/{adoption.pk}/verify/",
+        f"/api/v1/review/adoptions/{adoption.pk}/verify",
         {"decision": "verify", "note": "Publicatie gevonden."},
         format="json",
     )
@@ -300,18 +301,18 @@ def test_verify_api_conflicts_and_errors(api, reviewer, buyer, municipality, inn
     client = _as(api, reviewer)
 
     again = client.post(
-        f"/api/v1/review/adoptions/{adoption.pk}/verify/", {"decision": "verify"}, format="json"
+        f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "verify"}, format="json"
     )
     unknown_decision = client.post(
-        f"/api/v1/review/adoptions/{adoption.pk}/verify/", {"decision": "maybe"}, format="json"
+        f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "maybe"}, format="json"
     )
-    missing = client.post("/api/v1/review/adoptions/999999/verify/", {"decision": "verify"})
+    missing = client.post("/api/v1/review/adoptions/999999/verify", {"decision": "verify"})
     not_reviewer = _as(APIClient(), buyer).post(
-        f"/api/v1/review/adoptions/{adoption.pk}/verify/", {"decision": "verify"}, format="json"
+        f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "verify"}, format="json"
     )
 
-    assert (again.status_code, list(again.json())) == (409, ["detail"])
-    assert (unknown_decision.status_code, list(unknown_decision.json())) == (400, ["decision"])
+    assert (again.status_code, list(errors(again))) == (409, ["detail"])
+    assert (unknown_decision.status_code, list(errors(unknown_decision))) == (400, ["decision"])
     assert missing.status_code == 404
     assert not_reviewer.status_code == 403
 
@@ -320,10 +321,10 @@ def test_reject_without_note_is_400(api, reviewer, municipality):
     adoption = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
 
     response = _as(api, reviewer).post(
-        f"/api/v1/review/adoptions/{adoption.pk}/verify/", {"decision": "reject"}, format="json"
+        f"/api/v1/review/adoptions/{adoption.pk}/verify", {"decision": "reject"}, format="json"
     )
 
-    assert (response.status_code, list(response.json())) == (400, ["note"])
+    assert (response.status_code, list(errors(response))) == (400, ["note"])
 
 
 def test_review_queue_api_is_claimed_ones_oldest_first(api, reviewer, municipality):
@@ -331,7 +332,7 @@ def test_review_queue_api_is_claimed_ones_oldest_first(api, reviewer, municipali
     second = AdoptionFactory(municipality=municipality, verification=Verification.CLAIMED)
     AdoptionFactory(municipality=municipality)
 
-    body = _as(api, reviewer).get("/api/v1/review/adoptions/").json()
+    body = _as(api, reviewer).get("/api/v1/review/adoptions").json()
 
     assert [r["id"] for r in body["results"]] == [first.pk, second.pk]
 
@@ -349,7 +350,7 @@ def _challenge_body(**overrides):
 
 
 def test_post_challenge_for_own_municipality(api, buyer):
-    response = _as(api, buyer).post("/api/v1/challenges/", _challenge_body(), format="json")
+    response = _as(api, buyer).post("/api/v1/challenges", _challenge_body(), format="json")
 
     challenge = Challenge.objects.get()
     assert response.status_code == 201
@@ -383,16 +384,16 @@ def test_post_challenge_for_own_municipality(api, buyer):
 )
 def test_post_challenge_bad_input(api, buyer, other_municipality, overrides, status, keys):
     response = _as(api, buyer).post(
-        "/api/v1/challenges/", _challenge_body(**overrides), format="json"
+        "/api/v1/challenges", _challenge_body(**overrides), format="json"
     )
 
-    assert (response.status_code, list(response.json())) == (status, keys)
+    assert (response.status_code, list(errors(response))) == (status, keys)
     assert Challenge.objects.count() == 0
 
 
 def test_post_challenge_by_a_supplier_is_403(api, supplier_member):
     response = _as(api, supplier_member).post(
-        "/api/v1/challenges/", _challenge_body(), format="json"
+        "/api/v1/challenges", _challenge_body(), format="json"
     )
 
     assert response.status_code == 403
@@ -402,14 +403,14 @@ def test_challenge_list_and_detail_show_open_ones_only(api, municipality):
     open_one = ChallengeFactory(municipality=municipality, domain="care")
     closed = ChallengeFactory(municipality=municipality, status=ChallengeStatus.CLOSED)
 
-    listing = api.get("/api/v1/challenges/").json()
-    filtered = api.get("/api/v1/challenges/?domain=energy").json()
+    listing = api.get("/api/v1/challenges").json()
+    filtered = api.get("/api/v1/challenges?domain=energy").json()
 
     assert [c["id"] for c in listing["results"]] == [open_one.pk]
     assert filtered["count"] == 0
-    assert api.get(f"/api/v1/challenges/{open_one.pk}/").status_code == 200
-    assert api.get(f"/api/v1/challenges/{closed.pk}/").status_code == 404
-    assert api.get("/api/v1/challenges/?domain=space").status_code == 400
+    assert api.get(f"/api/v1/challenges/{open_one.pk}").status_code == 200
+    assert api.get(f"/api/v1/challenges/{closed.pk}").status_code == 404
+    assert api.get("/api/v1/challenges?domain=space").status_code == 400
 
 
 def test_supplier_responds_and_buyer_reads_and_marks(
@@ -418,14 +419,14 @@ def test_supplier_responds_and_buyer_reads_and_marks(
     challenge = ChallengeFactory(municipality=municipality)
 
     posted = _as(APIClient(), supplier_member).post(
-        f"/api/v1/challenges/{challenge.pk}/responses/",
+        f"/api/v1/challenges/{challenge.pk}/responses",
         {"innovation": innovation.slug, "pitch": "Wij besparen 60% energie."},
         format="json",
     )
     buyer_client = _as(api, buyer)
-    listing = buyer_client.get(f"/api/v1/challenges/{challenge.pk}/responses/").json()
+    listing = buyer_client.get(f"/api/v1/challenges/{challenge.pk}/responses").json()
     marked = buyer_client.patch(
-        f"/api/v1/challenges/{challenge.pk}/responses/{posted.json()['id']}/",
+        f"/api/v1/challenges/{challenge.pk}/responses/{posted.json()['id']}",
         {"status": "interested"},
         format="json",
     )
@@ -445,7 +446,7 @@ def test_respond_errors(api, supplier_member, municipality, supplier, innovation
 
     def post(target, slug):
         return client.post(
-            f"/api/v1/challenges/{target.pk}/responses/",
+            f"/api/v1/challenges/{target.pk}/responses",
             {"innovation": slug, "pitch": "Wij."},
             format="json",
         )
@@ -454,8 +455,8 @@ def test_respond_errors(api, supplier_member, municipality, supplier, innovation
     unknown_answer = post(challenge, "bestaat-niet")
     closed_answer = post(closed, innovation.slug)
 
-    assert (foreign_answer.status_code, list(foreign_answer.json())) == (400, ["innovation"])
-    assert (unknown_answer.status_code, list(unknown_answer.json())) == (400, ["innovation"])
+    assert (foreign_answer.status_code, list(errors(foreign_answer))) == (400, ["innovation"])
+    assert (unknown_answer.status_code, list(errors(unknown_answer))) == (400, ["innovation"])
     assert closed_answer.status_code == 404
     assert ChallengeResponse.objects.count() == 0
 
@@ -464,8 +465,8 @@ def test_close_challenge_twice_is_409(api, buyer, municipality):
     challenge = ChallengeFactory(municipality=municipality)
     client = _as(api, buyer)
 
-    first = client.post(f"/api/v1/challenges/{challenge.pk}/close/")
-    again = client.post(f"/api/v1/challenges/{challenge.pk}/close/")
+    first = client.post(f"/api/v1/challenges/{challenge.pk}/close")
+    again = client.post(f"/api/v1/challenges/{challenge.pk}/close")
 
     assert (first.status_code, first.json()["status"], again.status_code) == (200, "closed", 409)
 
@@ -473,10 +474,8 @@ def test_close_challenge_twice_is_409(api, buyer, municipality):
 def test_responses_are_private_to_the_municipality(api, other_buyer, supplier_member, municipality):
     challenge = ChallengeFactory(municipality=municipality)
 
-    other = _as(api, other_buyer).get(f"/api/v1/challenges/{challenge.pk}/responses/")
-    supplier = _as(APIClient(), supplier_member).get(
-        f"/api/v1/challenges/{challenge.pk}/responses/"
-    )
+    other = _as(api, other_buyer).get(f"/api/v1/challenges/{challenge.pk}/responses")
+    supplier = _as(APIClient(), supplier_member).get(f"/api/v1/challenges/{challenge.pk}/responses")
 
     assert (other.status_code, supplier.status_code) == (403, 403)
 
@@ -490,7 +489,7 @@ def test_suggestions_api_returns_reasons(api, municipality, other_municipality, 
         domain="energy",
     )
 
-    body = api.get(f"/api/v1/challenges/{challenge.pk}/suggestions/").json()
+    body = api.get(f"/api/v1/challenges/{challenge.pk}/suggestions").json()
 
     assert body["count"] == 1
     result = body["results"][0]

@@ -49,7 +49,7 @@ def test_concurrent_api_posts_create_exactly_one_adoption(buyer, municipality, i
     barrier = threading.Barrier(2)
     threads = [
         _in_thread(
-            lambda c=client: c.post("/api/v1/adoptions/", BODY, content_type="application/json"),
+            lambda c=client: c.post("/api/v1/adoptions", BODY, content_type="application/json"),
             results,
             index,
             barrier,

@@ -1,8 +1,9 @@
 import pytest
 
 from tests.factories import MunicipalityFactory
+from tests.problems import errors
 
-URL = "/api/v1/municipalities/"
+URL = "/api/v1/municipalities"
 
 
 def names(response):
@@ -44,8 +45,8 @@ def test_municipality_api_lists_the_contract_fields(client):
 
 @pytest.mark.django_db
 def test_municipality_api_filters_by_country_and_province(client, reference_municipalities):
-    belgian_limburg = client.get(URL, {"province": "BE-VLI", "page_size": 100})
-    dutch_limburg = client.get(URL, {"province": "NL-LI", "page_size": 100})
+    belgian_limburg = client.get(URL, {"province": "BE-VLI", "pageSize": 100})
+    dutch_limburg = client.get(URL, {"province": "NL-LI", "pageSize": 100})
     by_name = client.get(URL, {"province": "Limburg"})
     dutch = client.get(URL, {"country": "NL"})
 
@@ -69,7 +70,7 @@ def test_municipality_api_searches_name_and_code(client, reference_municipalitie
 
 @pytest.mark.django_db
 def test_municipality_api_orders_by_population(client, reference_municipalities):
-    response = client.get(URL, {"ordering": "-population", "page_size": 3})
+    response = client.get(URL, {"ordering": "-population", "pageSize": 3})
 
     assert names(response) == ["Amsterdam", "Rotterdam", "'s-Gravenhage"]
 
@@ -80,8 +81,8 @@ def test_municipality_api_is_paginated(client, reference_municipalities):
 
     body = response.json()
     assert (body["count"], len(body["results"])) == (342, 25)
-    assert body["next"].endswith("/api/v1/municipalities/?country=NL&page=3")
-    assert body["previous"].endswith("/api/v1/municipalities/?country=NL")
+    assert body["next"].endswith("/api/v1/municipalities?country=NL&page=3")
+    assert body["previous"].endswith("/api/v1/municipalities?country=NL")
 
 
 @pytest.mark.django_db
@@ -104,8 +105,8 @@ def test_municipality_api_refuses_unknown_filter_values(client, params, field, m
     response = client.get(URL, params, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
-    assert response.json()[field][0].startswith(message)
+    assert list(errors(response)) == [field]
+    assert errors(response)[field][0].startswith(message)
 
 
 @pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_municipality_api_unknown_page_is_404(client):
     response = client.get(URL, {"page": 9}, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "Invalid page."}
+    assert errors(response) == {"detail": "Invalid page."}
 
 
 @pytest.mark.django_db

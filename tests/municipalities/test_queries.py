@@ -1,6 +1,7 @@
 """Query counts of every list page and list API of adoptions and challenges: the same with
 one item as with many (no N+1), and within a fixed budget."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,9 @@ MANY = 12
 
 
 def _queries(client, url) -> int:
+    # Both measurements start from an empty cache, so that one is not cheaper for what the
+    # other left in it (the header's unread notifications count, for one).
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -185,7 +189,7 @@ def test_adoption_list_api(client, buyer, municipality, supplier, django_assert_
 
     _assert_constant(
         client,
-        "/api/v1/adoptions/",
+        "/api/v1/adoptions",
         _verified_adoption(municipality, supplier),
         7,
         django_assert_max_num_queries,
@@ -195,7 +199,7 @@ def test_adoption_list_api(client, buyer, municipality, supplier, django_assert_
 def test_adoption_list_api_filtered(client, municipality, supplier, django_assert_max_num_queries):
     _assert_constant(
         client,
-        "/api/v1/adoptions/?municipality=GM0344&stage=pilot&province=NL-UT",
+        "/api/v1/adoptions?municipality=GM0344&stage=pilot&province=NL-UT",
         _verified_adoption(municipality, supplier),
         6,
         django_assert_max_num_queries,
@@ -207,7 +211,7 @@ def test_verification_queue_api(client, reviewer, supplier, django_assert_max_nu
 
     _assert_constant(
         client,
-        "/api/v1/review/adoptions/",
+        "/api/v1/review/adoptions",
         _claimed_adoption(supplier),
         10,
         django_assert_max_num_queries,
@@ -217,7 +221,7 @@ def test_verification_queue_api(client, reviewer, supplier, django_assert_max_nu
 def test_challenge_list_api(client, municipality, innovation, django_assert_max_num_queries):
     _assert_constant(
         client,
-        "/api/v1/challenges/",
+        "/api/v1/challenges",
         _open_challenge(municipality, innovation),
         4,
         django_assert_max_num_queries,
@@ -237,7 +241,7 @@ def test_challenge_responses_api(
 
     _assert_constant(
         client,
-        f"/api/v1/challenges/{challenge.pk}/responses/",
+        f"/api/v1/challenges/{challenge.pk}/responses",
         add,
         8,
         django_assert_max_num_queries,
@@ -253,7 +257,7 @@ def test_suggestions_api(client, municipality, supplier, django_assert_max_num_q
 
     _assert_constant(
         client,
-        f"/api/v1/challenges/{challenge.pk}/suggestions/",
+        f"/api/v1/challenges/{challenge.pk}/suggestions",
         add,
         6,
         django_assert_max_num_queries,

@@ -66,7 +66,7 @@ ACTIONS = {
         lambda c, w: _json(
             c,
             "post",
-            "/api/v1/adoptions/",
+            "/api/v1/adoptions",
             {
                 "municipality": "GM0344",
                 "innovation": w["innovation"].slug,
@@ -89,7 +89,7 @@ ACTIONS = {
     ),
     "api: update adoption": (
         lambda c, w: _json(
-            c, "patch", f"/api/v1/adoptions/{w['verified'].pk}/", {"stage": "implemented"}
+            c, "patch", f"/api/v1/adoptions/{w['verified'].pk}", {"stage": "implemented"}
         ),
         [ANON_API, 403, 200, 403, 403, 200],
     ),
@@ -104,7 +104,7 @@ ACTIONS = {
         lambda c, w: _json(
             c,
             "put",
-            f"/api/v1/adoptions/{w['verified'].pk}/evaluation/",
+            f"/api/v1/adoptions/{w['verified'].pk}/evaluation",
             {"goals_met": "met", "lessons_learned": "Goed.", "would_recommend": True},
         ),
         [ANON_API, 403, 200, 403, 403, 200],
@@ -117,7 +117,7 @@ ACTIONS = {
         [LOGIN, 403, 302, 403, 403, 302],
     ),
     "api: read a claimed adoption": (
-        lambda c, w: c.get(f"/api/v1/adoptions/{w['claimed'].pk}/"),
+        lambda c, w: c.get(f"/api/v1/adoptions/{w['claimed'].pk}"),
         [404, 404, 200, 404, 200, 200],
     ),
     "web: read a claimed adoption": (
@@ -125,7 +125,7 @@ ACTIONS = {
         [404, 404, 200, 404, 200, 200],
     ),
     "api: verification queue": (
-        lambda c, w: c.get("/api/v1/review/adoptions/"),
+        lambda c, w: c.get("/api/v1/review/adoptions"),
         [ANON_API, 403, 403, 403, 200, 200],
     ),
     "web: verification queue": (
@@ -134,7 +134,7 @@ ACTIONS = {
     ),
     "api: verify adoption": (
         lambda c, w: _json(
-            c, "post", f"/api/v1/review/adoptions/{w['claimed'].pk}/verify/", {"decision": "verify"}
+            c, "post", f"/api/v1/review/adoptions/{w['claimed'].pk}/verify", {"decision": "verify"}
         ),
         # the buyer recorded it; the supplier's own innovation: both refused
         [ANON_API, 403, 403, 403, 200, 200],
@@ -154,7 +154,7 @@ ACTIONS = {
         lambda c, w: _json(
             c,
             "post",
-            "/api/v1/challenges/",
+            "/api/v1/challenges",
             {
                 "municipality": "GM0344",
                 "title": "Schonere lucht",
@@ -183,7 +183,7 @@ ACTIONS = {
         lambda c, w: _json(
             c,
             "post",
-            f"/api/v1/challenges/{w['challenge'].pk}/responses/",
+            f"/api/v1/challenges/{w['challenge'].pk}/responses",
             {"innovation": w["innovation"].slug, "pitch": "Onze oplossing."},
         ),
         [ANON_API, 201, 403, 403, 403, 403],
@@ -196,14 +196,14 @@ ACTIONS = {
         [LOGIN, 302, 403, 403, 403, 403],
     ),
     "api: read answers": (
-        lambda c, w: c.get(f"/api/v1/challenges/{w['challenge'].pk}/responses/"),
+        lambda c, w: c.get(f"/api/v1/challenges/{w['challenge'].pk}/responses"),
         [ANON_API, 403, 200, 403, 403, 200],
     ),
     "api: mark answer": (
         lambda c, w: _json(
             c,
             "patch",
-            f"/api/v1/challenges/{w['challenge'].pk}/responses/{w['response'].pk}/",
+            f"/api/v1/challenges/{w['challenge'].pk}/responses/{w['response'].pk}",
             {"status": "interested"},
         ),
         [ANON_API, 403, 200, 403, 403, 200],
@@ -216,7 +216,7 @@ ACTIONS = {
         [LOGIN, 403, 302, 403, 403, 302],
     ),
     "api: close challenge": (
-        lambda c, w: c.post(f"/api/v1/challenges/{w['challenge'].pk}/close/"),
+        lambda c, w: c.post(f"/api/v1/challenges/{w['challenge'].pk}/close"),
         [ANON_API, 403, 200, 403, 403, 200],
     ),
     "web: close challenge (confirmation)": (
@@ -233,11 +233,11 @@ ACTIONS = {
             for url in [
                 reverse("municipalities:challenge_list"),
                 reverse("municipalities:challenge_detail", args=[w["challenge"].pk]),
-                "/api/v1/challenges/",
-                f"/api/v1/challenges/{w['challenge'].pk}/",
-                f"/api/v1/challenges/{w['challenge'].pk}/suggestions/",
-                "/api/v1/adoptions/",
-                f"/api/v1/adoptions/{w['verified'].pk}/",
+                "/api/v1/challenges",
+                f"/api/v1/challenges/{w['challenge'].pk}",
+                f"/api/v1/challenges/{w['challenge'].pk}/suggestions",
+                "/api/v1/adoptions",
+                f"/api/v1/adoptions/{w['verified'].pk}",
                 reverse("municipalities:detail", args=["utrecht"]),
             ]
         ),

@@ -262,7 +262,7 @@ def test_verification_queue_leaves_out_what_the_reviewer_may_not_verify(
     client.force_login(reviewer)
 
     page = client.get(reverse("municipalities:verify_queue")).context["page"]
-    api = client.get("/api/v1/review/adoptions/").json()
+    api = client.get("/api/v1/review/adoptions").json()
 
     assert [adoption.pk for adoption in page.object_list] == [open_claim.pk]
     assert [adoption["id"] for adoption in api["results"]] == [open_claim.pk]

@@ -90,7 +90,7 @@ def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_ne
 ):
     run, towns = make_board(3)
     last = towns[2]
-    assert client.get("/api/v1/ranking/").json()["results"][2]["municipality"]["code"] == last.code
+    assert client.get("/api/v1/ranking").json()["results"][2]["municipality"]["code"] == last.code
     buyer = buyer_user(municipality=last)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -102,11 +102,11 @@ def test_recording_and_verifying_an_adoption_moves_the_municipality_after_the_ne
             started_on=timezone.localdate() - datetime.timedelta(days=7),
         )
         ranking_recompute()  # claimed only: nothing changes yet
-        unchanged = client.get("/api/v1/ranking/").json()["results"][0]["municipality"]["code"]
+        unchanged = client.get("/api/v1/ranking").json()["results"][0]["municipality"]["code"]
         adoption_verify(user=reviewer_user(), adoption=adoption, decision="verify")
     ranking_recompute()
 
-    top = client.get("/api/v1/ranking/").json()["results"][0]
+    top = client.get("/api/v1/ranking").json()["results"][0]
     assert unchanged == towns[0].code
     # Movement compares with the board of an earlier day (30 days ago: a shared 2nd place).
     assert (top["municipality"]["code"], top["rank"], top["movement"]) == (last.code, 1, 1)

@@ -73,9 +73,33 @@ def portal_data(transactional_db):
     inkoper.user_permissions.add(Permission.objects.get(codename="view_rankingrun"))
     region = Region.objects.create(name="Regio Utrecht", slug="regio-utrecht")
     region.municipalities.set(Municipality.objects.filter(province="Utrecht"))
-    ShortlistItem.objects.create(user=inkoper, innovation=Innovation.objects.approved().first())
+    ShortlistItem.objects.get_or_create(
+        user=inkoper, innovation=Innovation.objects.approved().first()
+    )
     OutgoingMail.objects.create(task="innovations.send_status_mail", kwargs={"user_id": 1})
+    _alerts_data(inkoper)
     return _snapshot()
+
+
+def _alerts_data(buyer):
+    """A saved search, a follow, a notification, settings, the collector's watermark and
+    a day's and a month's insight (until the demo makes them)."""
+    from django.http import QueryDict
+    from django.utils import timezone
+
+    from alerts import collect, follows, notifications, searches
+    from alerts.insight import aggregate, counters
+
+    innovation = Innovation.objects.approved().first()
+    searches.saved_search_create(user=buyer, query=QueryDict("domain=energy"), frequency="daily")
+    follows.follow_innovation(user=buyer, innovation=innovation)
+    notifications.alert_settings_update(user=buyer, channels={"stage_change": "portal"})
+    notifications.notify(
+        user_ids=[buyer.pk], kind="new_adopter", key="backup", innovation=innovation
+    )
+    collect.collect()
+    counters.counters().record(timezone.localdate(), "views", [innovation.slug], "visitor")
+    aggregate.insight_flush()
 
 
 def test_export_then_import_restores_every_row_of_every_model(portal_data, tmp_path):

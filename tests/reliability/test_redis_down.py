@@ -70,7 +70,7 @@ def test_pages_render_without_the_cache(redis_down, client, caplog):
                 f"/en/innovations/{innovation.slug}/",
                 "/en/ranking/",
                 "/en/municipalities/",
-                "/api/v1/innovations/",
+                "/api/v1/innovations",
             ]
         }
 

@@ -41,10 +41,14 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.db import transaction
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
+from alerts.models import Notification
+from alerts.searches import saved_search_create
+from alerts.unsubscribe import search_url
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
@@ -61,11 +65,14 @@ from tests.factories import (
     reviewer_user,
     supplier_user,
 )
+from tests.problems import errors
 
 ROLES = ("anon", "sup", "sup_x", "buy", "buy_x", "rev", "rev_x", "rev_c", "admin")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# The catch-all of /api/v1/ has no name; it is keyed by its route.
-API_CATCH_ALL = "api/v1/^[\\s\\S]*/$"
+# The catch-alls of /api/v1/ and /api have no name; they are keyed by their routes.
+API_CATCH_ALL = "api/v1/^[\\s\\S]*$"
+API_ROOT_CATCH_ALL = "^api(?!/docs$)(?:/[\\s\\S]*)?$"
+CATCH_ALLS = {API_CATCH_ALL: "/api/v1/no-such-thing/", API_ROOT_CATCH_ALL: "/api/v2/innovations"}
 
 
 def row(spec: str) -> tuple[str, ...]:
@@ -207,6 +214,43 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "GET": row("L 403 403 302 302 403 403 403 302"),
         "POST": every("405"),
     },
+    # --- alerts: saved searches, follows, notifications, insight -------------------------
+    "alerts:searches": {"GET": BUYER_PAGE, "POST": every("405")},
+    "alerts:search_create": {"GET": BUYER_PAGE, "POST": empty_form(BUYER_PAGE)},
+    # The saved search in the URL is buy's: anyone else's is a 404 (administrators too).
+    "alerts:search_edit": {
+        "GET": row("L 403 403 200 404 403 403 403 404"),
+        "POST": row("L 403 403 400 404 403 403 403 404"),
+    },
+    "alerts:search_delete": {
+        "GET": every("405"),
+        "POST": row("L 403 403 ok 404 403 403 403 404"),
+    },
+    # Public, its address the only key; it names filters, no person.
+    "alerts:feed": {"GET": PUBLIC, "POST": PUBLIC},
+    # Buyers follow innovations and challenges, suppliers challenges (rev_c is one).
+    "alerts:follows": {"GET": row("L 200 200 200 200 403 403 200 200"), "POST": every("405")},
+    "alerts:follow": {"GET": every("405"), "POST": row("L ok ok ok ok 403 403 ok ok")},
+    # Stopping a follow one does not have changes nothing, whoever asks.
+    "alerts:unfollow": {"GET": every("405"), "POST": row("L ok ok ok ok 302 302 ok ok")},
+    # Marks all of one's own as read (buy has one).
+    "alerts:notifications": {"GET": SIGNED_IN, "POST": row("L 302 302 ok 302 302 302 302 302")},
+    # The notification in the URL is buy's: opening it marks it read and leads to it.
+    "alerts:notification_open": {
+        "GET": row("L 404 404 302 404 404 404 404 404"),
+        "POST": every("405"),
+    },
+    "alerts:settings": {"GET": SIGNED_IN, "POST": empty_form(SIGNED_IN)},
+    # A signed link from a mail: it works without logging in (RFC 8058 one-click).
+    "alerts:unsubscribe": {"GET": PUBLIC, "POST": every("ok")},
+    # A supplier's insight is their own: another supplier's innovation is a 404.
+    "alerts:insight": {"GET": SUPPLIER_PAGE, "POST": every("405")},
+    "alerts:insight_csv_all": {"GET": SUPPLIER_PAGE, "POST": every("405")},
+    "alerts:insight_detail": {
+        "GET": row("L 200 404 403 403 403 403 200 200"),
+        "POST": every("405"),
+    },
+    "alerts:insight_csv": {"GET": row("L 200 404 403 403 403 403 200 200"), "POST": every("405")},
     # --- ranking (web, open data, badge) -------------------------------------------------
     "ranking:leaderboard": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking:map": {"GET": PUBLIC, "POST": PUBLIC},
@@ -216,9 +260,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
     # --- API v1 --------------------------------------------------------------------------
-    "schema": {"GET": PUBLIC},
+    "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
+    "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
     "api-docs": {"GET": PUBLIC},
     API_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
+    API_ROOT_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     # Wrong credentials: 400 for everyone, no token made.
     "api:token": {"POST": every("400")},
     "api:innovation-list": {"GET": PUBLIC},
@@ -350,7 +396,7 @@ def test_every_placeholder_is_filled():
     unfilled = [
         key
         for key, (route, _methods) in URLS.items()
-        if "<" in route and key not in KWARGS and key != API_CATCH_ALL
+        if "<" in route and key not in KWARGS and key not in CATCH_ALLS
     ]
     assert unfilled == []
 
@@ -406,6 +452,12 @@ class World:
             pitch="Onze oplossing past precies.",
             created_by=self.users["sup"],
         )
+        self.saved_search = saved_search_create(
+            user=self.users["buy"], query=QueryDict("domain=energy"), frequency="weekly"
+        )
+        self.notification = Notification.objects.create(
+            user=self.users["buy"], kind="new_adopter", key="test", innovation=self.approved
+        )
         # Every test starts from this state (it runs in a savepoint that is rolled back),
         # so one snapshot serves as every test's "before".
         self.baseline = snapshot()
@@ -444,6 +496,15 @@ KWARGS = {
     "municipalities:challenge_respond": _pk("challenge"),
     "municipalities:challenge_close": _pk("challenge"),
     "municipalities:response_mark": _pk("response"),
+    "alerts:search_edit": _pk("saved_search"),
+    "alerts:search_delete": _pk("saved_search"),
+    "alerts:feed": lambda w: {"feed_id": w.saved_search.feed_id},
+    "alerts:notification_open": _pk("notification"),
+    "alerts:unsubscribe": lambda w: {
+        "token": search_url(w.saved_search).rstrip("/").rsplit("/", 1)[1]
+    },
+    "alerts:insight_detail": _pk("approved"),
+    "alerts:insight_csv": _pk("approved"),
     "ranking:scorecard": lambda w: {"slug": w.municipality.slug},
     "ranking-badge": lambda w: {"code": w.municipality.code},
     "api:innovation-detail": lambda w: {"slug": w.approved.slug},
@@ -472,6 +533,8 @@ BODIES = {
     ("municipalities:adoption_verify", "POST"): lambda w: {"decision": "verify", "note": ""},
     ("municipalities:response_mark", "POST"): lambda w: {"status": "interested"},
     ("municipalities:shortlist_add", "POST"): lambda w: {"innovation": w.approved.slug},
+    ("alerts:follow", "POST"): lambda w: {"challenge": w.challenge.pk},
+    ("alerts:unfollow", "POST"): lambda w: {"challenge": w.challenge.pk},
     ("municipalities:shortlist_remove", "POST"): lambda w: {"innovation": w.approved.slug},
     ("api:token", "POST"): lambda w: {"username": "nobody", "password": "wrong"},
     ("api:supplier-organisation", "PATCH"): lambda w: {"website": "https://example.com/nieuw"},
@@ -512,8 +575,8 @@ BODIES = {
 
 
 def url_for(key: str, world: World, language: str = "nl") -> str:
-    if key == API_CATCH_ALL:
-        return "/api/v1/no-such-thing/"
+    if key in CATCH_ALLS:
+        return CATCH_ALLS[key]
     kwargs = KWARGS[key](world) if key in KWARGS else {}
     with translation.override(language):
         return reverse(key, kwargs=kwargs)
@@ -523,7 +586,7 @@ def send(client: Client, method: str, url: str, key: str, world: World):
     body = BODIES.get((key, method), lambda w: {})(world)
     if method == "GET":
         return client.get(url)
-    if key.startswith("api:") or key == API_CATCH_ALL:
+    if key.startswith("api:") or key in CATCH_ALLS:
         return client.generic(method, url, json.dumps(body), content_type="application/json")
     if method == "POST":
         return client.post(url, body)
@@ -549,7 +612,16 @@ def allowed(response) -> bool:
 
 # --- Nothing changes ----------------------------------------------------------------------------
 
-SNAPSHOT_APPS = {"innovations", "municipalities", "ranking", "audit", "portal", "authtoken", "auth"}
+SNAPSHOT_APPS = {
+    "innovations",
+    "municipalities",
+    "ranking",
+    "audit",
+    "portal",
+    "authtoken",
+    "auth",
+    "alerts",
+}
 VOLATILE_FIELDS = {"last_login"}  # force_login sets it before the request
 
 
@@ -711,7 +783,7 @@ def test_decision_on_another_reviewers_claim_is_refused_and_recorded_nowhere(wor
     response = client.post(url, body, content_type="application/json")
 
     world.in_review.refresh_from_db()
-    assert (response.status_code, response.json()) == (
+    assert (response.status_code, errors(response)) == (
         409,
         {"detail": "Another reviewer has claimed this innovation."},
     )

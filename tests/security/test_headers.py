@@ -26,12 +26,12 @@ PATHS = [
     ("/en/innovations/", 200),
     ("/nl/accounts/login/", 200),
     ("/api/docs/", 200),
-    ("/api/v1/innovations/", 200),
-    ("/api/schema/", 200),
+    ("/api/v1/innovations", 200),
+    ("/api/v1/openapi.json", 200),
     ("/", 302),
     ("/nl/no-such-page/", 404),
-    ("/api/v1/no-such-thing/", 404),
-    ("/api/v1/review/adoptions/", 401),
+    ("/api/v1/no-such-thing", 404),
+    ("/api/v1/review/adoptions", 401),
     ("/nl/dashboard/", 302),
 ]
 

@@ -10,11 +10,12 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 
 from tests.factories import PASSWORD, UserFactory
+from tests.problems import errors
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/en/accounts/login/"
-TOKEN = "/api/v1/auth/token/"
+TOKEN = "/api/v1/auth/token"
 WRONG = "wrong-password"
 LOCKED = "Too many failed login attempts. Try again in 15 minutes, or reset your password."
 
@@ -74,7 +75,7 @@ def test_lockout_ends_after_fifteen_minutes(client):
     assert after_cool_off.status_code == 302
 
 
-def test_token_endpoint_counts_failures_and_answers_lockout_with_json_429(client):
+def test_token_endpoint_counts_failures_and_answers_lockout_with_a_429_problem(client):
     user = UserFactory()
 
     statuses = [get_token(client, user.username).status_code for _ in range(4)]
@@ -83,7 +84,7 @@ def test_token_endpoint_counts_failures_and_answers_lockout_with_json_429(client
 
     assert statuses == [400] * 4
     assert (fifth.status_code, right_password.status_code) == (429, 429)
-    assert right_password.json() == {"detail": LOCKED}
+    assert errors(right_password) == {"detail": LOCKED}
     assert right_password["Retry-After"] == "900"
 
 
@@ -119,14 +120,14 @@ def test_security_log_records_401_and_403(client, caplog):
     user = UserFactory()
     caplog.set_level(logging.INFO, logger="koploper.security")
 
-    client.get("/api/v1/review/innovations/", REMOTE_ADDR="192.0.2.20")
+    client.get("/api/v1/review/innovations", REMOTE_ADDR="192.0.2.20")
     client.force_login(user)
     client.get("/en/review/", REMOTE_ADDR="192.0.2.20")
 
     records = [r.getMessage() for r in caplog.records if r.name == "koploper.security"]
     assert records == [
         "access refused: status=401 user=- ip=192.0.2.20 method=GET "
-        "path=/api/v1/review/innovations/",
+        "path=/api/v1/review/innovations",
         f"access refused: status=403 user={user.username} ip=192.0.2.20 method=GET "
         "path=/en/review/",
     ]

@@ -109,9 +109,9 @@ def test_production_redirects_plain_http_and_trusts_the_proxy(client, settings):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     settings.SECURE_HSTS_PRELOAD = True
 
-    plain = client.get("/api/v1/", headers={"host": "testserver"})
+    plain = client.get("/api/v1", headers={"host": "testserver"})
     proxied = client.get("/api/docs/", headers={"x-forwarded-proto": "https"})
 
-    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/api/v1/")
+    assert (plain.status_code, plain["Location"]) == (301, "https://testserver/api/v1")
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"

@@ -1,0 +1,290 @@
+"""Pages of saved searches, follows, notifications and their settings. Thin: access.py
+decides who, the services write."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from innovations.access import supplier_for
+
+from . import access, follows, notifications, searches
+from .enums import CHALLENGE_KINDS, INNOVATION_KINDS, SUPPLIER_KINDS, Kind
+from .forms import AlertSettingsForm, SavedSearchEditForm, SavedSearchForm
+
+PAGE_SIZE = 25
+
+
+def _role_required(check):
+    """Anonymous visitors go to the login page, signed-in users without the role get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+buyer_required = _role_required(access.may_save_searches)
+follower_required = _role_required(
+    lambda user: access.may_follow_innovations(user) or access.may_follow_challenges(user)
+)
+
+
+def _back(request, default):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's errors on the visible field they name, the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, field_messages in error.message_dict.items():
+        visible = field in form.fields and not form.fields[field].widget.is_hidden
+        form.add_error(field if visible else None, field_messages)
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+
+@require_GET
+@buyer_required
+def search_list(request):
+    rows = [
+        (search, searches.describe(search.query))
+        for search in request.user.saved_searches.order_by("name", "pk")
+    ]
+    return render(
+        request,
+        "alerts/searches.html",
+        {"rows": rows, "max_searches": searches.MAX_SAVED_SEARCHES},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def search_create(request):
+    """GET: the form for the catalogue search in the query string; POST: save it."""
+    if request.method == "POST":
+        form = SavedSearchForm(request.POST)
+        query = request.POST.get("query", "")
+    else:
+        query = request.GET.urlencode()
+        form = SavedSearchForm(initial={"query": query})
+    status = 200
+    described, problems = [], []
+    try:
+        canonical = searches.canonical_query(QueryDict(query))
+        described = searches.describe(canonical)
+    except ValidationError as error:
+        problems = error.messages
+        canonical = None
+        status = 400
+        if request.method == "POST":
+            form.add_error(None, problems)
+    if request.method == "POST" and canonical is not None and form.is_valid():
+        try:
+            search = searches.saved_search_create(
+                user=request.user,
+                query=QueryDict(canonical),
+                name=form.cleaned_data["name"],
+                frequency=form.cleaned_data["frequency"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved as “%(name)s”.") % {"name": search.name})
+            return redirect("alerts:searches")
+    if request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "alerts/search_form.html",
+        {"form": form, "described": described, "problems": problems, "query": query},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def search_edit(request, pk):
+    search = access.own_saved_search(request.user, pk)
+    form = SavedSearchEditForm(
+        request.POST or None, initial={"name": search.name, "frequency": search.frequency}
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                searches.saved_search_update(
+                    user=request.user,
+                    saved_search=search,
+                    name=form.cleaned_data["name"],
+                    frequency=form.cleaned_data["frequency"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your saved search is changed."))
+                return redirect("alerts:searches")
+        status = 400
+    return render(
+        request,
+        "alerts/search_edit.html",
+        {"form": form, "search": search, "described": searches.describe(search.query)},
+        status=status,
+    )
+
+
+@require_POST
+@buyer_required
+def search_delete(request, pk):
+    search = access.own_saved_search(request.user, pk)
+    searches.saved_search_delete(user=request.user, saved_search=search)
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": search.name})
+    return redirect("alerts:searches")
+
+
+# --- Follows ----------------------------------------------------------------------------------
+
+
+@require_GET
+@follower_required
+def follow_list(request):
+    rows = list(follows.follows_of(request.user))
+    return render(
+        request,
+        "alerts/follows.html",
+        {
+            "innovations": [f for f in rows if f.innovation_id],
+            "challenges": [f for f in rows if f.challenge_id],
+        },
+    )
+
+
+def _target(request):
+    """What a follow form names: an innovation (slug) or a challenge (id); 404 for
+    anything the user may not see."""
+    if request.POST.get("innovation"):
+        return {"innovation": access.visible_innovation(request.POST["innovation"])}
+    return {"challenge": access.visible_challenge(request.user, request.POST.get("challenge"))}
+
+
+@require_POST
+@login_required
+def follow(request):
+    target = _target(request)
+    try:
+        if "innovation" in target:
+            _follow, created = follows.follow_innovation(user=request.user, **target)
+        else:
+            _follow, created = follows.follow_challenge(user=request.user, **target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request, "alerts:follows")
+    name = target.get("innovation") or target.get("challenge")
+    if created:
+        messages.success(request, _("You follow “%(name)s” now.") % {"name": name})
+    else:
+        messages.info(request, _("You followed “%(name)s” already.") % {"name": name})
+    return _back(request, "alerts:follows")
+
+
+@require_POST
+@login_required
+def unfollow(request):
+    target = _target(request)
+    name = target.get("innovation") or target.get("challenge")
+    if follows.unfollow(user=request.user, **target):
+        messages.success(request, _("You no longer follow “%(name)s”.") % {"name": name})
+    else:
+        messages.info(request, _("You did not follow “%(name)s”.") % {"name": name})
+    return _back(request, "alerts:follows")
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def notification_list(request):
+    """GET: the user's notifications, newest first; POST: mark them all as read."""
+    if request.method == "POST":
+        count = notifications.notifications_mark_read(user=request.user)
+        if count:
+            messages.success(request, _("All notifications are marked as read."))
+        return redirect("alerts:notifications")
+    page = Paginator(notifications.notifications_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(n, notifications.message(n), notifications.link(n)) for n in page]
+    return render(
+        request,
+        "alerts/notifications.html",
+        {
+            "page": page,
+            "rows": rows,
+            "querystring": "",
+            "unread": notifications.unread_count(request.user),
+        },
+    )
+
+
+@require_GET
+@login_required
+def notification_open(request, pk):
+    """Mark one notification as read and go to what it is about (a link in the list;
+    marking one's own notification read twice changes nothing)."""
+    notification = access.own_notification(request.user, pk)
+    notifications.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect(notifications.link(notification))
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds of notification that can reach `user`, for the settings page."""
+    kinds = []
+    if access.may_follow_innovations(user):
+        kinds += INNOVATION_KINDS
+    if access.may_follow_challenges(user):
+        kinds += CHALLENGE_KINDS
+    if user.is_superuser or supplier_for(user) is not None:
+        kinds += SUPPLIER_KINDS
+    return [Kind(kind).value for kind in kinds]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def alert_settings(request):
+    kinds = kinds_for(request.user)
+    form = AlertSettingsForm(
+        request.POST or None, kinds=kinds, channels=notifications.channels_for(request.user)
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and kinds:
+            notifications.alert_settings_update(user=request.user, channels=form.cleaned_data)
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("alerts:settings")
+        status = 400
+    return render(request, "alerts/settings.html", {"form": form}, status=status)
