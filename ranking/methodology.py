@@ -21,7 +21,7 @@ ASSUMPTIONS = {
     "launching_customer_factor": _("launching-customer factor"),
     "early_adopter_factor": _("early-adopter factor"),
     "half_life_years": _("half-life of the recency decay"),
-    "recency": _("recency itself (left out)"),
+    "recency": _("recency left out altogether"),
 }
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 from innovations.caching import anonymous_page_cache
 from municipalities.models import Municipality
 
-from . import graphics, maps, selectors
+from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
 from .models import RankingEntry
 
@@ -95,7 +95,7 @@ def scorecard(request, slug):
     """One municipality: the adoptions behind its score, and its rank over past runs."""
     municipality = get_object_or_404(Municipality, slug=slug)
     run = selectors.current_run()
-    entry = contributions = None
+    entry = contributions = moved = None
     changed_since_run = False
     if run is not None:
         entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
@@ -104,6 +104,7 @@ def scorecard(request, slug):
         # them differ from the published score until the next board.
         points = sum(c.points_micro for c in contributions)
         changed_since_run = points != (entry.score_micro if entry else 0)
+        moved = movement.movement(run, municipality, entry, contributions)
     history = selectors.rank_history(municipality)
     return render(
         request,
@@ -116,6 +117,8 @@ def scorecard(request, slug):
             "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),
+            "interval": graphics.interval_chart(entry, run.entry_count if run else 0),
+            "movement": moved,
         },
     )
 
