@@ -12,6 +12,8 @@ Rules for a step (demo/runner.py STEPS lists them in planning order):
 - be idempotent per event: look the object up by a natural key and do nothing when the
   event's work is done, so a second seed_demo writes nothing;
 - take `demo.small` into account (the tests' smaller demo);
+- run a periodic job (a beat task) with `demo.periodic(moment, label, action)`: in a
+  transaction of its own, and not again when a later seed_demo replays that moment;
 - read what earlier steps planned: `demo.suppliers`, `demo.innovations`,
   `demo.adoptions`, `demo.municipalities`; ask `demo.buyer(code, when)` for the username
   of a municipality's buyer who exists by `when`.

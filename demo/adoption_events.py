@@ -5,13 +5,15 @@ import datetime
 import unicodedata
 
 from innovations.models import Innovation
+from municipalities.adoption_rules import STAGE_MOVES
 from municipalities.adoptions import (
     adoption_record,
     adoption_update,
     adoption_verify,
-    evaluation_save,
+    adoption_waiting_change,
 )
 from municipalities.enums import Verification
+from municipalities.evaluations import evaluation_save
 from municipalities.models import Adoption, Evaluation, Municipality
 
 from .runner import Demo
@@ -133,7 +135,8 @@ def decide(demo: Demo, plan: dict, decision: str, note: str) -> None:
     adoption = _find(plan)
     if not plan.get("fresh") or adoption is None:
         return
-    if adoption.verification != Verification.CLAIMED:
+    # A new claim, or the claimed change of a verified adoption (DESIGN.md, Adoption changes).
+    if adoption.verification != Verification.CLAIMED and adoption_waiting_change(adoption) is None:
         return
     plan["row"] = adoption_verify(
         user=demo.user(plan["reviewer"]), adoption=adoption, decision=decision, note=note
@@ -158,6 +161,11 @@ def change_stage(demo: Demo, plan: dict, change: dict) -> None:
     if adoption is None or STAGE_ORDER[adoption.stage] >= STAGE_ORDER[change["stage"]]:
         return
     if adoption.stage == "ended":
+        return
+    # A verified adoption moves forward one stage at a time (or ends), never back in time.
+    if adoption.verification == Verification.VERIFIED and (
+        change["stage"] not in STAGE_MOVES[adoption.stage] or change["since"] < adoption.stage_since
+    ):
         return
     plan["row"] = adoption_update(
         user=demo.user(plan["buyer"]),

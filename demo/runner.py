@@ -43,6 +43,7 @@ STEPS = [
     "demo.adoptions",
     "demo.challenges",
     "demo.shortlists",
+    "demo.alerts",
     # Steps of later features go here: they may ask demo.buyer(code, when) for a buyer.
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
@@ -80,6 +81,7 @@ class Demo:
         self.municipalities: dict[str, dict] = {}
         self._users: dict[str, object] = {}
         self._objects: dict[tuple, object] = {}
+        self.replayed_until: datetime.datetime | None = None
 
     # --- planning helpers --------------------------------------------------------------
 
@@ -110,6 +112,12 @@ class Demo:
         local = timezone.localtime(moment)
         moment = local.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59), second=0)
         return min(moment, self.now - datetime.timedelta(minutes=5))
+
+    def periodic(self, at: datetime.datetime, label: str, action: Callable[[], object]) -> None:
+        """Plan a run of a periodic job (a beat task) at `at`, in a transaction of its own,
+        unless an earlier seed_demo replayed that moment already."""
+        if self.replayed_until is None or at > self.replayed_until:
+            self.add(at, label, action, barrier=True)
 
     def add(
         self,
@@ -157,7 +165,17 @@ def buyer_username(code: str) -> str:
 
 def plan(*, size: str = "full", now: datetime.datetime | None = None) -> Demo:
     """Every step's events, not yet run."""
+    from ranking.models import RankingRun, RunTrigger
+
     demo = Demo(size=size, now=now)
+    # Where an earlier seed_demo's replay ended (its last board): periodic jobs before
+    # that ran then, and are not run again.
+    demo.replayed_until = (
+        RankingRun.objects.filter(trigger=RunTrigger.DEMO)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
     for name in STEPS:
         importlib.import_module(name).plan(demo)
     demo.events.sort()
@@ -172,29 +190,35 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
     chunk: list[Event] = []
     _bulk_load_mode()
 
+    done = 0
+
+    def replay(event: Event) -> None:
+        nonlocal done
+        with clock.at(event.at):
+            event.action()
+        done += 1
+        if progress is not None:
+            progress(event, done, total)
+
     def flush():
         if not chunk:
             return
         with clock.at(chunk[-1].at), transaction.atomic():
             for event in chunk:
-                with clock.at(event.at):
-                    event.action()
+                replay(event)
         chunk.clear()
 
     with _quiet_replay():
         month = None
-        for index, event in enumerate(demo.events, start=1):
+        for event in demo.events:
             if event.barrier:
                 flush()
-                with clock.at(event.at):
-                    event.action()
+                replay(event)
             else:
                 if (event.at.year, event.at.month) != month:
                     flush()
                     month = (event.at.year, event.at.month)
                 chunk.append(event)
-            if progress is not None:
-                progress(event, index, total)
         flush()
     return demo
 
@@ -202,17 +226,20 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
 @contextlib.contextmanager
 def _quiet_replay():
     """Mail to a backend that drops it (every address in the demo is fictitious), no log
-    line per task run, and no query log (DEBUG's, which `make run` turns on)."""
-    trace = logging.getLogger("celery.app.trace")
-    level = trace.level
-    trace.setLevel(logging.WARNING)
+    line per task run nor the in-process broker's warning over the progress line, and no
+    query log (DEBUG's, which `make run` turns on)."""
+    loggers = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+    levels = {name: logger.level for name, logger in loggers.items()}
+    for logger in loggers.values():
+        logger.setLevel(logging.ERROR)
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False
         ):
             yield
     finally:
-        trace.setLevel(level)
+        for name, logger in loggers.items():
+            logger.setLevel(levels[name])
 
 
 def _bulk_load_mode() -> None:

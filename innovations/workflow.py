@@ -531,7 +531,9 @@ def status_change_notify(*, status_change: StatusChange, user: AbstractBaseUser)
             "url": url,
             "language_code": translation.get_language(),
         }
+        # Plain text (the subject template does not escape); escaped where HTML shows it.
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        context["subject"] = subject
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from innovations.access import supplier_for
 
-from .enums import MembershipStatus
+from .enums import MembershipStatus, Verification
 from .models import Adoption, BuyerMembership, Municipality
 
 VERIFY_PERMISSION = "municipalities.verify_adoption"
@@ -48,10 +48,16 @@ def require_act_for(user: AbstractBaseUser, municipality: Municipality) -> None:
 
 def adoption_verify_conflict(*, user: AbstractBaseUser, adoption: Adoption) -> str:
     """Why `user` may not verify `adoption` although a reviewer ("" when they may): nobody
-    verifies a claim of their own, nor an adoption of their own supplier's innovation."""
+    verifies a claim of their own (a new adoption, or the change waiting on a verified
+    one), nor an adoption of their own supplier's innovation."""
     supplier = supplier_for(user)
     if supplier is not None and supplier.pk == adoption.innovation.supplier_id:
         return _("You cannot verify an adoption of your own organisation's innovation.")
-    if adoption.claimed_by_id == user.pk:
+    claimer = adoption.claimed_by_id
+    if adoption.verification != Verification.CLAIMED:
+        waiting = adoption.changes.filter(status=Verification.CLAIMED).first()
+        if waiting is not None:
+            claimer = waiting.claimed_by_id
+    if claimer == user.pk:
         return _("You cannot verify an adoption you recorded yourself.")
     return ""

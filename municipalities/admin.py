@@ -16,6 +16,7 @@ from .memberships import (
 )
 from .models import (
     Adoption,
+    AdoptionChange,
     AdoptionStageChange,
     BuyerMembership,
     Challenge,
@@ -118,6 +119,29 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class ClaimedChangeInline(admin.TabularInline):
+    model = AdoptionChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "stage",
+        "stage_since",
+        "started_on",
+        "evidence_reference",
+        "status",
+        "claimed_by",
+        "created_at",
+        "decided_by",
+        "note",
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Adoption)
 class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
     """Read-only but for the verify action: adoptions are recorded, updated and evaluated
@@ -131,7 +155,7 @@ class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
     raw_id_fields = ("municipality", "innovation", "claimed_by", "verified_by")
     # Verification goes through the queue (adoptions.adoption_verify), so it is not edited here.
     readonly_fields = ("audit_trail",)
-    inlines = [StageChangeInline]
+    inlines = [StageChangeInline, ClaimedChangeInline]
     actions = ["verify_selected"]
 
     def has_add_permission(self, request):
@@ -144,7 +168,7 @@ class AdoptionAdmin(AuditTrailMixin, admin.ModelAdmin):
         # History is kept: an adoption ends (stage "ended") or is rejected, never deleted.
         return False
 
-    @admin.action(description=_("Verify the selected claimed adoptions"))
+    @admin.action(description=_("Verify the selected claimed adoptions and changes"))
     def verify_selected(self, request, queryset):
         verified = skipped = 0
         for adoption in queryset.select_related("innovation"):

@@ -1,5 +1,6 @@
-"""Adoptions: a municipality records that it uses an innovation, a reviewer verifies it,
-and the municipality evaluates it. Every write to adoptions and their evaluations."""
+"""Adoptions: a municipality records that it uses an innovation and changes it, a reviewer
+verifies each claim. Every write to adoptions and their claimed changes (evaluations:
+evaluations.py; the rules: adoption_rules.py)."""
 
 import datetime
 
@@ -10,65 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
-from audit.services import audit_record, changed_values, created_values, field_values
+from audit.services import (
+    audit_record,
+    changed_values,
+    created_values,
+    field_values,
+    removed_values,
+)
 from innovations import caching
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
 from .access import adoption_verify_conflict, can_verify_adoptions, require_act_for
-from .enums import GoalsMet, Stage, Verification
-from .models import Adoption, AdoptionStageChange, Evaluation, Municipality
-
-# Koploper records the innovation wave that started around the turn of the century; an
-# earlier start date is a typing error, not history.
-EARLIEST_START = datetime.date(2000, 1, 1)
-
-# The verification workflow: the only transitions a reviewer can make. Any change of stage
-# or date by the buyer puts an adoption back to `claimed` (see adoption_update).
-VERIFICATION_TRANSITIONS = {
-    Verification.CLAIMED: {Verification.VERIFIED, Verification.REJECTED},
-}
-VERIFY_DECISIONS = {"verify": Verification.VERIFIED, "reject": Verification.REJECTED}
-
-
-# What the audit log records of an adoption, its evaluation and a challenge.
-ADOPTION_FIELDS = (
-    "municipality",
-    "innovation",
-    "stage",
-    "started_on",
-    "stage_since",
-    "evidence_reference",
-    "evidence_description",
-    "contact_name",
-    "contact_email",
-    "verification",
-    "verified_by",
-    "verified_at",
-    "verification_note",
+from .adoption_rules import (
+    ADOPTION_FIELDS,
+    CHANGE_FIELDS,
+    STATE_FIELDS,
+    VERIFY_DECISIONS,
+    validate_adoption,
+    validate_move,
 )
-EVALUATION_FIELDS = ("adoption", "goals_met", "lessons_learned", "would_recommend")
-
-
-def _validate_adoption(
-    *, stage: str, started_on: datetime.date, stage_since: datetime.date
-) -> dict[str, str]:
-    today = timezone.localdate()
-    errors = {}
-    if stage not in Stage.values:
-        errors["stage"] = _("Choose one of: %(stages)s.") % {"stages": ", ".join(Stage.values)}
-    if started_on < EARLIEST_START:
-        errors["started_on"] = _("The start date cannot be before 1 January 2000.")
-    elif started_on > today:
-        errors["started_on"] = _("The start date cannot be in the future.")
-    if "started_on" in errors:
-        pass  # the stage's date is judged against a valid start date only
-    elif stage_since > today:
-        errors["stage_since"] = _("The date of the current stage cannot be in the future.")
-    elif stage_since < started_on:
-        errors["stage_since"] = _("The current stage cannot have started before the adoption.")
-    return errors
+from .enums import Verification
+from .models import Adoption, AdoptionChange, AdoptionStageChange, Municipality
 
 
 def adoption_record(
@@ -84,14 +49,15 @@ def adoption_record(
     contact_name: str = "",
     contact_email: str = "",
 ) -> Adoption:
-    """Claim that `municipality` uses `innovation`; a reviewer verifies it later.
+    """Claim that `municipality` uses `innovation`; a reviewer verifies it later (its stage
+    enters the history then).
 
     Only the municipality's buyers (and administrators) may, only for a published
     innovation, once per municipality and innovation: the database's unique constraint
     decides between two simultaneous submits, and the loser gets a field error."""
     require_act_for(user, municipality)
     stage_since = stage_since or started_on
-    errors = _validate_adoption(stage=stage, started_on=started_on, stage_since=stage_since)
+    errors = validate_adoption(stage=stage, started_on=started_on, stage_since=stage_since)
     if not Innovation.objects.approved().filter(pk=innovation.pk).exists():
         errors["innovation"] = _("Only approved innovations in the catalogue can be adopted.")
     if errors:
@@ -110,13 +76,6 @@ def adoption_record(
                 contact_name=contact_name.strip(),
                 contact_email=contact_email.strip(),
                 claimed_by=user,
-            )
-            AdoptionStageChange.objects.create(
-                adoption=adoption,
-                from_stage="",
-                to_stage=stage,
-                stage_since=stage_since,
-                changed_by=user,
             )
             audit_record(
                 actor=user,
@@ -150,70 +109,67 @@ def adoption_update(
     contact_name: str | None = None,
     contact_email: str | None = None,
 ) -> Adoption:
-    """Change an adoption; arguments left at None stay as they are.
+    """Change an adoption; arguments left at None stay as they are. The contact changes at
+    once. A new stage takes `stage_since` (default: today).
 
-    A new stage takes `stage_since` (default: today) and adds a row to the stage history.
-    A changed stage or date needs verification again, so the adoption goes back to
-    `claimed` and stops counting until a reviewer has looked at it; a rejected adoption
-    goes back to `claimed` on any change."""
+    A claim that was never verified is corrected in place (a rejected one goes back to the
+    reviewer). A verified adoption keeps its verified state, public and counted: the new
+    stage, dates or evidence become its claimed change (AdoptionChange), which replaces
+    any change still waiting and waits for a reviewer (adoption_verify). Such a change
+    moves the stage forward only and never dates it back (_validate_move); a change back to
+    the verified state withdraws the waiting one."""
     adoption = (
         Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
     )
     require_act_for(user, adoption.municipality)
     before = field_values(adoption, ADOPTION_FIELDS)
-    new_stage = adoption.stage if stage is None else stage
-    new_started_on = started_on or adoption.started_on
-    stage_changed = new_stage != adoption.stage
+    waiting = adoption_waiting_change(adoption)
+    base = waiting or adoption  # the buyer edits their waiting change, else the adoption
+    new_stage = base.stage if stage is None else stage
+    new_started_on = started_on or base.started_on
+    stage_changed = new_stage != base.stage
     if stage_since is not None:
         new_stage_since = stage_since
     elif stage_changed:
         new_stage_since = timezone.localdate()
-    elif adoption.stage_since == adoption.started_on:
+    elif base.stage_since == base.started_on:
         # Still in its first stage: that stage began when the adoption did.
         new_stage_since = new_started_on
     else:
-        new_stage_since = adoption.stage_since
-    errors = _validate_adoption(
+        new_stage_since = base.stage_since
+    proposed = {
+        "stage": new_stage,
+        "started_on": new_started_on,
+        "stage_since": new_stage_since,
+        "evidence_reference": _stripped(evidence_reference, base.evidence_reference),
+        "evidence_description": _stripped(evidence_description, base.evidence_description),
+    }
+    errors = validate_adoption(
         stage=new_stage, started_on=new_started_on, stage_since=new_stage_since
     )
+    if not errors and adoption.verification == Verification.VERIFIED:
+        errors = validate_move(verified=adoption, proposed=proposed)
     if errors:
         raise ValidationError(errors)
 
     changed = []
-    for field, value in [
-        ("evidence_reference", evidence_reference),
-        ("evidence_description", evidence_description),
-        ("contact_name", contact_name),
-        ("contact_email", contact_email),
-    ]:
+    for field, value in [("contact_name", contact_name), ("contact_email", contact_email)]:
         if value is not None and value.strip() != getattr(adoption, field):
             setattr(adoption, field, value.strip())
             changed.append(field)
-    stage_or_date_changed = (
-        stage_changed
-        or new_stage_since != adoption.stage_since
-        or new_started_on != adoption.started_on
-    )
-    if stage_or_date_changed:
-        if stage_changed or new_stage_since != adoption.stage_since:
-            AdoptionStageChange.objects.create(
-                adoption=adoption,
-                from_stage=adoption.stage,
-                to_stage=new_stage,
-                stage_since=new_stage_since,
-                changed_by=user,
-            )
-        adoption.stage = new_stage
-        adoption.stage_since = new_stage_since
-        adoption.started_on = new_started_on
-        changed += ["stage", "stage_since", "started_on"]
-    # A changed stage or date is checked again; so is any correction of a rejected claim
-    # (that is how a municipality answers the reviewer's note).
-    if stage_or_date_changed or (changed and adoption.verification == Verification.REJECTED):
-        adoption.verification = Verification.CLAIMED
-        adoption.verified_by = None
-        adoption.verified_at = None
-        changed += ["verification", "verified_by", "verified_at"]
+    if adoption.verification == Verification.VERIFIED:
+        _claim_change(user=user, adoption=adoption, waiting=waiting, proposed=proposed)
+    else:
+        state_changed = [f for f in STATE_FIELDS if proposed[f] != getattr(adoption, f)]
+        for field in state_changed:
+            setattr(adoption, field, proposed[field])
+        changed += state_changed
+        # A corrected rejected claim is how a municipality answers the reviewer's note.
+        if changed and adoption.verification == Verification.REJECTED:
+            adoption.verification = Verification.CLAIMED
+            adoption.verified_by = None
+            adoption.verified_at = None
+            changed += ["verification", "verified_by", "verified_at"]
     if changed:
         adoption.save(update_fields=[*changed, "updated_at"])
         audit_record(
@@ -222,59 +178,69 @@ def adoption_update(
             obj=adoption,
             changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
         )
-    if "verification" in changed:
-        # A verified adoption that stops counting changes the catalogue's adoption counts.
-        caching.bump_data_version(caching.CATALOGUE)
     return adoption
 
 
-@transaction.atomic
-def evaluation_save(
-    *,
-    user: AbstractBaseUser,
-    adoption: Adoption,
-    goals_met: str,
-    lessons_learned: str,
-    would_recommend: bool,
-) -> Evaluation:
-    """Add or replace the municipality's evaluation of an adoption. Other municipalities
-    read it on the innovation page once the adoption is verified."""
-    require_act_for(user, adoption.municipality)
-    errors = {}
-    if goals_met not in GoalsMet.values:
-        errors["goals_met"] = _("Choose one of: %(values)s.") % {
-            "values": ", ".join(GoalsMet.values)
-        }
-    if not lessons_learned.strip():
-        errors["lessons_learned"] = _("Describe what you learned.")
-    if errors:
-        raise ValidationError(errors)
-    existing = Evaluation.objects.select_for_update().filter(adoption=adoption).first()
-    before = field_values(existing, EVALUATION_FIELDS) if existing else {}
-    evaluation, _created = Evaluation.objects.update_or_create(
-        adoption=adoption,
-        defaults={
-            "goals_met": goals_met,
-            "lessons_learned": lessons_learned.strip(),
-            "would_recommend": would_recommend,
-        },
-    )
-    audit_record(
-        actor=user,
-        action="adoption.evaluate",
-        obj=evaluation,
-        changes=changed_values(before, field_values(evaluation, EVALUATION_FIELDS)),
-    )
-    return evaluation
+def _stripped(value: str | None, current: str) -> str:
+    return current if value is None else value.strip()
+
+
+def adoption_waiting_change(adoption: Adoption) -> AdoptionChange | None:
+    """The claimed change of a verified adoption that waits for a reviewer, if any."""
+    return adoption.changes.filter(status=Verification.CLAIMED).first()
+
+
+def _claim_change(
+    *, user: AbstractBaseUser, adoption: Adoption, waiting: AdoptionChange | None, proposed: dict
+) -> None:
+    """Record `proposed` as the verified adoption's claimed change (the caller holds the
+    adoption's lock): a new one, the waiting one updated, or the waiting one withdrawn when
+    the buyer goes back to the verified state."""
+    if all(proposed[f] == getattr(adoption, f) for f in STATE_FIELDS):
+        if waiting is not None:
+            audit_record(
+                actor=user,
+                action="adoption.change_withdraw",
+                obj=waiting,
+                changes=removed_values(field_values(waiting, STATE_FIELDS)),
+            )
+            waiting.delete()
+        return
+    if waiting is None:
+        change = AdoptionChange.objects.create(
+            adoption=adoption, claimed_by=user, status=Verification.CLAIMED, **proposed
+        )
+        audit_record(
+            actor=user,
+            action="adoption.change_claim",
+            obj=change,
+            changes=created_values(field_values(change, STATE_FIELDS)),
+        )
+        return
+    before = field_values(waiting, STATE_FIELDS)
+    for field, value in proposed.items():
+        setattr(waiting, field, value)
+    if before != field_values(waiting, STATE_FIELDS):
+        waiting.claimed_by = user
+        waiting.save(update_fields=[*STATE_FIELDS, "claimed_by"])
+        audit_record(
+            actor=user,
+            action="adoption.change_claim",
+            obj=waiting,
+            changes=changed_values(before, field_values(waiting, STATE_FIELDS)),
+        )
 
 
 def adoption_verify(
     *, user: AbstractBaseUser, adoption: Adoption, decision: str, note: str = ""
 ) -> Adoption:
-    """A reviewer verifies or rejects a claimed adoption (a rejection needs a note).
+    """A reviewer verifies or rejects what waits on an adoption: a new claim, or the claimed
+    change of a verified adoption (a rejection needs a note).
 
-    A conditional UPDATE … WHERE verification = 'claimed' makes two reviewers acting at
-    once safe: one wins, the other gets TransitionNotAllowed. Nobody verifies a claim of
+    Verifying a new claim makes it public and counted; verifying a change makes it the
+    adoption's verified state. Rejecting a claim keeps it private; rejecting a change keeps
+    the verified state as it was. The adoption's row is locked, so of two reviewers acting
+    at once one wins and the other gets TransitionNotAllowed. Nobody verifies a claim of
     their own, nor an adoption of an innovation of the supplier they work for."""
     if not can_verify_adoptions(user):
         raise PermissionDenied(_("Only reviewers may verify adoptions."))
@@ -285,44 +251,119 @@ def adoption_verify(
         errors["note"] = _("Say why the adoption is rejected; the municipality reads this.")
     if errors:
         raise ValidationError(errors)
-    conflict = adoption_verify_conflict(user=user, adoption=adoption)
-    if conflict:
-        raise PermissionDenied(conflict)
     target = VERIFY_DECISIONS[decision]
-    allowed_from = [s for s, targets in VERIFICATION_TRANSITIONS.items() if target in targets]
+    note = note.strip()
     now = timezone.now()
     with transaction.atomic():
-        updated = Adoption.objects.filter(pk=adoption.pk, verification__in=allowed_from).update(
-            verification=target,
-            verified_by=user,
-            verified_at=now,
-            verification_note=note.strip(),
-            updated_at=now,
-        )
-        if not updated:
+        row = Adoption.objects.select_for_update().select_related("innovation").get(pk=adoption.pk)
+        waiting = None if row.verification == Verification.CLAIMED else adoption_waiting_change(row)
+        if row.verification != Verification.CLAIMED and waiting is None:
             raise TransitionNotAllowed(_("This adoption is no longer waiting for verification."))
-        # The conditional UPDATE succeeded, so the old state was the one it required.
-        audit_record(
-            actor=user,
-            action=f"adoption.{decision}",
-            obj=adoption,
-            changes=changed_values(
-                {
-                    "verification": Verification.CLAIMED,
-                    "verified_by": None,
-                    "verified_at": None,
-                    "verification_note": adoption.verification_note,
-                },
-                {
-                    "verification": target,
-                    "verified_by": user.pk,
-                    "verified_at": now,
-                    "verification_note": note.strip(),
-                },
-            ),
+        conflict = adoption_verify_conflict(user=user, adoption=row)
+        if conflict:
+            raise PermissionDenied(conflict)
+        if waiting is None:
+            _decide_claim(user=user, adoption=row, target=target, note=note, now=now)
+        else:
+            _decide_change(
+                user=user, adoption=row, change=waiting, target=target, note=note, now=now
+            )
+        mail_on_commit(
+            tasks.mail_adoption_decision,
+            adoption_id=row.pk,
+            **({"change_id": waiting.pk} if waiting is not None else {}),
         )
-        mail_on_commit(tasks.mail_adoption_decision, adoption_id=adoption.pk)
-        if target == Verification.VERIFIED:
-            caching.bump_data_version(caching.CATALOGUE)
     adoption.refresh_from_db()
     return adoption
+
+
+def _decide_claim(*, user, adoption: Adoption, target: str, note: str, now) -> None:
+    before = field_values(adoption, ADOPTION_FIELDS)
+    adoption.verification = target
+    adoption.verified_by = user
+    adoption.verified_at = now
+    adoption.verification_note = note
+    adoption.save(
+        update_fields=[
+            "verification",
+            "verified_by",
+            "verified_at",
+            "verification_note",
+            "updated_at",
+        ]
+    )
+    if target == Verification.VERIFIED:
+        adoption_state_take_effect(adoption=adoption, previous=None, claimed_by=adoption.claimed_by)
+    audit_record(
+        actor=user,
+        action=f"adoption.{'verify' if target == Verification.VERIFIED else 'reject'}",
+        obj=adoption,
+        changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
+    )
+
+
+def _decide_change(
+    *, user, adoption: Adoption, change: AdoptionChange, target: str, note: str, now
+) -> None:
+    before = field_values(change, CHANGE_FIELDS)
+    change.status = target
+    change.decided_by = user
+    change.decided_at = now
+    change.note = note
+    change.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    verified = target == Verification.VERIFIED
+    audit_record(
+        actor=user,
+        action=f"adoption.change_{'verify' if verified else 'reject'}",
+        obj=change,
+        changes=changed_values(before, field_values(change, CHANGE_FIELDS)),
+    )
+    if not verified:
+        return  # the verified state stays as it was
+    before = field_values(adoption, ADOPTION_FIELDS)
+    previous = {field: getattr(adoption, field) for field in STATE_FIELDS}
+    for field in STATE_FIELDS:
+        setattr(adoption, field, getattr(change, field))
+    adoption.verified_by = user
+    adoption.verified_at = now
+    adoption.verification_note = note
+    adoption.save(
+        update_fields=[
+            *STATE_FIELDS,
+            "verified_by",
+            "verified_at",
+            "verification_note",
+            "updated_at",
+        ]
+    )
+    adoption_state_take_effect(adoption=adoption, previous=previous, claimed_by=change.claimed_by)
+    # A new verified state, logged as a first verification is: readers of the log (alerts)
+    # see every verified state of an adoption the same way.
+    audit_record(
+        actor=user,
+        action="adoption.verify",
+        obj=adoption,
+        changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
+    )
+
+
+def adoption_state_take_effect(
+    *, adoption: Adoption, previous: dict | None, claimed_by: AbstractBaseUser | None
+) -> None:
+    """THE place where a verified state of an adoption takes effect: a claim verified for
+    the first time (`previous` None) or a verified change (`previous`: the state it
+    replaces, STATE_FIELDS → value). Called inside the verifying transaction, after the
+    adoption's row holds the new state. The history gets the new stage (or its corrected
+    date); what depends on verified adoptions is brought up to date here."""
+    previous_stage = previous["stage"] if previous else ""
+    previous_since = previous["stage_since"] if previous else None
+    if adoption.stage != previous_stage or adoption.stage_since != previous_since:
+        AdoptionStageChange.objects.create(
+            adoption=adoption,
+            from_stage=previous_stage,
+            to_stage=adoption.stage,
+            stage_since=adoption.stage_since,
+            changed_by=claimed_by,
+        )
+    # The catalogue's adoption counts and adopters read verified adoptions.
+    caching.bump_data_version(caching.CATALOGUE)

@@ -9,8 +9,16 @@ from innovations.enums import Domain
 from innovations.models import Innovation
 from innovations.validators import GuardedTextFieldsMixin
 
-from .enums import GoalsMet, ResponseStatus, Stage
-from .models import Adoption, Challenge, ChallengeResponse, Evaluation, Municipality
+from .adoption_rules import STAGE_MOVES
+from .enums import GoalsMet, ResponseStatus, Stage, Verification
+from .models import (
+    Adoption,
+    AdoptionChange,
+    Challenge,
+    ChallengeResponse,
+    Evaluation,
+    Municipality,
+)
 
 
 def _date_input():
@@ -73,16 +81,23 @@ class AdoptionUpdateForm(GuardedTextFieldsMixin, forms.Form):
     contact_email = _model_field(Adoption, "contact_email")
 
     @classmethod
-    def for_adoption(cls, adoption: Adoption, data=None):
+    def for_adoption(cls, adoption: Adoption, data=None, *, waiting: AdoptionChange | None = None):
+        """The form on the adoption as the buyer left it: its change waiting for a reviewer
+        if there is one. A verified adoption offers only the stages it may move to."""
+        state = waiting or adoption
         initial = {
-            "stage": adoption.stage,
-            "started_on": adoption.started_on,
-            "evidence_reference": adoption.evidence_reference,
-            "evidence_description": adoption.evidence_description,
+            "stage": state.stage,
+            "started_on": state.started_on,
+            "evidence_reference": state.evidence_reference,
+            "evidence_description": state.evidence_description,
             "contact_name": adoption.contact_name,
             "contact_email": adoption.contact_email,
         }
-        return cls(data, initial=initial)
+        form = cls(data, initial=initial)
+        if adoption.verification == Verification.VERIFIED:
+            allowed = STAGE_MOVES[adoption.stage]
+            form.fields["stage"].choices = [c for c in Stage.choices if c[0] in allowed]
+        return form
 
 
 class EvaluationForm(GuardedTextFieldsMixin, forms.Form):

@@ -182,8 +182,73 @@ class Adoption(models.Model):
         return f"{self.municipality} – {self.innovation} ({self.stage})"
 
 
+class AdoptionChange(models.Model):
+    """A buyer's claimed change of a verified adoption (a new stage, a date, the evidence).
+
+    It waits beside the verified state, which stays public and counted, until a reviewer
+    verifies it (it then becomes the adoption's verified state) or rejects it (the
+    verified state simply stays; the change is kept with the reviewer's note). At most
+    one waits per adoption (DESIGN.md, Adoption changes)."""
+
+    adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="changes")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage)
+    started_on = models.DateField(_("start date"))
+    stage_since = models.DateField(_("in this stage since"))
+    evidence_reference = models.CharField(
+        _("contract or tender reference"), max_length=120, blank=True
+    )
+    evidence_description = models.TextField(_("evidence"), max_length=3000, blank=True)
+    status = models.CharField(
+        _("verification"), max_length=10, choices=Verification, default=Verification.CLAIMED
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(_("verification note"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("claimed change")
+        verbose_name_plural = _("claimed changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["adoption"],
+                condition=Q(status="claimed"),
+                name="adoption_one_claimed_change",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="adoption_change_stage"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage_since__gte=models.F("started_on")),
+                name="adoption_change_stage_since_after_start",
+            ),
+        ]
+        indexes = [
+            # The verification queue: changes waiting, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="claimed"),
+                name="adoption_change_queue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.stage} ({self.status})"
+
+
 class AdoptionStageChange(models.Model):
-    """Append-only history of an adoption's stages."""
+    """Append-only history of an adoption's verified states: one row each time a verified
+    stage (or its date) takes effect."""
 
     adoption = models.ForeignKey(Adoption, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(max_length=12, choices=Stage, blank=True)

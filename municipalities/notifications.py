@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .enums import Verification
-from .models import Adoption, ChallengeResponse
+from .models import Adoption, AdoptionChange, ChallengeResponse
 
 
 def _absolute(path: str) -> str:
@@ -22,7 +22,9 @@ def _send_mail(*, user: AbstractBaseUser, template: str, url_name: str, args, co
         return
     with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
         context = {**context, "recipient": user, "url": _absolute(reverse(url_name, args=args))}
+        # Plain text (the subject template does not escape); escaped where HTML shows it.
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        context["subject"] = subject
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email])
@@ -30,16 +32,25 @@ def _send_mail(*, user: AbstractBaseUser, template: str, url_name: str, args, co
     message.send()
 
 
-def adoption_decision_notify(*, adoption: Adoption) -> None:
-    """Tell whoever recorded the adoption what the reviewer decided."""
-    if adoption.claimed_by is None or adoption.verification == Verification.CLAIMED:
+def adoption_decision_notify(*, adoption: Adoption, change: AdoptionChange | None = None) -> None:
+    """Tell whoever made the claim what the reviewer decided: on the adoption itself, or on
+    `change`, a claimed change of the verified adoption."""
+    if change is not None:
+        recipient, decided = change.claimed_by, change.status != Verification.CLAIMED
+    else:
+        recipient, decided = adoption.claimed_by, adoption.verification != Verification.CLAIMED
+    if recipient is None or not decided:
         return
     _send_mail(
-        user=adoption.claimed_by,
+        user=recipient,
         template="municipalities/email/adoption_decision",
         url_name="municipalities:adoption_detail",
         args=[adoption.pk],
-        context={"adoption": adoption},
+        context={
+            "adoption": adoption,
+            "change": change,
+            "note": change.note if change is not None else adoption.verification_note,
+        },
     )
 
 

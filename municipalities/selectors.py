@@ -33,22 +33,40 @@ from innovations.enums import Domain
 from innovations.models import Innovation
 
 from .enums import Verification
-from .models import Adoption, Challenge, Municipality
+from .models import Adoption, AdoptionChange, Challenge, Municipality
 
 # --- Adoptions ----------------------------------------------------------------------------
 
 
 def verification_queue(user=None) -> QuerySet[Adoption]:
-    """Claimed adoptions waiting for a reviewer, oldest claim first. For `user`, without
-    the ones they may not verify (access.adoption_verify_conflict): their own claims and
-    adoptions of their own supplier's innovations."""
+    """Adoptions with a claim waiting for a reviewer, oldest claim first: new adoptions, and
+    verified ones with a claimed change (annotated: `change_id`, `change_stage`,
+    `waiting_since`). For `user`, without the ones they may not verify
+    (access.adoption_verify_conflict): their own claims and adoptions of their own
+    supplier's innovations."""
+    waiting = AdoptionChange.objects.filter(
+        adoption=OuterRef("pk"), status=Verification.CLAIMED
+    ).order_by()
     queryset = (
-        Adoption.objects.filter(verification=Verification.CLAIMED)
+        Adoption.objects.annotate(
+            change_id=Subquery(waiting.values("pk")[:1]),
+            change_stage=Subquery(waiting.values("stage")[:1]),
+            change_claimed_by=Subquery(waiting.values("claimed_by")[:1]),
+            change_claimed_at=Subquery(waiting.values("created_at")[:1]),
+        )
+        .filter(Q(verification=Verification.CLAIMED) | Q(change_id__isnull=False))
+        .annotate(
+            waiting_since=Coalesce("change_claimed_at", "created_at"),
+            # Whose claim waits: the change's claimant, else the adoption's (0: nobody's).
+            claimant=Coalesce(
+                "change_claimed_by", "claimed_by_id", Value(0), output_field=IntegerField()
+            ),
+        )
         .select_related("municipality", "innovation__supplier", "claimed_by")
-        .order_by("created_at", "id")
+        .order_by("waiting_since", "id")
     )
     if user is not None:
-        queryset = queryset.exclude(claimed_by=user)
+        queryset = queryset.exclude(claimant=user.pk)
         supplier = supplier_for(user)
         if supplier is not None:
             queryset = queryset.exclude(innovation__supplier=supplier)

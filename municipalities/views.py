@@ -13,7 +13,7 @@ from innovations.enums import Country, Province, provinces_by_country
 from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
-from . import adoptions, challenges, selectors
+from . import adoptions, challenges, evaluations, selectors
 from .access import (
     adoption_verify_conflict,
     buyer_municipality,
@@ -217,6 +217,9 @@ def adoption_detail(request, pk):
     adoption = _adoption_for_viewer(request.user, pk)
     may_manage = can_act_for(request.user, adoption.municipality)
     may_see_internal = may_manage or can_verify_adoptions(request.user)
+    latest_change = adoption.changes.order_by("-created_at", "-id").first()
+    if latest_change is not None and latest_change.status == Verification.VERIFIED:
+        latest_change = None  # it is the verified state now
     return render(
         request,
         "municipalities/adoption_detail.html",
@@ -224,6 +227,10 @@ def adoption_detail(request, pk):
             "adoption": adoption,
             "evaluation": getattr(adoption, "evaluation", None),
             "history": adoption.stage_changes.select_related("changed_by"),
+            # The buyer's latest claimed change: waiting, or the rejected one with its note.
+            "change": latest_change
+            if latest_change and latest_change.status != "verified"
+            else None,
             "may_manage": may_manage,
             "may_see_internal": may_see_internal,
             "show_contact": may_see_internal or buyer_municipality(request.user) is not None,
@@ -235,7 +242,8 @@ def adoption_detail(request, pk):
 def adoption_update(request, pk):
     """Change the stage (with its date), the dates, the evidence or the contact."""
     adoption = _adoption_to_manage(request.user, pk)
-    form = AdoptionUpdateForm.for_adoption(adoption, request.POST or None)
+    waiting = adoptions.adoption_waiting_change(adoption)
+    form = AdoptionUpdateForm.for_adoption(adoption, request.POST or None, waiting=waiting)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -246,13 +254,19 @@ def adoption_update(request, pk):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                if before == Verification.VERIFIED and adoption.verification != before:
+                now_waiting = adoptions.adoption_waiting_change(adoption)
+                if now_waiting is not None and now_waiting != waiting:
                     messages.success(
                         request,
                         _(
-                            "Saved. The new stage or date needs verification again; "
-                            "until then the adoption is not public."
+                            "Saved. A reviewer will check the change; until then the adoption "
+                            "stays public as it was verified."
                         ),
+                    )
+                elif now_waiting is not None:
+                    messages.success(
+                        request,
+                        _("Saved. The change still waits for a reviewer."),
                     )
                 elif before == Verification.REJECTED and adoption.verification != before:
                     messages.success(request, _("Saved. A reviewer will check the adoption again."))
@@ -277,7 +291,9 @@ def adoption_evaluate(request, pk):
     if request.method == "POST":
         if form.is_valid():
             try:
-                adoptions.evaluation_save(user=request.user, adoption=adoption, **form.cleaned_data)
+                evaluations.evaluation_save(
+                    user=request.user, adoption=adoption, **form.cleaned_data
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -351,6 +367,7 @@ def adoption_verify(request, pk):
         "municipalities/verify_detail.html",
         {
             "adoption": adoption,
+            "change": adoptions.adoption_waiting_change(adoption),
             "form": form,
             "evaluation": getattr(adoption, "evaluation", None),
             "history": adoption.stage_changes.all(),

@@ -252,6 +252,8 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format in both languages (4 December 2026): portal/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -14,11 +14,11 @@ from rest_framework.views import APIView
 from innovations.models import Innovation
 from innovations.validators import require_changes
 
-from .. import adoptions, selectors
+from .. import adoptions, evaluations, selectors
 from ..access import buyer_municipality, can_act_for, can_verify_adoptions
-from ..enums import GoalsMet, Stage
+from ..enums import GoalsMet, Stage, Verification
 from ..filters import AdoptionFilter
-from ..models import Adoption, Municipality
+from ..models import Adoption, AdoptionChange, Municipality
 from .common import InnovationBriefSerializer, MunicipalityBriefSerializer
 
 
@@ -83,13 +83,53 @@ class StageChangeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ClaimedChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AdoptionChange
+        fields = [
+            "id",
+            "stage",
+            "started_on",
+            "stage_since",
+            "evidence_reference",
+            "evidence_description",
+            "status",
+            "note",
+            "created_at",
+        ]
+
+
+def _claimed_change(adoption: Adoption) -> dict | None:
+    """The buyer's latest claimed change of a verified adoption while it waits (`claimed`)
+    or after a reviewer rejected it (`rejected`, with the note); None otherwise. Reads the
+    prefetched `changes`."""
+    latest = max(adoption.changes.all(), key=lambda c: (c.created_at, c.pk), default=None)
+    if latest is None or latest.status == Verification.VERIFIED:
+        return None
+    return ClaimedChangeSerializer(latest).data
+
+
 class OwnAdoptionSerializer(AdoptionSerializer):
-    """An adoption as its municipality's buyers and the reviewers see it."""
+    """An adoption as its municipality's buyers and the reviewers see it: the verified state
+    (or the claim, while never verified), and the change a buyer claims beside it."""
 
     stage_changes = StageChangeSerializer(many=True, read_only=True)
+    claimed_change = serializers.SerializerMethodField(
+        help_text="A change of the verified adoption that waits for a reviewer, or was "
+        "rejected (status, note); the verified fields above stay public until it is verified."
+    )
 
     class Meta(AdoptionSerializer.Meta):
-        fields = [*AdoptionSerializer.Meta.fields, "verification_note", "stage_changes"]
+        fields = [
+            *AdoptionSerializer.Meta.fields,
+            "verification_note",
+            "stage_changes",
+            "claimed_change",
+        ]
+
+    @extend_schema_field(ClaimedChangeSerializer(allow_null=True))
+    def get_claimed_change(self, adoption):
+        return _claimed_change(adoption)
 
 
 class AdoptionDetailSerializer(AdoptionSerializer):
@@ -99,9 +139,14 @@ class AdoptionDetailSerializer(AdoptionSerializer):
 
     verification_note = serializers.SerializerMethodField()
     stage_changes = serializers.SerializerMethodField()
+    claimed_change = serializers.SerializerMethodField()
 
     class Meta(OwnAdoptionSerializer.Meta):
         pass
+
+    @extend_schema_field(ClaimedChangeSerializer(allow_null=True))
+    def get_claimed_change(self, adoption):
+        return _claimed_change(adoption) if self.context["own"] else None
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_verification_note(self, adoption):
@@ -184,7 +229,7 @@ class VerifySerializer(serializers.Serializer):
 def _adoption_for_viewer(user, pk) -> Adoption:
     queryset = Adoption.objects.select_related(
         "municipality", "innovation__supplier", "evaluation"
-    ).prefetch_related("stage_changes")
+    ).prefetch_related("stage_changes", "changes")
     adoption = get_object_or_404(queryset, pk=pk)
     if can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
         return adoption
@@ -256,7 +301,11 @@ class AdoptionDetailView(APIView):
     )
     def patch(self, request, pk):
         """Change the stage (it takes `stage_since`, default today), dates, evidence or
-        contact. A changed stage or date needs verification again."""
+        contact. The contact changes at once. Of a verified adoption, a new stage, date or
+        evidence is a claimed change (`claimed_change`) that waits for a reviewer while the
+        verified state stays public and counted; stages move forward only (pilot →
+        implemented → scaled, any → ended) and a stage's date never goes back. A claim that
+        was never verified is corrected in place."""
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = AdoptionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -287,7 +336,7 @@ class EvaluationView(APIView):
         adoption = _adoption_for_viewer(request.user, pk)
         serializer = EvaluationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        evaluation = adoptions.evaluation_save(
+        evaluation = evaluations.evaluation_save(
             user=request.user,
             adoption=adoption,
             **serializer.validated_data,
@@ -302,7 +351,8 @@ def _require_verifier(user) -> None:
 
 @extend_schema(tags=["review"])
 class VerificationQueueView(generics.ListAPIView):
-    """Claimed adoptions waiting for verification, oldest first (reviewers)."""
+    """Adoptions with a claim waiting for verification, oldest first (reviewers): new
+    adoptions, and verified ones with a `claimed_change`."""
 
     serializer_class = OwnAdoptionSerializer
     permission_classes = [IsAuthenticated]
@@ -313,7 +363,7 @@ class VerificationQueueView(generics.ListAPIView):
         return (
             selectors.verification_queue(self.request.user)
             .select_related("evaluation")
-            .prefetch_related("stage_changes")
+            .prefetch_related("stage_changes", "changes")
         )
 
 
@@ -333,7 +383,9 @@ class VerifyView(APIView):
         },
     )
     def post(self, request, pk):
-        """Verify or reject a claimed adoption."""
+        """Verify or reject what waits: a claimed adoption, or the claimed change of a
+        verified one (verified, it replaces the verified state; rejected, the verified state
+        stays)."""
         _require_verifier(request.user)
         adoption = get_object_or_404(Adoption.objects.select_related("innovation"), pk=pk)
         serializer = VerifySerializer(data=request.data)

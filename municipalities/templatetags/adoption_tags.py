@@ -38,3 +38,9 @@ def innovation_adopters_panel(context, innovation):
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,
     }
+
+
+@register.filter
+def stage_label(value: str) -> str:
+    """A stage's name in the reader's language (`pilot` → "Pilot"); never the raw value."""
+    return Stage(value).label if value in Stage.values else value

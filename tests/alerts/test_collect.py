@@ -12,13 +12,14 @@ from alerts.models import Notification, Watermark
 from alerts.tasks import collect as collect_task
 from audit.models import AuditEntry
 from innovations.workflow import CLAIM, SUBMIT, innovation_transition
-from municipalities.adoptions import adoption_update, adoption_verify, evaluation_save
+from municipalities.adoptions import adoption_update, adoption_verify
 from municipalities.challenges import (
     challenge_close,
     challenge_post,
     challenge_respond,
     challenge_response_mark,
 )
+from municipalities.evaluations import evaluation_save
 from tests.factories import MunicipalityFactory, buyer_user, supplier_user
 from tests.innovations.helpers import SCORES
 

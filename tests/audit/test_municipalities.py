@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from innovations.exceptions import TransitionNotAllowed
-from municipalities import adoptions, challenges
+from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import MembershipStatus, Verification
 from municipalities.memberships import (
     membership_decide,
@@ -22,6 +22,7 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
     buyer_user,
+    reviewer_user,
 )
 
 from .conftest import entries, js, last_id
@@ -77,7 +78,7 @@ def test_a_duplicate_claim_records_nothing(buyer, municipality):
     assert entries(since) == []
 
 
-def test_adoption_update_records_the_stage_change_and_the_lost_verification(
+def test_adoption_update_records_the_claimed_change_and_its_verification(
     buyer, municipality, reviewer
 ):
     adoption = AdoptionFactory(
@@ -86,22 +87,51 @@ def test_adoption_update_records_the_stage_change_and_the_lost_verification(
     since = last_id()
 
     adoptions.adoption_update(
-        user=buyer, adoption=adoption, stage="scaled", stage_since=datetime.date(2025, 1, 10)
+        user=buyer, adoption=adoption, stage="implemented", stage_since=datetime.date(2025, 1, 10)
     )
+    change = adoption.changes.get()
+    other = reviewer_user(username="tweede")
+    adoptions.adoption_verify(user=other, adoption=adoption, decision="verify", note="Gezien.")
+    change.refresh_from_db()
 
     assert entries(since) == [
         (
             "inkoper",
-            "adoption.update",
+            "adoption.change_claim",
+            "municipalities.adoptionchange",
+            str(change.pk),
+            {
+                "stage": [None, "implemented"],
+                "started_on": [None, "2024-03-01"],
+                "stage_since": [None, "2025-01-10"],
+                "evidence_reference": [None, "TN123456"],
+            },
+        ),
+        (
+            "tweede",
+            "adoption.change_verify",
+            "municipalities.adoptionchange",
+            str(change.pk),
+            {
+                "status": ["claimed", "verified"],
+                "decided_by": [None, other.pk],
+                "decided_at": [None, js(change.decided_at)],
+                "note": ["", "Gezien."],
+            },
+        ),
+        (
+            "tweede",
+            "adoption.verify",
             "municipalities.adoption",
             str(adoption.pk),
             {
-                "stage": ["pilot", "scaled"],
+                "stage": ["pilot", "implemented"],
                 "stage_since": ["2024-03-01", "2025-01-10"],
-                "verification": ["verified", "claimed"],
-                "verified_by": [reviewer.pk, None],
+                "verified_by": [reviewer.pk, other.pk],
+                "verified_at": [None, js(change.decided_at)],
+                "verification_note": ["Klopt.", "Gezien."],
             },
-        )
+        ),
     ]
 
 
@@ -168,14 +198,14 @@ def test_evaluation_records_its_first_version_and_then_each_change(buyer, munici
     adoption = AdoptionFactory(municipality=municipality)
     since = last_id()
 
-    first = adoptions.evaluation_save(
+    first = evaluations.evaluation_save(
         user=buyer,
         adoption=adoption,
         goals_met="partly",
         lessons_learned="Leerzaam",
         would_recommend=False,
     )
-    adoptions.evaluation_save(
+    evaluations.evaluation_save(
         user=buyer,
         adoption=adoption,
         goals_met="met",

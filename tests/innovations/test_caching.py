@@ -134,17 +134,22 @@ def test_verified_adoption_updates_the_cached_api_count_and_facet(
     assert [i.slug for i in page.context["page"].object_list] == ["zonnedak"]
 
 
-def test_adoption_that_needs_verification_again_leaves_the_cached_count(
+def test_adoption_with_a_claimed_change_stays_in_the_cached_count(
     client, django_capture_on_commit_callbacks
 ):
+    """A change waits beside the verified state (DESIGN.md, Adoption changes): the adoption
+    keeps counting while it waits, and after a reviewer rejects it."""
     municipality = MunicipalityFactory()
     adoption = AdoptionFactory(municipality=municipality, innovation=InnovationFactory())
     assert client.get(API).json()["results"][0]["adoption_count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        adoption_update(user=buyer_user(municipality), adoption=adoption, stage="scaled")
+        adoption_update(user=buyer_user(municipality), adoption=adoption, stage="implemented")
+    waiting = client.get(API).json()["results"][0]["adoption_count"]
+    with django_capture_on_commit_callbacks(execute=True):
+        adoption_verify(user=reviewer_user(), adoption=adoption, decision="reject", note="Nee.")
 
-    assert client.get(API).json()["results"][0]["adoption_count"] == 0
+    assert (waiting, client.get(API).json()["results"][0]["adoption_count"]) == (1, 1)
 
 
 def test_renamed_supplier_shows_in_the_cached_api(client, django_capture_on_commit_callbacks):

@@ -70,14 +70,9 @@ def test_post_adoption_claims_it_and_returns_the_own_view(api, buyer, innovation
         "evaluation": None,
         "contact": {"name": "Anna de Vries", "email": "a.devries@utrecht.example"},
         "verification_note": "",
-        "stage_changes": [
-            {
-                "from_stage": "",
-                "to_stage": "pilot",
-                "stage_since": "2024-01-15",
-                "created_at": response.json()["stage_changes"][0]["created_at"],
-            }
-        ],
+        # The history holds verified states: it starts when a reviewer verifies.
+        "stage_changes": [],
+        "claimed_change": None,
     }
 
 
@@ -151,23 +146,35 @@ def test_post_adoption_with_an_empty_body_is_400(api, buyer):
 # --- PATCH /api/v1/adoptions/{id}/ --------------------------------------------------------
 
 
-def test_patch_stage_takes_today_and_needs_verification_again(api, buyer, municipality, innovation):
+def test_patch_stage_takes_today_and_waits_beside_the_verified_state(
+    api, buyer, municipality, innovation
+):
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
+    change = adoption.changes.model
 
     response = _as(api, buyer).patch(
-        f"/api/v1/adoptions/{adoption.pk}", {"stage": "scaled"}, format="json"
+        f"/api/v1/adoptions/{adoption.pk}", {"stage": "implemented"}, format="json"
     )
 
     body = response.json()
+    waiting = change.objects.get()
     assert response.status_code == 200
     assert (body["stage"], body["stage_since"], body["verification"]) == (
-        "scaled",
-        timezone.localdate().isoformat(),
-        "claimed",
+        "pilot",
+        "2024-03-01",
+        "verified",
     )
-    assert [(c["from_stage"], c["to_stage"]) for c in body["stage_changes"]] == [
-        ("pilot", "scaled")
-    ]
+    assert body["claimed_change"] == {
+        "id": waiting.pk,
+        "stage": "implemented",
+        "started_on": "2024-03-01",
+        "stage_since": timezone.localdate().isoformat(),
+        "evidence_reference": "TN123456",
+        "evidence_description": "",
+        "status": "claimed",
+        "note": "",
+        "created_at": body["claimed_change"]["created_at"],
+    }
 
 
 def test_patch_with_stage_since(api, buyer, municipality, innovation):
@@ -179,10 +186,8 @@ def test_patch_with_stage_since(api, buyer, municipality, innovation):
         format="json",
     )
 
-    assert (response.json()["stage"], response.json()["stage_since"]) == (
-        "implemented",
-        "2025-02-01",
-    )
+    change = response.json()["claimed_change"]
+    assert (change["stage"], change["stage_since"]) == ("implemented", "2025-02-01")
 
 
 @pytest.mark.parametrize(

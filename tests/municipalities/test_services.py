@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from innovations.enums import Status
 from innovations.exceptions import TransitionNotAllowed
-from municipalities import adoptions, challenges
+from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import ChallengeStatus, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, ChallengeResponse, Evaluation
 from tests.factories import (
@@ -49,10 +49,11 @@ def _history(adoption):
 # --- Recording ----------------------------------------------------------------------------
 
 
-def test_adoption_record_claims_with_first_history_row(buyer, municipality, innovation):
+def test_adoption_record_claims_and_the_history_starts_when_verified(
+    buyer, municipality, innovation, reviewer
+):
     adoption = _record(buyer, municipality, innovation)
-
-    assert (
+    claimed = (
         adoption.municipality,
         adoption.innovation,
         adoption.stage,
@@ -60,7 +61,12 @@ def test_adoption_record_claims_with_first_history_row(buyer, municipality, inno
         adoption.stage_since,
         adoption.verification,
         adoption.claimed_by,
-    ) == (municipality, innovation, "pilot", START, START, "claimed", buyer)
+    )
+    claimed_history = _history(adoption)
+    adoptions.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
+
+    assert claimed == (municipality, innovation, "pilot", START, START, "claimed", buyer)
+    assert claimed_history == []
     assert _history(adoption) == [("", "pilot", START)]
 
 
@@ -120,7 +126,7 @@ def test_adoption_record_twice_keeps_one_and_says_so(buyer, municipality, innova
         "innovation": ["Utrecht has already recorded an adoption of this innovation."]
     }
     assert list(Adoption.objects.values_list("stage", flat=True)) == ["pilot"]
-    assert AdoptionStageChange.objects.count() == 1
+    assert Adoption.objects.count() == 1
 
 
 # --- Updating -----------------------------------------------------------------------------
@@ -132,31 +138,35 @@ def verified(buyer, municipality, innovation, reviewer):
     return adoptions.adoption_verify(user=reviewer, adoption=adoption, decision="verify")
 
 
-def test_adoption_update_stage_takes_today_adds_history_and_needs_verification(buyer, verified):
+def _waiting(adoption):
+    change = adoptions.adoption_waiting_change(adoption)
+    return (change.stage, change.stage_since, change.started_on, change.evidence_reference)
+
+
+def _state(adoption):
+    adoption.refresh_from_db()
+    return (adoption.stage, adoption.stage_since, adoption.started_on, adoption.verification)
+
+
+def test_adoption_update_stage_takes_today_and_waits_beside_the_verified_state(buyer, verified):
     today = timezone.localdate()
 
     adoption = adoptions.adoption_update(user=buyer, adoption=verified, stage=Stage.IMPLEMENTED)
 
-    assert (adoption.stage, adoption.stage_since, adoption.started_on) == (
-        "implemented",
-        today,
-        START,
-    )
-    assert (adoption.verification, adoption.verified_by, adoption.verified_at) == (
-        "claimed",
-        None,
-        None,
-    )
-    assert _history(adoption) == [("", "pilot", START), ("pilot", "implemented", today)]
+    assert _state(adoption) == ("pilot", START, START, "verified")
+    assert _waiting(adoption) == ("implemented", today, START, "TenderNed 345678")
+    assert _history(adoption) == [("", "pilot", START)]
 
 
 def test_adoption_update_stage_with_its_own_date(buyer, verified):
     adoption = adoptions.adoption_update(
-        user=buyer, adoption=verified, stage=Stage.SCALED, stage_since=datetime.date(2024, 9, 1)
+        user=buyer,
+        adoption=verified,
+        stage=Stage.IMPLEMENTED,
+        stage_since=datetime.date(2024, 9, 1),
     )
 
-    assert (adoption.stage, adoption.stage_since) == ("scaled", datetime.date(2024, 9, 1))
-    assert _history(adoption)[-1] == ("pilot", "scaled", datetime.date(2024, 9, 1))
+    assert _waiting(adoption)[:2] == ("implemented", datetime.date(2024, 9, 1))
 
 
 def test_adoption_update_start_date_moves_a_first_stage_along(buyer, verified):
@@ -164,19 +174,21 @@ def test_adoption_update_start_date_moves_a_first_stage_along(buyer, verified):
         user=buyer, adoption=verified, started_on=datetime.date(2023, 1, 15)
     )
 
-    assert (adoption.started_on, adoption.stage_since, adoption.verification) == (
+    assert _waiting(adoption)[:3] == (
+        "pilot",
         datetime.date(2023, 1, 15),
         datetime.date(2023, 1, 15),
-        "claimed",
     )
+    assert _state(adoption) == ("pilot", START, START, "verified")
 
 
-def test_adoption_update_of_evidence_only_stays_verified(buyer, verified):
+def test_adoption_update_of_evidence_only_is_a_claimed_change_too(buyer, verified):
     adoption = adoptions.adoption_update(
         user=buyer, adoption=verified, evidence_reference="Contract 2023-117"
     )
 
-    assert (adoption.evidence_reference, adoption.verification) == ("Contract 2023-117", "verified")
+    assert (adoption.evidence_reference, adoption.verification) == ("TenderNed 345678", "verified")
+    assert _waiting(adoption) == ("pilot", START, START, "Contract 2023-117")
     assert len(_history(adoption)) == 1
 
 
@@ -204,14 +216,14 @@ def test_adoption_update_by_another_municipality_is_refused(other_buyer, verifie
 
 
 def test_evaluation_save_creates_then_replaces(buyer, verified):
-    adoptions.evaluation_save(
+    evaluations.evaluation_save(
         user=buyer,
         adoption=verified,
         goals_met="partly",
         lessons_learned="Begin met één wijk.",
         would_recommend=True,
     )
-    adoptions.evaluation_save(
+    evaluations.evaluation_save(
         user=buyer,
         adoption=verified,
         goals_met="met",
@@ -228,7 +240,7 @@ def test_evaluation_save_creates_then_replaces(buyer, verified):
 
 def test_evaluation_save_refuses_unknown_goals_and_empty_lessons(buyer, verified):
     with pytest.raises(ValidationError) as error:
-        adoptions.evaluation_save(
+        evaluations.evaluation_save(
             user=buyer,
             adoption=verified,
             goals_met="maybe",

@@ -140,7 +140,7 @@ def test_admin_records_an_adoption_naming_the_municipality(client, admin, munici
     ]
 
 
-def test_buyer_updates_the_stage_and_it_needs_verification_again(
+def test_buyer_updates_the_stage_and_the_change_waits_for_a_reviewer(
     client, buyer, municipality, innovation
 ):
     adoption = AdoptionFactory(municipality=municipality, innovation=innovation)
@@ -160,12 +160,20 @@ def test_buyer_updates_the_stage_and_it_needs_verification_again(
     )
 
     adoption.refresh_from_db()
+    waiting = adoption.changes.get()
+    page = client.get(reverse("municipalities:adoption_detail", args=[adoption.pk]))
     assert response.status_code == 302
     assert (adoption.stage, adoption.stage_since, adoption.verification) == (
+        "pilot",
+        datetime.date(2024, 3, 1),
+        "verified",
+    )
+    assert (waiting.stage, waiting.stage_since, waiting.status) == (
         "implemented",
         timezone.localdate(),
         "claimed",
     )
+    assert "A change waits for verification:" in page.content.decode()
 
 
 def test_buyer_adds_an_evaluation(client, buyer, municipality, innovation):

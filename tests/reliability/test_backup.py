@@ -14,7 +14,13 @@ from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEntry, OutgoingMail
 from innovations.models import Innovation
-from municipalities.models import Municipality, Region, ShortlistItem
+from municipalities.models import (
+    Adoption,
+    AdoptionChange,
+    Municipality,
+    Region,
+    ShortlistItem,
+)
 from portal import backup
 from portal.models import User
 from ranking.models import RankingRun
@@ -77,6 +83,15 @@ def portal_data(transactional_db):
         user=inkoper, innovation=Innovation.objects.approved().first()
     )
     OutgoingMail.objects.create(task="innovations.send_status_mail", kwargs={"user_id": 1})
+    verified = Adoption.objects.verified().order_by("pk").first()
+    AdoptionChange.objects.create(
+        adoption=verified,
+        stage=verified.stage,
+        started_on=verified.started_on,
+        stage_since=verified.stage_since,
+        evidence_reference="Contract 2026-1",
+        claimed_by=inkoper,
+    )
     _alerts_data(inkoper)
     return _snapshot()
 

@@ -53,7 +53,7 @@ class _Progress:
             return
         month = event.at.strftime("%Y-%m")
         if self.tty:
-            if month != self.month or index == total or index % 200 == 0:
+            if month != self.month or index == total or index % 50 == 0:
                 self.stdout.write(
                     f"\rDemo: replaying {month}, {index * 100 // total:3d}% of {total} events",
                     ending="",

@@ -5,7 +5,7 @@ badge speak to screen readers) and skipping what is not the project's own code, 
 from django.core.management.commands import makemessages
 
 EXTENSIONS = ["html", "txt", "py", "svg"]
-IGNORED = [".venv", "node_modules", "staticfiles", "build", "test-output", "bench"]
+IGNORED = [".venv", "node_modules", "staticfiles", "build", "test-output", "bench", "tests"]
 
 
 class Command(makemessages.Command):
