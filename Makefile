@@ -41,6 +41,7 @@ messages: install
 migrate: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_municipalities
+	$(PY) manage.py load_procurement_routes
 
 demo: migrate
 	$(PY) manage.py seed_demo

@@ -1,6 +1,6 @@
 """Step: the documented demo accounts, one per role, and the other regional reviewers.
 
-The four accounts of the README sign in with DEMO_PASSWORD; every other account of the
+The five accounts of the README sign in with DEMO_PASSWORD; every other account of the
 demo has no usable password. They are made when the portal "opened", at the start of
 the replay, through the same service as `manage.py create_user`."""
 
@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = [
     ("leverancier", "supplier", DEMO_SUPPLIER, "Sanne", "de Vries"),
     ("inkoper", "buyer", DEMO_BUYER_MUNICIPALITY, "Mohamed", "El Amrani"),
     ("beoordelaar", "reviewer", None, "Joke", "Peeters"),
+    ("adviseur", "adviser", None, "Lotte", "Janssens"),
     ("beheerder", "admin", None, "Koen", "Bakker"),
 ]
 # Regional staff who review too (no password: nobody signs in as them).

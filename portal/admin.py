@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.admin import AuditTrailMixin
 
 from .models import User
-from .services import user_access, user_access_record
+from .services import adviser_grant, adviser_revoke, user_access, user_access_record
 
 
 @admin.register(User)
@@ -13,6 +15,33 @@ class UserAdmin(AuditTrailMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("language", "audit_trail")}),)
     readonly_fields = ("audit_trail",)
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "language")
+    actions = ["grant_adviser", "revoke_adviser"]
+
+    @admin.action(description=_("Grant the adviser permission (support desk)"))
+    def grant_adviser(self, request, queryset):
+        for user in queryset:
+            adviser_grant(user=user, actor=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(n)d user is an adviser now.", "%(n)d users are advisers now.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Revoke the adviser permission"))
+    def revoke_adviser(self, request, queryset):
+        for user in queryset:
+            adviser_revoke(user=user, actor=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d user is no adviser any more.", "%(n)d users are no advisers any more.", count
+            )
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Flags are saved by save_model, groups and permissions by save_related: compare

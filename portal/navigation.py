@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from alerts import navigation as alerts_nav
 from innovations import navigation as innovations_nav
 from municipalities import navigation as municipalities_nav
+from procurement import navigation as procurement_nav
 from ranking import navigation as ranking_nav
 
-APPS = [innovations_nav, municipalities_nav, ranking_nav, alerts_nav]
+APPS = [innovations_nav, municipalities_nav, procurement_nav, ranking_nav, alerts_nav]
 
 
 def _resolve(pairs):

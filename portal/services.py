@@ -16,11 +16,15 @@ from innovations.services import supplier_create, supplier_member_add
 from municipalities.access import VERIFY_PERMISSION
 from municipalities.memberships import membership_decide, membership_request
 from municipalities.models import Municipality
+from procurement.access import ADVISE_PERMISSION
 
-from .roles import ADMIN, BUYER, REVIEWER, ROLES, SUPPLIER
+from .roles import ADMIN, ADVISER, BUYER, REVIEWER, ROLES, SUPPLIER
 
 REVIEWERS_GROUP = "Reviewers"
 REVIEWER_PERMISSIONS = [REVIEW_PERMISSION, VERIFY_PERMISSION]
+# Regional staff who answer the support desk's questions; reviewers can be in it too.
+ADVISERS_GROUP = "Advisers"
+ADVISER_PERMISSIONS = [ADVISE_PERMISSION]
 
 
 def username_taken(username: str) -> bool:
@@ -149,15 +153,46 @@ def buyer_signup(
     return user
 
 
-def reviewers_group() -> Group:
-    """The group that carries the reviewer permissions, created on first use."""
-    group, _created = Group.objects.get_or_create(name=REVIEWERS_GROUP)
+def _group(name: str, permission_names: list[str]) -> Group:
+    group, _created = Group.objects.get_or_create(name=name)
     permissions = [
         Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        for app_label, codename in (p.split(".") for p in REVIEWER_PERMISSIONS)
+        for app_label, codename in (p.split(".") for p in permission_names)
     ]
     group.permissions.add(*permissions)
     return group
+
+
+def reviewers_group() -> Group:
+    """The group that carries the reviewer permissions, created on first use."""
+    return _group(REVIEWERS_GROUP, REVIEWER_PERMISSIONS)
+
+
+def advisers_group() -> Group:
+    """The group that carries the adviser permission (the support desk), created on first
+    use. Administrators grant it on a user's page in the admin, or with the user list's
+    action; a reviewer can be an adviser too."""
+    return _group(ADVISERS_GROUP, ADVISER_PERMISSIONS)
+
+
+@transaction.atomic
+def adviser_grant(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+    """Make `user` an adviser (idempotent), recorded in the audit log."""
+    before = user_access(user)
+    user.groups.add(advisers_group())
+    user_access_record(user=user, before=before, actor=actor)
+
+
+@transaction.atomic
+def adviser_revoke(*, user: AbstractBaseUser, actor: AbstractBaseUser | None) -> None:
+    """Take the adviser permission away, whether it came through the group or directly."""
+    before = user_access(user)
+    user.groups.remove(*Group.objects.filter(name=ADVISERS_GROUP))
+    app_label, codename = ADVISE_PERMISSION.split(".")
+    user.user_permissions.remove(
+        *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    )
+    user_access_record(user=user, before=before, actor=actor)
 
 
 @transaction.atomic
@@ -180,7 +215,8 @@ def user_create_with_role(
     supplier: member of the organisation named `organisation`, created if no supplier has
     that name (with `country` and `registration_number`); buyer: approved buyer of the
     municipality with official code `municipality_code`; reviewer: member of the
-    "Reviewers" group; admin: staff and superuser. Raises ValidationError and creates
+    "Reviewers" group; adviser: member of the "Advisers" group (the support desk); admin:
+    staff and superuser. Raises ValidationError and creates
     nothing when anything is wrong."""
     if role not in ROLES:
         raise ValidationError({"role": [_("Unknown role “%(role)s”.") % {"role": role}]})
@@ -226,6 +262,8 @@ def user_create_with_role(
     elif role == BUYER:
         membership = membership_request(user=user, municipality=municipality)
         membership_decide(membership=membership, approve=True, decided_by=None)
+    elif role == ADVISER:
+        adviser_grant(user=user, actor=None)
     elif role in (REVIEWER, ADMIN):
         before = user_access(user)
         if role == REVIEWER:

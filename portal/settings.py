@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "innovations",
     "municipalities",
     # Before ranking: the backup's table order ends with ranking's entries (tests rely on it).
+    "procurement",
     "alerts",
     "ranking",
     "demo",
@@ -353,6 +354,9 @@ SPECTACULAR_SETTINGS = {
         "ChallengeStatusEnum": "municipalities.enums.ChallengeStatus",
         "ResponseStatusEnum": "municipalities.enums.ResponseStatus",
         "VerificationEnum": "municipalities.enums.Verification",
+        "QuestionStatusEnum": "procurement.enums.QuestionStatus",
+        "ValueBandEnum": "procurement.enums.ValueBand",
+        "CountryEnum": "innovations.enums.Country",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("innovations.api_urls")),
     path("", include("municipalities.api_urls")),
     path("", include("ranking.api_urls")),
+    path("", include("procurement.api_urls")),
     # Last: any other path, a trailing slash included (NLGov ADR: API paths have none), is
     # the API's 404 as a problem.
     re_path(r"^[\s\S]*$", not_found),
@@ -41,6 +42,8 @@ urlpatterns += i18n_patterns(
     path("review/", include("innovations.review_urls")),
     path("municipalities/", include("municipalities.urls")),
     path("ranking/", include("ranking.urls")),
+    path("procurement/", include("procurement.urls")),
+    path("desk/", include("procurement.desk_urls")),
     path("alerts/", include("alerts.urls")),
     prefix_default_language=True,
 )

@@ -18,6 +18,7 @@ from innovations.services import supplier_create
 from municipalities import dashboard as municipalities_dashboard
 from municipalities.enums import MembershipStatus
 from municipalities.memberships import MembershipError, membership_request
+from procurement import dashboard as procurement_dashboard
 from ranking import dashboard as ranking_dashboard
 
 from . import services
@@ -36,6 +37,7 @@ from .selectors import buyer_membership_of, pending_membership_count
 DASHBOARD_APPS = [
     innovations_dashboard,
     municipalities_dashboard,
+    procurement_dashboard,
     ranking_dashboard,
     alerts_dashboard,
 ]

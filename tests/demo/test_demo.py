@@ -167,6 +167,7 @@ def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
         "leverancier": {"supplier"},
         "inkoper": {"buyer"},
         "beoordelaar": {"reviewer"},
+        "adviseur": {"adviser"},
         "beheerder": {"admin", "reviewer"},
     }
     assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
@@ -182,6 +183,16 @@ def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
     )
     assert Challenge.objects.filter(municipality__code="GM0344", status="open").count() == 2
     assert users["inkoper"].shortlist_items.exists()
+
+
+def test_small_demo_has_routes_and_support_desk_questions(small_demo):
+    from procurement.models import ProcurementRoute, Question
+
+    questions = Question.objects.filter(asker__username="inkoper")
+    assert ProcurementRoute.objects.count() == 6
+    assert set(questions.values_list("status", flat=True)) == {"open", "answered", "closed"}
+    assert questions.filter(is_published=True, answered_by__username="adviseur").count() == 2
+    assert AuditEntry.objects.filter(action="question.answer").count() == 2
 
 
 def test_small_demo_shows_alerts_at_work(small_demo):

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import pytest
 import yaml
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
@@ -29,6 +30,8 @@ from alerts.models import SavedSearch
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
+from procurement.models import ProcurementRoute, Question
+from procurement.services import routes_load_reference
 from tests.factories import (
     PASSWORD,
     AdoptionFactory,
@@ -103,6 +106,16 @@ def world(db):
         challenge=challenge, innovation=approved_own, pitch="Onze oplossing.", created_by=supplier
     )
     roleless = UserFactory(username="roleless")
+    # The support desk: the reviewer is an adviser too; the buyer asked about a route.
+    routes_load_reference()
+    reviewer.user_permissions.add(Permission.objects.get(codename="answer_question"))
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)
+    question = Question.objects.create(
+        asker=buyer,
+        route=ProcurementRoute.objects.get(code="sbir"),
+        title="Kan dit met SBIR?",
+        publish_consent=True,
+    )
     saved_search = SavedSearch.objects.create(user=buyer, name="Zon", query="domain=energy")
     return World(
         anonymous=None,
@@ -122,6 +135,7 @@ def world(db):
             "challenge": challenge,
             "answer": answer,
             "saved_search": saved_search,
+            "question": question,
         },
     )
 
@@ -340,6 +354,27 @@ FORMS = [
         {"innovation": ("to-adopt", CHOICE)},
     ),
     Form(
+        "support desk question",
+        "buyer",
+        lambda w: reverse("desk:ask") + "?route=sbir",
+        {
+            "title": ("Kan dit met SBIR?", TEXT),
+            "body": ("Voor hittestress in wijken.", TEXT),
+            "publish_consent": ("on", BOOL),
+        },
+    ),
+    Form(
+        "support desk answer",
+        "reviewer",
+        lambda w: reverse("desk:answer", args=[w.objects["question"].pk]),
+        {
+            "answer": ("Ja, met hulp van RVO.", TEXT),
+            "publish": ("on", BOOL),
+            "public_title": ("Kan een gemeente SBIR gebruiken?", TEXT),
+            "public_body": ("Voor een nieuwe oplossing.", TEXT),
+        },
+    ),
+    Form(
         "log in",
         "anonymous",
         lambda w: reverse("login"),
@@ -371,6 +406,7 @@ BUTTONS = [
     ("innovation withdraw", "supplier", "innovations:withdraw", "approved_own"),
     ("review claim", "reviewer", "review:claim", "in_review"),
     ("challenge close", "buyer", "municipalities:challenge_close", "challenge"),
+    ("support desk question close", "buyer", "desk:close", "question"),
 ]
 
 
@@ -560,6 +596,8 @@ SIGNED_IN_PAGES = [
     ("reviewer", "/api/v1/review/innovations"),
     ("supplier", "/en/innovations/supplier/innovations/"),
     ("supplier", "/api/v1/supplier/innovations"),
+    ("reviewer", "/en/desk/queue/"),
+    ("buyer", "/api/v1/questions"),
 ]
 BAD_TEXT = ("control character", "C1 control", "bidi override")
 PAGES_WITH_QUERIES = [
@@ -571,6 +609,8 @@ PAGES_WITH_QUERIES = [
     "/api/v1/municipalities",
     "/api/v1/challenges",
     "/api/v1/ranking",
+    "/en/desk/answers/",
+    "/api/v1/published-questions",
 ]
 
 
@@ -826,6 +866,29 @@ API_WRITES = [
         "buyer",
         {"status": ("interested", CHOICE)},
     ),
+    Write(
+        "POST",
+        "/api/v1/questions",
+        "buyer",
+        {
+            "route": ("sbir", CHOICE),
+            "title": ("Kan dit met SBIR?", TEXT),
+            "body": ("Voor hittestress in wijken.", TEXT),
+            "publish_consent": (True, BOOL),
+        },
+        ok=201,
+    ),
+    Write(
+        "POST",
+        "/api/v1/questions/{id}/answer",
+        "reviewer",
+        {
+            "answer": ("Ja, met hulp van RVO.", TEXT),
+            "publish": (True, BOOL),
+            "public_title": ("Kan een gemeente SBIR gebruiken?", TEXT),
+            "public_body": ("Voor een nieuwe oplossing.", TEXT),
+        },
+    ),
 ]
 # Actions without a body: their only input is the address (see the address tests).
 API_ACTIONS = {
@@ -833,6 +896,7 @@ API_ACTIONS = {
     ("POST", "/api/v1/supplier/innovations/{id}/withdraw"),
     ("POST", "/api/v1/review/innovations/{id}/claim"),
     ("POST", "/api/v1/challenges/{id}/close"),
+    ("POST", "/api/v1/questions/{id}/close"),
 }
 NULLABLE = {"maturity"}  # "not yet known"
 OBJECT_OF = {
@@ -843,6 +907,7 @@ OBJECT_OF = {
     "/api/v1/review/adoptions/{id}/verify": "to_verify",
     "/api/v1/challenges/{id}/responses": "challenge",
     "/api/v1/challenges/{id}/responses/{response_pk}": "challenge",
+    "/api/v1/questions/{id}/answer": "question",
 }
 
 

@@ -21,6 +21,8 @@ Roles, as columns of MATRIX (DESIGN.md, roles; the objects in the URL belong to 
     rev_c   conflicted reviewer: also a member of supplier A, so they review and verify
             nothing of A (DESIGN.md: "not own supplier")
     admin   superuser
+rev and rev_c also hold the adviser permission (the support desk; reviewers can be
+advisers), rev_x does not: rev_c answers nothing about supplier A's innovation.
 
 Expected answers:
     200, 302, 400, 403, 404, 405, 409 …  that exact status
@@ -40,6 +42,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
@@ -52,6 +55,8 @@ from alerts.unsubscribe import search_url
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
+from procurement.models import Question
+from procurement.services import routes_load_reference
 from ranking.services import ranking_recompute
 from tests.factories import (
     AdoptionFactory,
@@ -120,6 +125,15 @@ API_OWN_ADOPTION           = row("404   404   404   200   404   200   200   200 
 API_OWN_ADOPTION_WRITE     = row("401   404   404   ok    404   403   403   403   ok")
 API_VERIFY                 = row("401   403   403   403   403   ok    ok    403   ok")
 API_OWN_MUNICIPALITY_WRITE = row("401   403   403   ok    403   403   403   403   ok")
+# The support desk: buy asked the question in the URLs, about supplier A's innovation.
+ASKER_PAGE                 = row("L     403   403   200   200   403   403   403   200")
+ADVISER_PAGE               = row("L     403   403   403   403   200   403   200   200")
+QUESTION_PAGE              = row("L     404   404   200   404   200   404   200   200")
+QUESTION_ANSWER            = row("L     404   404   403   404   ok    404   403   ok")
+QUESTION_CLOSE             = row("L     404   404   ok    404   ok    404   403   ok")
+API_QUESTION               = row("401   404   404   200   404   200   404   200   200")
+API_QUESTION_ANSWER        = row("401   404   404   403   404   ok    404   403   ok")
+API_QUESTION_CLOSE         = row("401   404   404   ok    404   ok    404   403   ok")
 # fmt: on
 
 
@@ -214,6 +228,18 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "GET": row("L 403 403 302 302 403 403 403 302"),
         "POST": every("405"),
     },
+    # --- procurement routes, the route guide, the support desk ----------------------------
+    "procurement:routes": {"GET": PUBLIC, "POST": PUBLIC},
+    "procurement:route": {"GET": PUBLIC, "POST": PUBLIC},
+    # The guide reads its answers from the query (GET); a POST shows the empty form.
+    "procurement:guide": {"GET": PUBLIC, "POST": PUBLIC},
+    "desk:published": {"GET": PUBLIC, "POST": PUBLIC},
+    "desk:ask": {"GET": ASKER_PAGE, "POST": empty_form(ASKER_PAGE)},
+    "desk:mine": {"GET": ASKER_PAGE, "POST": ASKER_PAGE},
+    "desk:queue": {"GET": ADVISER_PAGE, "POST": ADVISER_PAGE},
+    "desk:detail": {"GET": QUESTION_PAGE, "POST": QUESTION_PAGE},
+    "desk:answer": {"GET": NOT_POST, "POST": QUESTION_ANSWER},
+    "desk:close": {"GET": NOT_POST, "POST": QUESTION_CLOSE},
     # --- alerts: saved searches, follows, notifications, insight -------------------------
     "alerts:searches": {"GET": BUYER_PAGE, "POST": every("405")},
     "alerts:search_create": {"GET": BUYER_PAGE, "POST": empty_form(BUYER_PAGE)},
@@ -304,6 +330,20 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "api:challenge-suggestions": {"GET": PUBLIC},
     "api:ranking-list": {"GET": PUBLIC},
     "api:ranking-runs": {"GET": PUBLIC},
+    "api:procurement-route-list": {"GET": PUBLIC},
+    "api:procurement-route-detail": {"GET": PUBLIC},
+    "api:procurement-threshold-list": {"GET": PUBLIC},
+    # Without the five answers in the query: 400, for everyone (it is public).
+    "api:procurement-guide": {"GET": every("400")},
+    "api:question-list": {
+        # Signed in: an adviser's queue, or the caller's own questions (none for most).
+        "GET": row("401 200 200 200 200 200 200 200 200"),
+        "POST": row("401 403 403 ok ok 403 403 403 ok"),
+    },
+    "api:question-detail": {"GET": API_QUESTION},
+    "api:question-answer": {"POST": API_QUESTION_ANSWER},
+    "api:question-close": {"POST": API_QUESTION_CLOSE},
+    "api:published-question-list": {"GET": PUBLIC},
 }
 
 
@@ -424,6 +464,10 @@ class World:
             "admin": admin_user(),
         }
         SupplierMemberFactory(supplier=supplier_a, user=self.users["rev_c"])
+        adviser = Permission.objects.get(codename="answer_question")
+        for role in ("rev", "rev_c"):
+            self.users[role].user_permissions.add(adviser)
+            self.users[role] = type(self.users[role]).objects.get(pk=self.users[role].pk)
         self.draft = InnovationFactory(supplier=supplier_a, status=Status.DRAFT, published_at=None)
         self.in_review = InnovationFactory(
             supplier=supplier_a,
@@ -451,6 +495,13 @@ class World:
             innovation=self.approved,
             pitch="Onze oplossing past precies.",
             created_by=self.users["sup"],
+        )
+        routes_load_reference()
+        self.question = Question.objects.create(
+            asker=self.users["buy"],
+            innovation=self.approved,
+            title="Welke inkooproute past hierbij?",
+            publish_consent=True,
         )
         self.saved_search = saved_search_create(
             user=self.users["buy"], query=QueryDict("domain=energy"), frequency="weekly"
@@ -523,6 +574,14 @@ KWARGS = {
     "api:challenge-responses": _pk("challenge"),
     "api:challenge-response": lambda w: {"pk": w.challenge.pk, "response_pk": w.response.pk},
     "api:challenge-suggestions": _pk("challenge"),
+    "procurement:route": lambda w: {"code": "market-consultation"},
+    "desk:detail": _pk("question"),
+    "desk:answer": _pk("question"),
+    "desk:close": _pk("question"),
+    "api:procurement-route-detail": lambda w: {"code": "market-consultation"},
+    "api:question-detail": _pk("question"),
+    "api:question-answer": _pk("question"),
+    "api:question-close": _pk("question"),
 }
 
 SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
@@ -571,6 +630,9 @@ BODIES = {
         "pitch": "Dit werkt al in drie gemeenten.",
     },
     ("api:challenge-response", "PATCH"): lambda w: {"status": "interested"},
+    ("desk:answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
+    ("api:question-list", "POST"): lambda w: {"route": "sbir", "title": "Kan dit met SBIR?"},
+    ("api:question-answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
 }
 
 
@@ -616,6 +678,7 @@ SNAPSHOT_APPS = {
     "innovations",
     "municipalities",
     "ranking",
+    "procurement",
     "audit",
     "portal",
     "authtoken",
