@@ -9,6 +9,7 @@ working when other apps add fields."""
 
 import datetime
 import enum
+import json
 import random
 import sys
 import time
@@ -53,8 +54,12 @@ DOMAIN_WEIGHT = {
 REFERENCE_DATE = datetime.date(2025, 6, 1)
 HISTORY_DAYS = 10 * 365
 
-# The Dutch search term of the benchmark: a common topic (about 2% of the catalogue).
+# The Dutch search term of the benchmark: a common topic (about 4% of the catalogue).
 SEARCH_TERM = "warmtepomp"
+# Search against the substring scan at three frequencies (share of the approved catalogue at
+# SCALE=1): a place name (0.15%), a topic (3.8%) and a common word (24%).
+SEARCH_TERMS = {"rare": "helmond", "common": SEARCH_TERM, "frequent": "minder"}
+CHALLENGES = 2_000
 # The filter of the benchmark: one domain.
 FILTER_DOMAIN = "energy"
 
@@ -145,6 +150,9 @@ class Table:
             self.given_index.append(None)
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 default = now
+            elif field.get_internal_type() == "JSONField":
+                # As JSON text: COPY would write a Python list as an array literal ('{}').
+                default = json.dumps(field.get_default())
             elif field.has_default() or (field.empty_strings_allowed and not field.null):
                 default = field.get_default()  # "" for a blank text field
             elif field.null:
@@ -251,14 +259,16 @@ class Text:
 def reset() -> None:
     """Empty every table the generator fills, and everything that refers to them."""
     from innovations.models import Innovation, Supplier
-    from municipalities.models import Adoption
+    from municipalities.models import Adoption, Challenge
 
-    tables = [Supplier, Innovation, Innovation.domains.through, Adoption]
+    tables = [Supplier, Innovation, Innovation.domains.through, Adoption, Challenge]
     tables += _ranking_models()
     q = connection.ops.quote_name
     names = ", ".join(q(m._meta.db_table) for m in tables)
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        # The search vocabulary (innovations migration 0008) is derived from the innovations.
+        cursor.execute("TRUNCATE innovations_searchterm")
 
 
 def _ranking_models() -> list:
@@ -283,7 +293,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 
     Municipalities must already be loaded (`manage.py load_municipalities`)."""
     from innovations.models import Innovation, Supplier
-    from municipalities.models import Adoption, Municipality
+    from municipalities.models import Adoption, Challenge, Municipality
 
     # Seeded on purpose: the same data on every run, so runs can be compared.
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets  # nosec B311
@@ -462,11 +472,13 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         ],
     )
     adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
+    _adoption_facts()
+    challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)))
 
-    _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption])
+    _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption, Challenge])
     log("  analyzing …")
     with connection.cursor() as cursor:
-        for model in [Supplier, Innovation, Innovation.domains.through, Adoption]:
+        for model in [Supplier, Innovation, Innovation.domains.through, Adoption, Challenge]:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     seconds = time.perf_counter() - started
     log(f"  generated in {seconds:.1f} s")
@@ -477,8 +489,68 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         "innovations": total_innovations,
         "adoptions": sizes.adoptions,
         "verified_adoptions": verifications.count("verified"),
+        "challenges": challenges,
         "seconds": round(seconds, 1),
     }
+
+
+# The adoption facts municipalities keeps on each innovation (municipalities/adoption_facts.py,
+# which does the same per innovation in Python): here in one statement, as COPY bypassed the
+# services. tests/bench checks that both agree.
+def _adoption_facts_sql() -> str:
+    from innovations.enums import Province
+
+    bits = " ".join(f"WHEN '{code}' THEN {1 << n}" for n, code in enumerate(Province.values))
+    return f"""
+UPDATE innovations_innovation i SET adoption_count = f.n, adopter_provinces = f.provinces,
+    adopter_province_mask = f.mask
+FROM (
+    SELECT a.innovation_id, COUNT(*) AS n,
+        COALESCE(jsonb_agg(DISTINCT m.province_code ORDER BY m.province_code)
+            FILTER (WHERE m.province_code <> ''), '[]'::jsonb) AS provinces,
+        COALESCE(SUM(DISTINCT CASE m.province_code {bits} ELSE 0 END), 0) AS mask
+    FROM municipalities_adoption a
+    JOIN municipalities_municipality m ON m.id = a.municipality_id
+    WHERE a.verification = 'verified'
+    GROUP BY a.innovation_id
+) f
+WHERE f.innovation_id = i.id
+"""  # noqa: S608 - fixed SQL from the Province enum  # nosec B608
+
+
+def _adoption_facts() -> None:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(_adoption_facts_sql())
+    sys.stderr.write(f"  adoption facts           {time.perf_counter() - started:6.1f} s\n")
+
+
+def _challenges(rng: random.Random, text: "Text", municipality_ids: list[int], n: int) -> int:
+    """Open challenges with Dutch problem statements, for the suggestions figure."""
+    from municipalities.models import Challenge
+
+    today = datetime.date.today()
+    domain_codes = list(DOMAIN_WEIGHT)
+
+    def rows():
+        for i in range(1, n + 1):
+            domain = rng.choice(domain_codes)
+            title, summary, description = text.innovation(domain)
+            yield (
+                i,
+                rng.choice(municipality_ids),
+                f"Gezocht: {text.topic(domain)} voor {rng.choice(words.TARGETS)}"[:160],
+                f"{summary} {description}"[:5000],
+                domain,
+                "open",
+                today + datetime.timedelta(days=rng.randint(30, 180)),
+            )
+
+    table = Table(
+        Challenge,
+        ["id", "municipality_id", "title", "problem_statement", "domain", "status", "deadline"],
+    )
+    return table.load(rows(), n, "challenges")
 
 
 def _adopters_per_innovation(rng: random.Random, innovations: int, cap: int) -> list[int]:

@@ -15,9 +15,12 @@ class Figure:
     """One measured figure: `value` against its `floor` measured in the same run.
 
     `budget` is a bound on `ratio` (value / floor): max_ratio for "at most that many
-    times the floor", min_ratio for "at least that share of the floor"; None when the
-    figure is for information only. `value` is None when it could not be measured (the
-    code was not there, a request failed); `note` then says why."""
+    times the floor", min_ratio for "at least that share of the floor"; or on the value
+    itself (max_value, min_value: "p95 at most 250 ms", "at least 40 req/s"); None when
+    the figure is for information only. `value` is None when it could not be measured (the
+    code was not there, a request failed); `note` then says why. `cache` says whether the
+    figure was served from a cache: "hits", "cold" (nothing cached for it), "mixed" or ""
+    (no cache involved)."""
 
     name: str
     title: str
@@ -31,6 +34,9 @@ class Figure:
     note: str = ""
     previous: float | None = None
     samples: int = 0  # measurements behind the value (requests for a latency)
+    max_value: float | None = None
+    min_value: float | None = None
+    cache: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -44,12 +50,22 @@ class Figure:
             return f"ratio <= {self.max_ratio:g}"
         if self.min_ratio is not None:
             return f"ratio >= {self.min_ratio:g}"
+        if self.max_value is not None:
+            return f"value <= {self.max_value:g} {self.unit}"
+        if self.min_value is not None:
+            return f"value >= {self.min_value:g} {self.unit}"
         return None
 
     @property
     def met(self) -> bool | None:
         if self.budget is None:
             return None
+        if self.max_value is not None or self.min_value is not None:
+            if self.value is None:
+                return False
+            if self.max_value is not None and self.value > self.max_value:
+                return False
+            return not (self.min_value is not None and self.value < self.min_value)
         ratio = self.ratio
         if ratio is None:
             return False
@@ -58,6 +74,21 @@ class Figure:
         if self.min_ratio is not None and ratio < self.min_ratio:
             return False
         return True
+
+    @property
+    def margin(self) -> float | None:
+        """How far inside its budget the figure is, as a share of the budget (0.25 = 25%
+        to spare; negative: missed by that share)."""
+        pairs = [
+            (self.max_ratio, self.ratio, -1),
+            (self.min_ratio, self.ratio, 1),
+            (self.max_value, self.value, -1),
+            (self.min_value, self.value, 1),
+        ]
+        for bound, actual, sign in pairs:
+            if bound is not None and actual is not None and bound:
+                return sign * (actual - bound) / bound
+        return None
 
     def as_json(self, scale: float) -> dict:
         data = {
@@ -74,6 +105,8 @@ class Figure:
             "samples": self.samples,
             "scale": scale,
             "previous": _round(self.previous),
+            "cache": self.cache,
+            "margin": _round(self.margin, 3),
         }
         if self.note:
             data["note"] = self.note
@@ -173,8 +206,9 @@ def markdown(
         "",
         f"Run {meta.get('when', '')} on {meta.get('machine', '')}; {meta.get('environment', '')}",
         "",
-        "| figure | value | floor | ratio | budget | met | before | runs (samples) |",
-        "|---|---:|---:|---:|---|---|---:|---:|",
+        "| figure | value | floor | ratio | budget | met | margin | cache | before "
+        "| runs (samples) |",
+        "|---|---:|---:|---:|---|---|---:|---|---:|---:|",
     ]
     for f in figures:
         ratio = "–" if f.ratio is None else f"{f.ratio:.3g}"
@@ -184,18 +218,32 @@ def markdown(
         value = _fmt(f.value, f.unit)
         if f.note:
             value += f" ({f.note})"
+        margin = "–" if f.margin is None else f"{f.margin:+.0%}"
+        if f.margin is not None and 0 <= f.margin < 0.2:
+            margin += " (thin)"
         lines.append(
             f"| {f.title} (`{f.name}`) | {value} | {floor} | {ratio} | {f.budget or '–'} "
-            f"| {_met(f)} | {_fmt(f.previous, f.unit)} | {f.runs}"
+            f"| {_met(f)} | {margin} | {f.cache or '–'} | {_fmt(f.previous, f.unit)} | {f.runs}"
             + (f" ({f.samples})" if f.samples and f.samples != f.runs else "")
             + " |"
         )
     missed = [f for f in figures if f.met is False]
+    thin = [f for f in figures if f.met and f.margin is not None and f.margin < 0.2]
     lines += [
         "",
         f"Budgets met: {sum(1 for f in figures if f.met)} of "
         f"{sum(1 for f in figures if f.met is not None)}"
-        + (f"; missed: {', '.join(f'`{f.name}`' for f in missed)}." if missed else "."),
+        + (f"; missed: {', '.join(f'`{f.name}`' for f in missed)}." if missed else ".")
+        + (
+            f" Met with less than 20% margin: {', '.join(f'`{f.name}`' for f in thin)} "
+            "(see the notes)."
+            if thin
+            else ""
+        ),
+        "",
+        "Cache: `cold` = nothing was cached for the request (the cache emptied before the "
+        "round, every combination requested once); `hits` = served from the caches after a "
+        "first request; `mixed` = some of each, as in real use; `–` = no cache involved.",
         "",
     ]
     lines += [NOTES_START, "", notes.strip(), "", NOTES_END, ""]

@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import measure, report, server
-from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, generate
+from . import cold, load, measure, report, server
+from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, SEARCH_TERMS, generate
 from .sensitivity import sensitivity_figure
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
@@ -29,6 +29,9 @@ class Options:
     throughput_seconds: float = 5.0
     round_seconds: float = 60.0  # a latency round stops after this (5 requests at least)
     memory_growth: bool = True
+    combinations: int = cold.COMBINATIONS
+    load_clients: int = load.CLIENTS
+    load_seconds: float = load.SECONDS
     out_dir: Path | None = None
     notes: bool = True
     log: object = field(default=print)
@@ -40,6 +43,8 @@ class Options:
             kwargs.setdefault("recompute_rounds", 2)
             kwargs.setdefault("requests", 10)
             kwargs.setdefault("throughput_seconds", 1.0)
+            kwargs.setdefault("combinations", 30)
+            kwargs.setdefault("load_seconds", 5.0)
         return cls(scale=scale, **kwargs)
 
 
@@ -67,11 +72,16 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     log("Sensitivity analysis of the published run vs the recompute floor")
     figures.append(sensitivity_figure(REFERENCE_DATE, options.recompute_rounds, log=log))
 
-    log(f"Full-text search vs substring scan (“{SEARCH_TERM}”)")
-    search, matches = measure.search_figure(max(options.rounds, 5))
+    searches, all_matches = [], []
+    for kind, term in SEARCH_TERMS.items():
+        log(f"Full-text search vs substring scan (“{term}”, {kind})")
+        figure, matches = measure.search_figure(max(options.rounds, 5), term, kind)
+        searches.append(figure)
+        all_matches.append(matches)
 
     sections = [_recompute_section(full, tenth, options.scale)]
-    sections.append(_search_section(matches))
+    sections.append(_search_section(all_matches))
+    targets = cold.targets(options.combinations, options.seed)
     log(f"Pages and API through gunicorn on port {options.port}")
     with server.Server(
         port=options.port, database_url=options.database_url, redis_url=options.redis_url
@@ -84,11 +94,22 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         throughput = measure.throughput_figure(
             gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
         )
+        log("Cold: every combination and object once, nothing cached for it")
+        cold.measure(gunicorn, targets, log=log)
+        log(f"Load: {options.load_clients} clients for {options.load_seconds:g} s on the mix")
+        mix = load.run(
+            gunicorn,
+            load.paths_for(targets, leaderboard.path or "/nl/ranking/"),
+            options.load_clients,
+            options.load_seconds,
+        )
     sections.append(measure.query_profile(found, tenth_counts))
 
     leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
     figures += [f for f in latency if not f.name.startswith("leaderboard")]
-    figures += [search, throughput, *leaderboard_latency]
+    figures += cold.figures(targets)
+    figures += load.figures(mix, options.load_clients, options.load_seconds)
+    figures += [*searches, throughput, *leaderboard_latency]
     meta = {
         "data": {k.replace("_", " "): f"{v:,}" for k, v in counts.items() if k != "seconds"},
         "when": measure.today(),
@@ -98,8 +119,9 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
             f"PostgreSQL {_postgres_version()}, cache "
             + ("Redis" if options.redis_url else "local memory")
             + f", gunicorn 2 sync workers; data generated in {counts['seconds']} s, "
-            f"benchmark took {time.perf_counter() - started:.0f} s. Search term "
-            f"“{SEARCH_TERM}”, filter domain={FILTER_DOMAIN}."
+            f"benchmark took {time.perf_counter() - started:.0f} s; load average "
+            f"{_load()} at the end. Warm figures: search term “{SEARCH_TERM}”, filter "
+            f"domain={FILTER_DOMAIN}."
         ),
     }
     if options.out_dir is not None:
@@ -148,15 +170,25 @@ def _recompute_section(full, tenth, scale: float) -> str:
     return "\n".join(lines)
 
 
-def _search_section(matches: dict) -> str:
-    if not matches:
-        return "## Search\n\nNot measured."
-    return (
-        "## Search\n\n"
-        f"“{SEARCH_TERM}” finds {matches['fulltext_matches']:,} approved innovations with "
-        f"full-text search (Dutch stemming, prefix matches) and "
-        f"{matches['substring_matches']:,} with the substring scan."
-    )
+def _load() -> str:
+    try:
+        return " / ".join(f"{n:.1f}" for n in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def _search_section(all_matches: list[dict]) -> str:
+    lines = ["## Search", ""]
+    for matches in all_matches:
+        if not matches:
+            lines.append("- Not measured.")
+            continue
+        lines.append(
+            f"- “{matches['term']}” finds {matches['fulltext_matches']:,} approved innovations "
+            "with full-text search (Dutch stemming, prefixes, compound parts) and "
+            f"{matches['substring_matches']:,} with the substring scan."
+        )
+    return "\n".join(lines)
 
 
 def database_url_from_settings() -> str:

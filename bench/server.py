@@ -53,6 +53,7 @@ class Server:
     def __init__(self, *, port: int, database_url: str, redis_url: str = "", workers: int = 2):
         self.port = port
         self.workers = workers
+        self.redis_url = redis_url
         self.static_root = tempfile.mkdtemp(prefix="koploper-bench-static-")
         self.env = server_environment(database_url, self.static_root, redis_url)
         self.process: subprocess.Popen | None = None
@@ -65,6 +66,21 @@ class Server:
             env=self.env,
             check=True,
         )
+        self._start()
+        return self
+
+    def clear_cache(self) -> None:
+        """Empty the cache the workers use: Redis is flushed (the benchmark's own database
+        number); the local-memory cache lives in the workers, so they are restarted."""
+        if self.redis_url:
+            import redis
+
+            redis.Redis.from_url(self.redis_url).flushdb()
+        else:
+            self._stop()
+            self._start()
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments  # nosec B603
             [
                 sys.executable,
@@ -86,7 +102,6 @@ class Server:
             stderr=subprocess.STDOUT,
         )
         self._wait_until_ready()
-        return self
 
     def _wait_until_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -108,6 +123,11 @@ class Server:
         return self.log.read().decode("utf-8", "replace")[-4000:]
 
     def __exit__(self, *exc) -> None:
+        self._stop()
+        self.log.close()
+        shutil.rmtree(self.static_root, ignore_errors=True)
+
+    def _stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -115,8 +135,6 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        self.log.close()
-        shutil.rmtree(self.static_root, ignore_errors=True)
 
 
 def request(port: int, path: str, timeout: float = TIMEOUT + 5) -> tuple[int, float, int]:

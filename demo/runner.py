@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from celery import current_app as celery_app
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import override_settings
@@ -226,19 +227,26 @@ def run(demo: Demo, *, progress: Callable[[Event, int, int], None] | None = None
 
 @contextlib.contextmanager
 def _quiet_replay():
-    """Mail to a backend that drops it (every address in the demo is fictitious), no log
-    line per task run nor the in-process broker's warning over the progress line, and no
-    query log (DEBUG's, which `make run` turns on)."""
-    loggers = {name: logging.getLogger(name) for name in ("celery.app.trace", "kombu.connection")}
+    """Mail to a backend that drops it (every address in the demo is fictitious), with the
+    tasks run in this process even when a broker is configured (a worker would mail them
+    with the real backend); no log
+    lines below warnings (a line per task run, the jobs' counts, the in-process broker's
+    notice) over the progress line; no query log (DEBUG's, which `make run` turns on)."""
+    quiet = {"": logging.WARNING, "alerts": logging.WARNING}
+    quiet |= {"celery.app.trace": logging.ERROR, "kombu.connection": logging.ERROR}
+    loggers = {name: logging.getLogger(name) for name in quiet}
     levels = {name: logger.level for name, logger in loggers.items()}
-    for logger in loggers.values():
-        logger.setLevel(logging.ERROR)
+    for name, logger in loggers.items():
+        logger.setLevel(quiet[name])
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     try:
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", DEBUG=False
         ):
             yield
     finally:
+        celery_app.conf.task_always_eager = eager
         for name, logger in loggers.items():
             logger.setLevel(levels[name])
 

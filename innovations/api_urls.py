@@ -1,11 +1,11 @@
 from django.urls import path
 
 from .api import reviews, suppliers
-from .api.catalogue import InnovationDetailView, InnovationListView
+from .api.catalogue import InnovationListView
 
 urlpatterns: list = [
     path("innovations", InnovationListView.as_view(), name="innovation-list"),
-    path("innovations/<slug:slug>", InnovationDetailView.as_view(), name="innovation-detail"),
+    # One innovation with its adopters: municipalities/api_urls.py (it owns adoptions).
     # Supplier side and review queue (issue 3).
     path(
         "supplier/organisation",

@@ -14,7 +14,7 @@ This module lives in `innovations`, the lowest app, so that every app can use it
 import functools
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -22,6 +22,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.http import urlencode
 
 # What the public catalogue shows: approved innovations, their suppliers and domains, and
 # the verified adoptions behind the adoption counts and the "in use" facets.
@@ -99,20 +100,37 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def anonymous_page_cache(version: Callable[[HttpRequest], object]):
+def known_query(request: HttpRequest, params: Iterable[str]) -> str:
+    """The request's query string with only the parameters `params`, in a fixed order: what
+    a cache key may hold. Anything else (`?utm_x=…`, a typo) must neither make a new cache
+    entry nor reach a cached page."""
+    return urlencode(
+        [(name, value) for name in sorted(set(params)) for value in request.GET.getlist(name)]
+    )
+
+
+def has_unknown_params(request: HttpRequest, params: Iterable[str]) -> bool:
+    return not set(request.GET).issubset(params)
+
+
+def anonymous_page_cache(version: Callable[[HttpRequest], object], *, params: Iterable[str]):
     """Serve a view's whole response to anonymous visitors from the cache.
 
-    The key holds the path, the language, the query string and `version(request)` (for
-    example a data version, or the id of the published ranking run); a new version makes
-    new keys. Signed-in users, visitors with a session and responses that set cookies or
-    carry messages always get a freshly rendered page."""
+    The key holds the path, the language, the values of the known query parameters
+    `params` only, and `version(request)` (for example a data version, or the id of the
+    published ranking run); a new version makes new keys. A request with other parameters
+    is served the cached page of its known ones, and its own rendering (which may echo the
+    unknown ones in links) is never stored: random parameters cannot fill the cache.
+    Signed-in users, visitors with a session and responses that set cookies or carry
+    messages always get a freshly rendered page."""
+    params = frozenset(params)
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            query = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+            query = hashlib.sha256(known_query(request, params).encode()).hexdigest()
             key = (
                 f"page:{request.path}:{translation.get_language()}:{version(request)}:{query[:32]}"
             )
@@ -121,7 +139,7 @@ def anonymous_page_cache(version: Callable[[HttpRequest], object]):
                 content, headers = cached
                 return HttpResponse(content, headers=headers)
             response = view(request, *args, **kwargs)
-            if _cacheable_response(request, response):
+            if not has_unknown_params(request, params) and _cacheable_response(request, response):
                 if hasattr(response, "render") and not response.is_rendered:
                     response.render()
                 cache.set(key, (response.content, dict(response.items())), PAGE_SECONDS)

@@ -3,41 +3,30 @@
 Everything here is set-based: a page of results, its facet counts and the related
 innovations of a page each cost one query, whatever the size of the catalogue."""
 
-import re
-from collections.abc import Mapping
-
-from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    Exists,
     F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import Innovation
+from .search import MAX_QUERY_LENGTH, has_search_words, parse_query, search
 
-# Text search configurations created by migration 0004_search_vector (PostgreSQL only).
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "SEARCH_CONFIG",
+    "for_display",
+    "has_search_words",
+    "order",
+    "parse_query",
+    "related_innovations",
+    "search",
+    "with_domain_ids",
+]
+
+# Text search configuration created by migration 0004_search_vector (PostgreSQL only).
 SEARCH_CONFIG = "koploper_dutch"
-PREFIX_CONFIG = "koploper_dutch_prefix"
-
-# Adoption.verification of a public adoption. The string, not municipalities' enum:
-# innovations does not import municipalities (it only looks through the reverse relation).
-VERIFIED = "verified"
-
-MAX_QUERY_LENGTH = 200
-MAX_SEARCH_WORDS = 8
 
 ORDERING_RELEVANCE = "relevance"
 ORDERING_NEWEST = "newest"
@@ -56,148 +45,7 @@ def for_display(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
     return queryset.select_related("supplier").prefetch_related("domains")
 
 
-def _adoption_model():
-    # Reached through the reverse relation: innovations does not import municipalities.
-    return Innovation._meta.get_field("adoptions").related_model
-
-
-def _verified_adoptions():
-    return _adoption_model().objects.filter(innovation=OuterRef("pk"), verification=VERIFIED)
-
-
-def with_adoption_count(
-    queryset: QuerySet[Innovation], *, for_sorting: bool = False
-) -> QuerySet[Innovation]:
-    """Annotate `adoption_count`: the number of verified adoptions.
-
-    Normally a correlated subquery per row (an index lookup on adoption (innovation,
-    verification, started_on)), not a join and GROUP BY: a page of 20 then costs 20
-    lookups instead of grouping every adoption of the catalogue before the LIMIT, and the
-    paginator's count leaves the annotation out. To sort by it (`for_sorting`) every row
-    needs its count anyway, and one grouped join does that faster than a lookup per row."""
-    if for_sorting:
-        return queryset.annotate(
-            adoption_count=Count("adoptions", filter=Q(adoptions__verification=VERIFIED))
-        )
-    counts = _verified_adoptions().order_by().values("innovation").annotate(n=Count("pk"))
-    return queryset.annotate(
-        adoption_count=Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
-    )
-
-
-# --- Search -------------------------------------------------------------------------------
-
-# The web-search syntax of PostgreSQL's websearch_to_tsquery: words, "quoted phrases",
-# `or` between alternatives and `-` before what must not occur. Anything else is a word
-# separator, so no input can be malformed.
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_WORD = re.compile(r"[^\W_]+")
-
-
-def parse_query(text: str) -> list[list[dict]]:
-    """Split a search into AND-ed groups of OR-ed terms, like websearch_to_tsquery:
-    `a b or c -d "e f"` → [[a], [b, c], [-d], ["e f"]]. Each term is
-    {"words": [...], "phrase": bool, "negated": bool}. Unbalanced quotes close at the end."""
-    groups: list[list[dict]] = []
-    pending_or = False
-    words_used = 0
-    for match in _TOKEN.finditer(text[:MAX_QUERY_LENGTH]):
-        minus, phrase, bare = match.groups()
-        if bare is not None and bare.lower() == "or" and groups:
-            pending_or = True
-            continue
-        negated = bool(minus) or (bare is not None and bare.startswith("-"))
-        words = _WORD.findall(phrase if phrase is not None else bare)
-        words = words[: MAX_SEARCH_WORDS - words_used]
-        if not words:
-            continue
-        words_used += len(words)
-        if phrase is not None:
-            terms = [{"words": words, "phrase": True, "negated": negated}]
-        else:
-            # "energie-opslag" is two words that must both occur.
-            terms = [{"words": [word], "phrase": False, "negated": negated} for word in words]
-        if pending_or:
-            groups[-1].append(terms[0])
-            groups.extend([term] for term in terms[1:])
-        else:
-            groups.extend([term] for term in terms)
-        pending_or = False
-    return groups
-
-
-def _word_queries(word: str) -> list[SearchQuery]:
-    # The word as a prefix, stemmed ("fietsen" → 'fiets':*, finds "fietsenstalling") and
-    # as typed ("gemeen" → 'gemeen':*, finds "gemeente", whose stem is 'gemeent').
-    prefix = f"{word}:*"
-    return [
-        SearchQuery(prefix, search_type="raw", config=SEARCH_CONFIG),
-        SearchQuery(prefix, search_type="raw", config=PREFIX_CONFIG),
-    ]
-
-
-def _term_query(term: dict) -> SearchQuery:
-    if term["phrase"]:
-        query = SearchQuery(" ".join(term["words"]), search_type="phrase", config=SEARCH_CONFIG)
-        return ~query if term["negated"] else query
-    stemmed, typed = _word_queries(term["words"][0])
-    # Not (stemmed or typed) is written as (not stemmed) and (not typed): Django can
-    # negate a single SearchQuery, not a combination.
-    return (~stemmed & ~typed) if term["negated"] else (stemmed | typed)
-
-
-def _postgres_query(groups: list[list[dict]]) -> SearchQuery:
-    combined = None
-    for group in groups:
-        alternatives = None
-        for term in group:
-            query = _term_query(term)
-            alternatives = query if alternatives is None else alternatives | query
-        combined = alternatives if combined is None else combined & alternatives
-    return combined
-
-
-def search(queryset: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
-    """Innovations matching `text`, annotated with `rank` (higher is better).
-
-    PostgreSQL: the stored Dutch search vector, every word also matched as a prefix, ranked
-    with ts_rank on the title and summary (title above summary; a match only in the
-    description or the supplier's name ranks after those). Elsewhere: every word must occur
-    (icontains) in the title, summary or description; a title hit ranks above the rest."""
-    groups = parse_query(text or "")
-    if not groups:
-        return queryset.annotate(rank=Value(0.0))
-    if settings.IS_POSTGRES:
-        query = _postgres_query(groups)
-        # Matched on the whole vector, ranked on the title and summary (rank_vector).
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("rank_vector"), query)
-        )
-    return _fallback_search(queryset, groups)
-
-
-def _fallback_search(queryset: QuerySet[Innovation], groups) -> QuerySet[Innovation]:
-    fields = {"title": 1.0, "summary": 0.4, "description": 0.2}
-    condition = Q()
-    rank = Value(0.0)
-    for group in groups:
-        alternatives = Q()
-        for term in group:
-            phrase = " ".join(term["words"])
-            matches = Q()
-            for field in fields:
-                matches |= Q(**{f"{field}__icontains": phrase})
-            alternatives |= ~matches if term["negated"] else matches
-            if not term["negated"]:
-                for field, weight in fields.items():
-                    rank = rank + Case(
-                        When(**{f"{field}__icontains": phrase}, then=Value(weight)),
-                        default=Value(0.0),
-                        output_field=FloatField(),
-                    )
-        condition &= alternatives
-    return queryset.filter(condition).annotate(rank=rank)
-
+# --- Search: see search.py (re-exported here for the catalogue's callers) ---------------
 
 # --- Ordering -----------------------------------------------------------------------------
 
@@ -212,95 +60,13 @@ def order(queryset: QuerySet[Innovation], ordering: str, searching: bool) -> Que
     if ordering == ORDERING_RELEVANCE:
         return queryset.order_by("-rank", *newest)
     if ordering == ORDERING_MOST_ADOPTED:
-        # Expects with_adoption_count() to have been applied.
         return queryset.order_by("-adoption_count", *newest)
     if ordering == ORDERING_TITLE:
         return queryset.order_by("title", "pk")
     return queryset.order_by(*newest)
 
 
-# --- Facets -------------------------------------------------------------------------------
-
-
-def _counts(rows, key: str) -> dict:
-    return {row[key]: row["n"] for row in rows}
-
-
-def facet_counts(base: Mapping[str, QuerySet[Innovation]]) -> dict:
-    """How many innovations each filter value would give, one grouped query per facet.
-
-    `base[facet]` is the filtered catalogue WITHOUT that facet's own filter (so choosing a
-    route still shows how many the other route has). Keys of `base`: domain, route,
-    supplier_size, maturity, province, has_adoptions."""
-    facets = {}
-    if "domain" in base:
-        # Via the join table: one row per innovation and domain.
-        through = Innovation.domains.through
-        rows = (
-            through.objects.filter(innovation__in=base["domain"].values("pk"))
-            .values("domaintag_id")
-            .annotate(n=Count("innovation_id"))
-            .order_by()
-        )
-        facets["domain"] = _counts(rows, "domaintag_id")
-    for facet, field in [("route", "route"), ("supplier_size", "supplier__size")]:
-        if facet in base:
-            rows = base[facet].order_by().values(field).annotate(n=Count("pk"))
-            facets[facet] = _counts(rows, field)
-    if "maturity" in base:
-        rows = (
-            base["maturity"]
-            .filter(maturity__isnull=False)
-            .order_by()
-            .values("maturity")
-            .annotate(n=Count("pk"))
-        )
-        facets["maturity"] = _counts(rows, "maturity")
-    if "province" in base:
-        facets["province"] = _province_counts(base["province"])
-    if "has_adoptions" in base:
-        # EXISTS per innovation, not `pk IN (ids of adopted innovations)`: with a million
-        # adoptions that list outgrows work_mem and PostgreSQL re-scans it per row.
-        counts = base["has_adoptions"].aggregate(
-            total=Count("pk"),
-            adopted=Count("pk", filter=Q(Exists(_verified_adoptions()))),
-        )
-        facets["has_adoptions"] = {
-            "true": counts["adopted"],
-            "false": counts["total"] - counts["adopted"],
-        }
-    return facets
-
-
-def _province_counts(queryset: QuerySet[Innovation]) -> dict[str, int]:
-    """Innovations of `queryset` with a verified adoption, per province of the adopters.
-
-    The distinct (innovation, province) pairs first, then a count per province: cheaper
-    than COUNT(DISTINCT innovation) over every adoption (one query either way)."""
-    pairs = (
-        _adoption_model()
-        .objects.filter(innovation__in=queryset.order_by().values("pk"), verification=VERIFIED)
-        .order_by()
-        .annotate(province=F("municipality__province"))
-        .values("innovation_id", "province")
-        .distinct()
-    )
-    sql, params = pairs.query.sql_with_params()
-    # Only the ORM's compiled SQL goes into the statement; values are parameters.
-    count_sql = f"SELECT pair.province, COUNT(*) FROM ({sql}) pair GROUP BY pair.province"  # noqa: S608  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute(count_sql, params)
-        return dict(cursor.fetchall())
-
-
-def adopted() -> Exists:
-    """Condition: the innovation has at least one verified adoption."""
-    return Exists(_verified_adoptions())
-
-
-def adopted_in_province(province: str) -> Exists:
-    """Condition: the innovation has a verified adoption in `province`."""
-    return Exists(_verified_adoptions().filter(municipality__province=province))
+# --- Filters (the facets are counted in facets.py) ---------------------------------------
 
 
 def with_domain_ids(codes: list[str]) -> QuerySet:
@@ -308,29 +74,26 @@ def with_domain_ids(codes: list[str]) -> QuerySet:
     return Innovation.objects.filter(domains__code__in=codes).values("pk")
 
 
-def province_choices() -> list[tuple[str, str]]:
-    """Every province with municipalities in Koploper, for the 'adopted in' filter.
-
-    The municipality model is reached through the adoptions relation: innovations may
-    look through reverse relations but does not import municipalities."""
-    adoption = Innovation._meta.get_field("adoptions").related_model
-    municipality = adoption._meta.get_field("municipality").related_model
-    provinces = (
-        municipality.objects.order_by("province").values_list("province", flat=True).distinct()
-    )
-    return [(province, province) for province in provinces]
-
-
 # --- The innovation page ------------------------------------------------------------------
 
 
+# Related innovations come from this many of the newest published ones: at national scale
+# every domain has thousands, and grouping all of them per request cost over a second
+# (docs/performance.md); the newest few thousand are read from the published index alone.
+RELATED_WINDOW = 3000
+
+
 def related_innovations(innovation: Innovation, limit: int = 4) -> QuerySet[Innovation]:
-    """Other published innovations sharing most domains with `innovation` (one query)."""
+    """Other published innovations sharing most domains with `innovation`, newest first,
+    among the RELATED_WINDOW newest (one query)."""
     codes = [domain.code for domain in innovation.domains.all()]
     if not codes:
         return Innovation.objects.none()
+    newest = Innovation.objects.approved().order_by(F("published_at").desc(nulls_last=True), "-pk")[
+        :RELATED_WINDOW
+    ]
     return (
-        Innovation.objects.approved()
+        Innovation.objects.filter(pk__in=newest.values("pk"))
         .exclude(pk=innovation.pk)
         .filter(domains__code__in=codes)
         # The filter on the relation comes first, so Count counts the shared domains only.

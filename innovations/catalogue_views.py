@@ -28,7 +28,8 @@ def _drop_invalid(filterset: CatalogueFilter, data: QueryDict) -> tuple[QueryDic
         keep = []
         if isinstance(field, forms.MultipleChoiceField):
             keep = [value for value in values if field.valid_value(value)]
-        dropped += [(str(field.label), value) for value in values if value not in keep]
+        if name != "q":  # a search with nothing to search for says so itself (below)
+            dropped += [(str(field.label), value) for value in values if value not in keep]
         data.setlist(name, keep)
     return data, dropped
 
@@ -76,7 +77,12 @@ def _catalogue_version(request) -> int:
     return caching.data_version(caching.CATALOGUE)
 
 
-@caching.anonymous_page_cache(_catalogue_version)
+# The catalogue's query parameters: its filters and the page number. Nothing else reaches
+# the cache key or the page's links.
+PARAMS = frozenset([*CatalogueFilter.base_filters, "page"])
+
+
+@caching.anonymous_page_cache(_catalogue_version, params=PARAMS)
 def catalogue_page(request):
     """The vetted catalogue: search, filters with counts, sorting; all in the URL.
 
@@ -100,15 +106,20 @@ def catalogue_page(request):
                 _("Ignored “%(value)s”: not a known value for “%(filter)s”.")
                 % {"value": value[:100], "filter": label},
             )
+        for message in filterset.errors.get("q", []):
+            messages.warning(request, message)
         filterset = CatalogueFilter(data, queryset=Innovation.objects.approved())
         filterset.is_valid()
     cleaned = filterset.form.cleaned_data
+    # The facets first: their pass over the filtered catalogue also counts it for the pages.
+    counts = filterset.facet_counts()
     page = caching.CachedCountPaginator(
         catalogue.for_display(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
     ).get_page(data.get("page"))
-    counts = filterset.facet_counts()
-    params = data.copy()
-    params.pop("page", None)
+    params = QueryDict(mutable=True)
+    for name in data:
+        if name in PARAMS and name != "page":
+            params.setlist(name, data.getlist(name))
     searching = filterset.searching
     ordering = cleaned.get("ordering") or (
         catalogue.ORDERING_RELEVANCE if searching else catalogue.ORDERING_NEWEST
@@ -162,7 +173,7 @@ def catalogue_page(request):
 def innovation_page(request, slug):
     """One published innovation; anything else is 404, whoever asks."""
     innovation = get_object_or_404(
-        catalogue.with_adoption_count(catalogue.for_display(Innovation.objects.approved())),
+        catalogue.for_display(Innovation.objects.approved()),
         slug=slug,
     )
     return render(

@@ -104,3 +104,10 @@ def provinces_by_country(country: str = "") -> list[tuple[str, list[tuple[str, s
         for c in Country
         if not country or c.value == country
     ]
+
+
+def province_mask(codes) -> int:
+    """The provinces `codes` as bits: bit n for the n-th member of Province. New provinces
+    are only ever appended, so stored masks keep their meaning."""
+    order = {code: n for n, code in enumerate(Province.values)}
+    return sum(1 << order[code] for code in set(codes) if code in order)

@@ -12,9 +12,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from . import caching, catalogue
-from .enums import Domain, Route, SupplierSize
+from . import caching, catalogue, facets
+from .enums import Domain, Route, SupplierSize, province_choices
 from .models import Innovation
+from .search import Search
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
@@ -42,13 +43,34 @@ class MaturityFilter(filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class SearchField(forms.CharField):
+    """A search: refused (400 in the API, a message on the page) when it holds nothing to
+    search for, only common words such as “de” and “het” or lone operators."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value.strip() and not catalogue.has_search_words(value):
+            raise forms.ValidationError(
+                _(
+                    "Search for at least one word that is not a common word such as “de” "
+                    "or “het” (“of”, “or” and “-” only join or leave out words)."
+                ),
+                code="nothing_to_search",
+            )
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
 class CatalogueFilter(filters.FilterSet):
-    q = filters.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
         method="filter_nothing",
         max_length=catalogue.MAX_QUERY_LENGTH,
         help_text=_(
-            'Words, parts of words, "a phrase", or between alternatives, -word to leave out.'
+            "Words or the start of words (compounds found too: “lamp” finds “ledlampen”); "
+            '"a phrase" in quotes; of or or between alternatives; -word to leave out.'
         ),
     )
     domain = filters.MultipleChoiceFilter(
@@ -66,9 +88,12 @@ class CatalogueFilter(filters.FilterSet):
     )
     province = filters.ChoiceFilter(
         label=_("In use in province"),
-        choices=catalogue.province_choices,
+        choices=province_choices,
         method="filter_province",
-        help_text=_("With a verified adoption by a municipality in this province."),
+        help_text=_(
+            "With a verified adoption by a municipality in this province "
+            "(ISO 3166-2 code, e.g. NL-UT or BE-VLI)."
+        ),
     )
     has_adoptions = filters.ChoiceFilter(
         label=_("In use by a municipality"),
@@ -87,11 +112,6 @@ class CatalogueFilter(filters.FilterSet):
         model = Innovation
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Read the provinces at most once per request (validation and the page both use them).
-        self.filters["province"].extra["choices"] = functools.cache(catalogue.province_choices)
-
     def filter_nothing(self, queryset, name, value):
         return queryset
 
@@ -99,20 +119,25 @@ class CatalogueFilter(filters.FilterSet):
         return queryset.filter(pk__in=catalogue.with_domain_ids(value))
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(catalogue.adopted_in_province(value))
+        return queryset.filter(facets.adopted_in_province(value))
 
     def filter_has_adoptions(self, queryset, name, value):
         if value == "true":
-            return queryset.filter(catalogue.adopted())
-        return queryset.filter(~catalogue.adopted())
+            return queryset.filter(facets.adopted())
+        return queryset.filter(~facets.adopted())
 
     @property
     def search_text(self) -> str:
         return (self.form.cleaned_data.get("q") or "").strip()
 
+    @functools.cached_property
+    def search(self) -> Search:
+        """The search, its compounds looked up once for the list, count and facets."""
+        return Search.of(self.search_text)
+
     @property
     def searching(self) -> bool:
-        return bool(catalogue.parse_query(self.search_text))
+        return bool(self.search.groups)
 
     def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
         for name, value in self.form.cleaned_data.items():
@@ -120,16 +145,13 @@ class CatalogueFilter(filters.FilterSet):
                 continue
             queryset = self.filters[name].filter(queryset, value)
         if self.searching:
-            queryset = catalogue.search(queryset, self.search_text)
+            queryset = self.search.apply(queryset)
         return queryset
 
     def filter_queryset(self, queryset):
         # Search and sort come last: sorting by relevance needs the search's rank.
         ordering = self.form.cleaned_data.get("ordering") or ""
-        filtered = catalogue.with_adoption_count(
-            self._filtered(queryset), for_sorting=ordering == catalogue.ORDERING_MOST_ADOPTED
-        )
-        return catalogue.order(filtered, ordering, searching=self.searching)
+        return catalogue.order(self._filtered(queryset), ordering, searching=self.searching)
 
     def cache_key(self, kind: str) -> str:
         """A cache key for `kind` of this filtered catalogue (not its order or page) under
@@ -145,16 +167,31 @@ class CatalogueFilter(filters.FilterSet):
     def facet_counts(self) -> dict:
         """Counts per filter value, each facet ignoring its own filter. Needs is_valid().
 
-        One grouped query per facet, each over the whole filtered catalogue (the province
-        facet over its adoptions too): cached under the catalogue's data version."""
+        Facets whose own filter is not in use share the filtered catalogue as their base;
+        each distinct base is one statement (facets.facet_counts). Cached under the
+        catalogue's data version."""
         key = self.cache_key("facets")
         counts = cache.get(key)
         if counts is None:
-            counts = catalogue.facet_counts(
-                {
-                    facet: self._filtered(self.queryset.all(), leave_out)
-                    for facet, leave_out in FACETS.items()
-                }
-            )
+            in_use = {
+                name
+                for name, value in self.form.cleaned_data.items()
+                if value not in (None, "", []) and name not in SEARCH_AND_ORDER
+            }
+            by_left_out: dict[frozenset, QuerySet[Innovation]] = {}
+            bases = {}
+            for facet, leave_out in FACETS.items():
+                own = frozenset(leave_out & in_use)
+                if own not in by_left_out:
+                    by_left_out[own] = self._filtered(self.queryset.all(), own)
+                bases[facet] = by_left_out[own]
+            if frozenset() in by_left_out:
+                # The filtered catalogue itself is one of the bases: count it in the same pass
+                # and keep the count for the paginator.
+                bases["total"] = by_left_out[frozenset()]
+            counts = facets.facet_counts(bases)
+            total = counts.pop("total", {}).get("all")
+            if total is not None:
+                cache.set(self.cache_key("count"), total, caching.PAGE_SECONDS)
             cache.set(key, counts, caching.PAGE_SECONDS)
         return counts

@@ -124,6 +124,19 @@ class Innovation(models.Model):
     # (docs/performance.md); a match only in the description or the supplier's name still
     # finds the innovation, after the title and summary matches, newest first.
     rank_vector = SearchVectorField(null=True, editable=False)
+    # What the catalogue shows and filters on about the innovation's use. The app that owns
+    # adoptions keeps them (municipalities calls services.innovation_adoption_facts_set in
+    # the transaction that changes a verified adoption), so that the catalogue never reads
+    # adoptions or municipalities: the number of verified adoptions, and the ISO 3166-2
+    # codes of the provinces of the verified adopters, sorted.
+    adoption_count = models.PositiveIntegerField(_("verified adoptions"), default=0, editable=False)
+    adopter_provinces = models.JSONField(
+        _("provinces of the verified adopters"), default=list, blank=True, editable=False
+    )
+    # The same provinces as bits (bit n: the n-th of enums.Province), which the facet counts
+    # test in one pass over the catalogue (innovations/facets.py): far cheaper per row than
+    # taking the JSON list apart.
+    adopter_province_mask = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InnovationQuerySet.as_manager()
 
@@ -150,12 +163,30 @@ class Innovation(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             # The catalogue's default order (newest published first) over the published
-            # innovations only: its first page and its count read this index alone.
+            # innovations only: its first page and its count read this index alone. On
+            # PostgreSQL it also carries what the facets count (a covering index), so the
+            # facet counts over the whole catalogue are an index-only scan of ~13 MB instead
+            # of a scan of the ~170 MB table (docs/performance.md).
             models.Index(
                 F("published_at").desc(nulls_last=True),
                 F("id").desc(),
                 condition=Q(status="approved", revision_of__isnull=True),
-                name="innovation_published",
+                include=[
+                    "route",
+                    "maturity",
+                    "supplier",
+                    "adoption_count",
+                    "adopter_province_mask",
+                ],
+                name="innovation_published_facets",
+            ),
+            # "Most adopted first".
+            models.Index(
+                F("adoption_count").desc(),
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                condition=Q(status="approved", revision_of__isnull=True),
+                name="innovation_most_adopted",
             ),
         ]
 

@@ -1,5 +1,7 @@
 """Every write to suppliers, innovations and reviews."""
 
+from collections.abc import Mapping, Sequence
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_record, changed_values, created_values, field_values
 
 from . import caching
-from .enums import Domain, Status
+from .enums import Domain, Status, province_mask
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
 from .validators import normalise_registration_number
 from .workflow import (
@@ -23,6 +25,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "innovation_adoption_facts_set",
     "innovation_create",
     "innovation_transition",
     "innovation_update",
@@ -323,3 +326,42 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         },
     )
     return revision, True
+
+
+# --- Facts told by the app that owns adoptions ----------------------------------------------
+
+
+def innovation_adoption_facts_set(*, facts: Mapping[int, tuple[int, Sequence[str]]]) -> int:
+    """Store what municipalities knows about the use of innovations: `facts` maps an
+    innovation id to (number of verified adoptions, ISO 3166-2 codes of the provinces of
+    the verified adopters). Called by municipalities in the transaction that changes a
+    verified adoption, so the catalogue's counts and facets change with it; innovations
+    itself never reads adoptions. Returns how many innovations changed."""
+    current = {
+        pk: (count, provinces)
+        for pk, count, provinces in Innovation.objects.filter(pk__in=list(facts)).values_list(
+            "pk", "adoption_count", "adopter_provinces"
+        )
+    }
+    changed = []
+    for pk, (count, provinces) in facts.items():
+        provinces = sorted(set(provinces))
+        if pk in current and current[pk] != (count, provinces):
+            changed.append(
+                Innovation(
+                    pk=pk,
+                    adoption_count=count,
+                    adopter_provinces=provinces,
+                    adopter_province_mask=province_mask(provinces),
+                )
+            )
+    # bulk_update: no save(), so updated_at (the supplier's edit time) and the search
+    # trigger (title, summary, description) are left alone.
+    Innovation.objects.bulk_update(
+        changed,
+        ["adoption_count", "adopter_provinces", "adopter_province_mask"],
+        batch_size=500,
+    )
+    if changed:
+        caching.bump_data_version(caching.CATALOGUE)
+    return len(changed)

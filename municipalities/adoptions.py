@@ -24,6 +24,7 @@ from innovations.models import Innovation
 
 from . import tasks
 from .access import adoption_verify_conflict, can_verify_adoptions, require_act_for
+from .adoption_facts import adoption_facts_refresh
 from .adoption_rules import (
     ADOPTION_FIELDS,
     CHANGE_FIELDS,
@@ -365,5 +366,7 @@ def adoption_state_take_effect(
             stage_since=adoption.stage_since,
             changed_by=claimed_by,
         )
-    # The catalogue's adoption counts and adopters read verified adoptions.
+    # The catalogue's adoption counts and adopters' provinces, kept on the innovation
+    # (municipalities/adoption_facts.py), in this same transaction.
+    adoption_facts_refresh(innovation_ids=[adoption.innovation_id])
     caching.bump_data_version(caching.CATALOGUE)

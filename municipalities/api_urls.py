@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .api import adoptions, challenges
+from .api.innovations import InnovationDetailView
 from .api.municipalities import MunicipalityListView
 
 urlpatterns: list = [
+    path("innovations/<slug:slug>", InnovationDetailView.as_view(), name="innovation-detail"),
     path("municipalities", MunicipalityListView.as_view(), name="municipality-list"),
     # Adoptions, their verification, challenges
     path("adoptions", adoptions.AdoptionListView.as_view(), name="adoption-list"),

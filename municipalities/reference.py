@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from innovations import caching
 from innovations.enums import Country, Province
 
+from .adoption_facts import adoption_facts_refresh_for_municipalities
 from .enums import size_class_for
 from .models import Municipality, Region
 
@@ -116,7 +117,10 @@ def municipalities_load_reference() -> LoadResult:
     Municipality.objects.bulk_create(to_create, batch_size=500)
     Municipality.objects.bulk_update(to_update, fields, batch_size=500)
     if to_update:
-        # The catalogue's "in use in province" counts read the municipalities' provinces.
+        # The catalogue's "in use in province" facts hold the adopters' provinces.
+        adoption_facts_refresh_for_municipalities(
+            municipality_ids=[municipality.pk for municipality in to_update]
+        )
         caching.bump_data_version(caching.CATALOGUE)
     _load_regions(result)
     return result

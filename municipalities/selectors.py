@@ -14,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -217,6 +218,33 @@ def _text_postgres(words: list[str]):
     return vector, _share(parts), Q(document=any_word)
 
 
+SUGGESTION_POOL = 300
+
+
+def _suggestion_pool(words: list[str], domain: str):
+    """Ids of the SUGGESTION_POOL published innovations most likely to score best: ranked
+    by ts_rank of all the words on the title and summary (`rank_vector`, small) and by the
+    domain; a subquery."""
+    any_word = SearchQuery(
+        " | ".join(_term(word, "ABC") for word in words), search_type="raw", config=SEARCH_CONFIG
+    )
+    in_domain = Exists(
+        Innovation.domains.through.objects.filter(innovation_id=OuterRef("pk"), domaintag_id=domain)
+    )
+    pre = ExpressionWrapper(
+        Func(F("rank_vector"), any_word, function="ts_rank", output_field=FloatField())
+        + Case(When(in_domain, then=Value(0.5)), default=Value(0.0)),
+        output_field=FloatField(),
+    )
+    return (
+        Innovation.objects.approved()
+        .filter(Q(search_vector=any_word) | Q(in_domain))
+        .annotate(pre=pre)
+        .order_by("-pre", "pk")
+        .values("pk")[:SUGGESTION_POOL]
+    )
+
+
 def _stem(word: str) -> str:
     # A crude Dutch suffix strip for the fallback, so that "scholen" also finds "school…".
     for suffix in ("en", "s", "e"):
@@ -295,6 +323,11 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
         queryset = queryset.annotate(text_relevance=Value(0.0, output_field=FloatField()))
     elif settings.IS_POSTGRES:
         vector, relevance, any_word = _text_postgres(words)
+        # At national scale most of the catalogue shares a word with a problem statement, and
+        # scoring every word of every candidate took tens of seconds (docs/performance.md).
+        # The candidates are first narrowed to the SUGGESTION_POOL best by one ts_rank of all
+        # the words (title and summary) plus the domain; only those are scored in full.
+        queryset = queryset.filter(pk__in=_suggestion_pool(words, challenge.domain))
         queryset = queryset.alias(document=vector).annotate(text_relevance=relevance)
         candidates |= any_word
     else:

@@ -68,10 +68,8 @@ def shortlisted_ids(user: AbstractBaseUser) -> set[int]:
 def shortlist_innovations(user: AbstractBaseUser) -> QuerySet[Innovation]:
     """The published innovations on the user's shortlist, oldest addition first."""
     return catalogue.for_display(
-        catalogue.with_adoption_count(
-            Innovation.objects.approved().filter(
-                pk__in=ShortlistItem.objects.filter(user=user).values("innovation_id")
-            )
+        Innovation.objects.approved().filter(
+            pk__in=ShortlistItem.objects.filter(user=user).values("innovation_id")
         )
     ).order_by("title", "pk")
 

@@ -73,15 +73,22 @@ def municipality_list(request):
     )
 
 
+ADOPTIONS_SHOWN = 50
+
+
 def municipality_detail(request, slug):
     """A municipality's profile: its verified adoptions and its open challenges."""
     municipality = get_object_or_404(Municipality, slug=slug)
+    # The most advanced first; a large municipality has thousands, and drawing them all
+    # cost seconds (docs/performance.md): the page shows the first ADOPTIONS_SHOWN.
+    adoptions = selectors.municipality_adoptions(municipality)
     return render(
         request,
         "municipalities/detail.html",
         {
             "municipality": municipality,
-            "adoptions": list(selectors.municipality_adoptions(municipality)),
+            "adoptions": list(adoptions[:ADOPTIONS_SHOWN]),
+            "adoption_count": adoptions.count(),
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
         },

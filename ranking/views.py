@@ -27,6 +27,7 @@ from .forms import BoardFilterForm
 from .models import RankingEntry
 
 PAGE_SIZE = 50
+SCORECARD_ROWS = 50
 CACHE_SECONDS = 24 * 60 * 60
 CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
@@ -36,7 +37,7 @@ def _current_run_id(request) -> int:
 
 
 # The whole page for anonymous visitors, under the published run: a new board makes new keys.
-@anonymous_page_cache(_current_run_id)
+@anonymous_page_cache(_current_run_id, params=[*BoardFilterForm.base_fields, "page"])
 def leaderboard(request):
     """The current board, filterable by country, province, region and size class."""
     run = selectors.current_run()
@@ -106,6 +107,9 @@ def scorecard(request, slug):
         changed_since_run = points != (entry.score_micro if entry else 0)
         moved = movement.movement(run, municipality, entry, contributions)
     history = selectors.rank_history(municipality)
+    # The most points first; a large municipality has thousands, and drawing them all cost
+    # seconds (docs/performance.md): the rest is counted, their points are in the score.
+    more = max(0, len(contributions or []) - SCORECARD_ROWS)
     return render(
         request,
         "ranking/scorecard.html",
@@ -113,7 +117,8 @@ def scorecard(request, slug):
             "municipality": municipality,
             "run": run,
             "entry": entry,
-            "contributions": contributions,
+            "contributions": (contributions or [])[:SCORECARD_ROWS],
+            "more_contributions": more,
             "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),

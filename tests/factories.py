@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission
 
 from innovations.enums import Route, Status, province_code_for
 from innovations.models import DomainTag, Innovation, Supplier, SupplierMember
+from municipalities.adoption_facts import adoption_facts_refresh
 from municipalities.enums import MembershipStatus, Stage, Verification, size_class_for
 from municipalities.models import Adoption, BuyerMembership, Challenge, Municipality
 
@@ -134,6 +135,14 @@ class AdoptionFactory(factory.django.DjangoModelFactory):
     stage_since = factory.LazyAttribute(lambda a: a.started_on)
     evidence_reference = "TN123456"
     verification = Verification.VERIFIED
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        adoption = super()._create(model_class, *args, **kwargs)
+        # As the services do in the same transaction: the catalogue's facts about the
+        # innovation (adoption count, adopters' provinces) follow its verified adoptions.
+        adoption_facts_refresh(innovation_ids=[adoption.innovation_id])
+        return adoption
 
 
 class ChallengeFactory(factory.django.DjangoModelFactory):

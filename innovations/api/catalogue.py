@@ -1,4 +1,5 @@
-"""The public innovations API: the catalogue and one innovation with its adopters."""
+"""The public innovations API: the catalogue. One innovation with its adopters is served by
+municipalities (municipalities/api/innovations.py), which owns the adoptions."""
 
 import hashlib
 
@@ -50,47 +51,17 @@ class InnovationListSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class AdopterMunicipalitySerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="Official code (CBS GM…, NIS).")
-    name = serializers.CharField()
-    country = serializers.CharField()
-    province = serializers.CharField()
-
-
-class AdopterSerializer(serializers.Serializer):
-    municipality = AdopterMunicipalitySerializer()
-    stage = serializers.CharField(help_text="pilot, implemented, scaled or ended.")
-    started_on = serializers.DateField()
-    stage_since = serializers.DateField()
-
-
-class InnovationDetailSerializer(InnovationListSerializer):
-    adopters = AdopterSerializer(
-        many=True,
-        read_only=True,
-        source="verified_adopters",
-        help_text="Municipalities with a verified adoption, earliest start first.",
-    )
-
-    class Meta(InnovationListSerializer.Meta):
-        fields = [
-            *InnovationListSerializer.Meta.fields,
-            "description",
-            "price_indication",
-            "evidence",
-            "references",
-            "adopters",
-        ]
-
-
 @extend_schema_view(
     get=extend_schema(
         summary="Approved innovations",
         description=(
-            "The vetted catalogue. `q` searches Dutch text (words match as prefixes, so "
-            '`zonne` finds `zonnepanelen`; "phrases", `or` and `-word` work as in web '
-            "search). Without `ordering`, results come by relevance when searching and "
-            "newest first otherwise. Unknown filter values give 400. Domains: "
+            "The vetted catalogue. `q` searches Dutch text and supplier names (words match "
+            "as prefixes, so `zonne` finds `zonnepanelen`, and as parts of compounds, so "
+            '`lamp` finds `ledlampen`; "phrases" in quotes, `of` or `or` between '
+            "alternatives, `-word` to leave out). A `q` of only common words (`de het`) or "
+            "operators gives 400, as does one over 200 characters. Without `ordering`, "
+            "results come by relevance when searching and newest first otherwise. Unknown "
+            "filter values give 400. Domains: "
             f"{', '.join(Domain.values)}."
         ),
     )
@@ -105,35 +76,25 @@ class InnovationListView(generics.ListAPIView):
         return catalogue.for_display(super().filter_queryset(queryset))
 
     def list(self, request, *args, **kwargs):
-        # The list is the same for every caller (links are absolute, so the key holds the
-        # whole URL): cached under the catalogue's data version. Authentication and the
-        # throttles still run first; an invalid filter raises before anything is cached.
-        url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
-        key = f"catalogue:api:{caching.data_version(caching.CATALOGUE)}:{url}"
+        # The list is the same for every caller: cached under the catalogue's data version,
+        # keyed by the known query parameters only (and the host, as links are absolute).
+        # A request with other parameters gets the cached list of its known ones and its
+        # own answer (whose links would repeat the unknown ones) is not stored, so random
+        # parameters cannot fill the cache. Authentication and the throttles still run
+        # first; an invalid filter raises before anything is cached.
+        known = self._known_params()
+        url = request.build_absolute_uri(request.path) + "?" + caching.known_query(request, known)
+        digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+        key = f"catalogue:api:{caching.data_version(caching.CATALOGUE)}:{digest}"
         data = cache.get(key)
         if data is not None:
             return Response(data)
         response = super().list(request, *args, **kwargs)
-        cache.set(key, response.data, caching.PAGE_SECONDS)
+        if not caching.has_unknown_params(request, known):
+            cache.set(key, response.data, caching.PAGE_SECONDS)
         return response
 
-
-@extend_schema_view(
-    get=extend_schema(
-        summary="One approved innovation",
-        description="With the municipalities that use it (verified adoptions only).",
-    )
-)
-class InnovationDetailView(generics.RetrieveAPIView):
-    serializer_class = InnovationDetailSerializer
-    lookup_field = "slug"
-    queryset = catalogue.with_adoption_count(catalogue.for_display(Innovation.objects.approved()))
-
-    def get_object(self):
-        innovation = super().get_object()
-        innovation.verified_adopters = list(
-            innovation.adoptions.filter(verification=catalogue.VERIFIED)
-            .select_related("municipality")
-            .order_by("started_on", "municipality__name")
-        )
-        return innovation
+    def _known_params(self) -> set[str]:
+        paginator = self.paginator
+        pagination = {paginator.page_query_param, paginator.page_size_query_param}
+        return {*CatalogueFilter.base_filters, *(name for name in pagination if name)}

@@ -11,6 +11,11 @@ from ..selectors import innovation_adopters
 
 register = template.Library()
 
+# A widely used innovation has hundreds of adopters; listing them all cost most of a second
+# (docs/performance.md). The stage counts still cover all.
+ADOPTERS_SHOWN = 25
+EVALUATIONS_SHOWN = 10
+
 
 @register.inclusion_tag("municipalities/_innovation_adopters.html", takes_context=True)
 def innovation_adopters_panel(context, innovation):
@@ -27,13 +32,15 @@ def innovation_adopters_panel(context, innovation):
     own_adoption = None
     if own is not None:
         own_adoption = Adoption.objects.filter(municipality=own, innovation=innovation).first()
+    evaluations = [a for a in adopters if getattr(a, "evaluation", None) is not None]
     return {
         "innovation": innovation,
-        "adopters": adopters,
+        "adopters": adopters[:ADOPTERS_SHOWN],
+        "more_adopters": max(0, len(adopters) - ADOPTERS_SHOWN),
         # The first verified adopter is the launching customer (ties share the title).
         "launching_date": adopters[0].started_on if adopters else None,
         "path": [(value, label, counts[value]) for value, label in Stage.choices],
-        "evaluations": [a for a in adopters if getattr(a, "evaluation", None) is not None],
+        "evaluations": evaluations[:EVALUATIONS_SHOWN],
         "show_contacts": own is not None or can_verify_adoptions(user),
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,

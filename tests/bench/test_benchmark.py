@@ -22,7 +22,25 @@ FIGURE_NAMES = [
         for kind in ("page", "api")
         for p in (50, 95)
     ],
-    "search_fulltext_vs_substring",
+    *[
+        f"{name}_cold_p{p}"
+        for name in (
+            "catalogue_page",
+            "catalogue_api",
+            "suggestions",
+            "innovation_page",
+            "scorecard",
+            "municipality_page",
+            "map",
+        )
+        for p in (50, 95)
+    ],
+    "load_mix_throughput",
+    "load_mix_p95",
+    "load_mix_failures",
+    "search_rare_vs_substring",
+    "search_common_vs_substring",
+    "search_frequent_vs_substring",
     "leaderboard_throughput",
     "leaderboard_page_p50",
     "leaderboard_page_p95",
@@ -41,7 +59,8 @@ def _assert_figure_fields(row: dict) -> None:
     assert isinstance(row["unit"], str) and row["unit"]
     for key in ("value", "floor", "ratio"):
         assert row[key] is None or isinstance(row[key], int | float), (row["name"], key)
-    assert row["budget"] is None or row["budget"].startswith("ratio ")
+    assert row["budget"] is None or row["budget"].startswith(("ratio ", "value "))
+    assert row["cache"] in ("", "hits", "cold", "mixed")
     assert row["met"] in (True, False, None)
     assert (row["met"] is None) == (row["budget"] is None)
 
@@ -100,6 +119,37 @@ def test_report_writes_every_figure_with_its_fields(tmp_path):
     ]
     markdown = md_path.read_text()
     assert all(f"`{name}`" in markdown for name in ("slow", "fast", "info", "missing"))
+
+
+def test_report_judges_absolute_budgets_and_says_which_margins_are_thin(tmp_path):
+    figures = [
+        report.Figure("cold", "Cold", 240.0, "ms", 5.0, max_value=250, cache="cold"),
+        report.Figure("load", "Load", 50.0, "req/s", None, min_value=40, cache="mixed"),
+        report.Figure("slow", "Slow", 300.0, "ms", 5.0, max_value=250, cache="cold"),
+    ]
+
+    json_path, md_path = report.write(tmp_path, figures, scale=1, meta={})
+
+    rows = json.loads(json_path.read_text())
+    assert [(r["name"], r["met"], r["margin"], r["cache"]) for r in rows] == [
+        ("cold", True, 0.04, "cold"),
+        ("load", True, 0.25, "mixed"),
+        ("slow", False, -0.2, "cold"),
+    ]
+    markdown = md_path.read_text()
+    assert "Met with less than 20% margin: `cold`" in markdown
+    assert "+4% (thin)" in markdown
+
+
+def test_cold_combinations_are_many_distinct_and_seeded():
+    from bench.cold import combinations, query
+
+    first = combinations(120, seed=1)
+
+    assert len({query(c) for c in first}) == 120
+    assert combinations(120, seed=1) == first
+    assert sum(1 for c in first if "q" in c) >= 30
+    assert sum(1 for c in first if set(c) - {"q", "ordering", "page"}) >= 60
 
 
 def test_report_keeps_the_previous_value_of_the_same_scale(tmp_path):
@@ -162,6 +212,9 @@ def test_small_benchmark_reports_every_figure(tmp_path):
         recompute_rounds=1,
         requests=3,
         throughput_seconds=0.3,
+        combinations=5,
+        load_clients=4,
+        load_seconds=0.5,
         out_dir=tmp_path,
         notes=False,
         log=lambda message: None,
@@ -176,3 +229,38 @@ def test_small_benchmark_reports_every_figure(tmp_path):
         assert row["value"] is not None, (row["name"], row.get("note"))
     markdown = (tmp_path / "performance.md").read_text()
     assert all(f"`{name}`" in markdown for name in FIGURE_NAMES)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_adoption_facts_are_those_of_the_services():
+    from django.db import connection
+
+    from bench.generate import _adoption_facts_sql
+    from innovations.enums import province_mask
+    from municipalities.adoption_facts import adoption_facts
+    from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
+
+    innovations = InnovationFactory.create_batch(3)
+    towns = [
+        MunicipalityFactory(province="Utrecht"),
+        MunicipalityFactory(country="BE", province="Limburg"),
+    ]
+    for innovation, town in [(innovations[0], towns[0]), (innovations[0], towns[1])]:
+        AdoptionFactory(innovation=innovation, municipality=town)
+    AdoptionFactory(innovation=innovations[1], municipality=towns[0], verification="claimed")
+    expected = adoption_facts([i.pk for i in innovations])
+    Innovation = type(innovations[0])
+    Innovation.objects.update(adoption_count=0, adopter_provinces=[], adopter_province_mask=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(_adoption_facts_sql())
+
+    stored = Innovation.objects.order_by("pk").values_list(
+        "pk", "adoption_count", "adopter_provinces", "adopter_province_mask"
+    )
+    assert {pk: (n, provinces) for pk, n, provinces, _ in stored} == expected
+    assert {pk: mask for pk, _, provinces, mask in stored} == {
+        pk: province_mask(provinces) for pk, (_, provinces) in expected.items()
+    }
+    assert expected[innovations[0].pk] == (2, ["BE-VLI", "NL-UT"])

@@ -81,12 +81,15 @@ def test_innovation_list_returns_approved_innovations(client, api_catalogue):
         ({"domain": "mobility"}, ["fietstelpaal"]),
         ({"maturityMin": "5"}, ["zonnedak"]),
         ({"route": "needs-development"}, []),
-        ({"province": "Overijssel"}, ["zonnedak"]),
+        ({"province": "NL-OV"}, ["zonnedak"]),
         ({"hasAdoptions": "false"}, ["fietstelpaal"]),
         ({"ordering": "most_adopted"}, ["zonnedak", "fietstelpaal"]),
         ({"ordering": "title"}, ["fietstelpaal", "zonnedak"]),
         ({"q": "fiets or zon"}, ["fietstelpaal", "zonnedak"]),
-        ({"q": '"&&|!:*('}, ["fietstelpaal", "zonnedak"]),
+        ({"q": "fiets of zon"}, ["fietstelpaal", "zonnedak"]),
+        ({"q": '"fiets'}, ["fietstelpaal"]),  # an unbalanced quote closes at the end
+        ({"q": "fiets or"}, ["fietstelpaal"]),  # an operator with nothing to join
+        ({"q": "-fiets"}, ["zonnedak"]),
     ],
 )
 def test_innovation_list_filters(client, api_catalogue, params, expected):
@@ -112,6 +115,11 @@ def test_innovation_list_filters(client, api_catalogue, params, expected):
         ({"pageSize": "0"}, "pageSize"),
         ({"ordering": "-price"}, "ordering"),
         ({"q": "x" * 201}, "q"),
+        # Nothing to search for: stop words only, lone operators, punctuation.
+        ({"q": "de het een"}, "q"),
+        ({"q": "of"}, "q"),
+        ({"q": "- or -"}, "q"),
+        ({"q": '"&&|!:*('}, "q"),
     ],
 )
 def test_innovation_list_rejects_unknown_filter_values(client, api_catalogue, params, field):
@@ -191,8 +199,8 @@ def test_innovation_list_query_count_does_not_grow_with_items(
         for municipality in municipalities:
             AdoptionFactory(innovation=innovation, municipality=municipality)
 
-    # Count, page, domains.
-    with django_assert_max_num_queries(3):
+    # The compounds of the search word, count, page, domains.
+    with django_assert_max_num_queries(4):
         response = client.get(LIST, {"q": "innovatie", "domain": "energy"})
 
     assert response.json()["count"] == n

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from innovations import catalogue
+from innovations import catalogue, search
 from innovations.models import Innovation
 from tests.factories import InnovationFactory, SupplierFactory
 
@@ -98,7 +98,7 @@ def test_parse_query_never_fails_on_odd_input(text):
 def test_parse_query_caps_the_number_of_words():
     groups = catalogue.parse_query(" ".join(f"woord{n}" for n in range(50)))
 
-    assert len(groups) == catalogue.MAX_SEARCH_WORDS
+    assert len(groups) == search.MAX_SEARCH_WORDS
 
 
 @pytest.mark.postgres

@@ -1,0 +1,65 @@
+"""What the catalogue shows about the use of innovations, pushed down to innovations.
+
+The catalogue (innovations) shows each innovation's number of verified adoptions and
+filters and counts by the provinces of its verified adopters, but the layers forbid it to
+read adoptions or municipalities. So municipalities, which owns both, recomputes these
+facts for the innovations concerned whenever a verified adoption changes (verified,
+un-verified, its municipality's province changed) and tells innovations through its
+service, in the same transaction."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Count
+
+from innovations.models import Innovation
+from innovations.services import innovation_adoption_facts_set
+
+from .models import Adoption
+
+BATCH = 2000
+
+
+def adoption_facts(innovation_ids: Iterable[int]) -> dict[int, tuple[int, list[str]]]:
+    """Per innovation id: (verified adoptions, sorted province codes of their municipalities);
+    (0, []) for an innovation without any."""
+    ids = list(innovation_ids)
+    facts: dict[int, tuple[int, list[str]]] = {pk: (0, []) for pk in ids}
+    verified = Adoption.objects.verified().filter(innovation_id__in=ids).order_by()
+    counts = dict(
+        verified.values("innovation_id").annotate(n=Count("pk")).values_list("innovation_id", "n")
+    )
+    provinces: dict[int, set[str]] = defaultdict(set)
+    for innovation_id, code in verified.values_list(
+        "innovation_id", "municipality__province_code"
+    ).distinct():
+        if code:
+            provinces[innovation_id].add(code)
+    for pk, n in counts.items():
+        facts[pk] = (n, sorted(provinces[pk]))
+    return facts
+
+
+def adoption_facts_refresh(*, innovation_ids: Iterable[int] | None = None) -> int:
+    """Recompute and store the facts of `innovation_ids` (every innovation if None).
+    Idempotent; returns how many innovations changed. Call it inside the transaction that
+    changes the verified state of an adoption."""
+    if innovation_ids is None:
+        innovation_ids = Innovation.objects.order_by("pk").values_list("pk", flat=True)
+    ids = list(dict.fromkeys(innovation_ids))
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        changed += innovation_adoption_facts_set(facts=adoption_facts(batch))
+    return changed
+
+
+def adoption_facts_refresh_for_municipalities(*, municipality_ids: Iterable[int]) -> int:
+    """After municipalities moved to another province: refresh the innovations they verified."""
+    innovation_ids = (
+        Adoption.objects.verified()
+        .filter(municipality_id__in=list(municipality_ids))
+        .values_list("innovation_id", flat=True)
+        .distinct()
+    )
+    return adoption_facts_refresh(innovation_ids=list(innovation_ids))

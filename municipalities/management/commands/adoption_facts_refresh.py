@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from municipalities.adoption_facts import adoption_facts_refresh
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute every innovation's adoption count and adopters' provinces from the verified "
+        "adoptions (idempotent; after a bulk import that bypassed the services)."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            changed = adoption_facts_refresh()
+        self.stdout.write(f"Adoption facts: {changed} innovations changed.")
