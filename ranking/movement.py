@@ -52,6 +52,14 @@ class Movement:
     previous_entry: RankingEntry | None
     changes: list[Change] = field(default_factory=list)
     rest_micro: int = 0
+    # Beyond the first `limit` changes (most recent kinds and largest effects first): how
+    # many more, and their effect together.
+    more_count: int = 0
+    more_micro: int = 0
+
+    @property
+    def more(self) -> Decimal:
+        return from_micro(self.more_micro)
 
     @property
     def rest(self) -> Decimal:
@@ -92,6 +100,7 @@ def movement(
     municipality: Municipality,
     entry: RankingEntry | None,
     now: list[Contribution],
+    limit: int = 50,
 ) -> Movement | None:
     """The changes behind `municipality`'s move from the previous board to `run` (`now`:
     its contributions on `run`, as the scorecard has them). None without a previous board.
@@ -145,4 +154,8 @@ def movement(
     result.changes.sort(
         key=lambda c: (order[c.kind], -abs(c.contribution.points_micro - c.before_micro))
     )
+    hidden = result.changes[limit:]
+    result.changes = result.changes[:limit]
+    result.more_count = len(hidden)
+    result.more_micro = sum(c.contribution.points_micro - c.before_micro for c in hidden)
     return result

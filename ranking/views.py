@@ -105,7 +105,7 @@ def scorecard(request, slug):
         # them differ from the published score until the next board.
         points = sum(c.points_micro for c in contributions)
         changed_since_run = points != (entry.score_micro if entry else 0)
-        moved = movement.movement(run, municipality, entry, contributions)
+        moved = movement.movement(run, municipality, entry, contributions, limit=SCORECARD_ROWS)
     history = selectors.rank_history(municipality)
     # The most points first; a large municipality has thousands, and drawing them all cost
     # seconds (docs/performance.md): the rest is counted, their points are in the score.

@@ -124,3 +124,31 @@ def test_scorecard_query_count(client, django_assert_max_num_queries):
     # contributions, stage history, verification times), history (2), session-free page.
     with django_assert_max_num_queries(11):
         assert client.get(f"/en/ranking/{slug}/").status_code == 200
+
+
+def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
+    from ranking import movement
+    from ranking.selectors import contributions
+
+    town = MunicipalityFactory(name="Veelstad", slug="veelstad")
+    for i in range(5):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(),
+            started_on=datetime.date(2026, 1, 1),
+            stage_since=datetime.date(2026, 1, 1) + datetime.timedelta(days=30 * i),
+        )
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=365))
+    run = ranking_recompute(reference_date=REF)
+    entry = RankingEntry.objects.get(run=run, municipality=town)
+    now = contributions(run, town)
+
+    everything = movement.movement(run, town, entry, now)
+    limited = movement.movement(run, town, entry, now, limit=2)
+
+    assert [c.kind for c in everything.changes] == ["aged"] * 5
+    assert (len(limited.changes), limited.more_count) == (2, 3)
+    assert limited.more_micro == sum(
+        c.contribution.points_micro - c.before_micro for c in everything.changes[2:]
+    )
+    assert limited.rest_micro == everything.rest_micro
