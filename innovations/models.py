@@ -3,6 +3,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import Country, Decision, Domain, Route, Status, SupplierSize
@@ -249,7 +250,12 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status)
+    # What a person wrote (a reviewer's feedback), shown as written.
     reason = models.TextField(blank=True)
+    # What the system notes, as its English source text (marked with gettext_noop) and its
+    # values: translated when shown, into the reader's language, not the actor's.
+    system_note = models.CharField(max_length=200, blank=True)
+    system_note_values = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -259,3 +265,11 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.innovation}: {self.from_status} → {self.to_status}"
+
+    @property
+    def note(self) -> str:
+        """The note in the reader's language: the system's note, translated now, or what
+        the person wrote."""
+        if self.system_note:
+            return gettext(self.system_note) % self.system_note_values
+        return self.reason

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_record, changed_values, created_values, field_values
 
@@ -314,7 +315,7 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         actor=user,
         from_status="",
         to_status=Status.DRAFT,
-        reason=_("Proposed change to the published innovation."),
+        system_note=gettext_noop("Proposed change to the published innovation."),
     )
     audit_record(
         actor=user,

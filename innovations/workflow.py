@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
@@ -428,7 +428,8 @@ def _publish_revision(*, revision: Innovation, original: Innovation, user, now) 
         actor=user,
         from_status=original.status,
         to_status=original.status,
-        reason=_("Changes of revision #%(id)s published.") % {"id": revision.pk},
+        system_note=gettext_noop("Changes of revision #%(id)s published."),
+        system_note_values={"id": revision.pk},
     )
 
 
@@ -449,7 +450,7 @@ def _withdraw_with_original(*, revision: Innovation, user) -> None:
         actor=user,
         from_status=from_status,
         to_status=Status.WITHDRAWN,
-        reason=_("Withdrawn together with the published innovation."),
+        system_note=gettext_noop("Withdrawn together with the published innovation."),
     )
 
 

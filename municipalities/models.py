@@ -179,7 +179,8 @@ class Adoption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.municipality} – {self.innovation} ({self.stage})"
+        # The stage's name in the reader's language: this reads in messages ("Verified: …").
+        return f"{self.municipality} – {self.innovation} ({self.get_stage_display()})"
 
 
 class AdoptionChange(models.Model):

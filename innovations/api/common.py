@@ -52,6 +52,8 @@ class SupplierNameSerializer(serializers.ModelSerializer):
 
 class HistorySerializer(serializers.ModelSerializer):
     by = serializers.CharField(source="actor_label")
+    # The system's notes in the caller's language, a reviewer's feedback as written.
+    reason = serializers.CharField(source="note")
 
     class Meta:
         model = StatusChange

@@ -3,6 +3,7 @@ validate; every write is a call into the adoptions service (municipalities/adopt
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -187,15 +188,17 @@ class AdoptionCreateSerializer(serializers.Serializer):
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()
         if municipality is None:
-            raise serializers.ValidationError("No municipality has this code.")
+            raise serializers.ValidationError(_("No municipality has this code."))
         return municipality
 
     def validate_innovation(self, value):
         innovation = Innovation.objects.approved().filter(slug=value).first()
         if innovation is None:
             raise serializers.ValidationError(
-                "No approved innovation in the catalogue has this slug; only approved "
-                "innovations can be adopted."
+                _(
+                    "No approved innovation in the catalogue has this slug; only approved "
+                    "innovations can be adopted."
+                )
             )
         return innovation
 
@@ -346,7 +349,7 @@ class EvaluationView(APIView):
 
 def _require_verifier(user) -> None:
     if not can_verify_adoptions(user):
-        raise PermissionDenied("Only reviewers can verify adoptions.")
+        raise PermissionDenied(_("Only reviewers can verify adoptions."))
 
 
 @extend_schema(tags=["review"])

@@ -3,6 +3,7 @@ only validate; every write is a call into the challenges service (municipalities
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -58,7 +59,7 @@ class ChallengeCreateSerializer(serializers.Serializer):
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()
         if municipality is None:
-            raise serializers.ValidationError("No municipality has this code.")
+            raise serializers.ValidationError(_("No municipality has this code."))
         return municipality
 
 
@@ -79,7 +80,7 @@ class ResponseCreateSerializer(serializers.Serializer):
     def validate_innovation(self, value):
         innovation = Innovation.objects.filter(slug=value).first()
         if innovation is None:
-            raise serializers.ValidationError("No innovation has this slug.")
+            raise serializers.ValidationError(_("No innovation has this slug."))
         return innovation
 
 
@@ -143,7 +144,7 @@ class ChallengeListView(generics.ListCreateAPIView):
         data = dict(serializer.validated_data)
         municipality = data.pop("municipality", None) or buyer_municipality(request.user)
         if municipality is None:
-            raise PermissionDenied("Only municipal buyers can post challenges.")
+            raise PermissionDenied(_("Only municipal buyers can post challenges."))
         challenge = challenges.challenge_post(user=request.user, municipality=municipality, **data)
         return Response(ChallengeSerializer(challenge).data, status=status.HTTP_201_CREATED)
 
@@ -195,7 +196,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
     def get_queryset(self):
         challenge = self.get_challenge()
         if not can_act_for(self.request.user, challenge.municipality):
-            raise PermissionDenied("Only buyers of this municipality can read the answers.")
+            raise PermissionDenied(_("Only buyers of this municipality can read the answers."))
         return challenge.responses.select_related("innovation__supplier").order_by(
             "created_at", "id"
         )

@@ -451,7 +451,7 @@ def test_approving_a_revision_copies_it_onto_the_original():
     assert sorted(stored.domains.values_list("code", flat=True)) == ["energy", "housing"]
     assert Innovation.objects.get(pk=revision.pk).status == Status.APPROVED
     assert list(Innovation.objects.approved()) == [stored]
-    assert StatusChange.objects.filter(innovation=original).get().reason == (
+    assert StatusChange.objects.filter(innovation=original).get().note == (
         f"Changes of revision #{revision.pk} published."
     )
     # a new change can now be started
