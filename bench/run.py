@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cold, load, measure, report, server
-from .generate import FILTER_DOMAIN, SEARCH_TERM, SEARCH_TERMS, generate
+from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, SEARCH_TERMS, generate
+from .sensitivity import sensitivity_figure
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
 
@@ -68,6 +69,8 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         options.database_url, options.recompute_rounds, options.redis_url, log=log
     )
     figures = measure.recompute_figures(full, tenth, error, growth_measured=options.memory_growth)
+    log("Sensitivity analysis of the published run vs the recompute floor")
+    figures.append(sensitivity_figure(REFERENCE_DATE, options.recompute_rounds, log=log))
 
     searches, all_matches = [], []
     for kind, term in SEARCH_TERMS.items():

@@ -17,8 +17,8 @@ from municipalities.filters import (
 )
 from municipalities.models import Adoption, Municipality
 
-from .models import RankingEntry, RankingRun
-from .selectors import current_entry
+from .models import PerformanceGroup, RankingEntry, RankingRun
+from .selectors import ORDERINGS, UNKNOWN_ORDERING, current_entry
 
 # --- Serializers --------------------------------------------------------------------------
 
@@ -35,7 +35,41 @@ def _count(**kwargs):
     return serializers.IntegerField(min_value=0, read_only=True, **kwargs)
 
 
-class RankingEntrySerializer(serializers.ModelSerializer):
+def _rank(help_text: str):
+    return serializers.IntegerField(
+        min_value=1, read_only=True, allow_null=True, help_text=help_text
+    )
+
+
+class IntervalFieldsMixin(serializers.Serializer):
+    """How sure the rank is (ranking.sensitivity); null when there is no interval."""
+
+    rank_low = _rank("Best end of the 5–95% rank interval over the sensitivity draws.")
+    rank_median = _rank("Median rank over the sensitivity draws.")
+    rank_high = _rank("Worst end of the 5–95% rank interval over the sensitivity draws.")
+    size_class_rank_low = _rank("Best end of the rank interval within the size class.")
+    size_class_rank_high = _rank("Worst end of the rank interval within the size class.")
+    rank_per_10k = _rank("Rank by points per 10,000 inhabitants.")
+    performance_group = serializers.ChoiceField(
+        choices=PerformanceGroup.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Group by the rule on the intervals (see the methodology page).",
+    )
+
+
+INTERVAL_FIELDS = [
+    "rank_low",
+    "rank_median",
+    "rank_high",
+    "size_class_rank_low",
+    "size_class_rank_high",
+    "rank_per_10k",
+    "performance_group",
+]
+
+
+class RankingEntrySerializer(IntervalFieldsMixin, serializers.ModelSerializer):
     municipality = MunicipalityRefSerializer(read_only=True)
     rank = _count()
     size_class_rank = _count()
@@ -67,6 +101,7 @@ class RankingEntrySerializer(serializers.ModelSerializer):
             "size_class_rank",
             "innovations",
             "koploper",
+            *INTERVAL_FIELDS,
         ]
 
 
@@ -84,6 +119,7 @@ class RankingRunSerializer(serializers.ModelSerializer):
             "published_at",
             "formula_version",
             "parameters",
+            "sensitivity",
             "municipalities_ranked",
             "adoptions_scored",
             "is_current",
@@ -103,7 +139,7 @@ class VerifiedAdoptionSerializer(serializers.ModelSerializer):
         fields = ["innovation", "stage", "started_on", "stage_since"]
 
 
-class CurrentRankSerializer(serializers.ModelSerializer):
+class CurrentRankSerializer(IntervalFieldsMixin, serializers.ModelSerializer):
     rank = _count()
     size_class_rank = _count()
     launching_customer_count = _count()
@@ -125,6 +161,7 @@ class CurrentRankSerializer(serializers.ModelSerializer):
             "movement",
             "run",
             "reference_date",
+            *INTERVAL_FIELDS,
         ]
 
 
@@ -153,10 +190,21 @@ class RankingFilter(django_filters.FilterSet):
     province = province_filter("municipality__province_code")
     size_class = size_class_filter()
     region = region_filter("municipality__regions")
+    ordering = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in ORDERINGS],
+        method="order",
+        empty_label=None,
+        error_messages={"invalid_choice": UNKNOWN_ORDERING},
+        help_text="rank (by points, the default) or rank_per_10k (by points per 10,000 "
+        "inhabitants)",
+    )
+
+    def order(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])
 
     class Meta:
         model = RankingEntry
-        fields = ["country", "province", "size_class", "region"]
+        fields = ["country", "province", "size_class", "region", "ordering"]
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -166,7 +214,9 @@ class RankingFilter(django_filters.FilterSet):
     tags=["ranking"],
     responses={
         200: RankingEntrySerializer(many=True),
-        400: OpenApiResponse(description="An unknown country, province, size class or region."),
+        400: OpenApiResponse(
+            description="An unknown country, province, size class, region or ordering."
+        ),
     },
 )
 class RankingListView(generics.ListAPIView):

@@ -11,6 +11,8 @@ from municipalities.filters import (
     region_choices,
 )
 
+from .selectors import UNKNOWN_ORDERING
+
 
 class BoardFilterForm(forms.Form):
     """The leaderboard's filters; only validates (an unknown value is an error, with a
@@ -29,6 +31,17 @@ class BoardFilterForm(forms.Form):
         label=_("Size class"),
         required=False,
         error_messages={"invalid_choice": UNKNOWN_SIZE_CLASS},
+    )
+    # The same values as the API's `ordering`: the board by points, or by points per 10,000
+    # inhabitants (fair to small municipalities).
+    ordering = forms.ChoiceField(
+        label=_("Rank by"),
+        required=False,
+        choices=[
+            ("rank", _("Points")),
+            ("rank_per_10k", _("Points per 10,000 inhabitants")),
+        ],
+        error_messages={"invalid_choice": UNKNOWN_ORDERING},
     )
 
     def __init__(self, *args, **kwargs):
@@ -51,4 +64,5 @@ class BoardFilterForm(forms.Form):
             "province": data.get("province") or "",
             "region": data.get("region") or "",
             "size_class": data.get("size_class") or "",
+            "ordering": data.get("ordering") or "",
         }

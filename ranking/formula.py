@@ -44,17 +44,13 @@ def _age_days_sql() -> str:
     return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
 
 
-def scored_adoptions_sql(
-    *, reference_date: datetime.date, parameters: dict, municipality_id: int | None = None
+def ordered_adoptions_sql(
+    *, reference_date: datetime.date, municipality_id: int | None = None
 ) -> tuple[str, list]:
-    """SELECT of one row per counted adoption (COLUMNS): verified adoptions of published
-    innovations that started on or before `reference_date`, with
-
-    - stage_factor: pilot, implemented, scaled, ended from `parameters["stage_factors"]`;
-    - adopter_order: RANK() among the innovation's counted adopters by start date, so ties
-      share the better order factor;
-    - recency_factor: 0.5 ^ (age / half-life), age in days from stage_since;
-    - points_micro: the product, in millionths of a point.
+    """SELECT of the counted adoptions (verified, of published innovations, started on or
+    before `reference_date`): id, municipality_id, innovation_id, stage, started_on,
+    stage_since, adopter_order (RANK() among the innovation's counted adopters by start
+    date, so ties share the better order) and age_days (from stage_since, never negative).
 
     With `municipality_id`, only the adoptions of that municipality, each still ordered
     among all adopters of its innovation: RANK() over a partition is one plus the number
@@ -63,8 +59,6 @@ def scored_adoptions_sql(
     innovation the municipality uses. The partition is the innovation's counted adopters:
     verified, of the same (so equally published) innovation, and anyone who started before
     a counted adoption started before the reference date too."""
-    params = parameters
-    stages = params["stage_factors"]
     counted = (
         Adoption.objects.verified()
         .filter(innovation__in=Innovation.objects.approved(), started_on__lte=reference_date)
@@ -88,6 +82,31 @@ def scored_adoptions_sql(
         )"""  # noqa: S608 - a quoted table name; the value is a parameter  # nosec B608
         order_params = [Verification.VERIFIED.value]
     counted_sql, counted_params = counted.query.sql_with_params()
+    sql = f"""
+        SELECT a.id, a.municipality_id, a.innovation_id, a.stage, a.started_on,
+            a.stage_since,
+            {order_sql} AS adopter_order,
+            {_age_days_sql()} AS age_days
+        FROM ({counted_sql}) a
+        {fence}
+    """  # noqa: S608 - only the ORM's compiled SQL; values are parameters  # nosec B608
+    return sql, [*order_params, reference_date.isoformat(), *counted_params]
+
+
+def scored_adoptions_sql(
+    *, reference_date: datetime.date, parameters: dict, municipality_id: int | None = None
+) -> tuple[str, list]:
+    """SELECT of one row per counted adoption (COLUMNS; see ordered_adoptions_sql), with
+
+    - stage_factor: pilot, implemented, scaled, ended from `parameters["stage_factors"]`;
+    - order_factor: launching customer, early adopter or later adopter, by adopter_order;
+    - recency_factor: 0.5 ^ (age / half-life), age in days from stage_since;
+    - points_micro: the product, in millionths of a point."""
+    params = parameters
+    stages = params["stage_factors"]
+    ordered_sql, ordered_params = ordered_adoptions_sql(
+        reference_date=reference_date, municipality_id=municipality_id
+    )
     dp = "DOUBLE PRECISION"
     sql = f"""
         SELECT f.id, f.municipality_id, f.innovation_id, f.stage, f.started_on, f.stage_since,
@@ -109,16 +128,9 @@ def scored_adoptions_sql(
                 END AS order_factor,
                 power(CAST(0.5 AS {dp}), CAST(s.age_days AS {dp}) / CAST(%s AS {dp}))
                     AS recency_factor
-            FROM (
-                SELECT a.id, a.municipality_id, a.innovation_id, a.stage, a.started_on,
-                    a.stage_since,
-                    {order_sql} AS adopter_order,
-                    {_age_days_sql()} AS age_days
-                FROM ({counted_sql}) a
-                {fence}
-            ) s
+            FROM ({ordered_sql}) s
         ) f
-    """  # noqa: S608 - only the ORM's compiled SQL; values are parameters  # nosec B608
+    """  # noqa: S608 - only the compiled SQL above; values are parameters  # nosec B608
     sql_params = [
         MICRO,
         Stage.PILOT.value,
@@ -133,8 +145,6 @@ def scored_adoptions_sql(
         params["early_adopter_factor"],
         params["later_adopter_factor"],
         params["days_per_year"] * params["recency_half_life_years"],
-        *order_params,
-        reference_date.isoformat(),
-        *counted_params,
+        *ordered_params,
     ]
     return sql, sql_params

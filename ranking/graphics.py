@@ -107,3 +107,60 @@ def badge(label: str, value: str) -> Badge:
         label_width=_text_width(label),
         value_width=_text_width(value),
     )
+
+
+@dataclass
+class IntervalChart:
+    """A horizontal rank axis, best rank on the left, zoomed to the interval: the 5–95%
+    range as a bar, the median as a tick and the published rank as a dot."""
+
+    width: int
+    height: int
+    left: float
+    right: float
+    axis_y: int
+    first: int  # the rank at the left end of the axis
+    last: int  # … and at the right end
+    low_x: float
+    high_x: float
+    median_x: float
+    rank_x: float
+    ticks: list[tuple[float, int]]
+
+    @property
+    def bar_width(self) -> float:
+        # At least a sliver, so that an interval of one rank still shows.
+        return max(round(self.high_x - self.low_x, 1), 4.0)
+
+    @property
+    def bar_x(self) -> float:
+        return self.low_x if self.high_x - self.low_x >= 4 else self.low_x - 2
+
+
+def interval_chart(entry, board_size: int) -> IntervalChart | None:
+    if entry is None or not entry.has_interval:
+        return None
+    width, left, right = 480, 24, 456
+    spread = max(entry.rank_high - entry.rank_low, 1)
+    first = max(1, entry.rank_low - spread)
+    last = min(max(board_size, entry.rank_high), entry.rank_high + spread)
+    last = max(last, first + 1)
+
+    def x_for(rank: int) -> float:
+        return round(left + (rank - first) / (last - first) * (right - left), 1)
+
+    ticks = sorted({first, entry.rank_low, entry.rank, entry.rank_high, last})
+    return IntervalChart(
+        width=width,
+        height=64,
+        left=left,
+        right=right,
+        axis_y=40,
+        first=first,
+        last=last,
+        low_x=x_for(entry.rank_low),
+        high_x=x_for(entry.rank_high),
+        median_x=x_for(entry.rank_median),
+        rank_x=x_for(entry.rank),
+        ticks=[(x_for(rank), rank) for rank in ticks],
+    )

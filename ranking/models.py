@@ -32,6 +32,15 @@ class RunTrigger(models.TextChoices):
     DEMO = "demo", _("Demo data")
 
 
+class PerformanceGroup(models.TextChoices):
+    """Groups by the rule on the rank intervals (ranking.groups), best first."""
+
+    KOPLOPER = "koploper", _("Koploper")
+    STRONG = "strong", _("Strong follower")
+    FOLLOWER = "follower", _("Follower")
+    STARTER = "starter", _("Starter")
+
+
 class RankingRunQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=RunStatus.PUBLISHED)
@@ -80,6 +89,9 @@ class RankingRun(models.Model):
         related_name="+",
         verbose_name=_("compared with run"),
     )
+    # The uncertainty and sensitivity analysis (ranking.sensitivity): the draws' settings and
+    # seed, and the results the methodology page shows.
+    sensitivity = models.JSONField(_("sensitivity analysis"), default=dict, blank=True)
     contribution_count = models.PositiveIntegerField(_("adoptions scored"), default=0)
     entry_count = models.PositiveIntegerField(_("municipalities ranked"), default=0)
     error = models.TextField(_("error"), blank=True)
@@ -144,6 +156,18 @@ class RankingEntry(models.Model):
     is_koploper = models.BooleanField(_("Koploper"))
     # NULL: not on the previous board (or there was none).
     previous_rank = models.PositiveIntegerField(_("previous rank"), null=True)
+    # Rank by points per 10,000 inhabitants (standard competition ranking).
+    rank_per_10k = models.PositiveIntegerField(_("rank per 10,000 inhabitants"), null=True)
+    # How sure the rank is (ranking.sensitivity): median and 5–95% interval of the rank over
+    # the draws, overall and within the size class; the interval contains `rank`.
+    rank_low = models.PositiveIntegerField(_("best rank (5%)"), null=True)
+    rank_median = models.PositiveIntegerField(_("median rank"), null=True)
+    rank_high = models.PositiveIntegerField(_("worst rank (95%)"), null=True)
+    size_class_rank_low = models.PositiveIntegerField(_("best rank in size class"), null=True)
+    size_class_rank_high = models.PositiveIntegerField(_("worst rank in size class"), null=True)
+    performance_group = models.CharField(
+        _("performance group"), max_length=10, choices=PerformanceGroup, blank=True
+    )
 
     class Meta:
         ordering = ["run", "position"]
@@ -172,3 +196,7 @@ class RankingEntry(models.Model):
     @property
     def places_moved(self) -> int:
         return abs(self.movement or 0)
+
+    @property
+    def has_interval(self) -> bool:
+        return self.rank_low is not None and self.rank_high is not None

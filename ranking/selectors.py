@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Innovation
 from municipalities.enums import Stage
@@ -15,6 +16,13 @@ from . import formula
 from .models import RankingEntry, RankingRun, from_micro
 
 HISTORY_RUNS = 30
+# Board orderings, the same on the page and in the API: by points (the board's rank, ties in
+# display order) or by points per 10,000 inhabitants.
+ORDERINGS = {
+    "rank": ("position",),
+    "rank_per_10k": (F("rank_per_10k").asc(nulls_last=True), "position"),
+}
+UNKNOWN_ORDERING = _("Unknown ordering “%(value)s”: use rank or rank_per_10k.")
 
 
 def current_run() -> RankingRun | None:
@@ -32,6 +40,7 @@ def board_entries(
     province: str = "",
     region: str = "",
     size_class: str = "",
+    ordering: str = "",
 ) -> QuerySet[RankingEntry]:
     """The entries of `run` in display order, optionally narrowed down (ranks stay the
     ranks of the whole board)."""
@@ -44,7 +53,7 @@ def board_entries(
         entries = entries.filter(municipality__regions__slug=region)
     if size_class:
         entries = entries.filter(size_class=size_class)
-    return entries.order_by("position")
+    return entries.order_by(*ORDERINGS[ordering or "rank"])
 
 
 def current_entry(municipality: Municipality) -> RankingEntry | None:

@@ -3,9 +3,11 @@
 A run is ONE INSERT … SELECT: formula v1 (formula.scored_adoptions_sql: the points of
 every counted adoption, with window functions) summed per municipality and ranked into
 one `RankingEntry` row per municipality with points > 0: score, rank (standard competition
-ranking), rank in size class, points per 10,000 inhabitants, counts, the Koploper label
-and the rank on the previous board. The points of single adoptions are not stored: a
-scorecard computes them on demand with the same SQL for one municipality
+ranking), rank in size class, points per 10,000 inhabitants and the rank by them, counts
+and the rank on the previous board. Then the sensitivity draws (ranking.sensitivity) give
+each entry its rank interval, and the rule on the intervals its performance group and the
+Koploper label (ranking.groups), in the same transaction. The points of single adoptions
+are not stored: a scorecard computes them on demand with the same SQL for one municipality
 (selectors.contributions), so a run writes some 600 rows instead of one per adoption, and
 takes about as long as the formula itself.
 
@@ -30,7 +32,7 @@ from django.utils import timezone
 
 from municipalities.models import Municipality
 
-from . import formula
+from . import adoption_sums, formula, groups
 from .models import MICRO, RankingEntry, RankingRun, RunStatus, RunTrigger
 
 logger = logging.getLogger(__name__)
@@ -78,6 +80,7 @@ def ranking_recompute(
     task_id: str = "",
     once_per_date: bool = False,
     progress: Progress = _quiet,
+    sensitivity: bool = True,
 ) -> RankingRun:
     """Compute a new board with formula v1 and publish it atomically.
 
@@ -89,7 +92,10 @@ def ranking_recompute(
     same task (its worker was killed) takes over its own unfinished run at once, without
     waiting for the lease, or returns the run it already published; and with
     `once_per_date`, a run returns the published board of the same trigger and reference
-    date if there is one (one nightly board a night, however often beat sends the task)."""
+    date if there is one (one nightly board a night, however often beat sends the task).
+
+    `sensitivity=False` leaves out the rank intervals and groups: only for measuring what
+    the analysis costs (bench/sensitivity.py); every published board has them."""
     reference_date = reference_date or timezone.localdate()
     try:
         run = _start_run(
@@ -112,11 +118,16 @@ def ranking_recompute(
                 .first()
             )
             progress("Scoring verified adoptions and ranking municipalities…")
-            run.contribution_count, run.entry_count = _rank_municipalities(run, previous)
+            run.contribution_count, run.entry_count, sums = _rank_municipalities(
+                run, previous, sums=sensitivity
+            )
             progress(
                 f"{run.contribution_count} adoptions scored, "
                 f"{run.entry_count} municipalities on the board."
             )
+            if sensitivity:
+                progress("Rank intervals over the sensitivity draws, performance groups…")
+                groups.run_add_intervals(run, sums)
             run.previous_run = previous
             _publish(run)
     except Exception as exc:
@@ -170,10 +181,14 @@ def _start_run(*, trigger, started_by_id, reference_date, task_id, once_per_date
         return run
 
 
-def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[int, int]:
+def _rank_municipalities(
+    run: RankingRun, previous: RankingRun | None, *, sums: bool = True
+) -> tuple[int, int, list | None]:
     """The run's entries in one INSERT … SELECT: formula v1 per adoption, summed and ranked
     per municipality, with the movement since `previous`. Returns (adoptions scored,
-    entries written)."""
+    entries written, the sensitivity analysis's grouped sums); on PostgreSQL, with `sums`,
+    the same statement returns those sums (adoption_sums.grouped_sql over the scored
+    adoptions), so the adoptions are scored once; otherwise they are None."""
     params = run.parameters
     scored_sql, scored_params = formula.scored_adoptions_sql(
         reference_date=run.reference_date, parameters=params
@@ -184,9 +199,8 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
     # innovation_count is the adoption count: the database allows one adoption per
     # municipality and innovation (adoption_one_per_pair), and COUNT(DISTINCT …) would make
     # PostgreSQL sort every adoption instead of hashing.
-    # Koploper: within each size class, those with at least N adoptions whose rank among
-    # them is within the top P percent (rounded up, so a class with any eligible
-    # municipality has a Koploper; ties at the boundary share the label).
+    # The Koploper label and the other performance groups follow the rank intervals
+    # (ranking.groups, after the sensitivity analysis); the insert leaves them unset.
     with_sql = f"""
         WITH scored AS ({scored_sql}),
         all_totals AS (
@@ -201,26 +215,25 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
                 RANK() OVER (ORDER BY t.score_micro DESC) AS board_rank,
                 RANK() OVER (PARTITION BY m.size_class ORDER BY t.score_micro DESC)
                     AS class_rank,
+                RANK() OVER (
+                    ORDER BY CASE WHEN m.population > 0 THEN 1 ELSE 0 END DESC,
+                        CAST(t.score_micro AS DOUBLE PRECISION)
+                            / CASE WHEN m.population > 0 THEN m.population ELSE 1 END DESC
+                ) AS per_10k_rank,
                 ROW_NUMBER() OVER (
                     ORDER BY t.score_micro DESC, t.adoption_count DESC, m.name, m.code
                 ) AS board_position
             FROM all_totals t
             JOIN {municipality} m ON m.id = t.municipality_id
             WHERE t.score_micro > 0
-        ), eligible AS (
-            SELECT municipality_id,
-                RANK() OVER (PARTITION BY size_class ORDER BY score_micro DESC)
-                    AS eligible_rank,
-                COUNT(*) OVER (PARTITION BY size_class) AS eligible_count
-            FROM ranked
-            WHERE adoption_count >= %s
         )
     """  # noqa: S608 - only quoted table names and the compiled formula; values are parameters  # nosec B608
     insert_sql = f"""
         INSERT INTO {entry}
             (run_id, municipality_id, {q("position")}, {q("rank")}, score_micro,
              size_class, size_class_rank, population, score_per_10k, adoption_count,
-             innovation_count, launching_customer_count, is_koploper, previous_rank)
+             innovation_count, launching_customer_count, is_koploper, previous_rank,
+             rank_per_10k, performance_group)
         SELECT %s, r.municipality_id, r.board_position, r.board_rank, r.score_micro,
             r.size_class, r.class_rank, r.population,
             CASE WHEN r.population > 0
@@ -228,19 +241,15 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
                     * r.population)
                 ELSE NULL
             END,
-            r.adoption_count, r.adoption_count, r.launching_count,
-            CASE WHEN e.eligible_rank <= (e.eligible_count * %s + 99) / 100
-                THEN TRUE ELSE FALSE END,
-            p.{q("rank")}
+            r.adoption_count, r.adoption_count, r.launching_count, FALSE, p.{q("rank")},
+            CASE WHEN r.population > 0 THEN r.per_10k_rank ELSE NULL END, ''
         FROM ranked r
-        LEFT JOIN eligible e ON e.municipality_id = r.municipality_id
         LEFT JOIN {entry} p ON p.run_id = %s AND p.municipality_id = r.municipality_id
     """  # noqa: S608 - only quoted table and column names; values are parameters  # nosec B608
-    with_params = [*scored_params, params["koploper_min_adoptions"]]
+    with_params = scored_params
     insert_params = [
         run.pk,
         MICRO // 10_000,  # score_micro / (100 × population) = points per 10,000
-        params["koploper_top_percent"],
         previous.pk if previous else None,
     ]
     scored_total = "SELECT COALESCE(SUM(adoption_count), 0) FROM all_totals"
@@ -248,16 +257,27 @@ def _rank_municipalities(run: RankingRun, previous: RankingRun | None) -> tuple[
         if connection.vendor == "postgresql":
             # The insert as a data-modifying CTE: the adoptions are scored once, and the
             # statement still answers how many adoptions and entries there were.
-            counts = f"SELECT ({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608
-            statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1) {counts}"
-            cursor.execute(statement, [*with_params, *insert_params])
-            scored, entries = cursor.fetchone()
-            return int(scored), int(entries)
+            counts = f"({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608
+            statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1)"
+            if not sums:
+                cursor.execute(f"{statement} SELECT {counts}", [*with_params, *insert_params])
+                scored, entries = cursor.fetchone()
+                return int(scored), int(entries), None
+            # One row per group, each with the two counts (one row of counts if no group).
+            grouped_sql, grouped_params = adoption_sums.grouped_sql("scored", params)
+            grouped_statement = (
+                f"{statement}, grouped AS ({grouped_sql}) "  # noqa: S608 - our SQL  # nosec B608
+                f"SELECT {counts}, g.* FROM (SELECT 1) one LEFT JOIN grouped g ON TRUE"
+            )
+            cursor.execute(grouped_statement, [*with_params, *insert_params, *grouped_params])
+            rows = cursor.fetchall()
+            grouped = [row[2:] for row in rows if row[2] is not None]
+            return int(rows[0][0]), int(rows[0][1]), grouped
         # SQLite has no INSERT inside WITH: the insert, then the count (small data there).
         cursor.execute(f"{with_sql} {insert_sql}", [*with_params, *insert_params])
         cursor.execute(f"{with_sql} {scored_total}", with_params)
         scored = cursor.fetchone()[0]
-    return int(scored), RankingEntry.objects.filter(run=run).count()
+    return int(scored), RankingEntry.objects.filter(run=run).count(), None
 
 
 class LeaseLost(Exception):
@@ -279,6 +299,7 @@ def _publish(run: RankingRun) -> None:
         previous_run=run.previous_run,
         contribution_count=run.contribution_count,
         entry_count=run.entry_count,
+        sensitivity=run.sensitivity,
     )
     if published != 1:
         raise LeaseLost(f"Run #{run.pk} lost its lease to a newer run.")

@@ -22,7 +22,7 @@ from django.views.decorators.http import condition
 from innovations.caching import anonymous_page_cache
 from municipalities.models import Municipality
 
-from . import graphics, maps, selectors
+from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
 from .models import RankingEntry
 
@@ -55,6 +55,7 @@ def leaderboard(request):
             "province": filters["province"],
             "region": filters["region"],
             "size_class": filters["size_class"],
+            "ordering": filters["ordering"],
         }
         params = {name: value for name, value in params.items() if value}
         page_number = _page_number(request.GET.get("page"))
@@ -72,6 +73,7 @@ def leaderboard(request):
                     "page": page,
                     "querystring": urlencode(params),
                     "by_size_class": bool(filters["size_class"]),
+                    "per_10k": filters["ordering"] == "rank_per_10k",
                 },
                 request=request,
             )
@@ -94,7 +96,7 @@ def scorecard(request, slug):
     """One municipality: the adoptions behind its score, and its rank over past runs."""
     municipality = get_object_or_404(Municipality, slug=slug)
     run = selectors.current_run()
-    entry = contributions = None
+    entry = contributions = moved = None
     changed_since_run = False
     if run is not None:
         entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
@@ -103,6 +105,7 @@ def scorecard(request, slug):
         # them differ from the published score until the next board.
         points = sum(c.points_micro for c in contributions)
         changed_since_run = points != (entry.score_micro if entry else 0)
+        moved = movement.movement(run, municipality, entry, contributions, limit=SCORECARD_ROWS)
     history = selectors.rank_history(municipality)
     # The most points first; a large municipality has thousands, and drawing them all cost
     # seconds (docs/performance.md): the rest is counted, their points are in the score.
@@ -119,6 +122,8 @@ def scorecard(request, slug):
             "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),
+            "interval": graphics.interval_chart(entry, run.entry_count if run else 0),
+            "movement": moved,
         },
     )
 
@@ -230,6 +235,13 @@ OPEN_DATA_FIELDS = [
     "launching_customer_count",
     "koploper",
     "movement",
+    "rank_low",
+    "rank_median",
+    "rank_high",
+    "size_class_rank_low",
+    "size_class_rank_high",
+    "performance_group",
+    "rank_per_10k",
 ]
 
 
@@ -257,6 +269,13 @@ def _open_data_rows(run) -> list[dict]:
                 "launching_customer_count": entry.launching_customer_count,
                 "koploper": entry.is_koploper,
                 "movement": entry.movement,
+                "rank_low": entry.rank_low,
+                "rank_median": entry.rank_median,
+                "rank_high": entry.rank_high,
+                "size_class_rank_low": entry.size_class_rank_low,
+                "size_class_rank_high": entry.size_class_rank_high,
+                "performance_group": entry.performance_group,
+                "rank_per_10k": entry.rank_per_10k,
             }
         )
     return rows
@@ -301,6 +320,8 @@ def open_data_json(request):
             "published_at": run.finished_at,
             "formula_version": run.formula_version,
             "parameters": run.parameters,
+            # The draws' settings and seed, and the analysis's results (methodology page).
+            "sensitivity": run.sensitivity,
         },
         "entries": _open_data_rows(run),
     }

@@ -15,6 +15,7 @@ FIGURE_NAMES = [
     "ranking_recompute",
     "ranking_recompute_peak_memory",
     "ranking_recompute_memory_growth",
+    "ranking_sensitivity",
     *[
         f"catalogue_{kind}_{case}_p{p}"
         for case in ("first", "filter", "search")

@@ -59,14 +59,27 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     page.wait_for_url(re.compile(r"size_class=lt20k"))
     assert board.get_by_role("rowheader").all_inner_texts() == ["Schiermonnikoog Fryslân"]
     cells = board.get_by_role("row").nth(1).get_by_role("cell").all_inner_texts()
-    assert cells[:2] == ["3", "1"]  # rank on the whole board, rank in the size class
+    # Rank on the whole board with how sure it is, rank in the size class.
+    assert (re.match(r"3 \(\d+–\d+\)$", cells[0]) is not None, cells[1]) == (True, "1")
     audit(page, "leaderboard-size-class")
 
     act.follow(board.get_by_role("link", name="Schiermonnikoog"))
     page.wait_for_url(re.compile(r"/nl/ranking/schiermonnikoog/$"))
     assert page.locator("h1").inner_text() == "Scorekaart van Schiermonnikoog"
     assert main.get_by_role("row", name=re.compile("Deelfietsen voor dorpen")).is_visible()
+    # How sure the rank is: a chart with a text alternative, and the same in a table.
+    assert main.get_by_role("heading", name="Hoe zeker is deze plaats?").is_visible()
+    assert main.get_by_role("img", name="Hoe zeker de plaats van Schiermonnikoog is").is_visible()
+    assert main.get_by_role("table", name="Plaats met andere redelijke gewichten").is_visible()
     audit(page, "scorecard")
+
+    # The methodology, linked from the scorecard.
+    act.follow(main.get_by_role("link", name="Hoe de ranglijst wordt gemaakt").first)
+    page.wait_for_url(re.compile(r"/nl/ranking/methodology/(#sensitivity)?$"))
+    assert page.locator("h1").inner_text() == "Hoe de ranglijst wordt gemaakt"
+    assert main.get_by_role("heading", name="Hoe zeker is een plaats?").is_visible()
+    audit(page, "methodology")
+    page.go_back()
 
     # The badge: an image on the scorecard, and the SVG itself behind it.
     badge = main.locator(".koploper-badge-preview img")
@@ -78,7 +91,7 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     assert svg.get_attribute("aria-label") == "Koploper: #3 van 3"
     page.go_back()
 
-    act.follow(main.get_by_role("link", name="Ranglijst"))
+    act.follow(main.get_by_role("link", name="Ranglijst", exact=True))
     act.follow(main.get_by_role("link", name="De ranglijst op een kaart bekijken"))
     page.wait_for_url(re.compile(r"/nl/ranking/map/$"))
     assert page.locator("h1").inner_text() == "Kaart van de ranglijst"

@@ -40,8 +40,15 @@ def test_api_ranking_lists_the_current_board(client, make_board):
                 "size_class_rank": e.rank,
                 "innovations": 1,
                 "koploper": False,
+                "rank_low": e.rank,
+                "rank_median": e.rank,
+                "rank_high": e.rank,
+                "size_class_rank_low": e.rank,
+                "size_class_rank_high": e.rank,
+                "rank_per_10k": e.rank,
+                "performance_group": group,
             }
-            for e, town in zip(entries, towns, strict=True)
+            for e, town, group in zip(entries, towns, ["strong", "follower"], strict=True)
         ],
     }
 
@@ -146,6 +153,7 @@ def test_api_ranking_runs_lists_published_runs_newest_first(client, make_board):
         "published_at": first["published_at"],
         "formula_version": "v1",
         "parameters": current.parameters,
+        "sensitivity": current.sensitivity,
         "municipalities_ranked": 2,
         "adoptions_scored": 2,
         "is_current": True,
@@ -208,6 +216,13 @@ def test_api_municipality_detail_has_verified_adoptions_and_rank(client):
             "movement": None,
             "run": run.pk,
             "reference_date": today.isoformat(),
+            "rank_low": 1,
+            "rank_median": 1,
+            "rank_high": 1,
+            "size_class_rank_low": 1,
+            "size_class_rank_high": 1,
+            "rank_per_10k": 1,
+            "performance_group": "strong",
         },
     }
 
@@ -224,3 +239,43 @@ def test_api_municipality_detail_unknown_code_is_404(client):
     response = client.get("/api/v1/municipalities/GM0000", HTTP_ACCEPT_LANGUAGE="en")
 
     assert (response.status_code, errors(response)) == (404, {"detail": "Not found."})
+
+
+def per_10k_board():
+    """A city with the most points and a village with the most points per inhabitant."""
+    today = timezone.localdate()
+    city = MunicipalityFactory(code="GM0363", name="Grootstad", population=900_000)
+    village = MunicipalityFactory(code="GM0001", name="Dorpje", population=5_000)
+    middle = MunicipalityFactory(code="GM0002", name="Middenstad", population=60_000)
+    for town, count in ((city, 4), (village, 1), (middle, 2)):
+        for _ in range(count):
+            AdoptionFactory(municipality=town, innovation=InnovationFactory(), started_on=today)
+    return ranking_recompute()
+
+
+def test_api_ranking_orders_and_ranks_by_points_per_10k(client):
+    per_10k_board()
+
+    by_points = client.get("/api/v1/ranking").json()["results"]
+    by_per_10k = client.get("/api/v1/ranking?ordering=rank_per_10k").json()["results"]
+
+    assert [r["municipality"]["name"] for r in by_points] == ["Grootstad", "Middenstad", "Dorpje"]
+    assert [(r["municipality"]["name"], r["rank_per_10k"], r["rank"]) for r in by_per_10k] == [
+        ("Dorpje", 1, 3),
+        ("Middenstad", 2, 2),
+        ("Grootstad", 3, 1),
+    ]
+    explicit = client.get("/api/v1/ranking?ordering=rank").json()["results"]
+    assert explicit == by_points
+
+
+@pytest.mark.parametrize("value", ["score", "-rank", "name", "population; DROP"])
+def test_api_ranking_unknown_ordering_is_400_with_a_message(client, make_board, value):
+    make_board(1)
+
+    response = client.get("/api/v1/ranking", {"ordering": value})
+
+    assert response.status_code == 400
+    assert errors(response) == {
+        "ordering": [f"Unknown ordering “{value}”: use rank or rank_per_10k."]
+    }

@@ -127,6 +127,7 @@ def test_command_recompute_ranking_shows_progress_and_publishes(capsys):
         f"Run #{run.pk} started (reference date 2030-01-01).",
         "Scoring verified adoptions and ranking municipalities…",
         "2 adoptions scored, 2 municipalities on the board.",
+        "Rank intervals over the sensitivity draws, performance groups…",
         f"Run #{run.pk} published.",
         f"Published run #{run.pk}: 2 municipalities ranked from 2 adoptions.",
     ]

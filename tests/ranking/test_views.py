@@ -54,7 +54,11 @@ def test_leaderboard_lists_the_board_with_its_columns(client, make_board):
     assert "3 municipalities on the board" in page
     assert reverse("ranking:scorecard", args=[towns[0].slug]) in page
     # Rank, movement (unchanged, with its text alternative), score, per 10,000.
-    row = page[page.index(">1</td>") : page.index("Gemeente 01")]
+    row = page[page.index('koploper-board__rank">1') : page.index("Gemeente 01")]
+    # The rank with how sure it is, and the plain-language line that says what that means.
+    assert '1 <span class="koploper-range">(1–1)</span>' in row
+    assert "ranks within this range in 90% of them" in page
+    assert reverse("ranking:methodology") in page
     assert '<span aria-hidden="true">=</span>' in row
     assert '<span class="koploper-visually-hidden">unchanged</span>' in row
     assert f">{first.score:.2f}</td>" in row
@@ -138,6 +142,25 @@ def test_leaderboard_region_is_a_corop_region_or_arrondissement(client, referenc
     assert options.count("<option") == 1 + 40 + 22
     assert '<option value="groot-amsterdam" selected>Groot-Amsterdam</option>' in options
     assert board_names(client.get("/en/ranking/?region=arrondissement-gent")) == ["Gent"]
+
+
+def test_leaderboard_ranks_by_points_per_10k(client):
+    from tests.ranking.test_api import per_10k_board
+
+    per_10k_board()
+
+    response = client.get("/en/ranking/?ordering=rank_per_10k")
+
+    assert board_names(response) == ["Dorpje", "Middenstad", "Grootstad"]
+    assert "Rank per 10,000 inhabitants" in text(response)
+    assert board_names(client.get("/en/ranking/?ordering=rank")) == [
+        "Grootstad",
+        "Middenstad",
+        "Dorpje",
+    ]
+    unknown = client.get("/en/ranking/?ordering=score")
+    assert "Unknown ordering “score”: use rank or rank_per_10k." in text(unknown)
+    assert board_names(unknown) == ["Grootstad", "Middenstad", "Dorpje"]
 
 
 def test_leaderboard_reports_an_unknown_filter_value_and_ignores_it(client, make_board):
@@ -296,7 +319,8 @@ def test_scorecard_rank_history_chart_and_table(client, make_board):
 
     page = text(client.get(f"/en/ranking/{towns[1].slug}/"))
 
-    chart = page[page.index("<svg") : page.index("</svg>")]
+    start = page.index('<svg class="koploper-chart" ')
+    chart = page[start : page.index("</svg>", start)]
     assert 'role="img"' in chart
     assert '<title id="rank-chart-title">Rank of Gemeente 01 over time</title>' in chart
     assert chart.count("<circle") == 2
@@ -325,8 +349,10 @@ def test_scorecard_query_count_does_not_grow_with_adoptions_or_runs(
         )
         ranking_recompute(reference_date=today - datetime.timedelta(days=count - i))
 
-    # Municipality, current run, entry, contributions, history runs, history entries.
-    with django_assert_num_queries(6):
+    # Municipality, current run, entry, contributions, history runs, history entries; with
+    # a previous board also why it moved: that run, its entry and contributions, the
+    # adoptions' stage history and verification times.
+    with django_assert_num_queries(6 if count == 1 else 11):
         response = client.get("/en/ranking/veelzijdig/")
     assert text(response).count("Innovatie ") >= count
 
@@ -439,6 +465,13 @@ def test_open_data_csv_is_the_current_board(client, make_board):
             "launching_customer_count": "1" if e.rank == 1 else "0",
             "koploper": "false",
             "movement": "0",
+            "rank_low": str(e.rank),
+            "rank_median": str(e.rank),
+            "rank_high": str(e.rank),
+            "size_class_rank_low": str(e.rank),
+            "size_class_rank_high": str(e.rank),
+            "performance_group": "strong" if e.rank == 1 else "follower",
+            "rank_per_10k": str(e.rank),
         }
         for e in entries
     ]
@@ -472,8 +505,16 @@ def test_open_data_json_is_the_current_board_with_its_run_and_licence(client, ma
             "launching_customer_count": 1,
             "koploper": False,
             "movement": 0,
+            "rank_low": 1,
+            "rank_median": 1,
+            "rank_high": 1,
+            "size_class_rank_low": 1,
+            "size_class_rank_high": 1,
+            "performance_group": "strong",
+            "rank_per_10k": 1,
         }
     ]
+    assert data["run"]["sensitivity"]["settings"]["draws"] == 1000
 
 
 def test_open_data_before_the_first_run_is_404(client):

@@ -280,6 +280,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # --- ranking (web, open data, badge) -------------------------------------------------
     "ranking:leaderboard": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking:map": {"GET": PUBLIC, "POST": PUBLIC},
+    "ranking:methodology": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking:scorecard": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-badge": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},

@@ -1,0 +1,154 @@
+"""The scorecard: how sure the rank is (chart and table) and why it moved."""
+
+import datetime
+
+import pytest
+
+from municipalities.enums import Stage
+from municipalities.models import AdoptionStageChange
+from ranking.models import RankingEntry
+from ranking.services import ranking_recompute
+from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
+from tests.ranking.test_sensitivity import REF, varied_board
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def test_scorecard_shows_the_interval_as_a_chart_with_a_table(client):
+    varied_board()
+    run = ranking_recompute(reference_date=REF)
+    entry = max(run.entries.select_related("municipality"), key=lambda e: e.rank_high - e.rank_low)
+
+    page = text(client.get(f"/en/ranking/{entry.municipality.slug}/"))
+
+    assert f"({entry.rank_low}–{entry.rank_high})" in page
+    assert "How sure is this rank?" in page
+    assert (
+        f"with 1,000 other reasonable choices it ranks between {entry.rank_low} and "
+        f"{entry.rank_high} in 90% of them" in page
+    )
+    svg = page[page.index('<svg class="koploper-chart koploper-interval"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert 'role="img"' in svg and "<title" in svg and "<desc" in svg
+    assert '<rect class="koploper-interval__bar"' in svg
+    row = (
+        f'<td class="koploper-num">{entry.rank}</td><td class="koploper-num">{entry.rank_low}'
+        f'</td><td class="koploper-num">{entry.rank_median}</td>'
+        f'<td class="koploper-num">{entry.rank_high}</td>'
+    )
+    assert row in page
+    assert "/en/ranking/methodology/#sensitivity" in page
+
+
+def test_scorecard_without_verified_adoption_has_no_interval_and_says_so(client):
+    varied_board(2)
+    MunicipalityFactory(name="Leegdorp", slug="leegdorp")
+    ranking_recompute(reference_date=REF)
+
+    page = text(client.get("/en/ranking/leegdorp/"))
+
+    assert (
+        "Leegdorp has no verified adoption on this board, so it has no rank and no range." in page
+    )
+    assert "koploper-interval" not in page
+
+
+def test_scorecard_explains_why_it_moved(client):
+    town = MunicipalityFactory(name="Beweegstad", slug="beweegstad")
+    previous_date = REF - datetime.timedelta(days=365)
+    aged = AdoptionFactory(
+        municipality=town,
+        innovation=InnovationFactory(title="Oud"),
+        stage=Stage.PILOT,
+        started_on=datetime.date(2026, 1, 1),
+        stage_since=datetime.date(2026, 1, 1),
+    )
+    scaled = AdoptionFactory(
+        municipality=town,
+        innovation=InnovationFactory(title="Opgeschaald"),
+        stage=Stage.PILOT,
+        started_on=datetime.date(2027, 6, 1),
+        stage_since=datetime.date(2027, 6, 1),
+    )
+    AdoptionStageChange.objects.create(
+        adoption=scaled, from_stage="", to_stage=Stage.PILOT, stage_since=scaled.stage_since
+    )
+    before = ranking_recompute(reference_date=previous_date)
+    # After the previous board: the pilot is scaled up, and a new adoption is verified.
+    new_since = REF - datetime.timedelta(days=100)
+    AdoptionStageChange.objects.create(
+        adoption=scaled, from_stage=Stage.PILOT, to_stage=Stage.SCALED, stage_since=new_since
+    )
+    scaled.stage, scaled.stage_since = Stage.SCALED, new_since
+    scaled.save(update_fields=["stage", "stage_since"])
+    AdoptionFactory(
+        municipality=town,
+        innovation=InnovationFactory(title="Nieuw"),
+        stage=Stage.PILOT,
+        started_on=REF - datetime.timedelta(days=50),
+        stage_since=REF - datetime.timedelta(days=50),
+    )
+    run = ranking_recompute(reference_date=REF)
+
+    page = text(client.get("/en/ranking/beweegstad/"))
+
+    entry = RankingEntry.objects.get(run=run, municipality=town)
+    previous = RankingEntry.objects.get(run=before, municipality=town)
+    assert run.previous_run_id == before.pk
+    section = page[page.index('id="why-moved"') :]
+    rows = [
+        ("Nieuw", "Added"),
+        ("Opgeschaald", "Stage changed (Pilot → Scaled up)"),
+        ("Oud", "Aged (recency)"),
+    ]
+    positions = [section.index(f">{title}</a></th>\n      <td>{what}</td>") for title, what in rows]
+    assert positions == sorted(positions)
+    # The effects add up to the change of the score: nothing is left unexplained.
+    assert "Other changes" not in section
+    assert f"then rank {previous.rank} with {previous.score:.2f} points." in section
+    assert f"Now rank {entry.rank} with {entry.score:.2f} points." in section
+    assert aged.pk
+
+
+def test_scorecard_query_count(client, django_assert_max_num_queries):
+    varied_board(4)
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=30))
+    run = ranking_recompute(reference_date=REF)
+    slug = run.entries.select_related("municipality").first().municipality.slug
+
+    # Municipality, run, entry, contributions, movement (previous entry, previous
+    # contributions, stage history, verification times), history (2), session-free page.
+    with django_assert_max_num_queries(11):
+        assert client.get(f"/en/ranking/{slug}/").status_code == 200
+
+
+def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
+    from ranking import movement
+    from ranking.selectors import contributions
+
+    town = MunicipalityFactory(name="Veelstad", slug="veelstad")
+    for i in range(5):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(),
+            started_on=datetime.date(2026, 1, 1),
+            stage_since=datetime.date(2026, 1, 1) + datetime.timedelta(days=30 * i),
+        )
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=365))
+    run = ranking_recompute(reference_date=REF)
+    entry = RankingEntry.objects.get(run=run, municipality=town)
+    now = contributions(run, town)
+
+    everything = movement.movement(run, town, entry, now)
+    limited = movement.movement(run, town, entry, now, limit=2)
+
+    assert [c.kind for c in everything.changes] == ["aged"] * 5
+    assert (len(limited.changes), limited.more_count) == (2, 3)
+    assert limited.more_micro == sum(
+        c.contribution.points_micro - c.before_micro for c in everything.changes[2:]
+    )
+    assert limited.rest_micro == everything.rest_micro
