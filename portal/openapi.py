@@ -15,6 +15,7 @@ The document is generated once per process and language (document())."""
 
 import functools
 import re
+import threading
 
 from django.conf import settings
 from django.utils import translation
@@ -226,12 +227,17 @@ def postprocess(result, generator, request, public):
 # --- The document and the operations' query keys ----------------------------------------------
 
 
+# drf-spectacular's generator is not thread-safe (its extensions load their target classes
+# on first use), and the first requests of a threaded server ask for the document at once.
+_GENERATING = threading.RLock()
+
+
 @functools.cache
 def document(language: str = "en") -> dict:
     """The OpenAPI document in `language`, as served and as committed (English)."""
     from drf_spectacular.generators import SchemaGenerator
 
-    with translation.override(language):
+    with _GENERATING, translation.override(language):
         return SchemaGenerator().get_schema(request=None, public=True)
 
 

@@ -97,8 +97,10 @@ def test_an_action_is_kept_when_its_task_cannot_be_enqueued(redis_down, client, 
     assert "Submitted for review." in response.content.decode()
     innovation.refresh_from_db()
     assert innovation.status == Status.SUBMITTED
-    assert [(r.name, r.getMessage().split(" with ")[0]) for r in caplog.records] == [
-        ("koploper.tasks", "could not enqueue task innovations.send_status_mail")
+    # The page after the redirect may also say that the cache is down (koploper.cache).
+    tasks = [r for r in caplog.records if r.name == "koploper.tasks"]
+    assert [r.getMessage().split(" with ")[0] for r in tasks] == [
+        "could not enqueue task innovations.send_status_mail"
     ]
     assert mail.outbox == []
     due = OutgoingMail.objects.get()
