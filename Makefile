@@ -11,15 +11,27 @@ PYTEST_ARGS ?=
 # Production sets DEBUG=false and SECRET_KEY (see README, Configuration).
 export DEBUG ?= true
 
-.PHONY: run test setup install assets messages migrate demo lint audit format bench schema clean
+.PHONY: run test test-fast setup install assets messages migrate demo lint audit format bench schema clean
 
 run: setup demo
 	@echo ""
 	@echo "Koploper runs at http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The whole suite, in parallel: one pytest-xdist worker per core (TEST_WORKERS=0: one
+# process). Each worker has its own test database and Redis database (tests/settings.py).
+# --dist load hands each worker the tests in pytest-django's order (database tests first,
+# transactional ones after), as one process runs them: a transactional test's flush never
+# precedes a test that expects the migrations' data.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST_XDIST = -n $(TEST_WORKERS) --dist load
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The edit loop: everything but the tests marked `slow` (browser journeys, fuzzing, real
+# servers and worker processes, the small benchmark). `make test` still runs them all.
+test-fast: install assets messages
+	$(PY) -m pytest $(PYTEST_XDIST) -m "not slow" $(PYTEST_ARGS)
 
 setup: install assets messages migrate
 
