@@ -1,5 +1,6 @@
 """Backups: export_data / import_data carry every row of every model, all or nothing."""
 
+import copy
 import gzip
 import json
 
@@ -7,9 +8,13 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.db.models.sql import InsertQuery
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
 
 from audit.models import AuditEntry, OutgoingMail
@@ -22,6 +27,7 @@ from municipalities.models import (
     ShortlistItem,
 )
 from portal import backup
+from portal.celery import app as celery_app
 from portal.models import User
 from ranking.models import RankingRun
 from tests.factories import UserFactory
@@ -64,8 +70,69 @@ def _wipe():
     call_command("flush", "--noinput", verbosity=0)
 
 
+@pytest.fixture(scope="module")
+def _made_once(django_db_setup, django_db_blocker):
+    """The portal's data, made once per module (seeding the demo is the slow part): every
+    row of every table, and the snapshot the tests compare with."""
+    fast = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # as tests/conftest.py's _eager_celery
+    try:
+        with django_db_blocker.unblock(), fast:
+            rows = _make_portal_data()
+            tables = _every_table()
+            _wipe()
+    finally:
+        celery_app.conf.task_always_eager = eager
+    return tables, rows
+
+
 @pytest.fixture
-def portal_data(transactional_db):
+def portal_data(_made_once, transactional_db):
+    """The database holds exactly the rows made once, ids included (content types and
+    permissions too; PostgreSQL's sequences after them); returns their snapshot."""
+    tables, rows = _made_once
+    call_command("flush", "--noinput", verbosity=0, inhibit_post_migrate=True)
+    _restore(tables)
+    assert _snapshot() == rows
+    return copy.deepcopy(rows)
+
+
+def _every_table():
+    """Every row of every table, as raw column values. Search vectors are left to the
+    database's triggers, which write them again as the rows go in."""
+    tables = []
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.proxy:
+            continue
+        fields = [f for f in model._meta.concrete_fields if not isinstance(f, SearchVectorField)]
+        names = [f.attname for f in fields]
+        rows = [
+            dict(zip(names, row, strict=True)) for row in model._base_manager.values_list(*names)
+        ]
+        if rows:
+            tables.append((model, fields, rows))
+    return tables
+
+
+def _restore(tables):
+    """Raw inserts, as loaddata saves (no pre_save: auto_now fields keep their values); the
+    foreign keys are checked when the transaction commits."""
+    with transaction.atomic():
+        for model, fields, rows in tables:
+            query = InsertQuery(model)
+            query.insert_values(fields, [model(**row) for row in rows], raw=True)
+            query.get_compiler(connection=connection).execute_sql()
+        models = [model for model, _fields, _rows in tables]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+def _make_portal_data():
     ensure_domain_tags()  # a data migration's rows, gone after an earlier flush
     call_command("load_municipalities", verbosity=0)
     call_command("seed_demo", size="small", verbosity=0)
