@@ -15,6 +15,28 @@ from portal.celery import app as celery_app
 REQUIRE_SERVICES = os.environ.get("KOPLOPER_REQUIRE_SERVICES") == "1"
 
 
+# Left out by `make test-fast`, the edit loop (`make test` runs everything): the browser
+# journeys, the schema fuzzing, real servers, worker processes and subprocesses, the demo
+# replay and the small benchmark. By path, so that a new test in these files is slow too.
+SLOW = (
+    "tests/e2e/",
+    "tests/api/test_fuzz.py",
+    "tests/reliability/",
+    "tests/bench/",
+    "tests/demo/",
+    "tests/security/test_bandit.py",
+    "tests/security/test_settings.py",
+    "tests/portal/test_settings.py",
+    "tests/portal/test_scale_out.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.startswith(SLOW) or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and not django_settings.IS_POSTGRES:
         if REQUIRE_SERVICES:
