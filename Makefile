@@ -51,6 +51,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 
 # Known vulnerabilities in the installed Python packages. Needs the network to the PyPI JSON
