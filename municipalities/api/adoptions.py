@@ -181,9 +181,16 @@ class AdoptionCreateSerializer(serializers.Serializer):
         max_length=3000, required=False, default="", allow_blank=True
     )
     contact_name = serializers.CharField(
-        max_length=120, required=False, default="", allow_blank=True
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Default: the caller's name (send an empty string for no contact).",
     )
-    contact_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    contact_email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text="Default: the caller's e-mail address (send an empty string for none).",
+    )
 
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()
