@@ -73,6 +73,25 @@ class InnovationQuerySet(models.QuerySet):
         return self.filter(supplier=supplier)
 
 
+# What a supplier writes of an innovation, in form order: the form, the API, the edit
+# service and the publication of a revision all take these.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "domains",
+    "route",
+    "maturity",
+    "price_indication",
+    "evidence",
+    "references",
+    "contact_name",
+    "contact_email",
+)
+# The same without the domains (a relation): the columns a revision copies.
+CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "domains")
+
+
 class Innovation(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="innovations")
     title = models.CharField(_("title"), max_length=120)

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import review_views
 
 app_name = "review"
 
 urlpatterns = [
-    path("", views.review_queue, name="queue"),
-    path("<int:pk>/", views.review_detail, name="detail"),
-    path("<int:pk>/claim/", views.review_claim, name="claim"),
-    path("<int:pk>/decide/", views.review_decide, name="decide"),
+    path("", review_views.review_queue, name="queue"),
+    path("<int:pk>/", review_views.review_detail, name="detail"),
+    path("<int:pk>/claim/", review_views.review_claim, name="claim"),
+    path("<int:pk>/decide/", review_views.review_decide, name="decide"),
 ]

@@ -24,15 +24,6 @@ QUEUE_STATES = (
 )
 
 
-def published_version(innovation: Innovation) -> Innovation:
-    """The row whose review led to what the public sees now: the latest approved revision
-    of the innovation, or the innovation itself when it was never revised."""
-    latest = (
-        innovation.revisions.filter(status=Status.APPROVED).order_by("-published_at", "-id").first()
-    )
-    return latest or innovation
-
-
 def _round_end_subquery(innovation_ref):
     """The id of the latest review that ended a round (anything but an approval)."""
     return Coalesce(

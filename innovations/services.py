@@ -9,21 +9,27 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from audit.services import audit_record, changed_values, created_values, field_values
+from audit.services import audit_changes, audit_record, created_values, field_values
 from core import caching
 from core.countries import province_mask
 from core.validators import normalise_registration_number
 
+from .access import may_act_for_supplier, may_edit_supplier
 from .enums import Domain, Status
-from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
-from .workflow import (
+from .models import (
     CONTENT_FIELDS,
+    EDITABLE_FIELDS,
+    DomainTag,
+    Innovation,
+    StatusChange,
+    Supplier,
+    SupplierMember,
+)
+from .workflow import (
     EDITABLE_STATES,
     OPEN_STATES,
     TransitionNotAllowed,
     innovation_transition,
-    is_member,
-    may_act_for_supplier,
 )
 
 __all__ = [
@@ -125,32 +131,33 @@ def supplier_update(
 ) -> Supplier:
     """Update a supplier's profile; its members and administrators may. The registration
     number, when given, is validated and normalised for the (possibly new) country."""
-    if not (user.is_superuser or is_member(user, supplier.pk)):
+    if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can change it."))
     if registration_number:
         registration_number = normalise_registration_number(registration_number, country)
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Give the organisation's name.")]})
-    before = field_values(supplier, SUPPLIER_FIELDS)
-    supplier.name = name
-    supplier.country = country
-    supplier.size = size
-    supplier.registration_number = registration_number
-    supplier.website = website
-    supplier.full_clean(exclude=["slug"])
-    changes = changed_values(before, field_values(supplier, SUPPLIER_FIELDS))
-    supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
-    if changes:
-        audit_record(actor=user, action="supplier.update", obj=supplier, changes=changes)
+    with audit_changes(
+        actor=user,
+        action="supplier.update",
+        obj=supplier,
+        fields=SUPPLIER_FIELDS,
+        only_if_changed=True,
+    ):
+        supplier.name = name
+        supplier.country = country
+        supplier.size = size
+        supplier.registration_number = registration_number
+        supplier.website = website
+        supplier.full_clean(exclude=["slug"])
+        supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
     # The catalogue shows the supplier's name and size, and counts by size.
     caching.bump_data_version(caching.CATALOGUE)
     return supplier
 
 
 # --- Innovations ---------------------------------------------------------------------------
-
-EDITABLE_FIELDS = (*CONTENT_FIELDS, "domains")
 
 
 def _unique_innovation_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -215,7 +222,7 @@ def innovation_create(
     """Create a draft innovation for `supplier` (its members and administrators may).
     `fields` are the other content fields (summary, description, route, maturity, …);
     a draft may be incomplete, submitting checks completeness."""
-    if not (user.is_superuser or is_member(user, supplier.pk)):
+    if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can add innovations."))
     innovation = Innovation(supplier=supplier, status=Status.DRAFT)
     _apply(innovation, {"title": title, **fields})
@@ -279,25 +286,29 @@ def innovation_update(
             }
         raise TransitionNotAllowed(message)
     domains = changes.get("domains")
-    before = field_values(row, AUDITED_FIELDS)
-    if domains is not None:
-        before["domains"] = sorted(row.domains.values_list("code", flat=True))
-    changed = _apply(row, changes)
-    _validate(row, domains)
-    if "title" in changed and row.revision_of_id is None and row.published_at is None:
-        # Never published, so no link to it can break yet: keep the slug in step with the title.
-        row.slug = _unique_innovation_slug(row.title, exclude_pk=row.pk)
-        changed.append("slug")
-    row.save(update_fields=[*changed, "updated_at"] if not created else None)
-    if domains is not None:
-        row.domains.set(DomainTag.objects.filter(code__in=domains))
-    after = field_values(row, AUDITED_FIELDS)
-    if domains is not None:
-        after["domains"] = sorted(set(domains))
-    audited = changed_values(before, after)
-    if audited:
-        audit_record(actor=user, action="innovation.update", obj=row, changes=audited)
+    with audit_changes(
+        actor=user,
+        action="innovation.update",
+        obj=row,
+        fields=AUDITED_FIELDS,
+        # The domains only when they are given: reading them costs a query.
+        extra=(lambda: {"domains": _domain_codes(row)}) if domains is not None else None,
+        only_if_changed=True,
+    ):
+        changed = _apply(row, changes)
+        _validate(row, domains)
+        if "title" in changed and row.revision_of_id is None and row.published_at is None:
+            # Never published, so no link to it can break yet: keep the slug in step.
+            row.slug = _unique_innovation_slug(row.title, exclude_pk=row.pk)
+            changed.append("slug")
+        row.save(update_fields=[*changed, "updated_at"] if not created else None)
+        if domains is not None:
+            row.domains.set(DomainTag.objects.filter(code__in=domains))
     return row, created
+
+
+def _domain_codes(innovation: Innovation) -> list[str]:
+    return sorted(innovation.domains.values_list("code", flat=True))
 
 
 def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:

@@ -1,4 +1,4 @@
-"""Celery tasks of the innovations app: thin, keyword-only ids, the work in workflow.py."""
+"""Celery tasks of the innovations app: thin, keyword-only ids, the work in notifications.py."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from audit.outbox import mail_once
 
 from .models import StatusChange
-from .workflow import status_change_notify
+from .notifications import status_change_notify
 
 
 @shared_task(name="innovations.send_status_mail", acks_late=True)
