@@ -54,6 +54,7 @@ lint: install assets
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 
 # Known vulnerabilities in the installed Python packages. Needs the network to the PyPI JSON

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record, changed_values, created_values, field_values
+from core import caching
+from core.countries import province_mask
+from core.validators import normalise_registration_number
 
-from . import caching
-from .enums import Domain, Status, province_mask
+from .enums import Domain, Status
 from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
-from .validators import normalise_registration_number
 from .workflow import (
     CONTENT_FIELDS,
     EDITABLE_STATES,

@@ -18,8 +18,8 @@ from audit.services import (
     field_values,
     removed_values,
 )
-from innovations import caching
-from innovations.exceptions import TransitionNotAllowed
+from core import caching
+from core.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks

@@ -13,12 +13,13 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.validators import normalise_registration_number, require_changes
+
 from .. import selectors
 from ..access import get_innovation_for_supplier, supplier_for
 from ..enums import Status
 from ..models import Innovation, Review, Supplier
 from ..services import innovation_create, innovation_update, supplier_update
-from ..validators import normalise_registration_number, require_changes
 from ..workflow import (
     OPEN_STATES,
     SUBMIT,

@@ -12,8 +12,8 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.validators import require_changes
 from innovations.models import Innovation
-from innovations.validators import require_changes
 
 from .. import adoptions, evaluations, selectors
 from ..access import buyer_municipality, can_act_for, can_verify_adoptions
