@@ -368,7 +368,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "municipalities.enums.Verification",
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
-        "CountryEnum": "innovations.enums.Country",
+        "CountryEnum": "core.countries.Country",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

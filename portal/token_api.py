@@ -1,8 +1,8 @@
-"""POST /api/v1/auth/token/: a token for `Authorization: Token …`."""
+"""POST /api/v1/auth/token: a token for `Authorization: Token …`."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import parsers, serializers
+from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
@@ -46,7 +46,9 @@ class TokenView(ObtainAuthToken):
 
     authentication_classes: list = []
     serializer_class = TokenCredentialsSerializer
-    parser_classes = [JSONParser, parsers.FormParser]
+    # JSON only, as every other write: a form body too would give generated clients two
+    # request bodies for one operation (openapi-python-client's would not import).
+    parser_classes = [JSONParser]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
 
