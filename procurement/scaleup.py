@@ -15,10 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -26,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, field_values
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
+from core.mail import absolute_url, recipient_language, send_templated_mail
 from municipalities.enums import MembershipStatus, Stage, Verification
 from municipalities.models import Adoption, AdoptionChange, Evaluation, Municipality
 
@@ -243,25 +242,14 @@ def pilot_reminders_send(*, today: datetime.date | None = None) -> int:
 
 def pilot_reminder_notify(*, adoption: Adoption, user: AbstractBaseUser) -> None:
     """Mail one buyer that a pilot is due for a decision, in the buyer's language."""
-    if not user.email:
-        return
     due = pilots_due(municipality=adoption.municipality).filter(pk=adoption.pk).first()
     if due is None:
         return  # decided meanwhile: nothing to remind of
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-        base = settings.KOPLOPER_BASE_URL.rstrip("/")
+    with translation.override(recipient_language(user)):
         context = {
-            "recipient": user,
             "adoption": due,
             "reason": due_text(due),
             "days": reminder_days(),
-            "url": base + reverse("procurement:plan", args=[due.pk]),
-            "language_code": translation.get_language(),
+            "url": absolute_url(reverse("procurement:plan", args=[due.pk])),
         }
-        template = "emails/pilot_reminder"
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_mail(user=user, template="emails/pilot_reminder", context=context)

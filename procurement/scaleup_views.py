@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities.enums import Stage
 
 from . import scaleup

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from audit import outbox
 from audit.models import OutgoingMail
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionChange, AdoptionStageChange, Evaluation
 from procurement import scaleup
