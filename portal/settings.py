@@ -35,14 +35,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# On for the embedded default (`make run`, the tests, a bare `manage.py check`); production
-# sets DEBUG=false (docker-compose.yml), which requires SECRET_KEY and turns on HTTPS only.
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: `make run` and the tests set DEBUG=true, and manage.py does for its
+# commands that serve nothing (`manage.py check`, `makemessages` …). Any server started
+# otherwise (gunicorn, the container image, a bare `manage.py runserver`) runs with DEBUG
+# off, which requires SECRET_KEY and turns on HTTPS only: a debug page shows too much.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+        raise RuntimeError(
+            "SECRET_KEY must be set when DEBUG is off. "
+            "(For local development set DEBUG=true, as `make run` does.)"
+        )
     SECRET_KEY = "django-insecure-koploper-development-only"  # noqa: S105 - only while DEBUG  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -414,6 +419,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
+# The debug page and error reports hide every setting and environment variable that can hold
+# a credential, service URLs included.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.CredentialsFilter"
 # Sent by portal.security.SecurityMiddleware on every response: no powerful feature is used.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
