@@ -241,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
+    # Pilots due for a decision: their buyers are reminded (at most once per period).
+    "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -389,6 +391,11 @@ KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
 # Page views for supplier insight (README, "What is counted"); off only to measure its cost.
 KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
+# Pilots: a pilot this many months old without an evaluation or a next stage (or past the
+# decision date of its scale-up plan) is due for a decision; its buyers are reminded at
+# most once per KOPLOPER_PILOT_REMINDER_DAYS.
+KOPLOPER_PILOT_DECISION_MONTHS = env_int("KOPLOPER_PILOT_DECISION_MONTHS", 12)
+KOPLOPER_PILOT_REMINDER_DAYS = env_int("KOPLOPER_PILOT_REMINDER_DAYS", 30)
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded
