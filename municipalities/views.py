@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.countries import Country, Province, provinces_by_country
+from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
-from innovations.enums import Country, Province, provinces_by_country
-from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import adoptions, challenges, evaluations, selectors

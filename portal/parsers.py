@@ -3,7 +3,7 @@ fail deep inside the portal (a 500) instead of at the door (a 400).
 
 - JSON nested so deeply that the decoder runs out of stack (RecursionError), or nested
   deeper than any request of the API needs;
-- text with a character that no field takes (innovations.validators.bad_character):
+- text with a character that no field takes (core.validators.bad_character):
   NUL, other control characters, lone surrogates (valid JSON escapes, e.g. "\\ud800"),
   bidirectional overrides. Refused here once for every field of every write, with the
   field named, as `{"field": ["message"]}`."""
@@ -11,7 +11,7 @@ fail deep inside the portal (a 500) instead of at the door (a 400).
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
-from innovations.validators import describe_character, first_bad_character
+from core.validators import describe_character, first_bad_character
 
 # The deepest request of the API is an object in an object (a decision's scores).
 MAX_DEPTH = 8

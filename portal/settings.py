@@ -307,7 +307,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an anonymous caller with the first authenticator's
     # `WWW-Authenticate` header, so 401 (with session first it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -366,7 +366,7 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "municipalities.enums.Verification",
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
-        "CountryEnum": "innovations.enums.Country",
+        "CountryEnum": "core.countries.Country",
         "NotificationKindEnum": "alerts.enums.Kind",
         "NotificationChannelEnum": "alerts.enums.Channel",
         "DigestFrequencyEnum": "alerts.enums.Frequency",
@@ -377,6 +377,8 @@ SPECTACULAR_SETTINGS = {
 # Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
 # is open to every origin.
 API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+# Days an API token lives after it is issued (portal.tokens).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 # --- Koploper -----------------------------------------------------------------------------
 # How many independent approvals an innovation needs before it is published.

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditTrailMixin
-from innovations.enums import Country
+from core.countries import Country
 
 from .enums import OnMarket
 from .models import ProcurementRoute, Question, RouteSource, Threshold

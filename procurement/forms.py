@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country
-from innovations.validators import GuardedTextFieldsMixin
+from core.countries import Country
+from core.validators import GuardedTextFieldsMixin
 
 from . import guide
 from .desk import ANSWER_MAX, BODY_MAX, TITLE_MAX

@@ -11,7 +11,7 @@ from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from innovations.validators import require_changes
+from core.validators import require_changes
 
 from .. import access, notifications
 from ..enums import Channel, Kind

@@ -10,7 +10,7 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from innovations.validators import require_changes
+from core.validators import require_changes
 
 from .. import access, searches
 from ..enums import Frequency

@@ -227,7 +227,8 @@ def test_token_authenticates_the_api(api):
     queue = api.get("/api/v1/review/innovations")
 
     assert token.status_code == 200
-    assert token.json() == {"token": Token.objects.get(user=user).key}
+    assert token.json()["token"] == Token.objects.get(user=user).key
+    assert set(token.json()) == {"token", "expires"}
     assert queue.status_code == 200
 
 

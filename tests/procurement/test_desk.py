@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from audit import outbox
 from audit.models import OutgoingMail
+from core.exceptions import TransitionNotAllowed
 from innovations.enums import Status
-from innovations.exceptions import TransitionNotAllowed
 from municipalities.enums import ChallengeStatus
 from procurement import desk
 from procurement.models import Question

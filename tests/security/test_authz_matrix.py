@@ -163,6 +163,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "PUT": empty_form(SIGNED_IN),
     },
     "password_change_done": {"GET": SIGNED_IN},
+    # The account page's revoke of one's own API token: a confirmation, then the POST.
+    "token_revoke": {"GET": SIGNED_IN, "POST": row("L ok ok ok ok ok ok ok ok")},
     "password_reset": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
     "password_reset_done": {"GET": PUBLIC},
     "password_reset_confirm": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
@@ -292,7 +294,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     API_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     API_ROOT_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     # Wrong credentials: 400 for everyone, no token made.
-    "api:token": {"POST": every("400")},
+    "api:token": {"POST": every("400"), "DELETE": row("401 ok ok ok ok ok ok ok ok")},
     "api:innovation-list": {"GET": PUBLIC},
     "api:innovation-detail": {"GET": PUBLIC},
     # An administrator belongs to no organisation: 404 (documented in the schema).
