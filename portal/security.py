@@ -6,6 +6,7 @@ The log names the user, the client address and the path; never a password or a t
 
 import hashlib
 import logging
+import re
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 
 from .problems import problem_response
 
@@ -125,3 +127,25 @@ def password_reset_allowed(request: HttpRequest, email: str) -> bool:
         # None: the cache is away (see portal.cache).
         allowed = allowed and (count or 0) <= settings.PASSWORD_RESET_LIMIT
     return allowed
+
+
+class CredentialsFilter(SafeExceptionReporterFilter):
+    """What the debug page and the error mails show of settings and of the request's
+    environment. Django hides names with KEY, SECRET, PASS, TOKEN …; a service URL holds its
+    password in the value (DATABASE_URL, REDIS_URL, the cache's LOCATION, the broker URL), so
+    names with URL, DSN, LOCATION or BROKER are hidden too, and so is the password of any
+    value that looks like `scheme://user:password@host`, whatever its name."""
+
+    hidden_settings = re.compile(
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|URL|DSN|LOCATION|BROKER|CREDENTIAL",
+        flags=re.IGNORECASE,
+    )
+    _userinfo = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]*@", flags=re.IGNORECASE)
+
+    def cleanse_setting(self, key, value):
+        value = super().cleanse_setting(key, value)
+        if type(value) is str:  # not a lazy object that only claims to be one
+            value = self._userinfo.sub(
+                lambda match: f"{match['scheme']}{self.cleansed_substitute}@", value
+            )
+        return value
