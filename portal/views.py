@@ -1,3 +1,4 @@
+import math
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -31,7 +32,13 @@ from .forms import (
     SupplierSignupForm,
 )
 from .roles import ROLE_LABELS, ROLES, roles_for
-from .security import RESET_WINDOW_SECONDS, password_reset_allowed
+from .security import (
+    LOGIN_SCOPE,
+    RESET_WINDOW_SECONDS,
+    address_wait,
+    password_reset_allowed,
+    too_many_attempts,
+)
 from .selectors import buyer_membership_of, pending_membership_count
 
 DASHBOARD_APPS = [
@@ -229,7 +236,20 @@ class InvalidFormIs400:
 
 
 class LoginView(InvalidFormIs400, auth_views.LoginView):
+    """Django's login, with a limit on failed logins per client address (any usernames:
+    password spraying) on top of django-axes' lockout of one username from one address."""
+
     authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        wait = address_wait(request, LOGIN_SCOPE, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+        if wait:
+            message = _(
+                "Too many failed login attempts from your network. Try again in %(minutes)s "
+                "minutes, or reset your password."
+            ) % {"minutes": math.ceil(wait / 60)}
+            return too_many_attempts(request, LOGIN_SCOPE, wait, message)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
