@@ -374,6 +374,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
         "CountryEnum": "core.countries.Country",
+        "NotificationKindEnum": "alerts.enums.Kind",
+        "NotificationChannelEnum": "alerts.enums.Channel",
+        "DigestFrequencyEnum": "alerts.enums.Frequency",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
