@@ -923,6 +923,7 @@ API_ACTIONS = {
     ("POST", "/api/v1/review/innovations/{id}/claim"),
     ("POST", "/api/v1/challenges/{id}/close"),
     ("POST", "/api/v1/questions/{id}/close"),
+    ("DELETE", "/api/v1/auth/token"),
 }
 NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
 OBJECT_OF = {
