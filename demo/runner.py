@@ -49,6 +49,7 @@ STEPS = [
     "demo.alerts",
     # Steps of later features go here: they may ask demo.buyer(code, when) for a buyer.
     "demo.desk",
+    "demo.pilots",
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
 ]

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, render
 from core.countries import Country, provinces_by_country
 from core.pages import querystring_without_page
 
-from . import selectors
+from . import pilots, selectors
 from .access import (
     can_act_for,
     require_buyer_municipality,
 )
 from .filters import MunicipalityFilter, page_filterset
-from .models import Municipality
+from .models import Adoption, Municipality
 
 PAGE_SIZE = 25
 
@@ -53,6 +53,7 @@ def municipality_detail(request, slug):
     # The most advanced first; a large municipality has thousands, and drawing them all
     # cost seconds (docs/performance.md): the page shows the first ADOPTIONS_SHOWN.
     adoptions = selectors.municipality_adoptions(municipality)
+    public_pilots = Adoption.objects.public().filter(municipality=municipality)
     return render(
         request,
         "municipalities/detail.html",
@@ -62,6 +63,9 @@ def municipality_detail(request, slug):
             "adoption_count": adoptions.count(),
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
+            # How its pilots ended (verified adoptions of published innovations).
+            "pilots": pilots.pilot_outcomes(public_pilots),
+            "finished_pilots": pilots.finished_pilots(public_pilots, limit=ADOPTIONS_SHOWN),
         },
     )
 

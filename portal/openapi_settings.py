@@ -36,6 +36,9 @@ OPENAPI = {
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
         "CountryEnum": "core.countries.Country",
+        "NotificationKindEnum": "alerts.enums.Kind",
+        "NotificationChannelEnum": "alerts.enums.Channel",
+        "DigestFrequencyEnum": "alerts.enums.Frequency",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

@@ -1,6 +1,6 @@
 """The Celery beat schedule, defined once (settings.CELERY_BEAT_SCHEDULE): the nightly
 leaderboard recompute at 03:00, the mails still due every ten minutes, the outbox's
-pruning, and the alerts' collection, digests and mails."""
+pruning, the alerts' collection, digests and mails, and the pilot reminders."""
 
 from celery.schedules import crontab
 
@@ -28,4 +28,6 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
+    # Pilots due for a decision: their buyers are reminded (at most once per period).
+    "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
 }

@@ -66,6 +66,16 @@ def test_mails_are_in_the_recipients_language(buyer, innovation, adviser):
     assert by_recipient["inkoper@example.org"].startswith("Het steunpunt heeft uw vraag")
 
 
+def test_desk_mail_subjects_are_plain_text(buyer, innovation, adviser):
+    question = ask(buyer, innovation, title="Bob's <lantaarn> & co")
+    desk.question_answer(question=question, user=adviser, answer="Begin met een marktconsultatie.")
+
+    assert sorted(message.subject for message in mail.outbox) == [
+        "New question for the support desk: “Bob's <lantaarn> & co”",
+        "The support desk answered your question “Bob's <lantaarn> & co”",
+    ]
+
+
 def test_conflicted_advisers_are_not_mailed_and_cannot_answer(
     buyer, innovation, adviser, conflicted_adviser
 ):
