@@ -27,14 +27,15 @@ def form_page(
     act: Callable[[object], HttpResponse],
     *,
     template: str,
-    context: dict | None = None,
+    context: dict | Callable[[], dict] | None = None,
     field_names: dict | None = None,
     invalid_message: str | None = None,
 ) -> HttpResponse:
     """The form-POST pattern. On a POST with a valid form, `act(form)` calls the service and
     returns the response (a redirect after POST); a ValidationError it raises lands on the
     form. Otherwise the page shows the form: after a POST with status 400 and a message
-    (`invalid_message`, by default "Please correct the errors below.")."""
+    (`invalid_message`, by default "Please correct the errors below."). `context` (or the
+    function that makes it, called only when the page is shown) adds to the form."""
     if request.method == "POST" and form.is_valid():
         try:
             return act(form)
@@ -45,4 +46,6 @@ def form_page(
         # Invalid, or refused by the service (its errors are on the form now).
         messages.error(request, invalid_message or _("Please correct the errors below."))
         status = 400
+    if callable(context):
+        context = context()
     return render(request, template, {"form": form, **(context or {})}, status=status)

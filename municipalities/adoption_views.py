@@ -3,7 +3,7 @@ buyers), and the reviewers' verification queue and decision."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -53,47 +53,39 @@ def adoption_create(request, innovation_slug):
     choose = municipality is None  # an administrator names the municipality
     if request.method == "POST":
         form = AdoptionForm(request.POST, choose_municipality=choose)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                adoption = adoptions.adoption_record(
-                    user=request.user,
-                    municipality=data.get("municipality") or municipality,
-                    innovation=innovation,
-                    stage=data["stage"],
-                    started_on=data["started_on"],
-                    evidence_reference=data["evidence_reference"],
-                    evidence_description=data["evidence_description"],
-                    contact_name=data["contact_name"],
-                    contact_email=data["contact_email"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The adoption is recorded. A reviewer will verify it; "
-                        "until then only you see it."
-                    ),
-                )
-                return redirect("municipalities:adoption_detail", adoption.pk)
-        messages.error(request, _("The adoption was not recorded; please correct the errors."))
-        status = 400
     else:
-        status = 200
-        form = AdoptionForm(
-            choose_municipality=choose,
-            initial={
-                "contact_name": request.user.get_full_name(),
-                "contact_email": request.user.email,
-            },
+        initial = {
+            "contact_name": request.user.get_full_name(),
+            "contact_email": request.user.email,
+        }
+        form = AdoptionForm(choose_municipality=choose, initial=initial)
+
+    def act(form):
+        data = form.cleaned_data
+        adoption = adoptions.adoption_record(
+            user=request.user,
+            municipality=data.get("municipality") or municipality,
+            innovation=innovation,
+            stage=data["stage"],
+            started_on=data["started_on"],
+            evidence_reference=data["evidence_reference"],
+            evidence_description=data["evidence_description"],
+            contact_name=data["contact_name"],
+            contact_email=data["contact_email"],
         )
-    return render(
+        messages.success(
+            request,
+            _("The adoption is recorded. A reviewer will verify it; until then only you see it."),
+        )
+        return redirect("municipalities:adoption_detail", adoption.pk)
+
+    return form_page(
         request,
-        "municipalities/adoption_form.html",
-        {"form": form, "innovation": innovation, "municipality": municipality},
-        status=status,
+        form,
+        act,
+        template="municipalities/adoption_form.html",
+        context={"innovation": innovation, "municipality": municipality},
+        invalid_message=_("The adoption was not recorded; please correct the errors."),
     )
 
 
@@ -128,42 +120,34 @@ def adoption_update(request, pk):
     adoption = get_adoption_to_manage(request.user, pk)
     waiting = adoptions.adoption_waiting_change(adoption)
     form = AdoptionUpdateForm.for_adoption(adoption, request.POST or None, waiting=waiting)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            before = adoption.verification
-            try:
-                adoption = adoptions.adoption_update(user=request.user, adoption=adoption, **data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                now_waiting = adoptions.adoption_waiting_change(adoption)
-                if now_waiting is not None and now_waiting != waiting:
-                    messages.success(
-                        request,
-                        _(
-                            "Saved. A reviewer will check the change; until then the adoption "
-                            "stays public as it was verified."
-                        ),
-                    )
-                elif now_waiting is not None:
-                    messages.success(
-                        request,
-                        _("Saved. The change still waits for a reviewer."),
-                    )
-                elif before == Verification.REJECTED and adoption.verification != before:
-                    messages.success(request, _("Saved. A reviewer will check the adoption again."))
-                else:
-                    messages.success(request, _("The adoption is saved."))
-                return redirect("municipalities:adoption_detail", adoption.pk)
-        messages.error(request, _("Nothing was saved; please correct the errors."))
-        status = 400
-    return render(
+    before = adoption.verification
+
+    def act(form):
+        saved = adoptions.adoption_update(user=request.user, adoption=adoption, **form.cleaned_data)
+        now_waiting = adoptions.adoption_waiting_change(saved)
+        if now_waiting is not None and now_waiting != waiting:
+            messages.success(
+                request,
+                _(
+                    "Saved. A reviewer will check the change; until then the adoption "
+                    "stays public as it was verified."
+                ),
+            )
+        elif now_waiting is not None:
+            messages.success(request, _("Saved. The change still waits for a reviewer."))
+        elif before == Verification.REJECTED and saved.verification != before:
+            messages.success(request, _("Saved. A reviewer will check the adoption again."))
+        else:
+            messages.success(request, _("The adoption is saved."))
+        return redirect("municipalities:adoption_detail", saved.pk)
+
+    return form_page(
         request,
-        "municipalities/adoption_update.html",
-        {"form": form, "adoption": adoption},
-        status=status,
+        form,
+        act,
+        template="municipalities/adoption_update.html",
+        context={"adoption": adoption},
+        invalid_message=_("Nothing was saved; please correct the errors."),
     )
 
 
@@ -209,36 +193,32 @@ def adoption_verify(request, pk):
         # Refused like any action not granted (DESIGN.md, roles): 403, with the reason.
         raise PermissionDenied(conflict)
     form = VerifyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                adoptions.adoption_verify(
-                    user=request.user,
-                    adoption=adoption,
-                    decision=form.cleaned_data["decision"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            except TransitionNotAllowed as error:
-                messages.error(request, str(error))
-                return redirect("municipalities:verify_queue")
-            else:
-                if form.cleaned_data["decision"] == "verify":
-                    messages.success(request, _("Verified: %(adoption)s.") % {"adoption": adoption})
-                else:
-                    messages.success(request, _("Rejected: %(adoption)s.") % {"adoption": adoption})
-                return redirect("municipalities:verify_queue")
-        messages.error(request, _("No decision was recorded; please correct the errors."))
-        status = 400
-    return render(
+
+    def act(form):
+        try:
+            adoptions.adoption_verify(
+                user=request.user,
+                adoption=adoption,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+            )
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("municipalities:verify_queue")
+        if form.cleaned_data["decision"] == "verify":
+            messages.success(request, _("Verified: %(adoption)s.") % {"adoption": adoption})
+        else:
+            messages.success(request, _("Rejected: %(adoption)s.") % {"adoption": adoption})
+        return redirect("municipalities:verify_queue")
+
+    return form_page(
         request,
-        "municipalities/verify_detail.html",
-        {
+        form,
+        act,
+        template="municipalities/verify_detail.html",
+        context=lambda: {
             "adoption": adoption,
             "change": adoptions.adoption_waiting_change(adoption),
-            "form": form,
             "evaluation": getattr(adoption, "evaluation", None),
             "history": adoption.stage_changes.all(),
             "other_adopters": Adoption.objects.verified()
@@ -246,5 +226,5 @@ def adoption_verify(request, pk):
             .exclude(pk=adoption.pk)
             .count(),
         },
-        status=status,
+        invalid_message=_("No decision was recorded; please correct the errors."),
     )

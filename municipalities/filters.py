@@ -133,7 +133,7 @@ class MunicipalityFilter(django_filters.FilterSet):
     """The municipality list of the page and of the API: by name or official code, country
     and province. Unknown countries, provinces or orderings are a 400 in the API."""
 
-    country = country_filter(help_text="NL or BE")
+    country = country_filter(label=_("Country"), help_text="NL or BE")
     province = province_filter(label=_("Province"))
     q = django_filters.CharFilter(
         label=_("Name"),
