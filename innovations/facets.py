@@ -17,7 +17,10 @@ from collections.abc import Mapping
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from .enums import Province, Route, SupplierSize
+from core.countries import Province
+from core.database import on_postgresql
+
+from .enums import Route, SupplierSize
 from .models import Innovation
 
 FACETS = ("domain", "route", "supplier_size", "maturity", "province", "has_adoptions")
@@ -30,7 +33,7 @@ def adopted() -> Q:
 
 def adopted_in_province(code: str) -> Q:
     """Condition: a verified adopter of the innovation lies in province `code` (ISO 3166-2)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         # jsonb @> '["NL-UT"]', served by the GIN index innovation_adopter_provinces_gin.
         return Q(adopter_provinces__contains=[code])
     # SQLite has no JSON containment; the codes are plain strings in a JSON list.
@@ -85,7 +88,7 @@ def _count(queryset: QuerySet[Innovation], facets: set[str]) -> dict[str, dict]:
     sql, params = _base_sql(queryset)
     counts: dict[str, dict] = {facet: {} for facet in facets}
     counted = [c for c in _counted() if c[0] in facets]
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         aggregates = ", ".join(f"COUNT(*) FILTER (WHERE {c})" for _, _, c in counted)
     else:
         aggregates = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for _, _, c in counted)

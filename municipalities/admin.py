@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditTrailMixin
-from innovations.enums import province_choices
-from innovations.exceptions import TransitionNotAllowed
+from core.countries import province_choices
+from core.exceptions import TransitionNotAllowed
 
 from . import adoptions
 from .enums import MembershipStatus

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.countries import Country, Province, provinces_by_country
+from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
-from innovations.enums import Country, Province, provinces_by_country
-from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
-from . import adoptions, challenges, evaluations, selectors
+from . import adoptions, challenges, evaluations, pilots, selectors
 from .access import (
     adoption_verify_conflict,
     buyer_municipality,
@@ -82,6 +82,7 @@ def municipality_detail(request, slug):
     # The most advanced first; a large municipality has thousands, and drawing them all
     # cost seconds (docs/performance.md): the page shows the first ADOPTIONS_SHOWN.
     adoptions = selectors.municipality_adoptions(municipality)
+    public_pilots = Adoption.objects.public().filter(municipality=municipality)
     return render(
         request,
         "municipalities/detail.html",
@@ -91,6 +92,9 @@ def municipality_detail(request, slug):
             "adoption_count": adoptions.count(),
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
+            # How its pilots ended (verified adoptions of published innovations).
+            "pilots": pilots.pilot_outcomes(public_pilots),
+            "finished_pilots": pilots.finished_pilots(public_pilots, limit=ADOPTIONS_SHOWN),
         },
     )
 

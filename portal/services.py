@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, changed_values
+from core.countries import Country
 from innovations.access import REVIEW_PERMISSION
-from innovations.enums import Country, SupplierSize
+from innovations.enums import SupplierSize
 from innovations.models import Supplier
 from innovations.services import supplier_create, supplier_member_add
 from municipalities.access import VERIFY_PERMISSION

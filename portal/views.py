@@ -1,3 +1,4 @@
+import math
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from municipalities.memberships import MembershipError, membership_request
 from procurement import dashboard as procurement_dashboard
 from ranking import dashboard as ranking_dashboard
 
-from . import services
+from . import services, tokens
 from .forms import (
     BuyerSignupForm,
     LoginForm,
@@ -31,7 +32,13 @@ from .forms import (
     SupplierSignupForm,
 )
 from .roles import ROLE_LABELS, ROLES, roles_for
-from .security import RESET_WINDOW_SECONDS, password_reset_allowed
+from .security import (
+    LOGIN_SCOPE,
+    RESET_WINDOW_SECONDS,
+    address_wait,
+    password_reset_allowed,
+    too_many_attempts,
+)
 from .selectors import buyer_membership_of, pending_membership_count
 
 DASHBOARD_APPS = [
@@ -57,6 +64,7 @@ def dashboard(request):
     sections = [section for app in DASHBOARD_APPS for section in app.sections(request)]
     membership = buyer_membership_of(user)
     roles = roles_for(user)
+    api_token = tokens.token_of(user)
     context = {
         "sections": sections,
         "roles": roles,
@@ -65,6 +73,9 @@ def dashboard(request):
         "membership": membership,
         "can_choose_role": _may_choose_role(user, membership),
         "pending_memberships": pending_membership_count() if user.is_staff else None,
+        "api_token": api_token,
+        "api_token_expires": api_token and tokens.expires_at(api_token),
+        "api_token_days": settings.API_TOKEN_DAYS,
     }
     return render(request, "portal/dashboard.html", context)
 
@@ -225,15 +236,51 @@ class InvalidFormIs400:
 
 
 class LoginView(InvalidFormIs400, auth_views.LoginView):
+    """Django's login, with a limit on failed logins per client address (any usernames:
+    password spraying) on top of django-axes' lockout of one username from one address."""
+
     authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        wait = address_wait(request, LOGIN_SCOPE, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+        if wait:
+            message = _(
+                "Too many failed login attempts from your network. Try again in %(minutes)s "
+                "minutes, or reset your password."
+            ) % {"minutes": math.ceil(wait / 60)}
+            return too_many_attempts(request, LOGIN_SCOPE, wait, message)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
+    """Django's password change; the new password ends the API token (portal.tokens)."""
+
     template_name = "accounts/password_change_form.html"
+
+    def form_valid(self, form):
+        tokens.revoke(self.request.user, tokens.PASSWORD_CHANGED, self.request)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(InvalidFormIs400, auth_views.PasswordResetConfirmView):
-    pass
+    """Django's password reset; the new password ends the API token (portal.tokens)."""
+
+    def form_valid(self, form):
+        tokens.revoke(form.user, tokens.PASSWORD_RESET, self.request)
+        return super().form_valid(form)
+
+
+@login_required
+def token_revoke(request):
+    """The account page's revoke: GET asks to confirm, POST ends the user's API token."""
+    token = tokens.token_of(request.user)
+    if request.method == "POST":
+        if tokens.revoke(request.user, tokens.ACCOUNT_PAGE, request):
+            messages.success(request, _("Your API token is revoked. It no longer works."))
+        else:
+            messages.info(request, _("You have no API token: there was nothing to revoke."))
+        return redirect("dashboard")
+    return render(request, "accounts/token_revoke.html", {"api_token": token})
 
 
 class LogoutView(auth_views.LogoutView):

@@ -14,6 +14,7 @@ import datetime
 
 from django.db import connection
 
+from core.database import on_postgresql
 from innovations.models import Innovation
 from municipalities.enums import Stage, Verification
 from municipalities.models import Adoption
@@ -39,7 +40,7 @@ COLUMNS = (
 
 def _age_days_sql() -> str:
     """Whole days from the adoption's stage_since to the reference date (never negative)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         return "GREATEST(CAST(%s AS DATE) - a.stage_since, 0)"
     return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
 
@@ -70,7 +71,7 @@ def ordered_adoptions_sql(
     if municipality_id is None:
         order_sql = "RANK() OVER (PARTITION BY a.innovation_id ORDER BY a.started_on)"
     else:
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             # Keeps PostgreSQL from pulling the subquery up into the expressions that use
             # adopter_order, which would count each adoption's predecessors five times.
             fence = "OFFSET 0"
