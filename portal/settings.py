@@ -379,6 +379,9 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
         "CountryEnum": "core.countries.Country",
+        "NotificationKindEnum": "alerts.enums.Kind",
+        "NotificationChannelEnum": "alerts.enums.Channel",
+        "DigestFrequencyEnum": "alerts.enums.Frequency",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -460,6 +463,13 @@ CONTENT_SECURITY_POLICY = {
 # combination out for 15 minutes; the HTML login and POST /api/v1/auth/token/ both count.
 # Not per address alone: many municipal staff share one office address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# And against password spraying (many usernames, one password each): at most this many
+# failed logins per client address within the window (seconds), whatever the usernames;
+# then the login page answers 429 with Retry-After. High enough for a shared office address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15) * 60
+# Sign-up attempts (sent forms, valid or not) per client address and hour.
+SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)
 # Password reset links: at most this many an hour per client address and per e-mail address.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

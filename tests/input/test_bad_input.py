@@ -939,6 +939,7 @@ API_ACTIONS = {
     ("POST", "/api/v1/challenges/{id}/close"),
     ("POST", "/api/v1/questions/{id}/close"),
     ("POST", "/api/v1/supplier/innovations/{id}/confirm-current"),
+    ("DELETE", "/api/v1/auth/token"),
 }
 NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
 OBJECT_OF = {
