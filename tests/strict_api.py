@@ -47,9 +47,7 @@ def document() -> dict:
 
 @functools.cache
 def _registry() -> Registry:
-    return Registry().with_resource(
-        "urn:koploper:openapi", DRAFT202012.create_resource(document())
-    )
+    return Registry().with_resource("urn:koploper:openapi", DRAFT202012.create_resource(document()))
 
 
 @functools.cache
