@@ -43,7 +43,7 @@ def move_duplicate_numbers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("innovations", "0010_review_criteria_names"),
+        ("innovations", "0011_approval_expiry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
