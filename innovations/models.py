@@ -35,11 +35,38 @@ class Supplier(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country, default=Country.NL)
     size = models.CharField(_("size"), max_length=8, choices=SupplierSize, default=SupplierSize.SME)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A member's change of the name or the registration number waits here until a reviewer
+    # accepts it (innovations.organisation_changes): what the public sees next to the
+    # approved innovations must not pass for another organisation's. Set: a change waits.
+    change_requested_at = models.DateTimeField(_("change requested at"), null=True, blank=True)
+    pending_name = models.CharField(_("requested name"), max_length=200, blank=True)
+    pending_registration_number = models.CharField(
+        _("requested chamber of commerce / enterprise number"), max_length=20, blank=True
+    )
+    change_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change requested by"),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(registration_number=""),
+                name="supplier_registration_number_unique",
+                violation_error_message=_(
+                    "An organisation with this number is already registered. Ask a colleague "
+                    "or an administrator to add you to it."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
