@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,11 +35,38 @@ class Supplier(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country, default=Country.NL)
     size = models.CharField(_("size"), max_length=8, choices=SupplierSize, default=SupplierSize.SME)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A member's change of the name or the registration number waits here until a reviewer
+    # accepts it (innovations.organisation_changes): what the public sees next to the
+    # approved innovations must not pass for another organisation's. Set: a change waits.
+    change_requested_at = models.DateTimeField(_("change requested at"), null=True, blank=True)
+    pending_name = models.CharField(_("requested name"), max_length=200, blank=True)
+    pending_registration_number = models.CharField(
+        _("requested chamber of commerce / enterprise number"), max_length=20, blank=True
+    )
+    change_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change requested by"),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(registration_number=""),
+                name="supplier_registration_number_unique",
+                violation_error_message=_(
+                    "An organisation with this number is already registered. Ask a colleague "
+                    "or an administrator to add you to it."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -300,11 +330,25 @@ class StatusChange(models.Model):
         """The note in the reader's language: the system's note, translated now, and what
         the person wrote."""
         if self.system_note:
-            note = gettext(self.system_note) % self.system_note_values
+            note = gettext(self.system_note) % _readable(self.system_note_values)
             return f"{note}\n{self.reason}" if self.reason else note
         return self.reason
 
     @property
     def is_reconfirmation(self) -> bool:
         """A step of the reconfirmation of an approval that ended (innovations/vetting.py)."""
-        return self.system_note in VETTING_NOTES
+        return self.system_note in VETTING_NOTES.values()
+
+
+def _readable(values: dict) -> dict:
+    """A note's values as the reader reads them: an ISO date (stored so) in the reader's
+    date format."""
+    readable = {}
+    for name, value in values.items():
+        if name == "date" and isinstance(value, str):
+            try:
+                value = date_format(datetime.date.fromisoformat(value))
+            except ValueError:
+                pass
+        readable[name] = value
+    return readable

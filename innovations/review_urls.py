@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import vetting_views, views
+from . import organisation_views, vetting_views, views
 
 app_name = "review"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:pk>/decide/", views.review_decide, name="decide"),
     path("reconfirmations/", vetting_views.reconfirm_queue, name="reconfirm_queue"),
     path("<int:pk>/reconfirm/", vetting_views.reconfirm, name="reconfirm"),
+    path("organisations/", organisation_views.organisation_changes, name="organisation_changes"),
+    path(
+        "organisations/<int:pk>/decide/",
+        organisation_views.organisation_change_decide,
+        name="organisation_change_decide",
+    ),
 ]

@@ -210,6 +210,12 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "GET": REVIEW_OBJECT,
         "POST": row("L 403 403 403 403 ok ok 403 ok"),
     },
+    "review:organisation_changes": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
+    # A requested change of supplier A's name: not by its members (rev_c is one).
+    "review:organisation_change_decide": {
+        "GET": NOT_POST,
+        "POST": row("L 403 403 403 403 ok ok 403 ok"),
+    },
     # --- municipalities ----------------------------------------------------------------
     "municipalities:list": {"GET": PUBLIC, "POST": PUBLIC},
     "municipalities:detail": {"GET": PUBLIC, "POST": PUBLIC},
@@ -570,6 +576,7 @@ KWARGS = {
     "innovations:confirm_current": _pk("approved"),
     "api:supplier-innovation-confirm-current": _pk("approved"),
     "api:review-innovation-reconfirmation": _pk("in_review"),
+    "review:organisation_change_decide": lambda w: {"pk": w.draft.supplier_id},
     "municipalities:detail": lambda w: {"slug": w.municipality.slug},
     "municipalities:adoption_create": lambda w: {"innovation_slug": w.other_approved.slug},
     "municipalities:adoption_detail": _pk("adoption"),
@@ -624,6 +631,7 @@ SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
 # authorization decision (not from validation that happens to run first).
 BODIES = {
     ("review:decide", "POST"): lambda w: {"decision": "approve", **SCORES, "feedback": "Goed."},
+    ("review:organisation_change_decide", "POST"): lambda w: {"decision": "reject"},
     ("municipalities:adoption_verify", "POST"): lambda w: {"decision": "verify", "note": ""},
     ("municipalities:response_mark", "POST"): lambda w: {"status": "interested"},
     ("municipalities:shortlist_add", "POST"): lambda w: {"innovation": w.approved.slug},
