@@ -2,7 +2,7 @@
 
 Everything counted is a column of the innovation itself: its route, maturity, supplier,
 domains, and the adoption facts that municipalities keeps on it (`adoption_count`,
-`adopter_provinces`, see services.innovation_adoption_facts_set). Nothing here reads
+`adopter_provinces`, see adoption_facts.innovation_adoption_facts_set). Nothing here reads
 adoptions or municipalities.
 
 Each facet is counted over the filtered catalogue without that facet's own filter (so

@@ -50,7 +50,7 @@ MATURITY_CHOICES = [("", _("Not yet known"))] + [
 
 class InnovationForm(GuardedTextFieldsMixin, forms.ModelForm):
     """All content fields of an innovation. A draft may be saved incomplete; submitting
-    checks completeness (workflow.missing_for_submission)."""
+    checks completeness (selectors.missing_for_submission)."""
 
     domains = forms.MultipleChoiceField(
         label=_("Domains"),

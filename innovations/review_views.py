@@ -27,11 +27,11 @@ from .forms import (
     ReviewForm,
 )
 from .models import CONTENT_FIELDS
+from .selectors import current_round_reviews
 from .workflow import (
     APPROVE,
     CLAIM,
     TransitionNotAllowed,
-    current_round_reviews,
     innovation_transition,
     required_approvals,
 )

@@ -1,17 +1,16 @@
 """Every write to suppliers, innovations and reviews."""
 
-from collections.abc import Mapping, Sequence
-
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_changes, audit_record, created_values, field_values
 from core import caching
-from core.countries import province_mask
 from core.validators import normalise_registration_number
 
 from .access import may_act_for_supplier, may_edit_supplier
@@ -33,7 +32,6 @@ from .workflow import (
 )
 
 __all__ = [
-    "innovation_adoption_facts_set",
     "innovation_create",
     "innovation_transition",
     "innovation_update",
@@ -68,6 +66,7 @@ def supplier_create(
     `actor` is who does it, for the audit log (None: the system, e.g. a command)."""
     if registration_number:
         registration_number = normalise_registration_number(registration_number, country)
+    require_number_free(registration_number)
     supplier = Supplier.objects.create(
         name=name.strip(),
         slug=_unique_supplier_slug(name),
@@ -118,6 +117,10 @@ def supplier_member_remove(*, member: SupplierMember, actor: AbstractBaseUser | 
     member.delete()
 
 
+# What the audit log records of a change of a supplier's profile.
+PROFILE_FIELDS = (*SUPPLIER_FIELDS, "pending_name", "pending_registration_number")
+
+
 @transaction.atomic
 def supplier_update(
     *,
@@ -130,7 +133,10 @@ def supplier_update(
     website: str = "",
 ) -> Supplier:
     """Update a supplier's profile; its members and administrators may. The registration
-    number, when given, is validated and normalised for the (possibly new) country."""
+    number, when given, is validated and normalised for the (possibly new) country, and
+    must not be another organisation's. The country, size and website change at once; a
+    member's new name or number waits for a reviewer (innovations.organisation_changes),
+    an administrator's applies at once."""
     if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can change it."))
     if registration_number:
@@ -138,23 +144,62 @@ def supplier_update(
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Give the organisation's name.")]})
+    # The stored row, locked: a form may have set the new values on `supplier` already.
+    row = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    require_number_free(registration_number, supplier_id=row.pk)
     with audit_changes(
         actor=user,
         action="supplier.update",
-        obj=supplier,
-        fields=SUPPLIER_FIELDS,
+        obj=row,
+        fields=PROFILE_FIELDS,
         only_if_changed=True,
     ):
-        supplier.name = name
-        supplier.country = country
-        supplier.size = size
-        supplier.registration_number = registration_number
-        supplier.website = website
-        supplier.full_clean(exclude=["slug"])
-        supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
+        row.country, row.size, row.website = country, size, website
+        if user.is_superuser or (name, registration_number) == (row.name, row.registration_number):
+            row.name, row.registration_number = name, registration_number
+            row.pending_name, row.pending_registration_number = "", ""
+            row.change_requested_at = row.change_requested_by = None
+        else:
+            row.pending_name, row.pending_registration_number = name, registration_number
+            row.change_requested_at, row.change_requested_by = timezone.now(), user
+        row.full_clean(exclude=["slug"], validate_constraints=False)
+        row.save(
+            update_fields=[
+                "name",
+                "country",
+                "size",
+                "registration_number",
+                "website",
+                "pending_name",
+                "pending_registration_number",
+                "change_requested_at",
+                "change_requested_by",
+            ]
+        )
     # The catalogue shows the supplier's name and size, and counts by size.
     caching.bump_data_version(caching.CATALOGUE)
-    return supplier
+    return row
+
+
+def require_number_free(registration_number: str, *, supplier_id: int | None = None) -> None:
+    """ValidationError when another organisation has `registration_number`, or asked for it."""
+    if not registration_number:
+        return
+    others = Supplier.objects.exclude(pk=supplier_id) if supplier_id else Supplier.objects
+    if others.filter(
+        Q(registration_number=registration_number)
+        | Q(pending_registration_number=registration_number)
+    ).exists():
+        raise ValidationError(
+            {
+                "registration_number": [
+                    _(
+                        "An organisation with this number is already registered. Ask a "
+                        "colleague or an administrator to add you to it."
+                    )
+                ]
+            }
+        )
 
 
 # --- Innovations ---------------------------------------------------------------------------
@@ -343,42 +388,3 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         },
     )
     return revision, True
-
-
-# --- Facts told by the app that owns adoptions ----------------------------------------------
-
-
-def innovation_adoption_facts_set(*, facts: Mapping[int, tuple[int, Sequence[str]]]) -> int:
-    """Store what municipalities knows about the use of innovations: `facts` maps an
-    innovation id to (number of verified adoptions, ISO 3166-2 codes of the provinces of
-    the verified adopters). Called by municipalities in the transaction that changes a
-    verified adoption, so the catalogue's counts and facets change with it; innovations
-    itself never reads adoptions. Returns how many innovations changed."""
-    current = {
-        pk: (count, provinces)
-        for pk, count, provinces in Innovation.objects.filter(pk__in=list(facts)).values_list(
-            "pk", "adoption_count", "adopter_provinces"
-        )
-    }
-    changed = []
-    for pk, (count, provinces) in facts.items():
-        provinces = sorted(set(provinces))
-        if pk in current and current[pk] != (count, provinces):
-            changed.append(
-                Innovation(
-                    pk=pk,
-                    adoption_count=count,
-                    adopter_provinces=provinces,
-                    adopter_province_mask=province_mask(provinces),
-                )
-            )
-    # bulk_update: no save(), so updated_at (the supplier's edit time) and the search
-    # trigger (title, summary, description) are left alone.
-    Innovation.objects.bulk_update(
-        changed,
-        ["adoption_count", "adopter_provinces", "adopter_province_mask"],
-        batch_size=500,
-    )
-    if changed:
-        caching.bump_data_version(caching.CATALOGUE)
-    return len(changed)

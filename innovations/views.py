@@ -27,16 +27,15 @@ from .forms import (
     SupplierStatusFilterForm,
 )
 from .models import Supplier
+from .selectors import REQUIRED_FOR_SUBMISSION, missing_for_submission
 from .services import innovation_create, innovation_update, supplier_update
 from .workflow import (
     EDITABLE_STATES,
     OPEN_STATES,
-    REQUIRED_FOR_SUBMISSION,
     SUBMIT,
     WITHDRAW,
     TransitionNotAllowed,
     innovation_transition,
-    missing_for_submission,
 )
 
 PAGE_SIZE = 20
@@ -49,15 +48,37 @@ def organisation(request):
     if supplier is None:
         raise PermissionDenied(_("This page is for members of a supplier organisation."))
     instance = Supplier.objects.get(pk=supplier.pk)
-    form = SupplierForm(request.POST or None, instance=instance)
+    waiting = instance.change_requested_at is not None
+    # A requested name or number is what the member last asked for: the form shows it.
+    initial = (
+        {"name": instance.pending_name, "registration_number": instance.pending_registration_number}
+        if waiting
+        else None
+    )
+    form = SupplierForm(request.POST or None, instance=instance, initial=initial)
 
     def act(form):
-        supplier_update(supplier=instance, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your organisation's details have been saved."))
+        row = supplier_update(supplier=instance, user=request.user, **form.cleaned_data)
+        if row.change_requested_at is not None:
+            messages.success(
+                request,
+                _(
+                    "Your organisation's details have been saved. The new name or "
+                    "number shows next to your innovations once a reviewer has "
+                    "checked it."
+                ),
+            )
+        else:
+            messages.success(request, _("Your organisation's details have been saved."))
         return redirect("innovations:organisation")
 
     return form_page(
-        request, form, act, template="innovations/organisation.html", context={"supplier": instance}
+        request,
+        form,
+        act,
+        template="innovations/organisation.html",
+        # As stored: the form may have set the new values on `instance`.
+        context=lambda: {"supplier": Supplier.objects.get(pk=supplier.pk)},
     )
 
 

@@ -26,20 +26,22 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_noop
 
 from audit.services import audit_changes, audit_record, created_values, field_values
 from core import caching
 from core.exceptions import TransitionNotAllowed
 
+from . import vetting
 from .access import claim_allows_decision, require_reviewer_of, require_supplier_member
 from .enums import Decision, Status
-from .models import CONTENT_FIELDS, Innovation, Review, StatusChange
+from .models import Innovation, Review, StatusChange
 from .notifications import schedule_status_mails
 from .reviews import REVIEW_FIELDS, clean_decision
+from .revisions import revision_publish
+from .selectors import current_round_reviews, missing_for_submission
 
 __all__ = ["TransitionNotAllowed", "innovation_transition"]
 
@@ -50,8 +52,16 @@ REQUEST_CHANGES = Decision.REQUEST_CHANGES.value
 REJECT = Decision.REJECT.value
 WITHDRAW = "withdraw"
 DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
-SUPPLIER_ACTIONS = (SUBMIT, WITHDRAW)
-REVIEWER_ACTIONS = (CLAIM, *DECISIONS)
+# Vetting expires (innovations/vetting.py): the reconfirmation actions, which change the
+# `reconfirmation` of an approved innovation rather than its status. EXPIRE is the
+# system's (the daily job, no user).
+EXPIRE = vetting.EXPIRE
+CONFIRM_CURRENT = vetting.CONFIRM_CURRENT
+RECONFIRM = vetting.RECONFIRM
+RECONFIRM_CHANGES = vetting.RECONFIRM_CHANGES
+SUPPLIER_ACTIONS = (SUBMIT, WITHDRAW, CONFIRM_CURRENT)
+REVIEWER_ACTIONS = (CLAIM, *DECISIONS, RECONFIRM, RECONFIRM_CHANGES)
+SYSTEM_ACTIONS = (EXPIRE,)
 
 # The workflow of DESIGN.md, one entry per action: the states it may start from and the
 # state it leads to. Two refinements live in the transition functions: an approval short of
@@ -79,48 +89,19 @@ OPEN_STATES = REVISION_WITHDRAW_FROM
 # States in which the supplier edits the row itself; an approved original gets a revision.
 EDITABLE_STATES = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 
-# What a complete submission has, in form order: field name → label.
-REQUIRED_FOR_SUBMISSION = {
-    "title": gettext_lazy("Title"),
-    "summary": gettext_lazy("Summary"),
-    "description": gettext_lazy("Description"),
-    "domains": gettext_lazy("Domains"),
-    "route": gettext_lazy("Procurement route"),
-    "maturity": gettext_lazy("Maturity (TRL)"),
-    "price_indication": gettext_lazy("Price indication"),
-    "evidence": gettext_lazy("Evidence"),
-    "contact_name": gettext_lazy("Contact name"),
-    "contact_email": gettext_lazy("Contact e-mail"),
-}
 # What the audit log records of a transition.
-TRANSITION_FIELDS = ("status", "assigned_reviewer", "submitted_at", "published_at")
+TRANSITION_FIELDS = (
+    "status",
+    "assigned_reviewer",
+    "submitted_at",
+    "published_at",
+    "approved_until",
+    "reconfirmation",
+)
 
 
 def required_approvals() -> int:
     return max(1, int(getattr(settings, "KOPLOPER_REQUIRED_APPROVALS", 1)))
-
-
-# --- Reads the workflow needs -------------------------------------------------------------
-
-
-def current_round_reviews(innovation: Innovation) -> QuerySet[Review]:
-    """The reviews of the current round: those after the last review that ended a round."""
-    last_end = innovation.reviews.exclude(decision=Decision.APPROVE).aggregate(m=Max("id"))["m"]
-    return innovation.reviews.filter(id__gt=last_end or 0)
-
-
-def missing_for_submission(innovation: Innovation) -> dict[str, str]:
-    """The fields a submission still lacks, field name → label (empty when complete)."""
-    missing = {}
-    for name, label in REQUIRED_FOR_SUBMISSION.items():
-        if name == "domains":
-            empty = not innovation.domains.all()  # uses prefetched domains when there are
-        else:
-            value = getattr(innovation, name)
-            empty = value is None or (isinstance(value, str) and not value.strip())
-        if empty:
-            missing[name] = str(label)
-    return missing
 
 
 # --- The transitions: one function each, behind one wrapper ---------------------------------
@@ -128,20 +109,32 @@ def missing_for_submission(innovation: Innovation) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Act:
-    """One workflow action as the wrapper hands it to its transition function: who, when,
-    and for a decision the cleaned scores and texts. `original` is the locked published
-    innovation when the row is a revision of it."""
+    """One workflow action as the wrapper hands it to its transition function: who (None:
+    the system), when, and for a decision the cleaned scores and texts. `original` is the
+    locked published innovation when the row is a revision of it."""
 
     action: str
-    user: AbstractBaseUser
+    user: AbstractBaseUser | None
     now: datetime.datetime
+    today: datetime.date
     original: Innovation | None = None
     scores: dict[str, int] = field(default_factory=dict)
     feedback: str = ""
     internal_note: str = ""
 
 
-def _submit(row: Innovation, act: Act) -> str:
+@dataclass
+class Outcome:
+    """What a transition function did besides changing TRANSITION_FIELDS on the row: the
+    reason and the system note the history records, and further fields it changed."""
+
+    reason: str = ""
+    note: str = ""
+    note_values: dict = field(default_factory=dict)
+    fields: list[str] = field(default_factory=list)
+
+
+def _submit(row: Innovation, act: Act) -> Outcome:
     _require_state(row, act.action)
     missing = missing_for_submission(row)
     if missing:
@@ -154,10 +147,10 @@ def _submit(row: Innovation, act: Act) -> str:
     row.status = Status.SUBMITTED
     row.submitted_at = act.now
     row.assigned_reviewer = None
-    return ""
+    return Outcome()
 
 
-def _claim(row: Innovation, act: Act) -> str:
+def _claim(row: Innovation, act: Act) -> Outcome:
     """Also takes an unassigned in_review innovation that awaits a further approval."""
     awaiting_approval = row.status == Status.IN_REVIEW and row.assigned_reviewer_id is None
     if not awaiting_approval:
@@ -172,10 +165,10 @@ def _claim(row: Innovation, act: Act) -> str:
         raise PermissionDenied(_already_approved_message())
     row.status = Status.IN_REVIEW
     row.assigned_reviewer = act.user
-    return ""
+    return Outcome()
 
 
-def _decide(row: Innovation, act: Act) -> str:
+def _decide(row: Innovation, act: Act) -> Outcome:
     """Approve, request changes or reject: a Review with the rubric scores. An approval
     short of the required number keeps the innovation in_review, unassigned."""
     _require_state(row, act.action)
@@ -200,17 +193,22 @@ def _decide(row: Innovation, act: Act) -> str:
     row.assigned_reviewer = None
     if act.action != APPROVE:
         row.status = TRANSITIONS[act.action][1]
-        return act.feedback
+        return Outcome(reason=act.feedback)
     approvals = current_round_reviews(row).filter(decision=Decision.APPROVE).count()
-    if approvals >= required_approvals():
-        row.status = Status.APPROVED
-        row.published_at = act.now
-        if act.original is not None:
-            _publish_revision(revision=row, original=act.original, user=act.user)
-    return act.feedback
+    if approvals < required_approvals():
+        return Outcome(reason=act.feedback)  # stays in_review, unassigned, for the next one
+    row.status = Status.APPROVED
+    row.published_at = act.now
+    if act.original is None:
+        return Outcome(reason=act.feedback, fields=vetting.approval_renew(row, today=act.today))
+    revision_publish(revision=row, original=act.original, user=act.user)
+    # A substantive edit had the full review: a new approval period.
+    renewed = vetting.approval_renew(act.original, today=act.today)
+    act.original.save(update_fields=[*renewed, "updated_at"])
+    return Outcome(reason=act.feedback)
 
 
-def _withdraw(row: Innovation, act: Act) -> str:
+def _withdraw(row: Innovation, act: Act) -> Outcome:
     """An approved innovation leaves the catalogue, with its pending revision; a pending
     revision (not published) is dropped from any open state."""
     if row.revision_of_id:
@@ -224,30 +222,44 @@ def _withdraw(row: Innovation, act: Act) -> str:
             _withdraw_with_original(revision=revision, user=act.user)
     row.status = Status.WITHDRAWN
     row.assigned_reviewer = None
-    return ""
+    return Outcome()
 
 
-# Each action's function: checks the state, changes the locked row, returns the reason the
+def _reconfirmation(row: Innovation, act: Act) -> Outcome:
+    """A reconfirmation action (vetting.ACTIONS): the approved innovation's
+    `reconfirmation` changes, its status stays."""
+    changed, note_values = vetting.apply(row, act.action, today=act.today)
+    return Outcome(
+        reason=act.feedback,
+        note=vetting.history_note(act.action),
+        note_values=note_values,
+        fields=changed,
+    )
+
+
+# Each action's function: checks the state, changes the locked row, and says what the
 # history records. The wrapper does everything around it.
-PERFORM: dict[str, Callable[[Innovation, Act], str]] = {
+PERFORM: dict[str, Callable[[Innovation, Act], Outcome]] = {
     SUBMIT: _submit,
     CLAIM: _claim,
     APPROVE: _decide,
     REQUEST_CHANGES: _decide,
     REJECT: _decide,
     WITHDRAW: _withdraw,
+    **{action: _reconfirmation for action in vetting.ACTIONS},
 }
 
 
 def innovation_transition(
     *,
     innovation: Innovation,
-    user: AbstractBaseUser,
+    user: AbstractBaseUser | None,
     action: str,
     scores: dict[str, int] | None = None,
     feedback: str = "",
     internal_note: str = "",
     notify: bool = True,
+    today=None,
 ) -> Innovation:
     """Perform one workflow action on an innovation and return the updated row.
 
@@ -257,6 +269,11 @@ def innovation_transition(
     and reject need feedback for the supplier. Raises PermissionDenied (who), ValidationError
     (input, naming the field) or TransitionNotAllowed (state).
 
+    The reconfirmation actions (vetting.ACTIONS) change an approved innovation's
+    `reconfirmation` and keep its status: expire (the system, `user` None, on `today`),
+    confirm_current (its supplier), reconfirm and reconfirm_request_changes (reviewers,
+    the latter with feedback).
+
     The one wrapper of every transition: it checks who may (innovations.access), locks the
     row (so of two simultaneous actions the second sees the first one's result), runs the
     action's function of PERFORM, saves, appends a StatusChange, writes the audit entry,
@@ -264,6 +281,9 @@ def innovation_transition(
     cache when what it shows changed."""
     if action not in PERFORM:
         raise ValueError(f"unknown action {action!r}")
+    if (user is None) != (action in SYSTEM_ACTIONS):
+        # The system's actions are taken by the daily job, never by a person.
+        raise PermissionDenied(_("Nobody can do this by hand."))
     if action in SUPPLIER_ACTIONS:
         require_supplier_member(user, innovation)
     if action in REVIEWER_ACTIONS:
@@ -272,6 +292,9 @@ def innovation_transition(
     if action in DECISIONS:
         scores, feedback, internal_note = clean_decision(action, scores, feedback, internal_note)
         decision = {"scores": scores, "feedback": feedback, "internal_note": internal_note}
+    if action in vetting.ACTIONS:
+        decision = {"feedback": vetting.clean_feedback(action, feedback)}
+    today = today or timezone.localdate()
 
     with transaction.atomic():
         # Lock the published original before its revision, everywhere, so that a withdrawal
@@ -281,20 +304,32 @@ def innovation_transition(
             original = Innovation.objects.select_for_update().get(pk=innovation.revision_of_id)
         row = Innovation.objects.select_for_update().get(pk=innovation.pk)
         from_status = row.status
-        act = Act(action=action, user=user, now=timezone.now(), original=original, **decision)
+        act = Act(
+            action=action,
+            user=user,
+            now=timezone.now(),
+            today=today,
+            original=original,
+            **decision,
+        )
         with audit_changes(
             actor=user, action=f"innovation.{action}", obj=row, fields=TRANSITION_FIELDS
         ):
-            reason = PERFORM[action](row, act)
-            row.save(update_fields=[*TRANSITION_FIELDS, "updated_at"])
+            outcome = PERFORM[action](row, act)
+            fields = dict.fromkeys([*TRANSITION_FIELDS, *outcome.fields, "updated_at"])
+            row.save(update_fields=list(fields))
             change = StatusChange.objects.create(
                 innovation=row,
                 actor=user,
                 from_status=from_status,
                 to_status=row.status,
-                reason=reason,
+                reason=outcome.reason,
+                system_note=outcome.note,
+                system_note_values=outcome.note_values,
             )
-        if notify:
+        if notify and action in vetting.ACTIONS:
+            vetting.schedule_mails(change, row, action)
+        elif notify:
             schedule_status_mails(change, row)
         if Status.APPROVED in (from_status, row.status):
             # Published, withdrawn, or a revision copied onto the published original.
@@ -336,35 +371,6 @@ def _has_approved_in_round(row: Innovation, user: AbstractBaseUser) -> bool:
         return False
     return (
         current_round_reviews(row).filter(decision=Decision.APPROVE, reviewer_id=user.pk).exists()
-    )
-
-
-def _domains(innovation: Innovation) -> dict[str, list[str]]:
-    return {"domains": sorted(innovation.domains.values_list("code", flat=True))}
-
-
-def _publish_revision(*, revision: Innovation, original: Innovation, user) -> None:
-    """Copy an approved revision's content and domains onto the published original; its
-    slug and first publication date stay, so links to it keep working."""
-    with audit_changes(
-        actor=user,
-        action="innovation.publish_revision",
-        obj=original,
-        fields=CONTENT_FIELDS,
-        extra=lambda: _domains(original),
-    ) as changes:
-        changes["revision"] = [None, revision.pk]
-        for name in CONTENT_FIELDS:
-            setattr(original, name, getattr(revision, name))
-        original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
-        original.domains.set(list(revision.domains.values_list("code", flat=True)))
-    StatusChange.objects.create(
-        innovation=original,
-        actor=user,
-        from_status=original.status,
-        to_status=original.status,
-        system_note=gettext_noop("Changes of revision #%(id)s published."),
-        system_note_values={"id": revision.pk},
     )
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
+from innovations.adoption_facts import innovation_adoption_facts_set
 from innovations.models import Innovation
-from innovations.services import innovation_adoption_facts_set
 
 from .models import Adoption
 

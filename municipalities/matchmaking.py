@@ -127,7 +127,7 @@ def _suggestion_pool(words: list[str], domain: str):
         output_field=FloatField(),
     )
     return (
-        Innovation.objects.approved()
+        Innovation.objects.current()
         .filter(Q(search_vector=any_word) | Q(in_domain))
         .annotate(pre=pre)
         .order_by("-pre", "pk")
@@ -194,7 +194,8 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
     third their domains."""
     municipality = challenge.municipality
     words = significant_words(f"{challenge.title} {challenge.problem_statement}")
-    queryset = Innovation.objects.approved()
+    # Suggestions only from innovations whose approval is valid (innovations/vetting.py).
+    queryset = Innovation.objects.current()
     domain_match = Exists(
         Innovation.domains.through.objects.filter(
             innovation_id=OuterRef("pk"), domaintag_id=challenge.domain

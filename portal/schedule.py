@@ -1,6 +1,7 @@
 """The Celery beat schedule, defined once (settings.CELERY_BEAT_SCHEDULE): the nightly
 leaderboard recompute at 03:00, the mails still due every ten minutes, the outbox's
-pruning, the alerts' collection, digests and mails, and the pilot reminders."""
+pruning, the alerts' collection, digests and mails, the pilot reminders and the
+approvals' expiry."""
 
 from celery.schedules import crontab
 
@@ -30,4 +31,9 @@ BEAT_SCHEDULE = {
     "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
     # Pilots due for a decision: their buyers are reminded (at most once per period).
     "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
+    # Approvals: reminders before they end, and "to be reconfirmed" once they have.
+    "expire-approvals": {
+        "task": "innovations.expire_approvals",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }

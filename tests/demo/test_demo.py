@@ -161,6 +161,30 @@ def test_small_demo_is_dated_over_the_past_months(small_demo):
     assert not Adoption.objects.filter(stage_since__gt=timezone.localdate()).exists()
 
 
+def test_small_demo_boards_carry_ranges_and_groups(small_demo, client):
+    """Every monthly board of the demo has its sensitivity analysis: ranges, groups, and
+    the results the methodology page states."""
+    runs = list(RankingRun.objects.published().order_by("reference_date"))
+    for run in runs:
+        assert run.sensitivity["settings"]["draws"] >= 1000, run
+        entries = list(run.entries.all())
+        assert entries, run
+        for e in entries:
+            assert e.rank_low <= e.rank_median <= e.rank_high, e
+            assert e.rank_low <= e.rank <= e.rank_high, e
+            assert e.performance_group, e
+    current = runs[-1]
+    assert len({e.performance_group for e in current.entries.all()}) >= 2
+    leader = current.entries.order_by("position").first()
+    board = client.get(reverse("ranking:leaderboard")).content.decode()
+    assert (
+        f'{leader.rank} <span class="koploper-range">({leader.rank_low}–{leader.rank_high})'
+        in board
+    )
+    methodology = client.get(reverse("ranking:methodology")).content.decode()
+    assert f"{current.sensitivity['moved_more_than']} of the {current.entry_count}" in methodology
+
+
 def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
     users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
     assert {name: roles_for(u) for name, u in users.items()} == {
@@ -208,6 +232,28 @@ def test_small_demo_has_scale_up_plans_and_a_pilot_due(small_demo):
         AuditEntry.objects.filter(action="scale_up_plan.save").count()
         == ScaleUpPlan.objects.count()
     )
+
+
+def test_small_demo_has_approvals_that_expire(small_demo):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from innovations.models import Innovation, StatusChange
+
+    # Every approval, made through the workflow at its dated moment, holds 24 months from
+    # the day of its latest approval (or a revision's, or a reconfirmation).
+    for innovation in Innovation.objects.approved():
+        days = {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__in=[innovation])
+        } | {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__revision_of=innovation)
+        }
+        assert innovation.approved_until - relativedelta(months=24) in days, innovation
+    # The weekly expiry job ran: nothing is past its approval without being marked.
+    today = timezone.localdate()
+    assert not Innovation.objects.current().filter(approved_until__lt=today - relativedelta(days=7))
 
 
 def test_small_demo_shows_alerts_at_work(small_demo):
