@@ -121,3 +121,10 @@ def province_mask(codes) -> int:
     are only ever appended, so stored masks keep their meaning."""
     order = {code: n for n, code in enumerate(Province.values)}
     return sum(1 << order[code] for code in set(codes) if code in order)
+
+
+def domain_mask(codes) -> int:
+    """The domains `codes` as bits: bit n for the n-th member of Domain. New domains are
+    only ever appended, so stored masks keep their meaning."""
+    order = {code: n for n, code in enumerate(Domain.values)}
+    return sum(1 << order[code] for code in set(codes) if code in order)

@@ -37,6 +37,7 @@ from audit.services import audit_record, changed_values, created_values, field_v
 
 from . import caching
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
+from .domain_links import innovation_domains_set
 from .enums import Criterion, Decision, Status
 from .exceptions import TransitionNotAllowed
 from .models import Innovation, Review, StatusChange, Supplier
@@ -411,7 +412,7 @@ def _publish_revision(*, revision: Innovation, original: Innovation, user, now) 
         setattr(original, name, getattr(revision, name))
     original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
     new_domains = sorted(revision.domains.values_list("code", flat=True))
-    original.domains.set(new_domains)
+    innovation_domains_set(innovation=original, codes=new_domains)
     audit_record(
         actor=user,
         action="innovation.publish_revision",
