@@ -264,3 +264,24 @@ def test_generated_adoption_facts_are_those_of_the_services():
         pk: province_mask(provinces) for pk, (_, provinces) in expected.items()
     }
     assert expected[innovations[0].pk] == (2, ["BE-VLI", "NL-UT"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_domain_bits_are_those_of_the_service():
+    from django.db import connection
+
+    from bench.generate import _domain_masks_sql
+    from innovations.models import Innovation
+    from tests.factories import InnovationFactory
+
+    InnovationFactory(domains=["energy", "industry-4-0"])
+    InnovationFactory(domains=["care"])
+    expected = dict(Innovation.objects.values_list("pk", "domain_mask"))
+    Innovation.objects.update(domain_mask=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(_domain_masks_sql())
+
+    assert dict(Innovation.objects.values_list("pk", "domain_mask")) == expected
+    assert sorted(expected.values()) == [2, 1 | 1 << 9]
