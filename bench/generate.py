@@ -542,10 +542,23 @@ def _domain_masks() -> None:
     sys.stderr.write(f"  domain bits              {time.perf_counter() - started:6.1f} s\n")
 
 
+# Each verified adoption's place among its innovation's verified adopters, as
+# municipalities/adoption_facts.adopter_order_refresh keeps it (tests/bench checks).
+ADOPTER_ORDER_SQL = """
+UPDATE municipalities_adoption SET adopter_order = r.o
+FROM (
+    SELECT id, RANK() OVER (PARTITION BY innovation_id ORDER BY started_on) AS o
+    FROM municipalities_adoption WHERE verification = 'verified'
+) r
+WHERE municipalities_adoption.id = r.id
+"""
+
+
 def _adoption_facts() -> None:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(_adoption_facts_sql())
+        cursor.execute(ADOPTER_ORDER_SQL)
     sys.stderr.write(f"  adoption facts           {time.perf_counter() - started:6.1f} s\n")
 
 

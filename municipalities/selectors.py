@@ -105,10 +105,10 @@ def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def innovation_adopters(innovation: Innovation) -> list[Adoption]:
-    """The verified adopters of one innovation, earliest first (at most one per municipality,
-    so this stays small), with their evaluations."""
-    return list(
+def innovation_adopters(innovation: Innovation) -> QuerySet[Adoption]:
+    """The verified adopters of one innovation, earliest first (at most one per
+    municipality, but a widely used innovation has hundreds), with their evaluations."""
+    return (
         Adoption.objects.verified()
         .filter(innovation=innovation)
         .select_related("municipality", "evaluation")

@@ -73,22 +73,23 @@ def municipality_list(request):
     )
 
 
-ADOPTIONS_SHOWN = 50
+ADOPTIONS_PER_PAGE = 50
 
 
 def municipality_detail(request, slug):
     """A municipality's profile: its verified adoptions and its open challenges."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    # The most advanced first; a large municipality has thousands, and drawing them all
-    # cost seconds (docs/performance.md): the page shows the first ADOPTIONS_SHOWN.
-    adoptions = selectors.municipality_adoptions(municipality)
+    # The most advanced first, in pages: a large municipality has thousands, and drawing
+    # them all cost seconds (docs/performance.md).
+    adoptions = Paginator(selectors.municipality_adoptions(municipality), ADOPTIONS_PER_PAGE)
+    page = adoptions.get_page(request.GET.get("page"))
     return render(
         request,
         "municipalities/detail.html",
         {
             "municipality": municipality,
-            "adoptions": list(adoptions[:ADOPTIONS_SHOWN]),
-            "adoption_count": adoptions.count(),
+            "adoptions": page,
+            "adoption_count": adoptions.count,
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
         },

@@ -3,6 +3,8 @@
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.db.models import Count, Min
 
 from ..access import buyer_municipality, can_verify_adoptions
 from ..enums import Stage
@@ -12,35 +14,49 @@ from ..selectors import innovation_adopters
 register = template.Library()
 
 # A widely used innovation has hundreds of adopters; listing them all cost most of a second
-# (docs/performance.md). The stage counts still cover all.
-ADOPTERS_SHOWN = 25
+# (docs/performance.md): they come in pages (?adopters=2), the stage counts cover all.
+ADOPTERS_PER_PAGE = 25
 EVALUATIONS_SHOWN = 10
 
 
 @register.inclusion_tag("municipalities/_innovation_adopters.html", takes_context=True)
 def innovation_adopters_panel(context, innovation):
-    """On the innovation page: who uses it, at which stage, their evaluations, and for
-    signed-in buyers the contact person of each adopting municipality and a way to record
-    their own municipality's adoption. Verified adoptions only."""
+    """On the innovation page: who uses it, at which stage (a page of ADOPTERS_PER_PAGE,
+    earliest first), the first EVALUATIONS_SHOWN evaluations, and for signed-in buyers
+    the contact person of each adopting municipality and a way to record their own
+    municipality's adoption. Verified adoptions only. Two queries (three with more than a
+    page of adopters, one more for a buyer), whatever the number of adopters."""
     request = context.get("request")
     user = getattr(request, "user", None) or AnonymousUser()
     adopters = innovation_adopters(innovation)
     counts = {stage: 0 for stage in Stage.values}
-    for adoption in adopters:
-        counts[adoption.stage] += 1
+    launching_date = None
+    for stage, n, first in (
+        adopters.order_by().values_list("stage").annotate(Count("pk"), Min("started_on"))
+    ):
+        counts[stage] = n
+        launching_date = first if launching_date is None else min(launching_date, first)
+    total = sum(counts.values())
+    # The count is known already: the paginator need not ask again.
+    paginator = Paginator(adopters, ADOPTERS_PER_PAGE)
+    paginator.count = total
+    page = paginator.get_page(request.GET.get("adopters") if request is not None else None)
     own = buyer_municipality(user)
     own_adoption = None
     if own is not None:
         own_adoption = Adoption.objects.filter(municipality=own, innovation=innovation).first()
-    evaluations = [a for a in adopters if getattr(a, "evaluation", None) is not None]
+    if page.has_other_pages():
+        evaluations = list(adopters.filter(evaluation__isnull=False)[:EVALUATIONS_SHOWN])
+    else:  # every adopter is on this page already
+        evaluations = [a for a in page if getattr(a, "evaluation", None)][:EVALUATIONS_SHOWN]
     return {
         "innovation": innovation,
-        "adopters": adopters[:ADOPTERS_SHOWN],
-        "more_adopters": max(0, len(adopters) - ADOPTERS_SHOWN),
+        "adopters": page,
+        "adopter_count": total,
         # The first verified adopter is the launching customer (ties share the title).
-        "launching_date": adopters[0].started_on if adopters else None,
+        "launching_date": launching_date,
         "path": [(value, label, counts[value]) for value, label in Stage.choices],
-        "evaluations": evaluations[:EVALUATIONS_SHOWN],
+        "evaluations": evaluations,
         "show_contacts": own is not None or can_verify_adoptions(user),
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,

@@ -341,11 +341,36 @@ def test_innovation_page_query_count_does_not_grow_with_items(
     if as_buyer:
         client.force_login(buyer_user())
 
-    with django_assert_max_num_queries(8 if not as_buyer else 16):
+    with django_assert_max_num_queries(8 if not as_buyer else 17):
         response = client.get(f"/nl/innovations/{innovation.slug}/")
 
     assert response.status_code == 200
     assert response.context["innovation"].adoption_count == n
+
+
+def test_innovation_page_lists_every_adopter_in_pages(client, db, django_assert_max_num_queries):
+    innovation = InnovationFactory()
+    towns = MunicipalityFactory.create_batch(30)
+    for n, town in enumerate(towns):
+        AdoptionFactory(
+            innovation=innovation,
+            municipality=town,
+            started_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=n),
+        )
+    url = f"/nl/innovations/{innovation.slug}/"
+
+    with django_assert_max_num_queries(9):
+        first = client.get(url)
+    second = client.get(url, {"adopters": 2})
+
+    listed = [
+        a.municipality.name
+        for page in (first, second)
+        for a in page.context["adopters"].object_list
+    ]
+    assert listed == [town.name for town in towns]
+    assert first.context["adopters"].paginator.count == 30
+    assert "?adopters=2#adopters-heading" in first.content.decode()
 
 
 @pytest.mark.parametrize("text", ["de het een", "of", "- or -", '"', "&&|!:*()'"])
