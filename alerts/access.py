@@ -12,6 +12,7 @@ from municipalities.access import buyer_municipality, is_buyer_for
 from municipalities.challenges import challenge_is_open
 from municipalities.models import Challenge
 
+from .enums import CHALLENGE_KINDS, INNOVATION_KINDS, SUPPLIER_KINDS, Kind
 from .models import Follow, Notification, SavedSearch
 
 
@@ -33,6 +34,18 @@ def may_follow_challenges(user: AbstractBaseUser) -> bool:
 
 def may_see_insight(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and (user.is_superuser or supplier_for(user) is not None)
+
+
+def notification_kinds(user: AbstractBaseUser) -> list[str]:
+    """The kinds of notification that can reach `user` (their settings offer these)."""
+    kinds = []
+    if may_follow_innovations(user):
+        kinds += INNOVATION_KINDS
+    if may_follow_challenges(user):
+        kinds += CHALLENGE_KINDS
+    if may_see_insight(user):
+        kinds += SUPPLIER_KINDS
+    return [Kind(kind).value for kind in kinds]
 
 
 def visible_innovation(slug: str) -> Innovation:

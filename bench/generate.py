@@ -499,7 +499,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 # which does the same per innovation in Python): here in one statement, as COPY bypassed the
 # services. tests/bench checks that both agree.
 def _adoption_facts_sql() -> str:
-    from innovations.enums import Province
+    from core.countries import Province
 
     bits = " ".join(f"WHEN '{code}' THEN {1 << n}" for n, code in enumerate(Province.values))
     return f"""

@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from django.db import connection
 from django.db.models import F, Q, QuerySet
 
-from .enums import Domain, Province, domain_mask, province_mask
+from core.countries import Province, province_mask
+from core.database import on_postgresql
+
+from .enums import Domain, domain_mask
 from .models import Innovation
 
 FACETS = ("domain", "route", "supplier_size", "maturity", "province", "has_adoptions")
@@ -33,7 +36,7 @@ def adopted() -> Q:
 
 def adopted_in_province(code: str) -> Q:
     """Condition: a verified adopter of the innovation lies in province `code` (ISO 3166-2)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         # jsonb @> '["NL-UT"]', served by the GIN index innovation_adopter_provinces_gin.
         return Q(adopter_provinces__contains=[code])
     # SQLite has no JSON containment; the codes are plain strings in a JSON list.
@@ -74,7 +77,7 @@ def _base_sql(queryset: QuerySet[Innovation]) -> tuple[str, tuple]:
 
 def _bit_sums(column: str, bits: int, condition: str) -> list[str]:
     """One sum per bit of `column` over the rows meeting `condition` (fixed SQL)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         return [f"SUM((b.{column} >> {n}) & 1) FILTER (WHERE {condition})" for n in range(bits)]
     return [
         f"SUM(CASE WHEN {condition} THEN (b.{column} >> {n}) & 1 ELSE 0 END)" for n in range(bits)
@@ -95,7 +98,7 @@ def facet_counts(base: QuerySet[Innovation], selected: Mapping[str, object]) -> 
     domain_params = [domain_mask(domains)] if domains else []
     province_params = [province_mask([province])] if province else []
     both = f"{domain_condition} AND {province_condition}"
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         counted = f"COUNT(*) FILTER (WHERE {both})"
     else:
         counted = f"SUM(CASE WHEN {both} THEN 1 ELSE 0 END)"

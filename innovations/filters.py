@@ -12,8 +12,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from . import caching, catalogue, facets
-from .enums import Domain, Route, SupplierSize, province_choices
+from core import caching
+from core.countries import province_choices
+
+from . import catalogue, facets
+from .enums import Domain, Route, SupplierSize
 from .models import Innovation
 from .search import Search
 

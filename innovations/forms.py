@@ -4,10 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import GuardedTextFieldsMixin, normalise_registration_number
+
 from .enums import Criterion, Decision, Domain, Route, Status
 from .models import Innovation, Supplier
 from .selectors import QUEUE_STATES
-from .validators import GuardedTextFieldsMixin, normalise_registration_number
 
 
 class SupplierForm(GuardedTextFieldsMixin, forms.ModelForm):

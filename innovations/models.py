@@ -6,7 +6,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Country, Criterion, Decision, Domain, Route, Status, SupplierSize
+from core.countries import Country
+
+from .enums import Criterion, Decision, Domain, Route, Status, SupplierSize
 
 
 class Supplier(models.Model):

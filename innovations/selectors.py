@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,17 +147,22 @@ def review_queue(
 def supplier_innovations(*, supplier: Supplier | None, status: str = "") -> QuerySet[Innovation]:
     """A supplier's innovations for its dashboard (all suppliers' for supplier=None, the
     administrator's view), without pending revisions, which show under their original.
-    Prefetches the domains, the reviews (for the latest feedback) and the revisions."""
+    Annotates `latest_feedback` (the newest review's feedback, over the innovation and its
+    revisions: a change's review round is the latest one) and prefetches the domains and
+    the revisions."""
     queryset = Innovation.objects.filter(revision_of__isnull=True)
     if supplier is not None:
         queryset = queryset.filter(supplier=supplier)
     if status:
         queryset = queryset.filter(status=status)
+    newest_review = Review.objects.filter(
+        Q(innovation_id=OuterRef("pk")) | Q(innovation__revision_of_id=OuterRef("pk"))
+    ).order_by("-created_at", "-id")
     return (
         queryset.select_related("supplier")
+        .annotate(latest_feedback=Subquery(newest_review.values("feedback")[:1]))
         .prefetch_related(
             "domains",
-            Prefetch("reviews", queryset=Review.objects.order_by("-id"), to_attr="reviews_newest"),
             Prefetch(
                 "revisions", queryset=Innovation.objects.order_by("-id"), to_attr="revisions_newest"
             ),

@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from audit.services import audit_record, changed_values, created_values, field_values
+from core import caching
+from core.countries import province_mask
+from core.validators import normalise_registration_number
 
-from . import caching
 from .domain_links import innovation_domains_set
-from .enums import Domain, Status, province_mask
+from .enums import Domain, Status
 from .models import Innovation, StatusChange, Supplier, SupplierMember
-from .validators import normalise_registration_number
 from .workflow import (
     CONTENT_FIELDS,
     EDITABLE_STATES,
@@ -253,13 +254,17 @@ def innovation_update(
     published innovation stays as it is: the change goes into its pending revision (a
     separate row with `revision_of` set, created here on the first edit, `created` True),
     which is reviewed like a new submission and on approval copied onto the original.
-    Anything else (submitted, in review, rejected, withdrawn) is TransitionNotAllowed."""
+    A decided revision (approved and copied onto the original, rejected, or withdrawn) is
+    history: an edit through it is an edit of its original. Anything else (submitted, in
+    review, rejected, withdrawn) is TransitionNotAllowed."""
     if not may_act_for_supplier(user, innovation):
         raise PermissionDenied(_("Only the supplier's own members can change it."))
     original_id = innovation.revision_of_id
     if original_id:
-        Innovation.objects.select_for_update().get(pk=original_id)  # lock order: original first
+        original = Innovation.objects.select_for_update().get(pk=original_id)  # original first
     row = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    if original_id and row.status not in OPEN_STATES:
+        return innovation_update(innovation=original, user=user, **changes)
     created = False
     if row.status == Status.APPROVED and row.revision_of_id is None:
         row, created = _open_revision(original=row, user=user)

@@ -22,11 +22,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.http import Http404
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,12 +32,13 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, changed_values, created_values, field_values
+from core import caching
+from core.exceptions import TransitionNotAllowed
+from core.mail import absolute_url, recipient_language, send_templated_mail
 
-from . import caching
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .domain_links import innovation_domains_set
 from .enums import Criterion, Decision, Status
-from .exceptions import TransitionNotAllowed
 from .models import Innovation, Review, StatusChange, Supplier
 
 logger = logging.getLogger(__name__)
@@ -504,10 +503,6 @@ def _schedule_mails(change: StatusChange, innovation: Innovation) -> None:
         mail_on_commit(send_status_mail, status_change_id=change.pk, user_id=user_id)
 
 
-def _absolute(path: str) -> str:
-    return getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
 def status_change_notify(*, status_change: StatusChange, user: AbstractBaseUser) -> None:
     """Send the mail about one status change to one recipient, in the recipient's language:
     a new submission to a reviewer, a decision to a member of the supplier."""
@@ -518,26 +513,20 @@ def status_change_notify(*, status_change: StatusChange, user: AbstractBaseUser)
     else:
         template = "emails/innovation_decision"
         url_name = "innovations:manage"
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(recipient_language(user)):
         try:
-            url = _absolute(reverse(url_name, args=[innovation.pk]))
+            url = absolute_url(reverse(url_name, args=[innovation.pk]))
         except NoReverseMatch:
-            url = _absolute("/")
-        context = {
-            "recipient": user,
-            "innovation": innovation,
-            "supplier": innovation.supplier,
-            "change": status_change,
-            "status": Status(status_change.to_status).label,
-            "is_revision": innovation.revision_of_id is not None,
-            "url": url,
-            "language_code": translation.get_language(),
-        }
-        # Plain text (the subject template does not escape); escaped where HTML shows it.
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        context["subject"] = subject
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+            url = absolute_url("/")
+        send_templated_mail(
+            user=user,
+            template=template,
+            context={
+                "innovation": innovation,
+                "supplier": innovation.supplier,
+                "change": status_change,
+                "status": Status(status_change.to_status).label,
+                "is_revision": innovation.revision_of_id is not None,
+                "url": url,
+            },
+        )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditTrailMixin
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 
 from . import adoptions
 from .enums import MembershipStatus

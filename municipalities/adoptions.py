@@ -18,8 +18,8 @@ from audit.services import (
     field_values,
     removed_values,
 )
-from innovations import caching
-from innovations.exceptions import TransitionNotAllowed
+from core import caching
+from core.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
@@ -47,16 +47,21 @@ def adoption_record(
     stage_since: datetime.date | None = None,
     evidence_reference: str = "",
     evidence_description: str = "",
-    contact_name: str = "",
-    contact_email: str = "",
+    contact_name: str | None = None,
+    contact_email: str | None = None,
 ) -> Adoption:
     """Claim that `municipality` uses `innovation`; a reviewer verifies it later (its stage
-    enters the history then).
+    enters the history then). A contact left out (None) is the recording user, as the web
+    form proposes; an empty one stays empty.
 
     Only the municipality's buyers (and administrators) may, only for a published
     innovation, once per municipality and innovation: the database's unique constraint
     decides between two simultaneous submits, and the loser gets a field error."""
     require_act_for(user, municipality)
+    if contact_name is None:
+        contact_name = user.get_full_name()
+    if contact_email is None:
+        contact_email = user.email
     stage_since = stage_since or started_on
     errors = validate_adoption(stage=stage, started_on=started_on, stage_since=stage_since)
     if not Innovation.objects.approved().filter(pk=innovation.pk).exists():

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, created_values, field_values
+from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
 from innovations.enums import Domain
-from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks

@@ -4,7 +4,8 @@ does not exist is a form error: 400 in the API, ignored with a message on a page
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, Domain, province_choices
+from core.countries import Country, province_choices
+from innovations.enums import Domain
 from innovations.models import Innovation
 
 from .enums import SizeClass, Stage

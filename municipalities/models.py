@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, Domain, Province
+from core.countries import Country, Province
+from innovations.enums import Domain
 from innovations.models import Innovation
 
 from .enums import (

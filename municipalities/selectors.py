@@ -4,7 +4,6 @@ challenges, matchmaking and "municipalities like yours"."""
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db.models import (
     BooleanField,
@@ -28,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.database import on_postgresql
 from innovations.access import supplier_for
 from innovations.catalogue import SEARCH_CONFIG
 from innovations.enums import Domain
@@ -321,7 +321,7 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
     candidates = Q(domain_match=True)
     if not words:
         queryset = queryset.annotate(text_relevance=Value(0.0, output_field=FloatField()))
-    elif settings.IS_POSTGRES:
+    elif on_postgresql():
         vector, relevance, any_word = _text_postgres(words)
         # At national scale most of the catalogue shares a word with a problem statement, and
         # scoring every word of every candidate took tens of seconds (docs/performance.md).

@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.countries import Country, Province, provinces_by_country
+from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
-from innovations.enums import Country, Province, provinces_by_country
-from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
-from . import adoptions, challenges, evaluations, selectors
+from . import adoptions, challenges, evaluations, pilots, selectors
 from .access import (
     adoption_verify_conflict,
     buyer_municipality,
@@ -74,6 +74,9 @@ def municipality_list(request):
 
 
 ADOPTIONS_PER_PAGE = 50
+# Finished pilots with their outcome, the most recent first (all of them are also in the
+# pages of adoptions).
+FINISHED_PILOTS_SHOWN = 50
 
 
 def municipality_detail(request, slug):
@@ -81,17 +84,21 @@ def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     # The most advanced first, in pages: a large municipality has thousands, and drawing
     # them all cost seconds (docs/performance.md).
-    adoptions = Paginator(selectors.municipality_adoptions(municipality), ADOPTIONS_PER_PAGE)
-    page = adoptions.get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.municipality_adoptions(municipality), ADOPTIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    public_pilots = Adoption.objects.public().filter(municipality=municipality)
     return render(
         request,
         "municipalities/detail.html",
         {
             "municipality": municipality,
             "adoptions": page,
-            "adoption_count": adoptions.count,
+            "adoption_count": paginator.count,
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
+            # How its pilots ended (verified adoptions of published innovations).
+            "pilots": pilots.pilot_outcomes(public_pilots),
+            "finished_pilots": pilots.finished_pilots(public_pilots, limit=FINISHED_PILOTS_SHOWN),
         },
     )
 

@@ -10,9 +10,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, SupplierSize
+from core.countries import Country
+from core.validators import GuardedTextFieldsMixin, normalise_registration_number
+from innovations.enums import SupplierSize
 from innovations.models import Supplier
-from innovations.validators import GuardedTextFieldsMixin, normalise_registration_number
 from municipalities.models import Municipality
 
 from .services import email_taken, username_taken

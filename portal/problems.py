@@ -26,7 +26,7 @@ from rest_framework import exceptions
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "tag:koploper.nl,2025:problem/"

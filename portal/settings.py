@@ -35,14 +35,19 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# On for the embedded default (`make run`, the tests, a bare `manage.py check`); production
-# sets DEBUG=false (docker-compose.yml), which requires SECRET_KEY and turns on HTTPS only.
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: `make run` and the tests set DEBUG=true, and manage.py does for its
+# commands that serve nothing (`manage.py check`, `makemessages` …). Any server started
+# otherwise (gunicorn, the container image, a bare `manage.py runserver`) runs with DEBUG
+# off, which requires SECRET_KEY and turns on HTTPS only: a debug page shows too much.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+        raise RuntimeError(
+            "SECRET_KEY must be set when DEBUG is off. "
+            "(For local development set DEBUG=true, as `make run` does.)"
+        )
     SECRET_KEY = "django-insecure-koploper-development-only"  # noqa: S105 - only while DEBUG  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -236,6 +241,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
+    # Pilots due for a decision: their buyers are reminded (at most once per period).
+    "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -307,7 +314,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an anonymous caller with the first authenticator's
     # `WWW-Authenticate` header, so 401 (with session first it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -366,7 +373,10 @@ SPECTACULAR_SETTINGS = {
         "VerificationEnum": "municipalities.enums.Verification",
         "QuestionStatusEnum": "procurement.enums.QuestionStatus",
         "ValueBandEnum": "procurement.enums.ValueBand",
-        "CountryEnum": "innovations.enums.Country",
+        "CountryEnum": "core.countries.Country",
+        "NotificationKindEnum": "alerts.enums.Kind",
+        "NotificationChannelEnum": "alerts.enums.Channel",
+        "DigestFrequencyEnum": "alerts.enums.Frequency",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -374,6 +384,8 @@ SPECTACULAR_SETTINGS = {
 # Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
 # is open to every origin.
 API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+# Days an API token lives after it is issued (portal.tokens).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 # --- Koploper -----------------------------------------------------------------------------
 # How many independent approvals an innovation needs before it is published.
@@ -382,6 +394,11 @@ KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
 # Page views for supplier insight (README, "What is counted"); off only to measure its cost.
 KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
+# Pilots: a pilot this many months old without an evaluation or a next stage (or past the
+# decision date of its scale-up plan) is due for a decision; its buyers are reminded at
+# most once per KOPLOPER_PILOT_REMINDER_DAYS.
+KOPLOPER_PILOT_DECISION_MONTHS = env_int("KOPLOPER_PILOT_DECISION_MONTHS", 12)
+KOPLOPER_PILOT_REMINDER_DAYS = env_int("KOPLOPER_PILOT_REMINDER_DAYS", 30)
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded
@@ -405,6 +422,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
+# The debug page and error reports hide every setting and environment variable that can hold
+# a credential, service URLs included.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.CredentialsFilter"
 # Sent by portal.security.SecurityMiddleware on every response: no powerful feature is used.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
@@ -432,6 +452,13 @@ CONTENT_SECURITY_POLICY = {
 # combination out for 15 minutes; the HTML login and POST /api/v1/auth/token/ both count.
 # Not per address alone: many municipal staff share one office address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# And against password spraying (many usernames, one password each): at most this many
+# failed logins per client address within the window (seconds), whatever the usernames;
+# then the login page answers 429 with Retry-After. High enough for a shared office address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15) * 60
+# Sign-up attempts (sent forms, valid or not) per client address and hour.
+SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)
 # Password reset links: at most this many an hour per client address and per e-mail address.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("municipalities.api_urls")),
     path("", include("ranking.api_urls")),
     path("", include("procurement.api_urls")),
+    path("", include("alerts.api_urls")),
     # Last: any other path, a trailing slash included (NLGov ADR: API paths have none), is
     # the API's 404 as a problem.
     re_path(r"^[\s\S]*$", not_found),

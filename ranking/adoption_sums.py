@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from core.database import on_postgresql
 from municipalities.enums import Stage
 
 from . import formula
@@ -46,7 +47,7 @@ def grouped_sql(source: str, parameters: dict) -> tuple[str, list]:
     from computing them again in every sum)."""
     dp = "DOUBLE PRECISION"
     days = float(parameters["days_per_year"])
-    fence = "OFFSET 0" if connection.vendor == "postgresql" else ""
+    fence = "OFFSET 0" if on_postgresql() else ""
     sums = []
     for k in HALF_LIFE_STEPS:
         q, j = divmod(k - 6, 6)

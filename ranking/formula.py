@@ -12,8 +12,7 @@ its math functions)."""
 
 import datetime
 
-from django.db import connection
-
+from core.database import on_postgresql
 from innovations.models import Innovation
 from municipalities.enums import Stage
 from municipalities.models import Adoption
@@ -39,7 +38,7 @@ COLUMNS = (
 
 def _age_days_sql() -> str:
     """Whole days from the adoption's stage_since to the reference date (never negative)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         return "GREATEST(CAST(%s AS DATE) - a.stage_since, 0)"
     return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
 

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.database import on_postgresql
 from municipalities.models import Municipality
 
 from . import adoption_sums, formula, groups
@@ -254,7 +255,7 @@ def _rank_municipalities(
     ]
     scored_total = "SELECT COALESCE(SUM(adoption_count), 0) FROM all_totals"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             # The insert as a data-modifying CTE: the adoptions are scored once, and the
             # statement still answers how many adoptions and entries there were.
             counts = f"({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608

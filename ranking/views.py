@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from innovations.caching import anonymous_page_cache
+from core.caching import anonymous_page_cache
 from municipalities.models import Municipality
 
 from . import graphics, maps, movement, selectors

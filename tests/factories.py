@@ -6,8 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
+from core.countries import province_code_for
 from innovations.domain_links import innovation_domains_set
-from innovations.enums import Route, Status, province_code_for
+from innovations.enums import Route, Status
 from innovations.models import Innovation, Supplier, SupplierMember
 from municipalities.adoption_facts import adoption_facts_refresh
 from municipalities.enums import MembershipStatus, Stage, Verification, size_class_for

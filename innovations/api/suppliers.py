@@ -5,6 +5,7 @@ without the role 403, objects they may not see 404, transitions the state does n
 allow 409 (DESIGN.md "Roles" and the API contract)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -12,13 +13,15 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.validators import normalise_registration_number, require_changes
+
 from .. import selectors
 from ..access import get_innovation_for_supplier, supplier_for
 from ..enums import Status
 from ..models import Innovation, Review, Supplier
 from ..services import innovation_create, innovation_update, supplier_update
-from ..validators import normalise_registration_number, require_changes
 from ..workflow import (
+    OPEN_STATES,
     SUBMIT,
     WITHDRAW,
     innovation_transition,
@@ -187,8 +190,9 @@ class SupplierOrganisationView(APIView):
 
 
 class SupplierInnovationList(generics.ListCreateAPIView):
-    """The caller's own innovations in every state, pending revisions included (they carry
-    `revision_of`). Create adds a draft; it may be incomplete."""
+    """The caller's own innovations in every state, and their pending revisions (they carry
+    `revision_of`). A decided revision is part of its innovation's history, not listed.
+    Create adds a draft; it may be incomplete."""
 
     permission_classes = [IsSupplier]
     serializer_class = SupplierInnovationSerializer
@@ -197,7 +201,7 @@ class SupplierInnovationList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        queryset = Innovation.objects.all()
+        queryset = Innovation.objects.filter(Q(revision_of=None) | Q(status__in=OPEN_STATES))
         supplier = supplier_for(user)
         if supplier is not None:
             queryset = queryset.filter(supplier=supplier)

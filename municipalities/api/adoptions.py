@@ -12,8 +12,8 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.validators import require_changes
 from innovations.models import Innovation
-from innovations.validators import require_changes
 
 from .. import adoptions, evaluations, selectors
 from ..access import buyer_municipality, can_act_for, can_verify_adoptions
@@ -181,9 +181,16 @@ class AdoptionCreateSerializer(serializers.Serializer):
         max_length=3000, required=False, default="", allow_blank=True
     )
     contact_name = serializers.CharField(
-        max_length=120, required=False, default="", allow_blank=True
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        help_text="Default: the caller's name (send an empty string for no contact).",
     )
-    contact_email = serializers.EmailField(required=False, default="", allow_blank=True)
+    contact_email = serializers.EmailField(
+        required=False,
+        allow_blank=True,
+        help_text="Default: the caller's e-mail address (send an empty string for none).",
+    )
 
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()

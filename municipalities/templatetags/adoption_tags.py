@@ -9,6 +9,7 @@ from django.db.models import Count, Min
 from ..access import buyer_municipality, can_verify_adoptions
 from ..enums import Stage
 from ..models import Adoption
+from ..pilots import pilot_outcomes
 from ..selectors import innovation_adopters
 
 register = template.Library()
@@ -60,6 +61,10 @@ def innovation_adopters_panel(context, innovation):
         "show_contacts": own is not None or can_verify_adoptions(user),
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,
+        # How its pilots ended, counting verified adoptions only.
+        "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation))
+        if adopters
+        else None,
     }
 
 

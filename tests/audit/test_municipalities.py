@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import MembershipStatus, Verification
 from municipalities.memberships import (

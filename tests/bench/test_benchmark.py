@@ -237,7 +237,7 @@ def test_generated_adoption_facts_are_those_of_the_services():
     from django.db import connection
 
     from bench.generate import _adoption_facts_sql
-    from innovations.enums import province_mask
+    from core.countries import province_mask
     from municipalities.adoption_facts import adoption_facts
     from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
 

@@ -195,6 +195,21 @@ def test_small_demo_has_routes_and_support_desk_questions(small_demo):
     assert AuditEntry.objects.filter(action="question.answer").count() == 2
 
 
+def test_small_demo_has_scale_up_plans_and_a_pilot_due(small_demo):
+    from procurement.models import PilotReminder, ScaleUpPlan
+    from procurement.scaleup import pilots_due
+
+    inkoper = User.objects.get(username="inkoper")
+    own = ScaleUpPlan.objects.filter(adoption__municipality__code="GM0344")
+    assert own.filter(updated_by=inkoper).exists()
+    assert pilots_due(municipality=own.first().adoption.municipality).exists()
+    assert PilotReminder.objects.filter(last_sent_on__isnull=False).exists()
+    assert (
+        AuditEntry.objects.filter(action="scale_up_plan.save").count()
+        == ScaleUpPlan.objects.count()
+    )
+
+
 def test_small_demo_shows_alerts_at_work(small_demo):
     inkoper = User.objects.get(username="inkoper")
     assert Follow.objects.filter(user=inkoper, innovation__isnull=False).exists()

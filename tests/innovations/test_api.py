@@ -8,6 +8,7 @@ from rest_framework.authtoken.models import Token
 
 from innovations.enums import Status
 from innovations.models import Innovation, Review, StatusChange
+from innovations.services import innovation_update
 from tests.factories import SupplierFactory, reviewer_user, supplier_user
 from tests.problems import errors
 
@@ -196,6 +197,51 @@ def test_patch_of_an_approved_innovation_answers_with_its_revision(client):
     )
     assert (second.json()["title"], second.json()["maturity"]) == ("Zonnedak+", 9)
     assert Innovation.objects.get(pk=original.pk).title == "Zonnedak"
+
+
+def _approved_revision(original, user, **changes):
+    from innovations.workflow import APPROVE, CLAIM, SUBMIT, innovation_transition
+
+    reviewer = reviewer_user()
+    revision, _created = innovation_update(innovation=original, user=user, **changes)
+    innovation_transition(innovation=revision, user=user, action=SUBMIT)
+    innovation_transition(innovation=revision, user=reviewer, action=CLAIM)
+    innovation_transition(innovation=revision, user=reviewer, action=APPROVE, scores=SCORES)
+    return revision
+
+
+def test_supplier_list_shows_an_approved_revision_only_as_its_innovation(client):
+    original = innovation_in(Status.APPROVED, title="Zonnedak")
+    user = supplier_user(original.supplier)
+    _approved_revision(original, user, title="Zonnedak Plus")
+    pending, _created = innovation_update(innovation=original, user=user, maturity=9)
+    client.force_login(user)
+
+    everything = client.get("/api/v1/supplier/innovations").json()
+    approved = client.get("/api/v1/supplier/innovations", {"status": "approved"}).json()
+
+    assert [(i["id"], i["title"], i["status"]) for i in everything["results"]] == [
+        (pending.pk, "Zonnedak Plus", "draft"),
+        (original.pk, "Zonnedak Plus", "approved"),
+    ]
+    assert [i["id"] for i in approved["results"]] == [original.pk]
+
+
+def test_patch_through_an_approved_revision_edits_its_innovation(client):
+    original = innovation_in(Status.APPROVED, title="Zonnedak")
+    user = supplier_user(original.supplier)
+    revision = _approved_revision(original, user, title="Zonnedak Plus")
+    client.force_login(user)
+
+    response = _json(
+        client, "patch", f"/api/v1/supplier/innovations/{revision.pk}", {"maturity": 9}
+    )
+
+    pending = Innovation.objects.get(revision_of=original, status=Status.DRAFT)
+    assert response.status_code == 201
+    assert (response.json()["id"], response.json()["revision_of"]) == (pending.pk, original.pk)
+    assert (pending.title, pending.maturity) == ("Zonnedak Plus", 9)
+    assert Innovation.objects.get(pk=revision.pk).status == Status.APPROVED
 
 
 @pytest.mark.parametrize(

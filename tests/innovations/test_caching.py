@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from innovations import caching
+from core import caching
 from innovations.enums import Status
 from innovations.services import supplier_update
 from innovations.workflow import APPROVE, WITHDRAW, innovation_transition

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from innovations.enums import Domain, Province, Route, Status, SupplierSize
+from core.countries import Province
+from innovations.enums import Domain, Route, Status, SupplierSize
 from innovations.filters import CatalogueFilter
 from innovations.models import Innovation, Review
 from municipalities.enums import Stage, Verification

@@ -375,6 +375,19 @@ FORMS = [
         },
     ),
     Form(
+        "scale-up plan",
+        "buyer",
+        lambda w: reverse("procurement:plan", args=[w.objects["own_adoption"].pk]),
+        {
+            "goal": ("Minder storingen.", TEXT),
+            "success_criteria": ("20% minder meldingen.", TEXT),
+            "decision_on": ("2025-06-01", DATE),
+            "budget": ("€ 100.000", TEXT),
+            "route": ("sbir", CHOICE),
+            "partners": ("De regio.", TEXT),
+        },
+    ),
+    Form(
         "log in",
         "anonymous",
         lambda w: reverse("login"),
@@ -879,6 +892,19 @@ API_WRITES = [
         ok=201,
     ),
     Write(
+        "PUT",
+        "/api/v1/adoptions/{id}/scale-up-plan",
+        "buyer",
+        {
+            "goal": ("Minder storingen.", TEXT),
+            "success_criteria": ("20% minder meldingen.", TEXT),
+            "decision_on": ("2025-06-01", DATE),
+            "budget": ("€ 100.000", TEXT),
+            "route": ("sbir", CHOICE),
+            "partners": ("De regio.", TEXT),
+        },
+    ),
+    Write(
         "POST",
         "/api/v1/questions/{id}/answer",
         "reviewer",
@@ -897,8 +923,9 @@ API_ACTIONS = {
     ("POST", "/api/v1/review/innovations/{id}/claim"),
     ("POST", "/api/v1/challenges/{id}/close"),
     ("POST", "/api/v1/questions/{id}/close"),
+    ("DELETE", "/api/v1/auth/token"),
 }
-NULLABLE = {"maturity"}  # "not yet known"
+NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
 OBJECT_OF = {
     "/api/v1/supplier/innovations/{id}": "draft",
     "/api/v1/review/innovations/{id}/decision": "in_review",
@@ -908,6 +935,7 @@ OBJECT_OF = {
     "/api/v1/challenges/{id}/responses": "challenge",
     "/api/v1/challenges/{id}/responses/{response_pk}": "challenge",
     "/api/v1/questions/{id}/answer": "question",
+    "/api/v1/adoptions/{id}/scale-up-plan": "own_adoption",
 }
 
 
@@ -1019,12 +1047,8 @@ def test_api_write_refuses_bad_bodies(world, write):
         ("application/json", b'{"a":' * 50 + b"1" + b"}" * 50, 400),
         ("application/json", b'{"title": 1' + b"0" * 5000 + b"}", 400),
     ]
-    if write.path == "/api/v1/auth/token":
-        # The token view also takes a login form (its parser accepts form data).
-        cases[0] = ("text/plain", valid.encode(), 415)
-        cases[2] = ("application/x-www-form-urlencoded", b"username=a%00b&password=x", 400)
-    else:
-        cases.append(("application/x-www-form-urlencoded", form.encode(), 415))
+    # Every write, the token endpoint too, takes JSON only.
+    cases.append(("application/x-www-form-urlencoded", form.encode(), 415))
     for content_type, body, expected in cases:
         cache.clear()
         with writes() as written:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities import adoptions, selectors
 from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionChange, AdoptionStageChange

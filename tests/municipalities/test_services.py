@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.exceptions import TransitionNotAllowed
 from innovations.enums import Status
-from innovations.exceptions import TransitionNotAllowed
 from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import ChallengeStatus, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, ChallengeResponse, Evaluation

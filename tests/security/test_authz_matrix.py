@@ -55,7 +55,7 @@ from alerts.unsubscribe import search_url
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
-from procurement.models import Question
+from procurement.models import Question, ScaleUpPlan
 from procurement.services import routes_load_reference
 from ranking.services import ranking_recompute
 from tests.factories import (
@@ -134,6 +134,13 @@ QUESTION_CLOSE             = row("L     404   404   ok    404   ok    404   403 
 API_QUESTION               = row("401   404   404   200   404   200   404   200   200")
 API_QUESTION_ANSWER        = row("401   404   404   403   404   ok    404   403   ok")
 API_QUESTION_CLOSE         = row("401   404   404   ok    404   ok    404   403   ok")
+# A pilot's scale-up plan: its buyers write it; reviewers read it, except one who works
+# for the innovation's supplier; nobody else knows it exists.
+PLAN_PAGE                  = row("L     404   404   200   404   200   200   404   200")
+PLAN_WRITE                 = row("L     404   404   ok    404   403   403   404   ok")
+API_PLAN                   = row("401   404   404   200   404   200   200   404   200")
+API_PLAN_WRITE             = row("401   404   404   ok    404   403   403   404   ok")
+API_PILOTS_DUE             = row("401   403   403   200   200   403   403   403   403")
 # fmt: on
 
 
@@ -163,6 +170,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "PUT": empty_form(SIGNED_IN),
     },
     "password_change_done": {"GET": SIGNED_IN},
+    # The account page's revoke of one's own API token: a confirmation, then the POST.
+    "token_revoke": {"GET": SIGNED_IN, "POST": row("L ok ok ok ok ok ok ok ok")},
     "password_reset": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
     "password_reset_done": {"GET": PUBLIC},
     "password_reset_confirm": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
@@ -240,6 +249,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "desk:detail": {"GET": QUESTION_PAGE, "POST": QUESTION_PAGE},
     "desk:answer": {"GET": NOT_POST, "POST": QUESTION_ANSWER},
     "desk:close": {"GET": NOT_POST, "POST": QUESTION_CLOSE},
+    "procurement:plan": {"GET": PLAN_PAGE, "POST": PLAN_WRITE},
     # --- alerts: saved searches, follows, notifications, insight -------------------------
     "alerts:searches": {"GET": BUYER_PAGE, "POST": every("405")},
     "alerts:search_create": {"GET": BUYER_PAGE, "POST": empty_form(BUYER_PAGE)},
@@ -292,7 +302,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     API_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     API_ROOT_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     # Wrong credentials: 400 for everyone, no token made.
-    "api:token": {"POST": every("400")},
+    "api:token": {"POST": every("400"), "DELETE": row("401 ok ok ok ok ok ok ok ok")},
     "api:innovation-list": {"GET": PUBLIC},
     "api:innovation-detail": {"GET": PUBLIC},
     # An administrator belongs to no organisation: 404 (documented in the schema).
@@ -343,6 +353,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "api:question-detail": {"GET": API_QUESTION},
     "api:question-answer": {"POST": API_QUESTION_ANSWER},
     "api:question-close": {"POST": API_QUESTION_CLOSE},
+    "api:scale-up-plan": {"GET": API_PLAN, "PUT": API_PLAN_WRITE},
+    "api:pilot-due-list": {"GET": API_PILOTS_DUE},
     "api:published-question-list": {"GET": PUBLIC},
 }
 
@@ -503,6 +515,12 @@ class World:
             title="Welke inkooproute past hierbij?",
             publish_consent=True,
         )
+        ScaleUpPlan.objects.create(
+            adoption=self.adoption,
+            goal="Minder storingen",
+            success_criteria="20% minder",
+            decision_on=datetime.date(2027, 3, 1),
+        )
         self.saved_search = saved_search_create(
             user=self.users["buy"], query=QueryDict("domain=energy"), frequency="weekly"
         )
@@ -578,6 +596,8 @@ KWARGS = {
     "desk:detail": _pk("question"),
     "desk:answer": _pk("question"),
     "desk:close": _pk("question"),
+    "procurement:plan": _pk("adoption"),
+    "api:scale-up-plan": _pk("adoption"),
     "api:procurement-route-detail": lambda w: {"code": "market-consultation"},
     "api:question-detail": _pk("question"),
     "api:question-answer": _pk("question"),
@@ -633,6 +653,11 @@ BODIES = {
     ("desk:answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
     ("api:question-list", "POST"): lambda w: {"route": "sbir", "title": "Kan dit met SBIR?"},
     ("api:question-answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
+    ("api:scale-up-plan", "PUT"): lambda w: {
+        "goal": "Minder meldingen",
+        "success_criteria": "30% minder",
+        "decision_on": "2027-06-01",
+    },
 }
 
 
