@@ -3,7 +3,7 @@
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min
 
 from ..access import buyer_municipality, can_verify_adoptions
@@ -25,23 +25,33 @@ def innovation_adopters_panel(context, innovation):
     """On the innovation page: who uses it, at which stage (a page of ADOPTERS_PER_PAGE,
     earliest first), the first EVALUATIONS_SHOWN evaluations, and for signed-in buyers
     the contact person of each adopting municipality and a way to record their own
-    municipality's adoption. Verified adoptions only. Two queries (three with more than a
-    page of adopters, one more for a buyer), whatever the number of adopters."""
+    municipality's adoption. Verified adoptions only. One query with a page of adopters or
+    less, three with more (one more for a buyer's own adoption), whatever the number of adopters."""
     request = context.get("request")
     user = getattr(request, "user", None) or AnonymousUser()
     adopters = innovation_adopters(innovation)
+    number = request.GET.get("adopters") if request is not None else None
+    first = None
+    if number in (None, "", "1"):
+        # Most innovations have a page of adopters or less: then that page is all of them.
+        first = list(adopters[: ADOPTERS_PER_PAGE + 1])
+    if first is not None and len(first) <= ADOPTERS_PER_PAGE:
+        rows = [(a.stage, 1, a.started_on) for a in first]
+        paginator = Paginator(first, ADOPTERS_PER_PAGE)
+    else:
+        rows = adopters.order_by().values_list("stage").annotate(Count("pk"), Min("started_on"))
+        paginator = Paginator(adopters, ADOPTERS_PER_PAGE)
     counts = {stage: 0 for stage in Stage.values}
     launching_date = None
-    for stage, n, first in (
-        adopters.order_by().values_list("stage").annotate(Count("pk"), Min("started_on"))
-    ):
-        counts[stage] = n
-        launching_date = first if launching_date is None else min(launching_date, first)
-    total = sum(counts.values())
+    for stage, n, started_on in rows:
+        counts[stage] += n
+        launching_date = started_on if launching_date is None else min(launching_date, started_on)
     # The count is known already: the paginator need not ask again.
-    paginator = Paginator(adopters, ADOPTERS_PER_PAGE)
-    paginator.count = total
-    page = paginator.get_page(request.GET.get("adopters") if request is not None else None)
+    paginator.count = total = sum(counts.values())
+    if first is not None:  # the first page is read already
+        page = Page(first[:ADOPTERS_PER_PAGE], 1, paginator)
+    else:
+        page = paginator.get_page(number)
     own = buyer_municipality(user)
     own_adoption = None
     if own is not None:
@@ -63,7 +73,7 @@ def innovation_adopters_panel(context, innovation):
         "own_adoption": own_adoption,
         # How its pilots ended, counting verified adoptions only.
         "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation))
-        if adopters
+        if total
         else None,
     }
 
