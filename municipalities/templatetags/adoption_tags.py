@@ -72,9 +72,7 @@ def innovation_adopters_panel(context, innovation):
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,
         # How its pilots ended, counting verified adoptions only.
-        "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation))
-        if total
-        else None,
+        "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation)) if total else None,
     }
 
 
