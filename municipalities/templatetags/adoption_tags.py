@@ -9,7 +9,7 @@ from django.db.models import Count, Min
 from ..access import buyer_municipality, can_verify_adoptions
 from ..enums import Stage
 from ..models import Adoption
-from ..pilots import pilot_outcomes
+from ..pilots import count_outcomes, pilot_outcomes
 from ..selectors import innovation_adopters
 
 register = template.Library()
@@ -34,7 +34,8 @@ def innovation_adopters_panel(context, innovation):
     first = None
     if number in (None, "", "1"):
         # Most innovations have a page of adopters or less: then that page is all of them.
-        first = list(adopters[: ADOPTERS_PER_PAGE + 1])
+        # (with what counting the pilots' outcomes needs, in the same query)
+        first = list(innovation_adopters(innovation, pilot_history=True)[: ADOPTERS_PER_PAGE + 1])
     if first is not None and len(first) <= ADOPTERS_PER_PAGE:
         rows = [(a.stage, 1, a.started_on) for a in first]
         paginator = Paginator(first, ADOPTERS_PER_PAGE)
@@ -58,8 +59,11 @@ def innovation_adopters_panel(context, innovation):
         own_adoption = Adoption.objects.filter(municipality=own, innovation=innovation).first()
     if page.has_other_pages():
         evaluations = list(adopters.filter(evaluation__isnull=False)[:EVALUATIONS_SHOWN])
+        # How its pilots ended, counted in the database over all adopters.
+        pilots = pilot_outcomes(Adoption.objects.filter(innovation=innovation))
     else:  # every adopter is on this page already
         evaluations = [a for a in page if getattr(a, "evaluation", None)][:EVALUATIONS_SHOWN]
+        pilots = count_outcomes(page.object_list)
     return {
         "innovation": innovation,
         "adopters": page,
@@ -72,7 +76,7 @@ def innovation_adopters_panel(context, innovation):
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,
         # How its pilots ended, counting verified adoptions only.
-        "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation)) if total else None,
+        "pilots": pilots,
     }
 
 

@@ -27,6 +27,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("innovations", "0011_domain_mask")]
+    dependencies = [("innovations", "0013_domain_mask")]
 
     operations = [migrations.RunPython(forwards, backwards)]

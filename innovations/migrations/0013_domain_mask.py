@@ -42,7 +42,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("innovations", "0010_review_criteria_names")]
+    dependencies = [("innovations", "0012_supplier_identity_changes")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
                     "supplier",
                     "adoption_count",
                     "adopter_province_mask",
+                    "reconfirmation",
                     "domain_mask",
                 ),
                 name="innovation_published_facets",
