@@ -320,15 +320,22 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 
     # Suppliers --------------------------------------------------------------------------
     def supplier_rows():
+        numbers: set[int] = set()
         for i in range(1, sizes.suppliers + 1):
             country = "BE" if rng.random() < 0.2 else "NL"
             name = text.supplier_name(country)
             size = rng.choices(["micro", "sme", "large"], [5, 4, 1])[0]
+            # Registration numbers are unique (supplier_registration_number_unique): a drawn
+            # one already given is moved to the next free number (the draws stay the same).
+            number = rng.randint(10_000_000, 99_999_999)
+            while number in numbers:
+                number = number + 1 if number < 99_999_999 else 10_000_000
+            numbers.add(number)
             yield (
                 i,
                 name,
                 f"{slugify(name)[:200]}-{i}",
-                f"{rng.randint(10_000_000, 99_999_999)}",
+                f"{number}",
                 f"https://{slugify(name)[:40]}.example",
                 country,
                 size,
