@@ -121,7 +121,7 @@ class SavedSearchSerializer(serializers.ModelSerializer):
 
 
 class SavedSearchCreateSerializer(serializers.Serializer):
-    filters = FiltersField(required=False, help_text=FILTERS_HELP)
+    filters = FiltersField(help_text=FILTERS_HELP + " {} saves the whole catalogue.")
     name = serializers.CharField(
         max_length=searches.NAME_MAX_LENGTH,
         required=False,
@@ -182,7 +182,7 @@ class SavedSearchListView(generics.ListCreateAPIView):
         try:
             search = searches.saved_search_create(
                 user=request.user,
-                query=data.get("filters") or QueryDict(),
+                query=data["filters"],
                 name=data.get("name", ""),
                 frequency=data["frequency"],
             )
