@@ -50,6 +50,25 @@ def _check_text(text: str, field: str | None) -> None:
     raise exceptions.ValidationError({field: [message]})
 
 
+def _check_types(data, parser_context) -> None:
+    """Input types as the OpenAPI document says (portal.openapi): an array is an array, a
+    number is no text. After authentication and permissions (REST framework parses the
+    body when the view first reads it)."""
+    from . import openapi  # REST framework imports this module while it loads its settings
+
+    request = (parser_context or {}).get("request")
+    if request is None:
+        return
+    errors = openapi.body_type_errors(request._request.path_info, request.method, data)
+    if errors:
+        raise exceptions.ValidationError(
+            {
+                name: [exceptions.ErrorDetail(message, code="invalid_type")]
+                for name, message in errors.items()
+            }
+        )
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -57,4 +76,5 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
         _check(data)
+        _check_types(data, parser_context)
         return data

@@ -89,6 +89,7 @@ def log_login_failed(sender, credentials=None, request=None, **kwargs):
 # per-username lockout (django-axes, in the database) stays.
 LOGIN_SCOPE = "login-failures"
 SIGNUP_SCOPE = "signups"
+SIGNUP_WINDOW_SECONDS = 3600
 
 
 def _address_key(request: HttpRequest, scope: str) -> str:

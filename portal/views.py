@@ -1,5 +1,4 @@
 import math
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from alerts import dashboard as alerts_dashboard
+from audit.outbox import mail_on_commit
 from innovations import dashboard as innovations_dashboard
 from innovations.access import supplier_for
 from innovations.services import supplier_create
@@ -35,11 +35,15 @@ from .roles import ROLE_LABELS, ROLES, roles_for
 from .security import (
     LOGIN_SCOPE,
     RESET_WINDOW_SECONDS,
+    SIGNUP_SCOPE,
+    SIGNUP_WINDOW_SECONDS,
+    address_count,
     address_wait,
     password_reset_allowed,
     too_many_attempts,
 )
 from .selectors import buyer_membership_of, pending_membership_count
+from .tasks import send_password_reset
 
 DASHBOARD_APPS = [
     innovations_dashboard,
@@ -110,6 +114,8 @@ def signup(request):
     """Sign-up for suppliers: the account and the organisation, then logged in."""
     if request.user.is_authenticated:
         return _already_signed_in(request)
+    if request.method == "POST" and (limited := _signup_limited(request)):
+        return limited
     form = SupplierSignupForm(request.POST or None, language=get_language())
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,6 +144,8 @@ def buyer_signup(request):
     """Sign-up for municipal staff: an account with a request to join a municipality."""
     if request.user.is_authenticated:
         return _already_signed_in(request)
+    if request.method == "POST" and (limited := _signup_limited(request)):
+        return limited
     form = BuyerSignupForm(request.POST or None, language=get_language())
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,6 +164,19 @@ def buyer_signup(request):
         messages.error(request, _("Please correct the errors below."))
         status = 400
     return render(request, "accounts/buyer_signup.html", {"form": form}, status=status)
+
+
+def _signup_limited(request):
+    """Counts a sign-up attempt of the client address; over SIGNUP_ADDRESS_LIMIT within the
+    hour, the 429 page (sign-up answers must not be a cheap way to probe for accounts)."""
+    wait = address_wait(request, SIGNUP_SCOPE, limit=settings.SIGNUP_ADDRESS_LIMIT)
+    if wait:
+        message = _("Too many sign-ups from your network. Try again in %(minutes)s minutes.") % {
+            "minutes": math.ceil(wait / 60)
+        }
+        return too_many_attempts(request, SIGNUP_SCOPE, wait, message)
+    address_count(request, SIGNUP_SCOPE, window=SIGNUP_WINDOW_SECONDS)
+    return None
 
 
 def _request_sent_message(municipality) -> str:
@@ -293,14 +314,11 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
-    """Django's password reset, with the link on the portal's public address
-    (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header,
-    in the user's own language."""
+    """Django's password reset page; the mail goes through the outbox (portal.tasks), so
+    that the answer and its timing are the same whether or not the address has an account.
+    The link is on the portal's public address, in the user's own language."""
 
     form_class = PasswordResetForm
-    subject_template_name = "registration/password_reset_subject.txt"
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
         if not password_reset_allowed(self.request, form.cleaned_data["email"]):
@@ -315,17 +333,5 @@ class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(RESET_WINDOW_SECONDS)
             return response
-        # As Django's form_valid, which offers no way to set the domain.
-        base = urlsplit(settings.KOPLOPER_BASE_URL)
-        form.save(
-            domain_override=base.netloc,
-            use_https=base.scheme == "https",
-            token_generator=self.token_generator,
-            from_email=self.from_email,
-            email_template_name=self.email_template_name,
-            subject_template_name=self.subject_template_name,
-            html_email_template_name=self.html_email_template_name,
-            extra_email_context=self.extra_email_context,
-            request=self.request,
-        )
-        return super(auth_views.PasswordResetView, self).form_valid(form)
+        mail_on_commit(send_password_reset, email=form.cleaned_data["email"])
+        return redirect(self.get_success_url())

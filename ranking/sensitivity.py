@@ -141,6 +141,7 @@ class Intervals:
     rank_median: np.ndarray
     rank_high: np.ndarray
     class_rank_low: np.ndarray
+    class_rank_median: np.ndarray
     class_rank_high: np.ndarray
 
 
@@ -199,13 +200,15 @@ def rank_intervals(
     histogram = histogram.reshape(m, m)
     class_histogram = class_histogram.reshape(m, largest_class)
     low, median, high = (_percentile_ranks(histogram, total, p) for p in settings["percentiles"])
-    class_low = _percentile_ranks(class_histogram, total, settings["percentiles"][0])
-    class_high = _percentile_ranks(class_histogram, total, settings["percentiles"][-1])
+    class_low, class_median, class_high = (
+        _percentile_ranks(class_histogram, total, p) for p in settings["percentiles"]
+    )
     return Intervals(
         rank_low=np.minimum(low, board.ranks),
         rank_median=median,
         rank_high=np.maximum(high, board.ranks),
         class_rank_low=np.minimum(class_low, board.class_ranks),
+        class_rank_median=class_median,
         class_rank_high=np.maximum(class_high, board.class_ranks),
     )
 

@@ -201,6 +201,14 @@ def badge(request, code):
     with translation.override(language):
         if entry is None:
             value = _("not ranked")
+        elif entry.has_interval and (entry.rank_low, entry.rank_high) != (entry.rank, entry.rank):
+            # How sure the rank is travels with it, as on the board: "#7 (5–11) of 293".
+            value = _("#%(rank)s (%(low)s–%(high)s) of %(total)s") % {
+                "rank": entry.rank,
+                "low": entry.rank_low,
+                "high": entry.rank_high,
+                "total": entry.run.entry_count,
+            }
         else:
             value = _("#%(rank)s of %(total)s") % {
                 "rank": entry.rank,
@@ -239,6 +247,7 @@ OPEN_DATA_FIELDS = [
     "rank_median",
     "rank_high",
     "size_class_rank_low",
+    "size_class_rank_median",
     "size_class_rank_high",
     "performance_group",
     "rank_per_10k",
@@ -273,6 +282,7 @@ def _open_data_rows(run) -> list[dict]:
                 "rank_median": entry.rank_median,
                 "rank_high": entry.rank_high,
                 "size_class_rank_low": entry.size_class_rank_low,
+                "size_class_rank_median": entry.size_class_rank_median,
                 "size_class_rank_high": entry.size_class_rank_high,
                 "performance_group": entry.performance_group,
                 "rank_per_10k": entry.rank_per_10k,

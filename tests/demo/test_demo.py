@@ -161,6 +161,30 @@ def test_small_demo_is_dated_over_the_past_months(small_demo):
     assert not Adoption.objects.filter(stage_since__gt=timezone.localdate()).exists()
 
 
+def test_small_demo_boards_carry_ranges_and_groups(small_demo, client):
+    """Every monthly board of the demo has its sensitivity analysis: ranges, groups, and
+    the results the methodology page states."""
+    runs = list(RankingRun.objects.published().order_by("reference_date"))
+    for run in runs:
+        assert run.sensitivity["settings"]["draws"] >= 1000, run
+        entries = list(run.entries.all())
+        assert entries, run
+        for e in entries:
+            assert e.rank_low <= e.rank_median <= e.rank_high, e
+            assert e.rank_low <= e.rank <= e.rank_high, e
+            assert e.performance_group, e
+    current = runs[-1]
+    assert len({e.performance_group for e in current.entries.all()}) >= 2
+    leader = current.entries.order_by("position").first()
+    board = client.get(reverse("ranking:leaderboard")).content.decode()
+    assert (
+        f'{leader.rank} <span class="koploper-range">({leader.rank_low}–{leader.rank_high})'
+        in board
+    )
+    methodology = client.get(reverse("ranking:methodology")).content.decode()
+    assert f"{current.sensitivity['moved_more_than']} of the {current.entry_count}" in methodology
+
+
 def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
     users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
     assert {name: roles_for(u) for name, u in users.items()} == {

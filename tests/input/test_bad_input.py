@@ -951,6 +951,7 @@ API_ACTIONS = {
     ("POST", "/api/v1/questions/{id}/close"),
     ("DELETE", "/api/v1/saved-searches/{id}"),
     ("DELETE", "/api/v1/follows/{id}"),
+    ("DELETE", "/api/v1/auth/token"),
 }
 NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
 OBJECT_OF = {

@@ -54,6 +54,7 @@ def intervals(run):
             "rank_median",
             "rank_high",
             "size_class_rank_low",
+            "size_class_rank_median",
             "size_class_rank_high",
             "performance_group",
         )
@@ -71,6 +72,7 @@ def test_sensitivity_every_entry_gets_an_interval_that_contains_its_rank():
         assert e.rank_low <= e.rank <= e.rank_high, e
         assert e.rank_low <= e.rank_median <= e.rank_high, e
         assert e.size_class_rank_low <= e.size_class_rank <= e.size_class_rank_high, e
+        assert e.size_class_rank_low <= e.size_class_rank_median <= e.size_class_rank_high, e
         assert e.performance_group in PerformanceGroup.values
     # The assumptions do move this board.
     assert any(e.rank_high - e.rank_low > 0 for e in entries)
