@@ -50,6 +50,7 @@ STEPS = [
     # Steps of later features go here: they may ask demo.buyer(code, when) for a buyer.
     "demo.desk",
     "demo.pilots",
+    "demo.vetting",
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
 ]

@@ -38,3 +38,12 @@ def _get_or_404(queryset, pk):
         return queryset.get(pk=pk)
     except (Innovation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def may_decide_supplier_change(user: AbstractBaseUser, supplier: Supplier) -> bool:
+    """Reviewers (and administrators) decide on an organisation's new name or number,
+    never for an organisation they belong to."""
+    if not is_reviewer(user):
+        return False
+    own = supplier_for(user)
+    return own is None or own.pk != supplier.pk

@@ -89,7 +89,7 @@ def related_innovations(innovation: Innovation, limit: int = 4) -> QuerySet[Inno
     codes = [domain.code for domain in innovation.domains.all()]
     if not codes:
         return Innovation.objects.none()
-    newest = Innovation.objects.approved().order_by(F("published_at").desc(nulls_last=True), "-pk")[
+    newest = Innovation.objects.current().order_by(F("published_at").desc(nulls_last=True), "-pk")[
         :RELATED_WINDOW
     ]
     return (

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Domain(models.TextChoices):
@@ -28,6 +29,24 @@ class Status(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Reconfirmation(models.TextChoices):
+    """Where an approved innovation stands with its reconfirmation (vetting expires: see
+    innovations/vetting.py). Empty while the approval is valid."""
+
+    CURRENT = "", _("Approval valid")
+    DUE = "due", _("To be reconfirmed")
+    CONFIRMED = "confirmed", _("Confirmed by the supplier, awaiting a reviewer")
+
+
+# The history's notes of the reconfirmation steps (innovations/vetting.py), as source text.
+VETTING_NOTES = {
+    "expire": gettext_noop("The approval ended on %(date)s: to be reconfirmed."),
+    "confirm_current": gettext_noop("The supplier confirmed that the text is current."),
+    "reconfirm": gettext_noop("Reconfirmed: the approval is valid until %(date)s."),
+    "reconfirm_request_changes": gettext_noop("Reconfirmation: the reviewer asks for changes."),
+}
 
 
 class Criterion(models.TextChoices):

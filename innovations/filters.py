@@ -16,7 +16,7 @@ from core import caching
 from core.countries import province_choices
 
 from . import catalogue, facets
-from .enums import Domain, Route, SupplierSize
+from .enums import Domain, Reconfirmation, Route, SupplierSize
 from .models import Innovation
 from .search import Search
 
@@ -104,6 +104,15 @@ class CatalogueFilter(filters.FilterSet):
         method="filter_has_adoptions",
         help_text=_("With at least one verified adoption."),
     )
+    approval = filters.ChoiceFilter(
+        label=_("Approval"),
+        choices=[("all", _("Also those whose approval is to be reconfirmed"))],
+        method="filter_nothing",
+        help_text=_(
+            "By default only innovations with a valid approval; `all` adds those whose "
+            "approval ended and is to be reconfirmed."
+        ),
+    )
     ordering = filters.ChoiceFilter(
         label=_("Sort by"),
         choices=catalogue.ORDERING_CHOICES,
@@ -143,6 +152,9 @@ class CatalogueFilter(filters.FilterSet):
         return bool(self.search.groups)
 
     def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
+        if self.form.cleaned_data.get("approval") != "all":
+            # An innovation to be reconfirmed leaves the default view (innovations/vetting.py).
+            queryset = queryset.filter(reconfirmation=Reconfirmation.CURRENT)
         for name, value in self.form.cleaned_data.items():
             if name in leave_out or name in SEARCH_AND_ORDER:
                 continue

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import organisation_views, vetting_views, views
 
 app_name = "review"
 
@@ -9,4 +9,12 @@ urlpatterns = [
     path("<int:pk>/", views.review_detail, name="detail"),
     path("<int:pk>/claim/", views.review_claim, name="claim"),
     path("<int:pk>/decide/", views.review_decide, name="decide"),
+    path("reconfirmations/", vetting_views.reconfirm_queue, name="reconfirm_queue"),
+    path("<int:pk>/reconfirm/", vetting_views.reconfirm, name="reconfirm"),
+    path("organisations/", organisation_views.organisation_changes, name="organisation_changes"),
+    path(
+        "organisations/<int:pk>/decide/",
+        organisation_views.organisation_change_decide,
+        name="organisation_change_decide",
+    ),
 ]

@@ -190,7 +190,11 @@ def history(innovation: Innovation, *, for_supplier: bool = False) -> list[Statu
     for change in changes:
         actor = change.actor
         if actor is None:
-            change.actor_label = _("(removed account)")
+            # No actor: the system's own change (an approval that ended), or a user since
+            # removed.
+            change.actor_label = (
+                _("Koploper (automatic)") if change.is_reconfirmation else _("(removed account)")
+            )
             continue
         name = actor.get_full_name() or actor.get_username()
         membership = getattr(actor, "supplier_membership", None)

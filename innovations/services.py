@@ -5,6 +5,8 @@ from collections.abc import Mapping, Sequence
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -62,6 +64,7 @@ def supplier_create(
     `actor` is who does it, for the audit log (None: the system, e.g. a command)."""
     if registration_number:
         registration_number = normalise_registration_number(registration_number, country)
+    require_number_free(registration_number)
     supplier = Supplier.objects.create(
         name=name.strip(),
         slug=_unique_supplier_slug(name),
@@ -124,7 +127,10 @@ def supplier_update(
     website: str = "",
 ) -> Supplier:
     """Update a supplier's profile; its members and administrators may. The registration
-    number, when given, is validated and normalised for the (possibly new) country."""
+    number, when given, is validated and normalised for the (possibly new) country, and
+    must not be another organisation's. The country, size and website change at once; a
+    member's new name or number waits for a reviewer (innovations.organisation_changes),
+    an administrator's applies at once."""
     if not (user.is_superuser or is_member(user, supplier.pk)):
         raise PermissionDenied(_("Only the organisation's own members can change it."))
     if registration_number:
@@ -132,20 +138,63 @@ def supplier_update(
     name = name.strip()
     if not name:
         raise ValidationError({"name": [_("Give the organisation's name.")]})
-    before = field_values(supplier, SUPPLIER_FIELDS)
-    supplier.name = name
-    supplier.country = country
-    supplier.size = size
-    supplier.registration_number = registration_number
-    supplier.website = website
-    supplier.full_clean(exclude=["slug"])
-    changes = changed_values(before, field_values(supplier, SUPPLIER_FIELDS))
-    supplier.save(update_fields=["name", "country", "size", "registration_number", "website"])
+    # The stored row, locked: a form may have set the new values on `supplier` already.
+    row = Supplier.objects.select_for_update().get(pk=supplier.pk)
+    require_number_free(registration_number, supplier_id=row.pk)
+    before = _identity_values(row)
+    row.country, row.size, row.website = country, size, website
+    if user.is_superuser or (name, registration_number) == (row.name, row.registration_number):
+        row.name, row.registration_number = name, registration_number
+        row.pending_name, row.pending_registration_number = "", ""
+        row.change_requested_at = row.change_requested_by = None
+    else:
+        row.pending_name, row.pending_registration_number = name, registration_number
+        row.change_requested_at, row.change_requested_by = timezone.now(), user
+    row.full_clean(exclude=["slug"], validate_constraints=False)
+    row.save(
+        update_fields=[
+            "name",
+            "country",
+            "size",
+            "registration_number",
+            "website",
+            "pending_name",
+            "pending_registration_number",
+            "change_requested_at",
+            "change_requested_by",
+        ]
+    )
+    changes = changed_values(before, _identity_values(row))
     if changes:
-        audit_record(actor=user, action="supplier.update", obj=supplier, changes=changes)
+        audit_record(actor=user, action="supplier.update", obj=row, changes=changes)
     # The catalogue shows the supplier's name and size, and counts by size.
     caching.bump_data_version(caching.CATALOGUE)
-    return supplier
+    return row
+
+
+def _identity_values(supplier: Supplier) -> dict:
+    return field_values(supplier, (*SUPPLIER_FIELDS, "pending_name", "pending_registration_number"))
+
+
+def require_number_free(registration_number: str, *, supplier_id: int | None = None) -> None:
+    """ValidationError when another organisation has `registration_number`, or asked for it."""
+    if not registration_number:
+        return
+    others = Supplier.objects.exclude(pk=supplier_id) if supplier_id else Supplier.objects
+    if others.filter(
+        Q(registration_number=registration_number)
+        | Q(pending_registration_number=registration_number)
+    ).exists():
+        raise ValidationError(
+            {
+                "registration_number": [
+                    _(
+                        "An organisation with this number is already registered. Ask a "
+                        "colleague or an administrator to add you to it."
+                    )
+                ]
+            }
+        )
 
 
 # --- Innovations ---------------------------------------------------------------------------

@@ -91,23 +91,40 @@ def organisation(request):
     if supplier is None:
         raise PermissionDenied(_("This page is for members of a supplier organisation."))
     instance = Supplier.objects.get(pk=supplier.pk)
-    form = SupplierForm(request.POST or None, instance=instance)
+    waiting = instance.change_requested_at is not None
+    # A requested name or number is what the member last asked for: the form shows it.
+    initial = (
+        {"name": instance.pending_name, "registration_number": instance.pending_registration_number}
+        if waiting
+        else None
+    )
+    form = SupplierForm(request.POST or None, instance=instance, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                supplier_update(supplier=instance, user=request.user, **form.cleaned_data)
+                row = supplier_update(supplier=instance, user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _add_service_errors(form, error)
             else:
-                messages.success(request, _("Your organisation's details have been saved."))
+                if row.change_requested_at is not None:
+                    messages.success(
+                        request,
+                        _(
+                            "Your organisation's details have been saved. The new name or "
+                            "number shows next to your innovations once a reviewer has "
+                            "checked it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Your organisation's details have been saved."))
                 return redirect("innovations:organisation")
         messages.error(request, _("Please correct the errors below."))
         status = 400
     return render(
         request,
         "innovations/organisation.html",
-        {"form": form, "supplier": instance},
+        {"form": form, "supplier": Supplier.objects.get(pk=supplier.pk)},
         status=status,
     )
 

@@ -36,6 +36,7 @@ from core import caching
 from core.exceptions import TransitionNotAllowed
 from core.mail import absolute_url, recipient_language, send_templated_mail
 
+from . import vetting
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
 from .enums import Criterion, Decision, Status
 from .models import Innovation, Review, StatusChange, Supplier
@@ -49,8 +50,16 @@ REQUEST_CHANGES = Decision.REQUEST_CHANGES.value
 REJECT = Decision.REJECT.value
 WITHDRAW = "withdraw"
 DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
-SUPPLIER_ACTIONS = (SUBMIT, WITHDRAW)
-REVIEWER_ACTIONS = (CLAIM, *DECISIONS)
+# Vetting expires (innovations/vetting.py): the reconfirmation actions, which change the
+# `reconfirmation` of an approved innovation rather than its status. EXPIRE is the
+# system's (the daily job, no user).
+EXPIRE = vetting.EXPIRE
+CONFIRM_CURRENT = vetting.CONFIRM_CURRENT
+RECONFIRM = vetting.RECONFIRM
+RECONFIRM_CHANGES = vetting.RECONFIRM_CHANGES
+SUPPLIER_ACTIONS = (SUBMIT, WITHDRAW, CONFIRM_CURRENT)
+REVIEWER_ACTIONS = (CLAIM, *DECISIONS, RECONFIRM, RECONFIRM_CHANGES)
+SYSTEM_ACTIONS = (EXPIRE,)
 
 # The workflow of DESIGN.md, one entry per action: the states it may start from and the
 # state it leads to. Two refinements live in innovation_transition: an approval short of
@@ -93,7 +102,14 @@ REQUIRED_FOR_SUBMISSION = {
 }
 SCORE_FIELDS = tuple(Criterion.values)
 # What the audit log records of a transition and of a review.
-TRANSITION_FIELDS = ("status", "assigned_reviewer", "submitted_at", "published_at")
+TRANSITION_FIELDS = (
+    "status",
+    "assigned_reviewer",
+    "submitted_at",
+    "published_at",
+    "approved_until",
+    "reconfirmation",
+)
 REVIEW_FIELDS = ("innovation", "reviewer", "decision", *SCORE_FIELDS, "feedback", "internal_note")
 FEEDBACK_MAX_LENGTH = 5000
 
@@ -176,12 +192,13 @@ def missing_for_submission(innovation: Innovation) -> dict[str, str]:
 def innovation_transition(
     *,
     innovation: Innovation,
-    user: AbstractBaseUser,
+    user: AbstractBaseUser | None,
     action: str,
     scores: dict[str, int] | None = None,
     feedback: str = "",
     internal_note: str = "",
     notify: bool = True,
+    today=None,
 ) -> Innovation:
     """Perform one workflow action on an innovation and return the updated row.
 
@@ -191,9 +208,17 @@ def innovation_transition(
     and reject need feedback for the supplier. Raises PermissionDenied (who), ValidationError
     (input, naming the field) or TransitionNotAllowed (state). The row is locked for the
     whole change, so of two simultaneous actions the second sees the first one's result.
-    Every transition appends a StatusChange; mails go out through Celery after commit."""
-    if action not in TRANSITIONS:
+    Every transition appends a StatusChange; mails go out through Celery after commit.
+
+    The reconfirmation actions (vetting.ACTIONS) change an approved innovation's
+    `reconfirmation` and keep its status: expire (the system, `user` None, on `today`),
+    confirm_current (its supplier), reconfirm and reconfirm_request_changes (reviewers,
+    the latter with feedback)."""
+    if action not in TRANSITIONS and action not in vetting.ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if (user is None) != (action in SYSTEM_ACTIONS):
+        # The system's actions are taken by the daily job, never by a person.
+        raise PermissionDenied(_("Nobody can do this by hand."))
     if action in SUPPLIER_ACTIONS and not may_act_for_supplier(user, innovation):
         raise PermissionDenied(_("Only the supplier's own members can do this."))
     if action in REVIEWER_ACTIONS and not may_review(user, innovation):
@@ -204,6 +229,9 @@ def innovation_transition(
         raise PermissionDenied(_("Only reviewers can do this."))
     if action in DECISIONS:
         scores, feedback, internal_note = _clean_decision(action, scores, feedback, internal_note)
+    if action in vetting.ACTIONS:
+        feedback = vetting.clean_feedback(action, feedback)
+    today = today or timezone.localdate()
 
     with transaction.atomic():
         # Lock the published original before its revision, everywhere, so that a withdrawal
@@ -218,6 +246,7 @@ def innovation_transition(
         now = timezone.now()
         update_fields = ["status", "updated_at"]
         reason = ""
+        note, note_values = "", {}
 
         if action == SUBMIT:
             _require_state(row, action)
@@ -281,6 +310,11 @@ def innovation_transition(
                     update_fields.append("published_at")
                     if original is not None:
                         _publish_revision(revision=row, original=original, user=user, now=now)
+                        # A substantive edit had the full review: a new approval period.
+                        renewed = vetting.approval_renew(original, today=today)
+                        original.save(update_fields=[*renewed, "updated_at"])
+                    else:
+                        update_fields += vetting.approval_renew(row, today=today)
                 # else: stays in_review, unassigned, until enough reviewers have approved.
             else:
                 row.status = TRANSITIONS[action][1]
@@ -299,9 +333,19 @@ def innovation_transition(
             row.assigned_reviewer = None
             update_fields.append("assigned_reviewer")
 
+        elif action in vetting.ACTIONS:
+            _changed, note_values = vetting.apply(row, action, today=today)
+            note, reason = vetting.history_note(action), feedback
+
         row.save(update_fields=update_fields)
         change = StatusChange.objects.create(
-            innovation=row, actor=user, from_status=from_status, to_status=row.status, reason=reason
+            innovation=row,
+            actor=user,
+            from_status=from_status,
+            to_status=row.status,
+            reason=reason,
+            system_note=note,
+            system_note_values=note_values,
         )
         audit_record(
             actor=user,
@@ -309,7 +353,9 @@ def innovation_transition(
             obj=row,
             changes=changed_values(before, field_values(row, TRANSITION_FIELDS)),
         )
-        if notify:
+        if notify and action in vetting.ACTIONS:
+            vetting.schedule_mails(change, row, action)
+        elif notify:
             _schedule_mails(change, row)
         if Status.APPROVED in (from_status, row.status):
             # Published, withdrawn, or a revision copied onto the published original.

@@ -13,6 +13,28 @@ RUNNING = "running"  # still a pilot
 ONWARD_STAGES = (Stage.IMPLEMENTED, Stage.SCALED)
 
 
+def with_pilot_history(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
+    """`adoptions` annotated with `was_pilot` and `reached` (implemented or scaled) from
+    their verified stage history, in the same query."""
+    history = AdoptionStageChange.objects.filter(adoption=OuterRef("pk"))
+    return adoptions.annotate(
+        was_pilot=Exists(history.filter(to_stage=Stage.PILOT)),
+        reached=Exists(history.filter(to_stage__in=ONWARD_STAGES)),
+    )
+
+
+def count_outcomes(adoptions) -> dict[str, int]:
+    """pilot_outcomes() over verified adoptions already loaded with_pilot_history()."""
+    counts = {"total": 0, ONWARD: 0, ENDED: 0, RUNNING: 0}
+    for adoption in adoptions:
+        if adoption.stage != Stage.PILOT and not adoption.was_pilot:
+            continue
+        adoption.went_onward = adoption.stage in ONWARD_STAGES or adoption.reached
+        counts["total"] += 1
+        counts[outcome_of(adoption)] += 1
+    return counts
+
+
 def verified_pilots(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
     """The verified adoptions of `adoptions` that were once a pilot, annotated with
     `went_onward`: whether they reached implementation or scaling."""

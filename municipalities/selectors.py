@@ -105,15 +105,21 @@ def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def innovation_adopters(innovation: Innovation) -> list[Adoption]:
+def innovation_adopters(innovation: Innovation, *, pilot_history: bool = False) -> list[Adoption]:
     """The verified adopters of one innovation, earliest first (at most one per municipality,
-    so this stays small), with their evaluations."""
-    return list(
+    so this stays small), with their evaluations; with `pilot_history`, annotated for
+    pilots.count_outcomes() in the same query."""
+    queryset = (
         Adoption.objects.verified()
         .filter(innovation=innovation)
         .select_related("municipality", "evaluation")
         .order_by("started_on", "id")
     )
+    if pilot_history:
+        from .pilots import with_pilot_history
+
+        queryset = with_pilot_history(queryset)
+    return list(queryset)
 
 
 # --- Challenges ---------------------------------------------------------------------------
@@ -237,7 +243,7 @@ def _suggestion_pool(words: list[str], domain: str):
         output_field=FloatField(),
     )
     return (
-        Innovation.objects.approved()
+        Innovation.objects.current()
         .filter(Q(search_vector=any_word) | Q(in_domain))
         .annotate(pre=pre)
         .order_by("-pre", "pk")
@@ -304,7 +310,8 @@ def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggest
     third their domains."""
     municipality = challenge.municipality
     words = significant_words(f"{challenge.title} {challenge.problem_statement}")
-    queryset = Innovation.objects.approved()
+    # Suggestions only from innovations whose approval is valid (innovations/vetting.py).
+    queryset = Innovation.objects.current()
     domain_match = Exists(
         Innovation.domains.through.objects.filter(
             innovation_id=OuterRef("pk"), domaintag_id=challenge.domain
@@ -458,7 +465,7 @@ def used_by_similar_municipalities(municipality: Municipality, limit: int = 6):
     or size class that `municipality` does not use (nor has claimed) yet, most used first."""
     own = Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality)
     return (
-        Innovation.objects.approved()
+        Innovation.objects.current()
         .filter(~Exists(own))
         .annotate(similar_count=_similar_count(municipality))
         .filter(similar_count__gt=0)

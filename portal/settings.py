@@ -243,6 +243,11 @@ CELERY_BEAT_SCHEDULE = {
     "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
     # Pilots due for a decision: their buyers are reminded (at most once per period).
     "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
+    # Approvals: reminders before they end, and "to be reconfirmed" once they have.
+    "expire-approvals": {
+        "task": "innovations.expire_approvals",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 # --- Auth -------------------------------------------------------------------------------
@@ -399,6 +404,12 @@ KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
 # most once per KOPLOPER_PILOT_REMINDER_DAYS.
 KOPLOPER_PILOT_DECISION_MONTHS = env_int("KOPLOPER_PILOT_DECISION_MONTHS", 12)
 KOPLOPER_PILOT_REMINDER_DAYS = env_int("KOPLOPER_PILOT_REMINDER_DAYS", 30)
+# Vetting expires: an approval is valid this many months; its supplier is reminded these
+# many days before it ends; then the innovation is to be reconfirmed.
+KOPLOPER_APPROVAL_MONTHS = env_int("KOPLOPER_APPROVAL_MONTHS", 24)
+KOPLOPER_APPROVAL_REMINDER_DAYS = [
+    int(days) for days in env_list("KOPLOPER_APPROVAL_REMINDER_DAYS", "60,14")
+]
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded

@@ -108,7 +108,9 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     (one ranking per row of a 2-d array). Scores are rounded to 1e-9 points first, so that
     sums of the same points in another order still tie."""
     rounded = np.round(scores, 9)
-    order = np.argsort(-rounded, axis=-1, kind="stable")
+    # Any order of equals gives them the same rank: no stable sort needed (it takes twice
+    # as long as the default one on the analysis's batches).
+    order = np.argsort(-rounded, axis=-1)
     ordered = np.take_along_axis(rounded, order, axis=-1)
     n = ordered.shape[-1]
     places = np.broadcast_to(np.arange(1, n + 1), ordered.shape)

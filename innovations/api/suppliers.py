@@ -30,11 +30,42 @@ from ..workflow import (
 from .common import DomainsField, HistorySerializer, IsSupplier, SupplierNameSerializer
 
 
+class PendingChangeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    registration_number = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+
+
 class SupplierSerializer(serializers.ModelSerializer):
+    """The organisation as the public sees it. A new `name` or `registration_number` sent by
+    a member waits for a reviewer: it shows in `pending_change` until then."""
+
+    pending_change = serializers.SerializerMethodField()
+
     class Meta:
         model = Supplier
-        fields = ["slug", "name", "registration_number", "website", "country", "size"]
+        fields = [
+            "slug",
+            "name",
+            "registration_number",
+            "website",
+            "country",
+            "size",
+            "pending_change",
+        ]
         read_only_fields = ["slug"]
+
+    @extend_schema_field(PendingChangeSerializer(allow_null=True))
+    def get_pending_change(self, supplier) -> dict | None:
+        if supplier.change_requested_at is None:
+            return None
+        return {
+            "name": supplier.pending_name,
+            "registration_number": supplier.pending_registration_number,
+            "requested_at": serializers.DateTimeField().to_representation(
+                supplier.change_requested_at
+            ),
+        }
 
     def validate(self, attrs):
         if self.partial:

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from ..access import buyer_municipality, can_verify_adoptions
 from ..enums import Stage
 from ..models import Adoption
-from ..pilots import pilot_outcomes
+from ..pilots import count_outcomes
 from ..selectors import innovation_adopters
 
 register = template.Library()
@@ -25,7 +25,7 @@ def innovation_adopters_panel(context, innovation):
     their own municipality's adoption. Verified adoptions only."""
     request = context.get("request")
     user = getattr(request, "user", None) or AnonymousUser()
-    adopters = innovation_adopters(innovation)
+    adopters = innovation_adopters(innovation, pilot_history=True)
     counts = {stage: 0 for stage in Stage.values}
     for adoption in adopters:
         counts[adoption.stage] += 1
@@ -46,9 +46,7 @@ def innovation_adopters_panel(context, innovation):
         "may_record": own is not None or user.is_superuser,
         "own_adoption": own_adoption,
         # How its pilots ended, counting verified adoptions only.
-        "pilots": pilot_outcomes(Adoption.objects.filter(innovation=innovation))
-        if adopters
-        else None,
+        "pilots": count_outcomes(adopters),
     }
 
 

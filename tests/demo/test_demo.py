@@ -234,6 +234,17 @@ def test_small_demo_has_scale_up_plans_and_a_pilot_due(small_demo):
     )
 
 
+def test_small_demo_has_approvals_that_expire(small_demo):
+    from innovations.models import Innovation, StatusChange
+
+    approved = Innovation.objects.approved()
+    assert not approved.filter(approved_until__isnull=True).exists()
+    ended = approved.exclude(reconfirmation="")
+    expired_notes = StatusChange.objects.filter(system_note__startswith="The approval ended")
+    assert expired_notes.count() >= ended.count()
+    assert expired_notes.filter(actor__isnull=True).count() == expired_notes.count()
+
+
 def test_small_demo_shows_alerts_at_work(small_demo):
     inkoper = User.objects.get(username="inkoper")
     assert Follow.objects.filter(user=inkoper, innovation__isnull=False).exists()

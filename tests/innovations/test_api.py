@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from innovations.enums import Status
-from innovations.models import Innovation, Review, StatusChange
+from innovations.models import Innovation, Review, StatusChange, Supplier
 from innovations.services import innovation_update
 from tests.factories import SupplierFactory, reviewer_user, supplier_user
 from tests.problems import errors
@@ -419,11 +419,38 @@ def test_organisation_patch_validates_the_registration_number(client):
 
     assert bad.status_code == 400
     assert list(errors(bad)) == ["registration_number"]
-    assert good.json() == {
+    requested_at = Supplier.objects.get(pk=supplier.pk).change_requested_at
+    body = good.json()
+    assert datetime.datetime.fromisoformat(body["pending_change"].pop("requested_at")) == (
+        requested_at
+    )
+    assert body == {
         "slug": supplier.slug,
-        "name": "Nieuwe Naam B.V.",
+        "name": supplier.name,  # the new name waits for a reviewer
         "registration_number": "12345678",
         "website": "https://example.org",
         "country": "NL",
         "size": "large",
+        "pending_change": {
+            "name": "Nieuwe Naam B.V.",
+            "registration_number": "12345678",
+        },
     }
+
+
+def test_organisation_patch_refuses_another_organisations_number(client):
+    SupplierFactory(name="Zonnewijzer B.V.", country="NL", registration_number="90817263")
+    supplier = SupplierFactory(country="NL", registration_number="12345678")
+    client.force_login(supplier_user(supplier))
+
+    response = _json(
+        client,
+        "patch",
+        "/api/v1/supplier/organisation",
+        {"name": "Zonnewijzer B.V.", "registration_number": "90817263"},
+    )
+
+    assert response.status_code == 400
+    assert list(errors(response)) == ["registration_number"]
+    stored = Supplier.objects.get(pk=supplier.pk)
+    assert (stored.registration_number, stored.pending_registration_number) == ("12345678", "")

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.enums import CHALLENGE_KINDS, INNOVATION_KINDS
@@ -118,6 +119,13 @@ def world(db):
     )
     saved_search = SavedSearch.objects.create(user=buyer, name="Zon", query="domain=energy")
     Notification.objects.create(user=buyer, kind="new_adopter", key="corpus", innovation=to_adopt)
+    # An approval that ended, whose supplier confirmed the text: for the reviewer to decide.
+    to_reconfirm = InnovationFactory(
+        slug="to-reconfirm",
+        submitted_at=timezone.now(),
+        approved_until=TODAY - datetime.timedelta(days=1),
+        reconfirmation="confirmed",
+    )
     return World(
         anonymous=None,
         supplier=supplier,
@@ -137,6 +145,7 @@ def world(db):
             "answer": answer,
             "saved_search": saved_search,
             "question": question,
+            "to_reconfirm": to_reconfirm,
         },
     )
 
@@ -893,6 +902,12 @@ API_WRITES = [
         ok=201,
     ),
     Write(
+        "POST",
+        "/api/v1/review/innovations/{id}/reconfirmation",
+        "reviewer",
+        {"decision": ("reconfirm", CHOICE), "feedback": ("Nog steeds actueel.", TEXT)},
+    ),
+    Write(
         "PUT",
         "/api/v1/adoptions/{id}/scale-up-plan",
         "buyer",
@@ -951,6 +966,7 @@ API_ACTIONS = {
     ("POST", "/api/v1/questions/{id}/close"),
     ("DELETE", "/api/v1/saved-searches/{id}"),
     ("DELETE", "/api/v1/follows/{id}"),
+    ("POST", "/api/v1/supplier/innovations/{id}/confirm-current"),
     ("DELETE", "/api/v1/auth/token"),
 }
 NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
@@ -965,6 +981,7 @@ OBJECT_OF = {
     "/api/v1/questions/{id}/answer": "question",
     "/api/v1/adoptions/{id}/scale-up-plan": "own_adoption",
     "/api/v1/saved-searches/{id}": "saved_search",
+    "/api/v1/review/innovations/{id}/reconfirmation": "to_reconfirm",
 }
 
 

@@ -205,6 +205,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "innovations:edit": {"GET": OWN_INNOVATION, "POST": OWN_INNOVATION_WRITE},
     "innovations:submit": {"GET": NOT_POST, "POST": OWN_INNOVATION_WRITE},
     "innovations:withdraw": {"GET": OWN_INNOVATION, "POST": OWN_INNOVATION_WRITE},
+    # Confirming the text of an approval that ended: the approval in the URL is valid, so
+    # the state refuses those the role allows.
+    "innovations:confirm_current": {"GET": NOT_POST, "POST": OWN_INNOVATION_WRITE},
     # --- review (web) ------------------------------------------------------------------
     "review:queue": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
     "review:detail": {"GET": REVIEW_OBJECT, "POST": REVIEW_OBJECT},
@@ -213,6 +216,17 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "review:claim": {"GET": NOT_POST, "POST": row("L 403 403 403 403 302 302 403 302")},
     # Deciding: the claimant and administrators; another reviewer gets 409.
     "review:decide": {"GET": NOT_POST, "POST": row("L 403 403 403 403 ok 409 403 ok")},
+    "review:reconfirm_queue": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
+    "review:reconfirm": {
+        "GET": REVIEW_OBJECT,
+        "POST": row("L 403 403 403 403 ok ok 403 ok"),
+    },
+    "review:organisation_changes": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
+    # A requested change of supplier A's name: not by its members (rev_c is one).
+    "review:organisation_change_decide": {
+        "GET": NOT_POST,
+        "POST": row("L 403 403 403 403 ok ok 403 ok"),
+    },
     # --- municipalities ----------------------------------------------------------------
     "municipalities:list": {"GET": PUBLIC, "POST": PUBLIC},
     "municipalities:detail": {"GET": PUBLIC, "POST": PUBLIC},
@@ -333,6 +347,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # Claimed by rev already: 409 for every reviewer (the state refuses, not the role).
     "api:review-innovation-claim": {"POST": row("401 403 403 403 403 409 409 403 409")},
     "api:review-innovation-decision": {"POST": row("401 403 403 403 403 ok 409 403 ok")},
+    "api:supplier-innovation-confirm-current": {"POST": API_OWN_INNOVATION_WRITE},
+    "api:review-reconfirmation-list": {"GET": API_REVIEWER},
+    "api:review-innovation-reconfirmation": {"POST": row("401 403 403 403 403 ok ok 403 ok")},
     "api:municipality-list": {"GET": PUBLIC},
     "api:municipality-detail": {"GET": PUBLIC},
     "api:adoption-list": {"GET": PUBLIC, "POST": API_OWN_MUNICIPALITY_WRITE},
@@ -582,6 +599,11 @@ KWARGS = {
     "review:detail": _pk("in_review"),
     "review:claim": _pk("in_review"),
     "review:decide": _pk("in_review"),
+    "review:reconfirm": _pk("in_review"),
+    "innovations:confirm_current": _pk("approved"),
+    "api:supplier-innovation-confirm-current": _pk("approved"),
+    "api:review-innovation-reconfirmation": _pk("in_review"),
+    "review:organisation_change_decide": lambda w: {"pk": w.draft.supplier_id},
     "municipalities:detail": lambda w: {"slug": w.municipality.slug},
     "municipalities:adoption_create": lambda w: {"innovation_slug": w.other_approved.slug},
     "municipalities:adoption_detail": _pk("adoption"),
@@ -639,6 +661,7 @@ SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
 # authorization decision (not from validation that happens to run first).
 BODIES = {
     ("review:decide", "POST"): lambda w: {"decision": "approve", **SCORES, "feedback": "Goed."},
+    ("review:organisation_change_decide", "POST"): lambda w: {"decision": "reject"},
     ("municipalities:adoption_verify", "POST"): lambda w: {"decision": "verify", "note": ""},
     ("municipalities:response_mark", "POST"): lambda w: {"status": "interested"},
     ("municipalities:shortlist_add", "POST"): lambda w: {"innovation": w.approved.slug},
@@ -682,6 +705,7 @@ BODIES = {
     ("api:challenge-response", "PATCH"): lambda w: {"status": "interested"},
     ("desk:answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
     ("api:question-list", "POST"): lambda w: {"route": "sbir", "title": "Kan dit met SBIR?"},
+    ("api:review-innovation-reconfirmation", "POST"): lambda w: {"decision": "reconfirm"},
     ("api:question-answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
     ("api:saved-search-list", "POST"): lambda w: {"filters": {"domain": "care"}},
     ("api:saved-search-detail", "PATCH"): lambda w: {"frequency": "daily"},
