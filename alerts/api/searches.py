@@ -33,9 +33,8 @@ def _saved_filters() -> dict[str, str]:
 
 
 FILTERS_HELP = (
-    "The catalogue's filters, keyed as the query keys of GET /innovations (q, domain, route, "
-    "maturityMin, maturityMax, supplierSize, province, hasAdoptions); each a text or a list "
-    "of texts. Empty: every innovation."
+    "The catalogue's filters, keyed as the query keys of GET /innovations "
+    f"({', '.join(_saved_filters())}); each a text or a list of texts. Empty: every innovation."
 )
 
 
