@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -327,11 +330,25 @@ class StatusChange(models.Model):
         """The note in the reader's language: the system's note, translated now, and what
         the person wrote."""
         if self.system_note:
-            note = gettext(self.system_note) % self.system_note_values
+            note = gettext(self.system_note) % _readable(self.system_note_values)
             return f"{note}\n{self.reason}" if self.reason else note
         return self.reason
 
     @property
     def is_reconfirmation(self) -> bool:
         """A step of the reconfirmation of an approval that ended (innovations/vetting.py)."""
-        return self.system_note in VETTING_NOTES
+        return self.system_note in VETTING_NOTES.values()
+
+
+def _readable(values: dict) -> dict:
+    """A note's values as the reader reads them: an ISO date (stored so) in the reader's
+    date format."""
+    readable = {}
+    for name, value in values.items():
+        if name == "date" and isinstance(value, str):
+            try:
+                value = date_format(datetime.date.fromisoformat(value))
+            except ValueError:
+                pass
+        readable[name] = value
+    return readable

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from audit import outbox
 from core.exceptions import TransitionNotAllowed
@@ -128,8 +129,10 @@ def test_at_the_end_it_is_to_be_reconfirmed_once_with_history(innovation, member
     assert (first, again) == ((0, 1), (0, 0))
     assert (innovation.status, innovation.reconfirmation) == ("approved", "due")
     assert (change.actor, change.from_status, change.to_status) == (None, "approved", "approved")
-    assert change.note == "The approval ended on 2027-01-31: to be reconfirmed."
+    with translation.override("en"):
+        assert change.note == "The approval ended on 31 January 2027: to be reconfirmed."
     assert [m.to for m in mail.outbox] == [["lev@example.org"]]
+    assert change.is_reconfirmation
 
 
 def test_an_expired_innovation_leaves_the_catalogue_and_suggestions_but_keeps_its_page(

@@ -63,6 +63,28 @@ def test_scorecard_without_verified_adoption_has_no_interval_and_says_so(client)
     assert "koploper-interval" not in page
 
 
+def test_scorecard_with_only_ended_adoptions_says_why_it_has_no_interval(client):
+    varied_board(2)
+    town = MunicipalityFactory(name="Stopdorp", slug="stopdorp")
+    AdoptionFactory(
+        municipality=town,
+        stage=Stage.ENDED,
+        started_on=datetime.date(2024, 1, 1),
+        stage_since=datetime.date(2025, 1, 1),
+    )
+    run = ranking_recompute(reference_date=REF)
+
+    page = text(client.get("/en/ranking/stopdorp/"))
+
+    assert not run.entries.filter(municipality=town).exists()
+    assert (
+        "Stopdorp has verified adoptions, but none that earns points on this board (they have "
+        "ended), so it has no rank and no range." in page
+    )
+    assert "has no verified adoption" not in page
+    assert "koploper-interval" not in page
+
+
 def test_scorecard_explains_why_it_moved(client):
     town = MunicipalityFactory(name="Beweegstad", slug="beweegstad")
     previous_date = REF - datetime.timedelta(days=365)
