@@ -42,6 +42,7 @@ FIGURE_NAMES = [
     "search_common_vs_substring",
     "search_frequent_vs_substring",
     "leaderboard_throughput",
+    "innovation_page_counting_throughput",
     "leaderboard_page_p50",
     "leaderboard_page_p95",
 ]
