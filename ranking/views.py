@@ -21,6 +21,7 @@ from django.views.decorators.http import condition
 
 from core.caching import anonymous_page_cache
 from municipalities.models import Municipality
+from portal.open_data import neutralise
 
 from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
@@ -310,7 +311,7 @@ def open_data_csv(request):
     writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in _open_data_rows(run):
-        writer.writerow({**row, "koploper": "true" if row["koploper"] else "false"})
+        writer.writerow({key: neutralise(value) for key, value in row.items()})
     return response
 
 

@@ -320,6 +320,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-badge": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
+    "open-data-catalogue-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-catalogue-json": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-json": {"GET": PUBLIC, "POST": every("405")},
     # --- API v1 --------------------------------------------------------------------------
     "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
     "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
