@@ -5,6 +5,7 @@ from django.utils.translation import gettext_noop
 
 from audit.services import audit_changes
 
+from .domain_links import innovation_domains_set
 from .models import CONTENT_FIELDS, Innovation, StatusChange
 
 
@@ -26,7 +27,9 @@ def revision_publish(*, revision: Innovation, original: Innovation, user) -> Non
         for name in CONTENT_FIELDS:
             setattr(original, name, getattr(revision, name))
         original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
-        original.domains.set(list(revision.domains.values_list("code", flat=True)))
+        innovation_domains_set(
+            innovation=original, codes=list(revision.domains.values_list("code", flat=True))
+        )
     StatusChange.objects.create(
         innovation=original,
         actor=user,

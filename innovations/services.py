@@ -14,11 +14,11 @@ from core import caching
 from core.validators import normalise_registration_number
 
 from .access import may_act_for_supplier, may_edit_supplier
+from .domain_links import innovation_domains_set
 from .enums import Domain, Status
 from .models import (
     CONTENT_FIELDS,
     EDITABLE_FIELDS,
-    DomainTag,
     Innovation,
     StatusChange,
     Supplier,
@@ -274,7 +274,7 @@ def innovation_create(
     _validate(innovation, domains)
     innovation.slug = _unique_innovation_slug(innovation.title)
     innovation.save()
-    innovation.domains.set(DomainTag.objects.filter(code__in=domains))
+    innovation_domains_set(innovation=innovation, codes=domains)
     StatusChange.objects.create(
         innovation=innovation, actor=user, from_status="", to_status=Status.DRAFT
     )
@@ -348,7 +348,7 @@ def innovation_update(
             changed.append("slug")
         row.save(update_fields=[*changed, "updated_at"] if not created else None)
         if domains is not None:
-            row.domains.set(DomainTag.objects.filter(code__in=domains))
+            innovation_domains_set(innovation=row, codes=domains)
     return row, created
 
 
@@ -370,7 +370,7 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
     revision.slug = _unique_innovation_slug(f"{original.slug[:110]}-revisie")
     revision.save()
     domains = list(original.domains.values_list("code", flat=True))
-    revision.domains.set(domains)
+    innovation_domains_set(innovation=revision, codes=domains)
     StatusChange.objects.create(
         innovation=revision,
         actor=user,
