@@ -219,6 +219,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
 @extend_schema(tags=["challenges"])
 class ChallengeResponseMarkView(APIView):
     permission_classes = [IsAuthenticated]
+    patch_is_partial = False  # the status is required (portal.openapi documents it so)
 
     @extend_schema(
         request=ResponseMarkSerializer,
