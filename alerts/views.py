@@ -154,10 +154,17 @@ def search_edit(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @buyer_required
 def search_delete(request, pk):
+    """GET: ask before deleting (its feed goes with it); POST: delete."""
     search = access.own_saved_search(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "alerts/search_delete.html",
+            {"search": search, "described": searches.describe(search.query)},
+        )
     searches.saved_search_delete(user=request.user, saved_search=search)
     messages.success(request, _("“%(name)s” is deleted.") % {"name": search.name})
     return redirect("alerts:searches")

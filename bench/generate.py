@@ -320,15 +320,22 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 
     # Suppliers --------------------------------------------------------------------------
     def supplier_rows():
+        numbers: set[int] = set()
         for i in range(1, sizes.suppliers + 1):
             country = "BE" if rng.random() < 0.2 else "NL"
             name = text.supplier_name(country)
             size = rng.choices(["micro", "sme", "large"], [5, 4, 1])[0]
+            # Registration numbers are unique (supplier_registration_number_unique): a drawn
+            # one already given is moved to the next free number (the draws stay the same).
+            number = rng.randint(10_000_000, 99_999_999)
+            while number in numbers:
+                number = number + 1 if number < 99_999_999 else 10_000_000
+            numbers.add(number)
             yield (
                 i,
                 name,
                 f"{slugify(name)[:200]}-{i}",
-                f"{rng.randint(10_000_000, 99_999_999)}",
+                f"{number}",
                 f"https://{slugify(name)[:40]}.example",
                 country,
                 size,
@@ -410,6 +417,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         len(innovation_domains),
         "innovation domains",
     )
+    _domain_masks()
 
     # Adoptions ----------------------------------------------------------------------------
     per_innovation = _adopters_per_innovation(rng, len(adoptable), len(municipalities))
@@ -518,10 +526,46 @@ WHERE f.innovation_id = i.id
 """  # noqa: S608 - fixed SQL from the Province enum  # nosec B608
 
 
+# The domain bits innovations keeps with the domain links (innovations/domain_links.py):
+# here in one statement, as COPY bypassed the service.
+def _domain_masks_sql() -> str:
+    from innovations.enums import Domain
+
+    bits = " ".join(f"WHEN '{code}' THEN {1 << n}" for n, code in enumerate(Domain.values))
+    return f"""
+UPDATE innovations_innovation i SET domain_mask = d.mask
+FROM (
+    SELECT innovation_id, SUM(DISTINCT CASE domaintag_id {bits} ELSE 0 END) AS mask
+    FROM innovations_innovation_domains GROUP BY innovation_id
+) d
+WHERE d.innovation_id = i.id
+"""  # noqa: S608 - fixed SQL from the Domain enum  # nosec B608
+
+
+def _domain_masks() -> None:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(_domain_masks_sql())
+    sys.stderr.write(f"  domain bits              {time.perf_counter() - started:6.1f} s\n")
+
+
+# Each verified adoption's place among its innovation's verified adopters, as
+# municipalities/adoption_facts.adopter_order_refresh keeps it (tests/bench checks).
+ADOPTER_ORDER_SQL = """
+UPDATE municipalities_adoption SET adopter_order = r.o
+FROM (
+    SELECT id, RANK() OVER (PARTITION BY innovation_id ORDER BY started_on) AS o
+    FROM municipalities_adoption WHERE verification = 'verified'
+) r
+WHERE municipalities_adoption.id = r.id
+"""
+
+
 def _adoption_facts() -> None:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(_adoption_facts_sql())
+        cursor.execute(ADOPTER_ORDER_SQL)
     sys.stderr.write(f"  adoption facts           {time.perf_counter() - started:6.1f} s\n")
 
 

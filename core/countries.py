@@ -53,12 +53,18 @@ def province_choices() -> list[tuple[str, str]]:
 
 def provinces_by_country(country: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
     """Grouped choices for a drop-down: each country's name with its provinces
-    (code, name) by name; only `country`'s if given."""
+    (code, name) by name; only `country`'s if given. A name found in two countries has the
+    country beside it ("Limburg (NL)"): a closed drop-down shows the option, not its group."""
+    names = [p.label for p in Province]
+
+    def label(p: Province) -> str:
+        return f"{p.label} ({p.country})" if names.count(p.label) > 1 else p.label
+
     return [
         (
             c.label,
             sorted(
-                ((p.value, p.label) for p in Province if p.country == c.value),
+                ((p.value, label(p)) for p in Province if p.country == c.value),
                 key=lambda choice: choice[1],
             ),
         )

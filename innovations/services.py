@@ -16,8 +16,9 @@ from core import caching
 from core.countries import province_mask
 from core.validators import normalise_registration_number
 
+from .domain_links import innovation_domains_set
 from .enums import Domain, Status
-from .models import DomainTag, Innovation, StatusChange, Supplier, SupplierMember
+from .models import Innovation, StatusChange, Supplier, SupplierMember
 from .workflow import (
     CONTENT_FIELDS,
     EDITABLE_STATES,
@@ -271,7 +272,7 @@ def innovation_create(
     _validate(innovation, domains)
     innovation.slug = _unique_innovation_slug(innovation.title)
     innovation.save()
-    innovation.domains.set(DomainTag.objects.filter(code__in=domains))
+    innovation_domains_set(innovation=innovation, codes=domains)
     StatusChange.objects.create(
         innovation=innovation, actor=user, from_status="", to_status=Status.DRAFT
     )
@@ -339,7 +340,7 @@ def innovation_update(
         changed.append("slug")
     row.save(update_fields=[*changed, "updated_at"] if not created else None)
     if domains is not None:
-        row.domains.set(DomainTag.objects.filter(code__in=domains))
+        innovation_domains_set(innovation=row, codes=domains)
     after = field_values(row, AUDITED_FIELDS)
     if domains is not None:
         after["domains"] = sorted(set(domains))
@@ -363,7 +364,7 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
     revision.slug = _unique_innovation_slug(f"{original.slug[:110]}-revisie")
     revision.save()
     domains = list(original.domains.values_list("code", flat=True))
-    revision.domains.set(domains)
+    innovation_domains_set(innovation=revision, codes=domains)
     StatusChange.objects.create(
         innovation=revision,
         actor=user,

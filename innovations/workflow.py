@@ -38,6 +38,7 @@ from core.mail import absolute_url, recipient_language, send_templated_mail
 
 from . import vetting
 from .access import REVIEW_PERMISSION, is_reviewer, supplier_for
+from .domain_links import innovation_domains_set
 from .enums import Criterion, Decision, Status
 from .models import Innovation, Review, StatusChange, Supplier
 
@@ -456,7 +457,7 @@ def _publish_revision(*, revision: Innovation, original: Innovation, user, now) 
         setattr(original, name, getattr(revision, name))
     original.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
     new_domains = sorted(revision.domains.values_list("code", flat=True))
-    original.domains.set(new_domains)
+    innovation_domains_set(innovation=original, codes=new_domains)
     audit_record(
         actor=user,
         action="innovation.publish_revision",

@@ -102,6 +102,11 @@ def challenge_respond(
         errors["innovation"] = _("Answer with one of your own innovations.")
     elif not Innovation.objects.approved().filter(pk=innovation.pk).exists():
         errors["innovation"] = _("Only approved innovations can answer a challenge.")
+    elif not Innovation.objects.current().filter(pk=innovation.pk).exists():
+        errors["innovation"] = _(
+            "The approval of this innovation has ended: it can answer challenges again once "
+            "it is reconfirmed."
+        )
     if not pitch.strip():
         errors["pitch"] = _("Explain how your innovation solves this problem.")
     if errors:

@@ -189,7 +189,7 @@ class ResponseForm(GuardedTextFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if supplier is not None:
             self.fields["innovation"].queryset = (
-                Innovation.objects.approved().for_supplier(supplier).order_by("title")
+                Innovation.objects.current().for_supplier(supplier).order_by("title")
             )
 
 

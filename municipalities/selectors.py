@@ -105,10 +105,12 @@ def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def innovation_adopters(innovation: Innovation, *, pilot_history: bool = False) -> list[Adoption]:
-    """The verified adopters of one innovation, earliest first (at most one per municipality,
-    so this stays small), with their evaluations; with `pilot_history`, annotated for
-    pilots.count_outcomes() in the same query."""
+def innovation_adopters(
+    innovation: Innovation, *, pilot_history: bool = False
+) -> QuerySet[Adoption]:
+    """The verified adopters of one innovation, earliest first (at most one per
+    municipality, but a widely used innovation has hundreds), with their evaluations; with
+    `pilot_history`, annotated for pilots.count_outcomes() in the same query."""
     queryset = (
         Adoption.objects.verified()
         .filter(innovation=innovation)
@@ -119,7 +121,7 @@ def innovation_adopters(innovation: Innovation, *, pilot_history: bool = False) 
         from .pilots import with_pilot_history
 
         queryset = with_pilot_history(queryset)
-    return list(queryset)
+    return queryset
 
 
 # --- Challenges ---------------------------------------------------------------------------

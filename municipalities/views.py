@@ -73,28 +73,32 @@ def municipality_list(request):
     )
 
 
-ADOPTIONS_SHOWN = 50
+ADOPTIONS_PER_PAGE = 50
+# Finished pilots with their outcome, the most recent first (all of them are also in the
+# pages of adoptions).
+FINISHED_PILOTS_SHOWN = 50
 
 
 def municipality_detail(request, slug):
     """A municipality's profile: its verified adoptions and its open challenges."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    # The most advanced first; a large municipality has thousands, and drawing them all
-    # cost seconds (docs/performance.md): the page shows the first ADOPTIONS_SHOWN.
-    adoptions = selectors.municipality_adoptions(municipality)
+    # The most advanced first, in pages: a large municipality has thousands, and drawing
+    # them all cost seconds (docs/performance.md).
+    paginator = Paginator(selectors.municipality_adoptions(municipality), ADOPTIONS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
     public_pilots = Adoption.objects.public().filter(municipality=municipality)
     return render(
         request,
         "municipalities/detail.html",
         {
             "municipality": municipality,
-            "adoptions": list(adoptions[:ADOPTIONS_SHOWN]),
-            "adoption_count": adoptions.count(),
+            "adoptions": page,
+            "adoption_count": paginator.count,
             "challenges": list(selectors.open_challenges().filter(municipality=municipality)),
             "is_own": can_act_for(request.user, municipality) and not request.user.is_superuser,
             # How its pilots ended (verified adoptions of published innovations).
             "pilots": pilots.pilot_outcomes(public_pilots),
-            "finished_pilots": pilots.finished_pilots(public_pilots, limit=ADOPTIONS_SHOWN),
+            "finished_pilots": pilots.finished_pilots(public_pilots, limit=FINISHED_PILOTS_SHOWN),
         },
     )
 

@@ -101,7 +101,8 @@ class AutoSchema(SpectacularAutoSchema):
     portal.middleware; so every operation can answer it); 415 a body that is not JSON;
     401 no or a bad token (on any endpoint that takes one); 403 signed in without the
     right, or a write without a CSRF token on a session;
-    404 a path that names nothing visible, or a page past the end; 429 throttled."""
+    404 a path that names nothing visible, or a page past the end; 406 an Accept header
+    that takes no JSON; 429 throttled."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
@@ -165,6 +166,7 @@ class AutoSchema(SpectacularAutoSchema):
             statuses["404"] = "Not found, or not visible to the caller."
         elif any(p["name"] == "page" for p in parameters):
             statuses["404"] = "A page past the end."
+        statuses["406"] = "An Accept header that takes no JSON."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import condition
 
 from core.caching import anonymous_page_cache
 from municipalities.models import Municipality
+from portal.open_data import neutralise
 
 from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
@@ -107,9 +108,9 @@ def scorecard(request, slug):
         changed_since_run = points != (entry.score_micro if entry else 0)
         moved = movement.movement(run, municipality, entry, contributions, limit=SCORECARD_ROWS)
     history = selectors.rank_history(municipality)
-    # The most points first; a large municipality has thousands, and drawing them all cost
-    # seconds (docs/performance.md): the rest is counted, their points are in the score.
-    more = max(0, len(contributions or []) - SCORECARD_ROWS)
+    # The most points first, in pages: a large municipality has thousands, and drawing them
+    # all cost seconds (docs/performance.md).
+    page = Paginator(contributions or [], SCORECARD_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "ranking/scorecard.html",
@@ -117,8 +118,7 @@ def scorecard(request, slug):
             "municipality": municipality,
             "run": run,
             "entry": entry,
-            "contributions": (contributions or [])[:SCORECARD_ROWS],
-            "more_contributions": more,
+            "contributions": page,
             "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),
@@ -318,7 +318,7 @@ def open_data_csv(request):
     writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in _open_data_rows(run):
-        writer.writerow({**row, "koploper": "true" if row["koploper"] else "false"})
+        writer.writerow({key: neutralise(value) for key, value in row.items()})
     return response
 
 

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from .. import access, follows
 from ..models import Follow
-from .common import MayFollow
+from .common import MAX_ID, MayFollow, TextSlugField
 
 
 class FollowedInnovationSerializer(serializers.Serializer):
@@ -34,11 +34,14 @@ class FollowSerializer(serializers.ModelSerializer):
 class FollowCreateSerializer(serializers.Serializer):
     """Exactly one of innovation and challenge."""
 
-    innovation = serializers.SlugField(
+    innovation = TextSlugField(
         max_length=140, required=False, help_text="A published innovation's slug (buyers)."
     )
     challenge = serializers.IntegerField(
-        min_value=1, required=False, help_text="A challenge's id (buyers and suppliers)."
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="A challenge's id (buyers and suppliers).",
     )
 
     def validate(self, attrs):

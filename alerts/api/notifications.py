@@ -5,18 +5,15 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
 )
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.validators import require_changes
-
 from .. import access, notifications
 from ..enums import Channel, Kind
 from ..models import Notification
-from .common import absolute
+from .common import MAX_ID, absolute
 
 # --- Notifications ----------------------------------------------------------------------------
 
@@ -48,12 +45,25 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadSerializer(serializers.Serializer):
+    """Exactly one of `ids` and `all`."""
+
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
+        min_length=1,
         max_length=500,
-        help_text="The notifications to mark as read; left out: all of the caller's.",
+        help_text="The notifications to mark as read (another user's ids change nothing).",
     )
+    all = serializers.BooleanField(
+        required=False, help_text="true: every notification of the caller."
+    )
+
+    def validate(self, attrs):
+        if len(attrs) != 1 or attrs.get("all") is False:
+            raise serializers.ValidationError(
+                _("Say which to mark as read: either ids, or all: true.")
+            )
+        return attrs
 
 
 class MarkedSerializer(serializers.Serializer):
@@ -99,8 +109,7 @@ class NotificationReadView(APIView):
 
     @extend_schema(request=MarkReadSerializer, responses={200: MarkedSerializer})
     def post(self, request):
-        """Mark notifications as read: the ones in `ids` (others' ids change nothing), or
-        all of the caller's."""
+        """Mark notifications as read: the ones in `ids`, or all of the caller's."""
         serializer = MarkReadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         marked = notifications.notifications_mark_read(
@@ -122,30 +131,27 @@ class AlertSettingsSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": {"type": "string", "enum": Channel.values},
-        "description": "Kind of notification → mail, portal or off.",
-        "example": {"new_challenge": "mail"},
-    }
-)
-class ChannelsField(serializers.DictField):
-    child = serializers.ChoiceField(choices=Channel.choices)
+class ChannelChoiceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    channel = serializers.ChoiceField(choices=Channel.choices)
 
 
 class AlertSettingsUpdateSerializer(serializers.Serializer):
-    channels = ChannelsField()
+    channels = ChannelChoiceSerializer(
+        many=True,
+        allow_empty=False,
+        help_text="The kinds to change, each with its channel: mail, portal or off.",
+    )
 
     def validate_channels(self, value):
         kinds = self.context["kinds"]
-        unknown = sorted(str(kind)[:40] for kind in value if kind not in kinds)
+        unknown = sorted({row["kind"] for row in value if row["kind"] not in kinds})
         if unknown:
             raise serializers.ValidationError(
                 _("Not a kind of notification you can receive: %(kinds)s. Yours: %(yours)s.")
-                % {"kinds": ", ".join(unknown[:10]), "yours": ", ".join(kinds) or "-"}
+                % {"kinds": ", ".join(unknown), "yours": ", ".join(kinds) or "-"}
             )
-        return require_changes(value)
+        return {row["kind"]: row["channel"] for row in value}
 
 
 def _settings_body(user) -> dict:

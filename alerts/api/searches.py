@@ -33,9 +33,8 @@ def _saved_filters() -> dict[str, str]:
 
 
 FILTERS_HELP = (
-    "The catalogue's filters, keyed as the query keys of GET /innovations (q, domain, route, "
-    "maturityMin, maturityMax, supplierSize, province, hasAdoptions); each a text or a list "
-    "of texts. Empty: every innovation."
+    "The catalogue's filters, keyed as the query keys of GET /innovations "
+    f"({', '.join(_saved_filters())}); each a text or a list of texts. Empty: every innovation."
 )
 
 
@@ -121,7 +120,7 @@ class SavedSearchSerializer(serializers.ModelSerializer):
 
 
 class SavedSearchCreateSerializer(serializers.Serializer):
-    filters = FiltersField(required=False, help_text=FILTERS_HELP)
+    filters = FiltersField(help_text=FILTERS_HELP + " {} saves the whole catalogue.")
     name = serializers.CharField(
         max_length=searches.NAME_MAX_LENGTH,
         required=False,
@@ -182,7 +181,7 @@ class SavedSearchListView(generics.ListCreateAPIView):
         try:
             search = searches.saved_search_create(
                 user=request.user,
-                query=data.get("filters") or QueryDict(),
+                query=data["filters"],
                 name=data.get("name", ""),
                 frequency=data["frequency"],
             )

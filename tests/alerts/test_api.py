@@ -79,7 +79,8 @@ def test_saving_unknown_filters_is_400_naming_them(api, buyer):
 
     assert unknown.status_code == 400
     [reason] = errors(unknown)["filters"]
-    assert reason.startswith("Unknown filters: colour. Known filters: domain, hasAdoptions")
+    assert reason.startswith("Unknown filters: colour. Known filters: ")
+    assert "domain, hasAdoptions, maturityMax, maturityMin" in reason
     assert invalid.status_code == 400
     assert list(errors(invalid)) == ["filters"]
     assert "weather" in errors(invalid)["filters"][0]
@@ -229,7 +230,7 @@ def test_notifications_are_listed_in_the_callers_language_and_marked_read(
     assert [n["id"] for n in api.get(NOTIFICATIONS, {"unread": "true"}).json()["results"]] == [
         english["results"][1]["id"]
     ]
-    assert api.post(f"{NOTIFICATIONS}/read", {}, format="json").json() == {
+    assert api.post(f"{NOTIFICATIONS}/read", {"all": True}, format="json").json() == {
         "marked": 1,
         "unread": 0,
     }
@@ -265,7 +266,9 @@ def test_a_supplier_opts_in_to_new_challenges_in_their_domains(api, supplier_mem
     api.force_authenticate(supplier_member)
 
     before = {row["kind"]: row["channel"] for row in api.get(SETTINGS).json()["channels"]}
-    changed = api.patch(SETTINGS, {"channels": {"new_challenge": "mail"}}, format="json")
+    changed = api.patch(
+        SETTINGS, {"channels": [{"kind": "new_challenge", "channel": "mail"}]}, format="json"
+    )
 
     assert before == {
         "challenge_deadline": "mail",
@@ -283,14 +286,18 @@ def test_a_supplier_opts_in_to_new_challenges_in_their_domains(api, supplier_mem
 def test_settings_refuse_kinds_one_cannot_receive_and_unknown_channels(api, buyer):
     api.force_authenticate(buyer)
 
-    foreign = api.patch(SETTINGS, {"channels": {"response_marked": "off"}}, format="json")
-    pigeon = api.patch(SETTINGS, {"channels": {"new_adopter": "pigeon"}}, format="json")
-    empty = api.patch(SETTINGS, {"channels": {}}, format="json")
+    foreign = api.patch(
+        SETTINGS, {"channels": [{"kind": "response_marked", "channel": "off"}]}, format="json"
+    )
+    pigeon = api.patch(
+        SETTINGS, {"channels": [{"kind": "new_adopter", "channel": "pigeon"}]}, format="json"
+    )
+    empty = api.patch(SETTINGS, {"channels": []}, format="json")
 
     assert errors(foreign)["channels"][0].startswith(
         "Not a kind of notification you can receive: response_marked."
     )
-    assert list(errors(pigeon)) == ["channels.new_adopter"]
+    assert list(errors(pigeon)) == ["channels.0.channel"]
     assert empty.status_code == 400
     assert notifications.channels_for(buyer)[Kind.RESPONSE_MARKED] == "mail"
 

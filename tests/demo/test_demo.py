@@ -235,14 +235,25 @@ def test_small_demo_has_scale_up_plans_and_a_pilot_due(small_demo):
 
 
 def test_small_demo_has_approvals_that_expire(small_demo):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
     from innovations.models import Innovation, StatusChange
 
-    approved = Innovation.objects.approved()
-    assert not approved.filter(approved_until__isnull=True).exists()
-    ended = approved.exclude(reconfirmation="")
-    expired_notes = StatusChange.objects.filter(system_note__startswith="The approval ended")
-    assert expired_notes.count() >= ended.count()
-    assert expired_notes.filter(actor__isnull=True).count() == expired_notes.count()
+    # Every approval, made through the workflow at its dated moment, holds 24 months from
+    # the day of its latest approval (or a revision's, or a reconfirmation).
+    for innovation in Innovation.objects.approved():
+        days = {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__in=[innovation])
+        } | {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__revision_of=innovation)
+        }
+        assert innovation.approved_until - relativedelta(months=24) in days, innovation
+    # The weekly expiry job ran: nothing is past its approval without being marked.
+    today = timezone.localdate()
+    assert not Innovation.objects.current().filter(approved_until__lt=today - relativedelta(days=7))
 
 
 def test_small_demo_shows_alerts_at_work(small_demo):
@@ -252,6 +263,9 @@ def test_small_demo_shows_alerts_at_work(small_demo):
     assert SavedSearch.objects.filter(user=inkoper).count() == 2
     assert Notification.objects.exists()
     assert InsightDay.objects.exists() and InsightMonth.objects.exists()
+    # Page views, comparisons and challenge suggestions were counted too.
+    for metric in ("views", "comparisons", "suggestions"):
+        assert InsightMonth.objects.filter(metric=metric, count__gt=0).exists(), metric
 
 
 def test_small_demo_pages_render(small_demo, client):

@@ -163,6 +163,12 @@ def test_buyer_plans_the_scale_up_of_a_pilot_that_is_due(new_page):
     )
     audit(page, "scaleup-plan")
 
+    # Everyone sees how the municipality's pilots ended, and the innovation's.
+    page.goto("/en/municipalities/houten/")
+    pilots = main.get_by_role("region", name="How its pilots ended")
+    assert "Of 1 verified pilot: 0 led to implementation or scaling" in pilots.inner_text()
+    audit(page, "scaleup-municipality")
+
     mail.outbox.clear()
     assert pilot_reminders_send() == 1
     assert [m.to for m in mail.outbox] == [["bram@example.org"]]

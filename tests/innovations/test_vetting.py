@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from audit import outbox
 from core.exceptions import TransitionNotAllowed
@@ -128,8 +129,10 @@ def test_at_the_end_it_is_to_be_reconfirmed_once_with_history(innovation, member
     assert (first, again) == ((0, 1), (0, 0))
     assert (innovation.status, innovation.reconfirmation) == ("approved", "due")
     assert (change.actor, change.from_status, change.to_status) == (None, "approved", "approved")
-    assert change.note == "The approval ended on 2027-01-31: to be reconfirmed."
+    with translation.override("en"):
+        assert change.note == "The approval ended on 31 January 2027: to be reconfirmed."
     assert [m.to for m in mail.outbox] == [["lev@example.org"]]
+    assert change.is_reconfirmation
 
 
 def test_an_expired_innovation_leaves_the_catalogue_and_suggestions_but_keeps_its_page(
@@ -371,3 +374,31 @@ def test_api_reconfirmation_per_role(client, innovation, supplier, member):
     assert (as_conflicted.status_code, as_buyer.status_code) == (403, 403)
     innovation.refresh_from_db()
     assert innovation.reconfirmation == "confirmed"
+
+
+def test_reconfirmation_lists_do_not_grow_in_queries(
+    client, supplier, reviewer, django_assert_max_num_queries
+):
+    client.force_login(reviewer)
+
+    def add(n):
+        for _ in range(n):
+            InnovationFactory(
+                supplier=SupplierFactory(),
+                reconfirmation="due",
+                approved_until=datetime.date(2026, 1, 1),
+            )
+
+    add(1)
+    with django_assert_max_num_queries(9):
+        one_page = client.get(reverse("review:reconfirm_queue"))
+    with django_assert_max_num_queries(6):
+        one_api = client.get("/api/v1/review/reconfirmations")
+    add(6)
+    with django_assert_max_num_queries(9):
+        many_page = client.get(reverse("review:reconfirm_queue"))
+    with django_assert_max_num_queries(6):
+        many_api = client.get("/api/v1/review/reconfirmations")
+
+    assert (one_page.status_code, many_page.status_code) == (200, 200)
+    assert (one_api.json()["count"], many_api.json()["count"]) == (1, 7)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.enums import CHALLENGE_KINDS, INNOVATION_KINDS
-from alerts.models import SavedSearch
+from alerts.models import Notification, SavedSearch
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
@@ -118,6 +118,7 @@ def world(db):
         publish_consent=True,
     )
     saved_search = SavedSearch.objects.create(user=buyer, name="Zon", query="domain=energy")
+    Notification.objects.create(user=buyer, kind="new_adopter", key="corpus", innovation=to_adopt)
     # An approval that ended, whose supplier confirmed the text: for the reviewer to decide.
     to_reconfirm = InnovationFactory(
         slug="to-reconfirm",
@@ -930,6 +931,31 @@ API_WRITES = [
             "public_body": ("Voor een nieuwe oplossing.", TEXT),
         },
     ),
+    Write(
+        "POST",
+        "/api/v1/saved-searches",
+        "buyer",
+        {
+            "filters.domain": ("care", CHOICE),
+            "name": ("Zorg dichtbij", TEXT),
+            "frequency": ("daily", CHOICE),
+        },
+        ok=201,
+    ),
+    Write(
+        "PATCH",
+        "/api/v1/saved-searches/{id}",
+        "buyer",
+        {"name": ("Zon en wind", TEXT), "frequency": ("none", CHOICE)},
+    ),
+    Write("POST", "/api/v1/follows", "buyer", {"innovation": ("to-adopt", CHOICE)}, ok=201),
+    Write("POST", "/api/v1/notifications/read", "buyer", {"all": (True, BOOL)}),
+    Write(
+        "PATCH",
+        "/api/v1/notification-settings",
+        "buyer",
+        {"channels": ([{"kind": "new_adopter", "channel": "portal"}], LIST)},
+    ),
 ]
 # Actions without a body: their only input is the address (see the address tests).
 API_ACTIONS = {
@@ -938,6 +964,8 @@ API_ACTIONS = {
     ("POST", "/api/v1/review/innovations/{id}/claim"),
     ("POST", "/api/v1/challenges/{id}/close"),
     ("POST", "/api/v1/questions/{id}/close"),
+    ("DELETE", "/api/v1/saved-searches/{id}"),
+    ("DELETE", "/api/v1/follows/{id}"),
     ("POST", "/api/v1/supplier/innovations/{id}/confirm-current"),
     ("DELETE", "/api/v1/auth/token"),
 }
@@ -952,6 +980,7 @@ OBJECT_OF = {
     "/api/v1/challenges/{id}/responses/{response_pk}": "challenge",
     "/api/v1/questions/{id}/answer": "question",
     "/api/v1/adoptions/{id}/scale-up-plan": "own_adoption",
+    "/api/v1/saved-searches/{id}": "saved_search",
     "/api/v1/review/innovations/{id}/reconfirmation": "to_reconfirm",
 }
 

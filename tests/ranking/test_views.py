@@ -140,7 +140,10 @@ def test_leaderboard_and_map_tell_the_two_limburgs_apart(client, reference_munic
     assert (
         '>Hasselt</a> <span class="koploper-muted koploper-board__province">Limburg (BE)' in board
     )
-    assert '<option value="NL-LI">Limburg</option>' in board  # in the Netherlands' group
+    # Grouped by country, and a closed drop-down still tells them apart.
+    assert '<option value="NL-LI">Limburg (NL)</option>' in board
+    assert '<option value="BE-VLI">Limburg (BE)</option>' in board
+    assert '<option value="NL-UT">Utrecht</option>' in board
     assert board.index('<optgroup label="Netherlands">') < board.index('value="NL-LI"')
     assert board.index('<optgroup label="Belgium">') < board.index('value="BE-VLI"')
     assert board_names(nl_only) == ["Heerlen"]

@@ -49,7 +49,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from alerts.models import Notification
+from alerts.models import Follow, Notification
 from alerts.searches import saved_search_create
 from alerts.unsubscribe import search_url
 from innovations.enums import Status
@@ -141,6 +141,17 @@ PLAN_WRITE                 = row("L     404   404   ok    404   403   403   404 
 API_PLAN                   = row("401   404   404   200   404   200   200   404   200")
 API_PLAN_WRITE             = row("401   404   404   ok    404   403   403   404   ok")
 API_PILOTS_DUE             = row("401   403   403   200   200   403   403   403   403")
+# Alerts: buyers keep saved searches; buyers and suppliers (rev_c is one) follow.
+API_SIGNED_IN              = row("401   200   200   200   200   200   200   200   200")
+API_SIGNED_IN_WRITE        = row("401   ok    ok    ok    ok    ok    ok    ok    ok")
+API_BUYER                  = row("401   403   403   200   200   403   403   403   200")
+API_BUYER_WRITE            = row("401   403   403   ok    ok    403   403   403   ok")
+API_OWN_SEARCH             = row("401   403   403   200   404   403   403   403   404")
+API_OWN_SEARCH_WRITE       = row("401   403   403   ok    404   403   403   403   404")
+API_FOLLOWER               = row("401   200   200   200   200   403   403   200   200")
+API_FOLLOWER_WRITE         = row("401   ok    ok    ok    ok    403   403   ok    ok")
+API_OWN_FOLLOW             = row("401   404   404   200   404   403   403   404   404")
+API_OWN_FOLLOW_WRITE       = row("401   404   404   ok    404   403   403   404   404")
 # fmt: on
 
 
@@ -274,7 +285,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "POST": row("L 403 403 400 404 403 403 403 404"),
     },
     "alerts:search_delete": {
-        "GET": every("405"),
+        "GET": row("L 403 403 200 404 403 403 403 404"),
         "POST": row("L 403 403 ok 404 403 403 403 404"),
     },
     # Public, its address the only key; it names filters, no person.
@@ -310,6 +321,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-badge": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
+    "open-data-catalogue-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-catalogue-json": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-json": {"GET": PUBLIC, "POST": every("405")},
     # --- API v1 --------------------------------------------------------------------------
     "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
     "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
@@ -374,6 +389,21 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "api:scale-up-plan": {"GET": API_PLAN, "PUT": API_PLAN_WRITE},
     "api:pilot-due-list": {"GET": API_PILOTS_DUE},
     "api:published-question-list": {"GET": PUBLIC},
+    # Alerts: the saved search, the follow and the notification in the URLs are buy's.
+    "api:saved-search-list": {"GET": API_BUYER, "POST": API_BUYER_WRITE},
+    "api:saved-search-detail": {
+        "GET": API_OWN_SEARCH,
+        "PATCH": API_OWN_SEARCH_WRITE,
+        "DELETE": API_OWN_SEARCH_WRITE,
+    },
+    "api:follow-list": {"GET": API_FOLLOWER, "POST": API_FOLLOWER_WRITE},
+    "api:follow-detail": {"GET": API_OWN_FOLLOW, "DELETE": API_OWN_FOLLOW_WRITE},
+    "api:notification-list": {"GET": API_SIGNED_IN},
+    "api:notification-read": {"POST": API_SIGNED_IN_WRITE},
+    # Reviewers can receive no kind of notification: their PATCH is a 400 (still "ok").
+    "api:notification-settings": {"GET": API_SIGNED_IN, "PATCH": API_SIGNED_IN_WRITE},
+    "api:supplier-insight-list": {"GET": API_SUPPLIER},
+    "api:supplier-insight-detail": {"GET": API_OWN_INNOVATION},
 }
 
 
@@ -545,6 +575,7 @@ class World:
         self.notification = Notification.objects.create(
             user=self.users["buy"], kind="new_adopter", key="test", innovation=self.approved
         )
+        self.follow = Follow.objects.create(user=self.users["buy"], challenge=self.challenge)
         # Every test starts from this state (it runs in a savepoint that is rolled back),
         # so one snapshot serves as every test's "before".
         self.baseline = snapshot()
@@ -625,6 +656,9 @@ KWARGS = {
     "api:question-detail": _pk("question"),
     "api:question-answer": _pk("question"),
     "api:question-close": _pk("question"),
+    "api:saved-search-detail": _pk("saved_search"),
+    "api:follow-detail": _pk("follow"),
+    "api:supplier-insight-detail": _pk("approved"),
 }
 
 SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
@@ -678,6 +712,13 @@ BODIES = {
     ("api:question-list", "POST"): lambda w: {"route": "sbir", "title": "Kan dit met SBIR?"},
     ("api:review-innovation-reconfirmation", "POST"): lambda w: {"decision": "reconfirm"},
     ("api:question-answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
+    ("api:saved-search-list", "POST"): lambda w: {"filters": {"domain": "care"}},
+    ("api:saved-search-detail", "PATCH"): lambda w: {"frequency": "daily"},
+    ("api:follow-list", "POST"): lambda w: {"challenge": w.challenge.pk},
+    ("api:notification-read", "POST"): lambda w: {"ids": [w.notification.pk]},
+    ("api:notification-settings", "PATCH"): lambda w: {
+        "channels": [{"kind": "challenge_closed", "channel": "portal"}]
+    },
     ("api:scale-up-plan", "PUT"): lambda w: {
         "goal": "Minder meldingen",
         "success_criteria": "30% minder",
