@@ -20,8 +20,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from core.caching import anonymous_page_cache
+from core.open_data import neutralise
 from municipalities.models import Municipality
-from portal.open_data import neutralise
 
 from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
