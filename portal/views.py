@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from alerts import dashboard as alerts_dashboard
 from audit.outbox import mail_on_commit
@@ -314,3 +315,25 @@ class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
             return response
         mail_on_commit(send_password_reset, email=form.cleaned_data["email"])
         return redirect(self.get_success_url())
+
+
+# What search engines may index: the public pages. Accounts, the signed-in areas and the
+# administration are left out (they answer only to signed-in users anyway).
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /api/v1/auth/
+Disallow: /nl/accounts/
+Disallow: /en/accounts/
+Disallow: /nl/dashboard/
+Disallow: /en/dashboard/
+Disallow: /nl/review/
+Disallow: /en/review/
+Disallow: /nl/alerts/
+Disallow: /en/alerts/
+Allow: /
+"""
+
+
+@require_safe
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
