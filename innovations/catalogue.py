@@ -22,7 +22,6 @@ __all__ = [
     "parse_query",
     "related_innovations",
     "search",
-    "with_domain_ids",
 ]
 
 # Text search configuration created by migration 0004_search_vector (PostgreSQL only).
@@ -64,14 +63,6 @@ def order(queryset: QuerySet[Innovation], ordering: str, searching: bool) -> Que
     if ordering == ORDERING_TITLE:
         return queryset.order_by("title", "pk")
     return queryset.order_by(*newest)
-
-
-# --- Filters (the facets are counted in facets.py) ---------------------------------------
-
-
-def with_domain_ids(codes: list[str]) -> QuerySet:
-    """Subquery: ids of innovations in any of the domains `codes`."""
-    return Innovation.objects.filter(domains__code__in=codes).values("pk")
 
 
 # --- The innovation page ------------------------------------------------------------------

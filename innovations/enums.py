@@ -70,3 +70,10 @@ class SupplierSize(models.TextChoices):
     MICRO = "micro", _("Micro (fewer than 10 employees)")
     SME = "sme", _("SME (10 to 249 employees)")
     LARGE = "large", _("Large (250 employees or more)")
+
+
+def domain_mask(codes) -> int:
+    """The domains `codes` as bits: bit n for the n-th member of Domain. New domains are
+    only ever appended, so stored masks keep their meaning."""
+    order = {code: n for n, code in enumerate(Domain.values)}
+    return sum(1 << order[code] for code in set(codes) if code in order)

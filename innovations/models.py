@@ -118,6 +118,25 @@ class InnovationQuerySet(models.QuerySet):
         return self.filter(supplier=supplier)
 
 
+# What a supplier writes of an innovation, in form order: the form, the API, the edit
+# service and the publication of a revision all take these.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "domains",
+    "route",
+    "maturity",
+    "price_indication",
+    "evidence",
+    "references",
+    "contact_name",
+    "contact_email",
+)
+# The same without the domains (a relation): the columns a revision copies.
+CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "domains")
+
+
 class Innovation(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="innovations")
     title = models.CharField(_("title"), max_length=120)
@@ -182,7 +201,7 @@ class Innovation(models.Model):
     # finds the innovation, after the title and summary matches, newest first.
     rank_vector = SearchVectorField(null=True, editable=False)
     # What the catalogue shows and filters on about the innovation's use. The app that owns
-    # adoptions keeps them (municipalities calls services.innovation_adoption_facts_set in
+    # adoptions keeps them (municipalities calls adoption_facts.innovation_adoption_facts_set in
     # the transaction that changes a verified adoption), so that the catalogue never reads
     # adoptions or municipalities: the number of verified adoptions, and the ISO 3166-2
     # codes of the provinces of the verified adopters, sorted.
@@ -194,6 +213,11 @@ class Innovation(models.Model):
     # test in one pass over the catalogue (innovations/facets.py): far cheaper per row than
     # taking the JSON list apart.
     adopter_province_mask = models.PositiveIntegerField(default=0, editable=False)
+    # The innovation's domains as bits (bit n: the n-th of enums.Domain), kept with the
+    # domain links by the services that set them (services.innovation_domains_set): the
+    # domain filter is a bit test and the domain facet a sum of bits in the same pass over
+    # the covering index as the other facets, instead of a join with the link table.
+    domain_mask = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InnovationQuerySet.as_manager()
 
@@ -239,6 +263,7 @@ class Innovation(models.Model):
                     "adoption_count",
                     "adopter_province_mask",
                     "reconfirmation",
+                    "domain_mask",
                 ],
                 name="innovation_published_facets",
             ),

@@ -17,6 +17,7 @@ import functools
 import re
 import threading
 
+from django import forms as django_forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -109,14 +110,22 @@ class AutoSchema(SpectacularAutoSchema):
         if operation is None:
             return None
         names = {}
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in operation.get("parameters", []):
+            _text_without_bad_characters(parameter.get("schema", {}))
             if parameter["in"] == "query":
+                _bounds(parameter.get("schema", {}), filters.get(parameter["name"]))
                 names[camel(parameter["name"])] = parameter["name"]
                 parameter["name"] = camel(parameter["name"])
         _QUERY_NAMES[(path, method.upper())] = names
         body = operation.get("requestBody", {}).get("content", {}).get("application/json")
         if body is not None:
             _BODIES[(path, method.upper())] = body["schema"]
+
+        # A public operation says that it needs no credentials (drf-spectacular leaves out
+        # the empty requirement for views without permission classes).
+        if "security" in operation and self._anonymous_may() and {} not in operation["security"]:
+            operation["security"].append({})
 
         responses = operation["responses"]
         statuses = self._error_statuses(operation)
@@ -140,6 +149,24 @@ class AutoSchema(SpectacularAutoSchema):
             response["headers"] = {**response.get("headers", {}), **headers}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """A PATCH whose view validates the whole body (`patch_is_partial = False`) documents
+        its required fields as required (drf-spectacular takes every PATCH as partial)."""
+        if self.method == "PATCH" and not getattr(self.view, "patch_is_partial", True):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+    def _anonymous_may(self) -> bool:
+        """Whether a caller without credentials may call the operation (public reads)."""
+        permissions_ = self.view.get_permissions()
+        return all(isinstance(p, _PUBLIC) for p in permissions_) and (
+            self.method in _SAFE or all(isinstance(p, permissions.AllowAny) for p in permissions_)
+        )
 
     def _error_statuses(self, operation) -> dict[str, str]:
         parameters = operation.get("parameters", [])
@@ -169,6 +196,34 @@ class AutoSchema(SpectacularAutoSchema):
         statuses["406"] = "An Accept header that takes no JSON."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
+
+
+# What the API refuses in any address or query (portal.middleware, core.validators): control
+# characters other than tab and line breaks, and bidirectional overrides.
+NO_BAD_CHARACTERS = (
+    "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
+
+
+def _text_without_bad_characters(schema: dict) -> None:
+    """A free-text path or query parameter documents what the server refuses."""
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = NO_BAD_CHARACTERS
+
+
+def _bounds(schema: dict, filter_) -> None:
+    """A filter's bounds (min_value, max_value) and whole numbers, as the server checks them."""
+    if filter_ is None:
+        return
+    if getattr(filter_, "field_class", None) is django_forms.IntegerField and schema.get(
+        "type"
+    ) in ("number", "integer"):
+        schema["type"] = "integer"
+        schema.pop("format", None)
+    for option, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+        if filter_.extra.get(option) is not None:
+            schema[keyword] = filter_.extra[option]
 
 
 HEADERS = {
@@ -223,8 +278,21 @@ def _hoist_defaults(node) -> None:
             _hoist_defaults(value)
 
 
+def _bodies_not_empty(result) -> None:
+    """Every write refuses an empty body (`{}`: 400), also where no field is required."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            ref = (body or {}).get("schema", {}).get("$ref")
+            if ref:
+                schemas[ref.rsplit("/", 1)[1]]["minProperties"] = 1
+
+
 def postprocess(result, generator, request, public):
-    """The enums (drf-spectacular's hook, language-independent) and the shared headers."""
+    """The enums (drf-spectacular's hook, language-independent), the shared headers, and
+    request bodies that say they are not empty."""
+    _bodies_not_empty(result)
     _hoist_defaults(result.get("components", {}))
     _enum_ids_by_value(result.get("components", {}), load_enum_name_overrides())
     result = postprocess_schema_enums(result, generator, request=request, public=public)

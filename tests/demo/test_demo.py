@@ -307,6 +307,9 @@ def test_small_demo_shows_alerts_at_work(small_demo):
     assert SavedSearch.objects.filter(user=inkoper).count() == 2
     assert Notification.objects.exists()
     assert InsightDay.objects.exists() and InsightMonth.objects.exists()
+    # Page views, comparisons and challenge suggestions were counted too.
+    for metric in ("views", "comparisons", "suggestions"):
+        assert InsightMonth.objects.filter(metric=metric, count__gt=0).exists(), metric
 
 
 def test_small_demo_pages_render(small_demo, client):

@@ -209,3 +209,30 @@ def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
     assert "None of its adoptions changed" not in section
     assert "and 3 more adoptions, together" in section
     assert ">Oud 0</a></th>\n      <td>Aged" not in section
+
+
+def test_scorecard_lists_every_adoption_in_pages(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    from ranking import views
+
+    monkeypatch.setattr(views, "SCORECARD_ROWS", 2)
+    town = MunicipalityFactory(name="Veelstad", slug="veelstad")
+    for i in range(5):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(title=f"Innovatie {i}"),
+            started_on=datetime.date(2026, 1, 1) - datetime.timedelta(days=200 * i),
+        )
+    ranking_recompute(reference_date=REF)
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(11):
+            response = client.get("/en/ranking/veelstad/", {"page": number})
+        pages.append(response.context["contributions"])
+
+    listed = [c.innovation.title for page in pages for c in page.object_list]
+    # Every adoption once, the most points (the most recent) first.
+    assert listed == [f"Innovatie {i}" for i in range(5)]
+    assert "?page=2#contributions-heading" in client.get("/en/ranking/veelstad/").content.decode()

@@ -165,6 +165,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # --- portal: health probes, home, dashboard, accounts -------------------------------------
     "healthz": {"GET": PUBLIC, "POST": every("405")},
     "readyz": {"GET": PUBLIC, "POST": every("405")},
+    "robots-txt": {"GET": PUBLIC, "POST": every("405")},
     "home": {"GET": PUBLIC, "POST": PUBLIC},
     "dashboard": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "login": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
@@ -320,6 +321,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-badge": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
+    "open-data-catalogue-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-catalogue-json": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-json": {"GET": PUBLIC, "POST": every("405")},
     # --- API v1 --------------------------------------------------------------------------
     "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
     "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
