@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 
 from innovations.models import Innovation
 from innovations.vetting import valid_until
+from municipalities.access import challenge_is_open
 from municipalities.challenges import (
     challenge_close,
-    challenge_is_open,
     challenge_post,
     challenge_respond,
     challenge_response_mark,

@@ -352,8 +352,8 @@ def test_small_demo_leaves_the_catalogue_facts_the_services_keep(small_demo):
 
 
 def test_small_demo_challenges_have_responses_and_suggestions(small_demo, client):
+    from municipalities.matchmaking import challenge_suggestions
     from municipalities.models import ChallengeResponse
-    from municipalities.selectors import challenge_suggestions
 
     challenges = Challenge.objects.all()
     assert {"open", "closed"} <= set(challenges.values_list("status", flat=True))
