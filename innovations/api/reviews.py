@@ -15,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..access import get_innovation_for_review
 from ..enums import Decision, Domain
 from ..models import Innovation, Review
 from ..workflow import (
     CLAIM,
-    get_innovation_for_review,
     innovation_transition,
     required_approvals,
 )
