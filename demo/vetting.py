@@ -1,11 +1,12 @@
 """Step: vetting that expires.
 
 The daily job that reminds suppliers before their approval ends, and marks approvals that
-ended as to be reconfirmed, ran over the last months (weekly here, to keep the demo
-quick). Innovations approved more than KOPLOPER_APPROVAL_MONTHS ago, and not revised
-since, expired: some of their suppliers confirmed that the text is current, and the demo
-reviewer reconfirmed the first of those; one confirmed approval still waits for a
-reviewer, and the rest wait for their supplier."""
+ended as to be reconfirmed, ran over the last months (weekly here, daily in the last week,
+to keep the demo quick). Innovations approved more than KOPLOPER_APPROVAL_MONTHS ago (the
+first ones of the two suppliers that joined first: demo/data/innovations
+"created_days_after_joining"), and not revised since, expired: some of their suppliers
+confirmed that the text is current, and the demo reviewer reconfirmed the first of those;
+one confirmed approval still waits for a reviewer, and the rest wait for their supplier."""
 
 from django.utils import timezone
 
@@ -51,8 +52,11 @@ def _reconfirm(demo) -> None:
 
 def plan(demo) -> None:
     members = {(i["supplier"], i["title"]): i["member"] for i in demo.innovations}
-    for week in range(JOB_WEEKS, 0, -1):
-        at = demo.days_ago(7 * week - 3, hour=5)
+    # Weekly over the last half year, daily over the last week (nothing is left past its
+    # end unmarked, as with the daily job).
+    days = [7 * week for week in range(JOB_WEEKS, 1, -1)] + list(range(7, -1, -1))
+    for days_ago in days:
+        at = demo.days_ago(days_ago, hour=5)
         day = timezone.localdate(at)
         demo.periodic(at, "approval expiry", lambda d=day: approvals_expire(today=d))
     demo.add(demo.days_ago(3, hour=10), "confirm current texts", lambda: _confirm(demo, members))

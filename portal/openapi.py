@@ -193,6 +193,7 @@ class AutoSchema(SpectacularAutoSchema):
         elif any(p["name"] == "page" for p in parameters):
             statuses["404"] = "A page past the end."
         statuses["406"] = "An Accept header that takes no JSON."
+        statuses["414"] = "An address (path and query) longer than API_MAX_URL_LENGTH (8190)."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
 
@@ -277,6 +278,23 @@ def _hoist_defaults(node) -> None:
             _hoist_defaults(value)
 
 
+def _text_in_bodies(node) -> None:
+    """Request bodies: no text (keys included) with a character the API's JSON parser
+    refuses (portal.parsers), as for addresses and queries."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "string" in kinds and not {"enum", "pattern", "format"} & set(node):
+            node["pattern"] = NO_BAD_CHARACTERS
+        if kinds == ["object"] or "properties" in node:
+            node.setdefault("propertyNames", {"pattern": NO_BAD_CHARACTERS})
+        for value in node.values():
+            _text_in_bodies(value)
+    elif isinstance(node, list):
+        for value in node:
+            _text_in_bodies(value)
+
+
 def _bodies_not_empty(result) -> None:
     """Every write refuses an empty body (`{}`: 400), also where no field is required."""
     schemas = result.get("components", {}).get("schemas", {})
@@ -286,6 +304,9 @@ def _bodies_not_empty(result) -> None:
             ref = (body or {}).get("schema", {}).get("$ref")
             if ref:
                 schemas[ref.rsplit("/", 1)[1]]["minProperties"] = 1
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _text_in_bodies(schema)
 
 
 def postprocess(result, generator, request, public):

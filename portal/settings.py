@@ -304,6 +304,9 @@ SPECTACULAR_SETTINGS = OPENAPI
 # Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
 # is open to every origin.
 API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+# The longest API address (path and query) answered; a longer one is a 414 problem.
+# gunicorn.conf.py lifts gunicorn's own limit, which would answer with an HTML page.
+API_MAX_URL_LENGTH = env_int("API_MAX_URL_LENGTH", 8190)
 # Days an API token lives after it is issued (portal.tokens).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
