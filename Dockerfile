@@ -7,7 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# DEBUG stays off in the image unless a deployment asks for it (a debug page shows too much).
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DEBUG=false
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gettext \
  && rm -rf /var/lib/apt/lists/*
@@ -19,7 +20,7 @@ RUN pip install --no-cache-dir .
 COPY --from=assets /app/node_modules/@utrecht/component-library-css/dist node_modules/@utrecht/component-library-css/dist
 COPY . .
 # Compiled catalogues and hashed, compressed static files are part of the image.
-RUN python manage.py compilemessages --ignore=node_modules -v0 \
+RUN DEBUG=false SECRET_KEY=build-only python manage.py compilemessages --ignore=node_modules -v0 \
  && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput -v0
 
 RUN useradd --create-home koploper

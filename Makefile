@@ -58,11 +58,15 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-lint: install
+# The NLGov API Design Rules' ruleset (docs/nlgov/) on the committed OpenAPI document:
+# no error and no warning.
+lint: install assets
+	node_modules/.bin/spectral lint -r docs/nlgov/linter.yaml --fail-severity warn docs/openapi.yaml
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/bandit -c pyproject.toml -r . -q
 
 # Known vulnerabilities in the installed Python packages. Needs the network to the PyPI JSON

@@ -8,10 +8,10 @@ from django.http import Http404
 
 from innovations.access import supplier_for
 from innovations.models import Innovation
-from municipalities.access import buyer_municipality, is_buyer_for
-from municipalities.challenges import challenge_is_open
+from municipalities.access import buyer_municipality, may_view_challenge
 from municipalities.models import Challenge
 
+from .enums import CHALLENGE_KINDS, INNOVATION_KINDS, SUPPLIER_KINDS, Kind
 from .models import Follow, Notification, SavedSearch
 
 
@@ -35,6 +35,18 @@ def may_see_insight(user: AbstractBaseUser) -> bool:
     return user.is_authenticated and (user.is_superuser or supplier_for(user) is not None)
 
 
+def notification_kinds(user: AbstractBaseUser) -> list[str]:
+    """The kinds of notification that can reach `user` (their settings offer these)."""
+    kinds = []
+    if may_follow_innovations(user):
+        kinds += INNOVATION_KINDS
+    if may_follow_challenges(user):
+        kinds += CHALLENGE_KINDS
+    if may_see_insight(user):
+        kinds += SUPPLIER_KINDS
+    return [Kind(kind).value for kind in kinds]
+
+
 def visible_innovation(slug: str) -> Innovation:
     """A published innovation by its slug; 404 for anything the public cannot see."""
     innovation = (
@@ -47,11 +59,7 @@ def visible_innovation(slug: str) -> Innovation:
 
 def challenge_visible_to(user: AbstractBaseUser, challenge: Challenge) -> bool:
     """As the challenge page: open ones for anyone, others for their municipality."""
-    return (
-        challenge_is_open(challenge)
-        or user.is_superuser
-        or is_buyer_for(user, challenge.municipality)
-    )
+    return may_view_challenge(user, challenge)
 
 
 def visible_challenge(user: AbstractBaseUser, pk) -> Challenge:

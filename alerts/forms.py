@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innovations.validators import GuardedTextFieldsMixin
+from core.validators import GuardedTextFieldsMixin
 
 from .enums import Channel, Frequency, Kind
 from .models import SavedSearch

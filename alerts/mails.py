@@ -12,16 +12,14 @@ sends each mail once (audit.outbox.mail_once)."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.outbox import mail_on_commit
+from core.mail import absolute_url, recipient_language, send_templated_mail
 from innovations import catalogue
 from innovations.models import Innovation
 
@@ -41,14 +39,6 @@ DUE_AFTER = {
     Frequency.WEEKLY: datetime.timedelta(days=7) - datetime.timedelta(hours=4),
 }
 MAX_LISTED = 50
-
-
-def _absolute(path: str) -> str:
-    return settings.KOPLOPER_BASE_URL.rstrip("/") + path
-
-
-def _language(user) -> str:
-    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 # --- Digests of saved searches ----------------------------------------------------------------
@@ -112,27 +102,25 @@ def digest_send(*, saved_search: SavedSearch, innovation_ids: list[int], since, 
     innovations = [found[pk] for pk in innovation_ids if pk in found][:MAX_LISTED]
     if not innovations:
         return  # withdrawn meanwhile
-    with translation.override(_language(user)):
+    with translation.override(recipient_language(user)):
         catalogue_url = reverse("innovations:catalogue")
         context = {
-            "recipient": user,
             "search": saved_search,
             "described": describe(saved_search.query),
             "innovations": [
                 (
                     innovation,
-                    _absolute(reverse("innovations:detail", args=[innovation.slug])),
+                    absolute_url(reverse("innovations:detail", args=[innovation.slug])),
                     innovation.published_at is not None and innovation.published_at > since,
                 )
                 for innovation in innovations
             ],
             "more": len(innovation_ids) > MAX_LISTED,
-            "search_url": _absolute(
+            "search_url": absolute_url(
                 catalogue_url + (f"?{saved_search.query}" if saved_search.query else "")
             ),
-            "manage_url": _absolute(reverse("alerts:searches")),
-            "unsubscribe_url": _absolute(unsubscribe.search_url(saved_search)),
-            "language_code": translation.get_language(),
+            "manage_url": absolute_url(reverse("alerts:searches")),
+            "unsubscribe_url": absolute_url(unsubscribe.search_url(saved_search)),
         }
         _send(user, "alerts/email/digest", context)
 
@@ -177,37 +165,29 @@ def notification_mail_send(*, user, notification_ids: list[int]) -> None:
     )
     if not rows or not user.email:
         return
-    with translation.override(_language(user)):
+    with translation.override(recipient_language(user)):
         context = {
-            "recipient": user,
             "items": [
-                (notifications.message(row), _absolute(notifications.link(row))) for row in rows
+                (notifications.message(row), absolute_url(notifications.link(row))) for row in rows
             ],
-            "list_url": _absolute(reverse("alerts:notifications")),
-            "settings_url": _absolute(reverse("alerts:settings")),
-            "unsubscribe_url": _absolute(unsubscribe.notifications_url(user)),
-            "language_code": translation.get_language(),
+            "list_url": absolute_url(reverse("alerts:notifications")),
+            "settings_url": absolute_url(reverse("alerts:settings")),
+            "unsubscribe_url": absolute_url(unsubscribe.notifications_url(user)),
         }
         _send(user, "alerts/email/notifications", context)
 
 
 def _send(user, template: str, context: dict) -> None:
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    context = {**context, "subject": subject}
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[user.email],
+    send_templated_mail(
+        user=user,
+        template=template,
+        context=context,
         headers={
             # RFC 2369 and RFC 8058: mail programs offer "unsubscribe" and POST to it.
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def user_by_id(user_id: int):

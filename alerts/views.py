@@ -14,10 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from innovations.access import supplier_for
-
 from . import access, follows, notifications, searches
-from .enums import CHALLENGE_KINDS, INNOVATION_KINDS, SUPPLIER_KINDS, Kind
 from .forms import AlertSettingsForm, SavedSearchEditForm, SavedSearchForm
 
 PAGE_SIZE = 25
@@ -157,10 +154,17 @@ def search_edit(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @buyer_required
 def search_delete(request, pk):
+    """GET: ask before deleting (its feed goes with it); POST: delete."""
     search = access.own_saved_search(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "alerts/search_delete.html",
+            {"search": search, "described": searches.describe(search.query)},
+        )
     searches.saved_search_delete(user=request.user, saved_search=search)
     messages.success(request, _("“%(name)s” is deleted.") % {"name": search.name})
     return redirect("alerts:searches")
@@ -261,22 +265,10 @@ def notification_open(request, pk):
     return redirect(notifications.link(notification))
 
 
-def kinds_for(user) -> list[str]:
-    """The kinds of notification that can reach `user`, for the settings page."""
-    kinds = []
-    if access.may_follow_innovations(user):
-        kinds += INNOVATION_KINDS
-    if access.may_follow_challenges(user):
-        kinds += CHALLENGE_KINDS
-    if user.is_superuser or supplier_for(user) is not None:
-        kinds += SUPPLIER_KINDS
-    return [Kind(kind).value for kind in kinds]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def alert_settings(request):
-    kinds = kinds_for(request.user)
+    kinds = access.notification_kinds(request.user)
     form = AlertSettingsForm(
         request.POST or None, kinds=kinds, channels=notifications.channels_for(request.user)
     )

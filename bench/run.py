@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cold, load, measure, report, server
+from . import cold, counting, load, measure, queries, report, server
 from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, SEARCH_TERMS, generate
 from .sensitivity import sensitivity_figure
 
@@ -60,7 +60,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         tenth, _ = measure.worker_rounds(
             options.database_url, options.recompute_rounds, options.redis_url, log=log
         )
-        tenth_counts = measure.query_counts(found)
+        tenth_counts = queries.query_counts(found)
     log(f"Phase 2: the data set at scale {options.scale:g}")
     counts = generate(options.scale, seed=options.seed, log=log)
 
@@ -94,6 +94,14 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         throughput = measure.throughput_figure(
             gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
         )
+        log("Innovation page throughput with insight counting vs without")
+        counted = counting.counting_figure(
+            gunicorn.port,
+            options.database_url,
+            options.redis_url,
+            options.rounds,
+            options.throughput_seconds,
+        )
         log("Cold: every combination and object once, nothing cached for it")
         cold.measure(gunicorn, targets, log=log)
         log(f"Load: {options.load_clients} clients for {options.load_seconds:g} s on the mix")
@@ -103,13 +111,13 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
             options.load_clients,
             options.load_seconds,
         )
-    sections.append(measure.query_profile(found, tenth_counts))
+    sections.append(queries.query_profile(found, tenth_counts))
 
     leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
     figures += [f for f in latency if not f.name.startswith("leaderboard")]
     figures += cold.figures(targets)
     figures += load.figures(mix, options.load_clients, options.load_seconds)
-    figures += [*searches, throughput, *leaderboard_latency]
+    figures += [*searches, throughput, counted, *leaderboard_latency]
     meta = {
         "data": {k.replace("_", " "): f"{v:,}" for k, v in counts.items() if k != "seconds"},
         "when": measure.today(),

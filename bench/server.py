@@ -50,12 +50,21 @@ def server_environment(database_url: str, static_root: str, redis_url: str = "")
 class Server:
     """gunicorn with `workers` sync workers on 127.0.0.1:`port`, as a context manager."""
 
-    def __init__(self, *, port: int, database_url: str, redis_url: str = "", workers: int = 2):
+    def __init__(
+        self,
+        *,
+        port: int,
+        database_url: str,
+        redis_url: str = "",
+        workers: int = 2,
+        extra_env: dict | None = None,
+    ):
         self.port = port
         self.workers = workers
         self.redis_url = redis_url
         self.static_root = tempfile.mkdtemp(prefix="koploper-bench-static-")
         self.env = server_environment(database_url, self.static_root, redis_url)
+        self.env.update(extra_env or {})
         self.process: subprocess.Popen | None = None
         self.log = tempfile.TemporaryFile()
 
@@ -137,13 +146,15 @@ class Server:
                 self.process.wait()
 
 
-def request(port: int, path: str, timeout: float = TIMEOUT + 5) -> tuple[int, float, int]:
+def request(
+    port: int, path: str, timeout: float = TIMEOUT + 5, headers: dict | None = None
+) -> tuple[int, float, int]:
     """GET `path` on a new connection: (status, seconds, body bytes). Raises TimeoutError
     when no answer comes within `timeout` seconds."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
-        conn.request("GET", path, headers={"Accept-Language": "nl"})
+        conn.request("GET", path, headers={"Accept-Language": "nl", **(headers or {})})
         response = conn.getresponse()
         body = response.read()
         return response.status, time.perf_counter() - started, len(body)
@@ -176,7 +187,9 @@ def latencies(
     return times
 
 
-def throughput(port: int, path: str, seconds: float, concurrency: int = 4) -> float:
+def throughput(
+    port: int, path: str, seconds: float, concurrency: int = 4, headers: dict | None = None
+) -> float:
     """Requests per second completed by `concurrency` client threads in `seconds`."""
     deadline = time.perf_counter() + seconds
     done = [0] * concurrency
@@ -185,7 +198,7 @@ def throughput(port: int, path: str, seconds: float, concurrency: int = 4) -> fl
     def loop(slot: int) -> None:
         while time.perf_counter() < deadline:
             try:
-                status, _, _ = request(port, path)
+                status, _, _ = request(port, path, headers=headers)
             except TimeoutError:
                 status = f"no answer within {TIMEOUT:g} s"
             if status != 200:

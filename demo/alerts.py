@@ -18,10 +18,12 @@ from alerts import mails
 from alerts.enums import Channel, Kind
 from alerts.follows import follow_challenge, follow_innovation
 from alerts.insight.aggregate import insight_flush
+from alerts.insight.counters import count_visit
 from alerts.models import Follow, SavedSearch
 from alerts.notifications import alert_settings_update
 from alerts.searches import canonical_query, saved_search_create
 from innovations.models import Innovation
+from municipalities.enums import ChallengeStatus
 from municipalities.models import Challenge
 
 from .accounts import DEMO_BUYER_MUNICIPALITY
@@ -32,6 +34,10 @@ FOLLOWING_BUYERS = 24  # besides the demo buyer
 DEMO_BUYER_FOLLOWS = 5
 CHALLENGE_FOLLOWERS = 12
 NEW_CHALLENGE_OPT_INS = 8
+# A visitor's browser; the address is one of the documentation range (RFC 5737).
+VISITOR_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+# Visitors of one innovation's page on one day, drawn from these.
+DAILY_VISITORS = (0, 0, 0, 1, 1, 2, 3, 5)
 
 
 def _follow_innovation(demo, username: str, title: str, supplier: str) -> None:
@@ -161,6 +167,31 @@ def _plan_searches(demo, launch: datetime.datetime) -> None:
         )
 
 
+def _visits(demo, day: datetime.date) -> None:
+    """One day's visits of innovation pages, comparisons and challenge pages, counted as
+    the page middleware counts them (once per visitor per day, nothing about them kept)."""
+    rng = demo.rng("alerts", "visits", day.isoformat())
+
+    def visit(metric: str, keys: list[str]) -> None:
+        address = f"198.51.100.{rng.randint(1, 254)}"
+        count_visit(metric, keys, address=address, user_agent=VISITOR_AGENT)
+
+    slugs = list(Innovation.objects.approved().order_by("pk").values_list("slug", flat=True))
+    for slug in slugs:
+        for _ in range(rng.choice(DAILY_VISITORS)):
+            visit("views", [slug])
+    for _ in range(rng.randint(0, 3) if len(slugs) > 1 else 0):
+        visit("comparisons", rng.sample(slugs, 2))
+    challenges = list(
+        Challenge.objects.filter(status=ChallengeStatus.OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in rng.sample(challenges, min(2, len(challenges))):
+        for _ in range(rng.randint(1, 4)):
+            visit("challenge_views", [str(pk)])
+
+
 def plan(demo) -> None:
     launch = demo.now - (SMALL_ALERTS_AGE if demo.small else ALERTS_AGE)
     _plan_follows(demo, launch)
@@ -174,6 +205,8 @@ def plan(demo) -> None:
         evening = timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 50)))
         if morning < demo.now:
             demo.periodic(morning, "alerts morning jobs", _morning)
+        visits = min(evening - datetime.timedelta(minutes=10), demo.now)
+        demo.periodic(visits, "alerts visits", lambda d=day: _visits(demo, d))
         demo.periodic(
             min(evening, demo.now), "alerts insight", lambda d=day: insight_flush(today=d)
         )

@@ -30,6 +30,8 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from core.database import on_postgresql
+
 from . import clock
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -47,6 +49,8 @@ STEPS = [
     "demo.alerts",
     # Steps of later features go here: they may ask demo.buyer(code, when) for a buyer.
     "demo.desk",
+    "demo.pilots",
+    "demo.vetting",
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
 ]
@@ -261,7 +265,7 @@ def _bulk_load_mode() -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA synchronous = OFF")
-        elif connection.vendor == "postgresql":
+        elif on_postgresql():
             cursor.execute("SET synchronous_commit TO OFF")
 
 

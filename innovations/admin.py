@@ -91,7 +91,7 @@ class ReviewInline(ReadOnlyInline):
 @admin.register(Innovation)
 class InnovationAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("title", "supplier", "status", "maturity", "route", "submitted_at")
-    list_filter = ("status", "route", "domains")
+    list_filter = ("status", "reconfirmation", "route", "domains")
     search_fields = ("title", "summary", "supplier__name")
     list_select_related = ("supplier",)
     readonly_fields = ("portal_pages", "audit_trail")

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from .api import reviews, suppliers
+from .api import reviews, suppliers, vetting
 from .api.catalogue import InnovationListView
 
 urlpatterns: list = [
     path("innovations", InnovationListView.as_view(), name="innovation-list"),
     # One innovation with its adopters: municipalities/api_urls.py (it owns adoptions).
-    # Supplier side and review queue (issue 3).
+    # Supplier side and review queue.
     path(
         "supplier/organisation",
         suppliers.SupplierOrganisationView.as_view(),
@@ -33,7 +33,22 @@ urlpatterns: list = [
         name="supplier-innovation-withdraw",
     ),
     path(
+        "supplier/innovations/<int:pk>/confirm-current",
+        vetting.SupplierInnovationConfirmCurrent.as_view(),
+        name="supplier-innovation-confirm-current",
+    ),
+    path(
         "review/innovations", reviews.ReviewInnovationList.as_view(), name="review-innovation-list"
+    ),
+    path(
+        "review/reconfirmations",
+        vetting.ReconfirmationList.as_view(),
+        name="review-reconfirmation-list",
+    ),
+    path(
+        "review/innovations/<int:pk>/reconfirmation",
+        vetting.ReviewInnovationReconfirmation.as_view(),
+        name="review-innovation-reconfirmation",
     ),
     path(
         "review/innovations/<int:pk>",

@@ -22,7 +22,6 @@ __all__ = [
     "parse_query",
     "related_innovations",
     "search",
-    "with_domain_ids",
 ]
 
 # Text search configuration created by migration 0004_search_vector (PostgreSQL only).
@@ -66,14 +65,6 @@ def order(queryset: QuerySet[Innovation], ordering: str, searching: bool) -> Que
     return queryset.order_by(*newest)
 
 
-# --- Filters (the facets are counted in facets.py) ---------------------------------------
-
-
-def with_domain_ids(codes: list[str]) -> QuerySet:
-    """Subquery: ids of innovations in any of the domains `codes`."""
-    return Innovation.objects.filter(domains__code__in=codes).values("pk")
-
-
 # --- The innovation page ------------------------------------------------------------------
 
 
@@ -89,7 +80,7 @@ def related_innovations(innovation: Innovation, limit: int = 4) -> QuerySet[Inno
     codes = [domain.code for domain in innovation.domains.all()]
     if not codes:
         return Innovation.objects.none()
-    newest = Innovation.objects.approved().order_by(F("published_at").desc(nulls_last=True), "-pk")[
+    newest = Innovation.objects.current().order_by(F("published_at").desc(nulls_last=True), "-pk")[
         :RELATED_WINDOW
     ]
     return (

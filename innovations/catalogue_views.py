@@ -6,7 +6,9 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from . import caching, catalogue
+from core import caching
+
+from . import catalogue
 from .enums import Domain, Route, SupplierSize
 from .filters import YES_NO, CatalogueFilter
 from .models import Innovation

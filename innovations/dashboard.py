@@ -5,6 +5,7 @@ context that template needs."""
 
 from .access import is_reviewer, supplier_for
 from .enums import Status
+from .organisation_changes import supplier_changes_waiting
 from .selectors import QUEUE_DEFAULT_STATES, review_queue, status_counts
 
 
@@ -30,6 +31,7 @@ def sections(request) -> list[dict]:
                 "template": "innovations/_dashboard_reviewer.html",
                 "waiting": queue.filter(status=Status.SUBMITTED).count(),
                 "mine": queue.filter(assigned_reviewer=user).count(),
+                "organisation_changes": supplier_changes_waiting().count(),
             }
         )
     return result

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Domain(models.TextChoices):
@@ -30,6 +31,24 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Reconfirmation(models.TextChoices):
+    """Where an approved innovation stands with its reconfirmation (vetting expires: see
+    innovations/vetting.py). Empty while the approval is valid."""
+
+    CURRENT = "", _("Approval valid")
+    DUE = "due", _("To be reconfirmed")
+    CONFIRMED = "confirmed", _("Confirmed by the supplier, awaiting a reviewer")
+
+
+# The history's notes of the reconfirmation steps (innovations/vetting.py), as source text.
+VETTING_NOTES = {
+    "expire": gettext_noop("The approval ended on %(date)s: to be reconfirmed."),
+    "confirm_current": gettext_noop("The supplier confirmed that the text is current."),
+    "reconfirm": gettext_noop("Reconfirmed: the approval is valid until %(date)s."),
+    "reconfirm_request_changes": gettext_noop("Reconfirmation: the reviewer asks for changes."),
+}
+
+
 class Criterion(models.TextChoices):
     """The four criteria of the published review rubric: the one place they are named (the
     review form, the innovation page, the comparison, the supplier's view, the admin)."""
@@ -46,11 +65,6 @@ class Decision(models.TextChoices):
     REJECT = "reject", _("Reject")
 
 
-class Country(models.TextChoices):
-    NL = "NL", _("Netherlands")
-    BE = "BE", _("Belgium")
-
-
 class SupplierSize(models.TextChoices):
     # Values follow the Open Contracting Data Standard's organisation scale codelist.
     MICRO = "micro", _("Micro (fewer than 10 employees)")
@@ -58,66 +72,8 @@ class SupplierSize(models.TextChoices):
     LARGE = "large", _("Large (250 employees or more)")
 
 
-class Province(models.TextChoices):
-    """Provinces by their ISO 3166-2 code, which tells them apart across countries (the
-    Dutch NL-LI and the Belgian BE-VLI are both "Limburg"). The code is the value in every
-    filter, API value and facet; the label is the official name, shown beside it. Here,
-    beside Country, so that every app can use it."""
-
-    NL_DR = "NL-DR", "Drenthe"
-    NL_FL = "NL-FL", "Flevoland"
-    NL_FR = "NL-FR", "Fryslân"
-    NL_GE = "NL-GE", "Gelderland"
-    NL_GR = "NL-GR", "Groningen"
-    NL_LI = "NL-LI", "Limburg"
-    NL_NB = "NL-NB", "Noord-Brabant"
-    NL_NH = "NL-NH", "Noord-Holland"
-    NL_OV = "NL-OV", "Overijssel"
-    NL_UT = "NL-UT", "Utrecht"
-    NL_ZE = "NL-ZE", "Zeeland"
-    NL_ZH = "NL-ZH", "Zuid-Holland"
-    BE_VAN = "BE-VAN", "Antwerpen"
-    BE_VBR = "BE-VBR", "Vlaams-Brabant"
-    BE_VLI = "BE-VLI", "Limburg"
-    BE_VOV = "BE-VOV", "Oost-Vlaanderen"
-    BE_VWV = "BE-VWV", "West-Vlaanderen"
-
-    @property
-    def country(self) -> str:
-        return self.value[:2]
-
-
-def province_code_for(country: str, name: str) -> str:
-    """The ISO 3166-2 code of the province called `name` in `country` ("" if none)."""
-    for province in Province:
-        if province.country == country and province.label == name:
-            return province.value
-    return ""
-
-
-def province_choices() -> list[tuple[str, str]]:
-    """Flat choices (code, "Limburg (NL)"): the country beside the name, as two are alike."""
-    return [(p.value, f"{p.label} ({p.country})") for p in Province]
-
-
-def provinces_by_country(country: str = "") -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped choices for a drop-down: each country's name with its provinces
-    (code, name) by name; only `country`'s if given."""
-    return [
-        (
-            c.label,
-            sorted(
-                ((p.value, p.label) for p in Province if p.country == c.value),
-                key=lambda choice: choice[1],
-            ),
-        )
-        for c in Country
-        if not country or c.value == country
-    ]
-
-
-def province_mask(codes) -> int:
-    """The provinces `codes` as bits: bit n for the n-th member of Province. New provinces
-    are only ever appended, so stored masks keep their meaning."""
-    order = {code: n for n, code in enumerate(Province.values)}
+def domain_mask(codes) -> int:
+    """The domains `codes` as bits: bit n for the n-th member of Domain. New domains are
+    only ever appended, so stored masks keep their meaning."""
+    order = {code: n for n, code in enumerate(Domain.values)}
     return sum(1 << order[code] for code in set(codes) if code in order)

@@ -1,23 +1,29 @@
 """The catalogue's facets: how many innovations each filter value would give.
 
 Everything counted is a column of the innovation itself: its route, maturity, supplier,
-domains, and the adoption facts that municipalities keeps on it (`adoption_count`,
-`adopter_provinces`, see services.innovation_adoption_facts_set). Nothing here reads
-adoptions or municipalities.
+its domains as bits (`domain_mask`, kept with the domain links), and the adoption facts that
+municipalities keeps on it (`adoption_count`, the adopters' provinces as bits in
+`adopter_province_mask`, see adoption_facts.innovation_adoption_facts_set). Nothing here reads
+adoptions, municipalities or the domain link table.
 
 Each facet is counted over the filtered catalogue without that facet's own filter (so
-choosing a route still shows how many the other route has). Facets whose own filter is not
-in use share one base, the filtered catalogue itself. Every distinct base is read once for
-the scalar facets and the provinces (one FILTER-ed count per value, the provinces as bits
-of `adopter_province_mask`) and once joined with the domains. On PostgreSQL the unfiltered
-catalogue is an index-only scan of the covering index `innovation_published_facets`."""
+choosing a route still shows how many the other route has). All of it is one statement,
+one pass over the searched (or whole) catalogue, whatever the filters: the rows are grouped
+by the four one-valued facets (route, maturity, supplier size, in use: about a hundred
+groups), and each group sums the domain and province bits, each sum filtered by the
+other bit filter. The filters on the grouped columns are then applied to the groups here,
+in Python. On PostgreSQL the unfiltered pass is an index-only scan of the covering index
+`innovation_published_facets` (docs/performance.md has the plan)."""
 
 from collections.abc import Mapping
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from .enums import Province, Route, SupplierSize
+from core.countries import Province, province_mask
+from core.database import on_postgresql
+
+from .enums import Domain, domain_mask
 from .models import Innovation
 
 FACETS = ("domain", "route", "supplier_size", "maturity", "province", "has_adoptions")
@@ -30,7 +36,7 @@ def adopted() -> Q:
 
 def adopted_in_province(code: str) -> Q:
     """Condition: a verified adopter of the innovation lies in province `code` (ISO 3166-2)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         # jsonb @> '["NL-UT"]', served by the GIN index innovation_adopter_provinces_gin.
         return Q(adopter_provinces__contains=[code])
     # SQLite has no JSON containment; the codes are plain strings in a JSON list.
@@ -48,75 +54,154 @@ def _ids_with_province(code: str):
     )
 
 
+def in_domains(queryset: QuerySet[Innovation], codes) -> QuerySet[Innovation]:
+    """The innovations of `queryset` in any of the domains `codes`: a bit test on
+    `domain_mask` (no join with the link table)."""
+    return queryset.alias(domain_hit=F("domain_mask").bitand(domain_mask(codes))).filter(
+        domain_hit__gt=0
+    )
+
+
 def _base_sql(queryset: QuerySet[Innovation]) -> tuple[str, tuple]:
     base = queryset.order_by().values_list(
-        "pk", "route", "maturity", "supplier__size", "adoption_count", "adopter_province_mask"
+        "route",
+        "maturity",
+        "supplier__size",
+        "adoption_count",
+        "adopter_province_mask",
+        "domain_mask",
     )
     sql, params = base.query.sql_with_params()
     return sql, tuple(params)
 
 
-def _counted() -> list[tuple[str, object, str]]:
-    """(facet, value, condition on the base `b`) of every scalar facet value and province:
-    fixed SQL from the enums, nothing from a request. "total" counts the base itself."""
-    counted = [("total", "all", "TRUE")]
-    counted += [("route", value, f"b.route = '{value}'") for value in Route.values]
-    counted += [("supplier_size", v, f"b.supplier_size = '{v}'") for v in SupplierSize.values]
-    counted += [("maturity", level, f"b.maturity = {level}") for level in range(1, 10)]
-    counted += [
-        ("has_adoptions", "true", "b.adoption_count > 0"),
-        ("has_adoptions", "false", "b.adoption_count = 0"),
+def _bit_sums(column: str, bits: int, condition: str) -> list[str]:
+    """One sum per bit of `column` over the rows meeting `condition` (fixed SQL)."""
+    if on_postgresql():
+        return [f"SUM((b.{column} >> {n}) & 1) FILTER (WHERE {condition})" for n in range(bits)]
+    return [
+        f"SUM(CASE WHEN {condition} THEN (b.{column} >> {n}) & 1 ELSE 0 END)" for n in range(bits)
     ]
-    counted += [
-        ("province", code, f"(b.province_mask & {1 << n}) <> 0")
-        for n, code in enumerate(Province.values)
-    ]
-    return counted
 
 
-_COLUMNS = "id, route, maturity, supplier_size, adoption_count, province_mask"
-_DOMAIN_SQL = (
-    "SELECT d.domaintag_id, COUNT(*) FROM b "
-    "JOIN innovations_innovation_domains d ON d.innovation_id = b.id GROUP BY d.domaintag_id"
-)
-
-
-def _count(queryset: QuerySet[Innovation], facets: set[str]) -> dict[str, dict]:
-    sql, params = _base_sql(queryset)
-    counts: dict[str, dict] = {facet: {} for facet in facets}
-    counted = [c for c in _counted() if c[0] in facets]
-    if connection.vendor == "postgresql":
-        aggregates = ", ".join(f"COUNT(*) FILTER (WHERE {c})" for _, _, c in counted)
+def facet_counts(base: QuerySet[Innovation], selected: Mapping[str, object]) -> dict[str, dict]:
+    """Counts per value of every facet over `base` (the published catalogue, searched if
+    there is a search) under the filters `selected` (cleaned values of the catalogue's
+    filters: domain, route, supplier_size, maturity_min, maturity_max, province,
+    has_adoptions; empty values mean no filter), each facet without its own filter.
+    "total" ({"all": n}) counts the catalogue with every filter. One statement."""
+    domains = list(selected.get("domain") or [])
+    province = selected.get("province") or ""
+    # Bit filters, applied in the statement; both are fixed SQL with integer parameters.
+    domain_condition = "(b.domain_mask & %s) <> 0" if domains else "1 = 1"
+    province_condition = "(b.province_mask & %s) <> 0" if province else "1 = 1"
+    domain_params = [domain_mask(domains)] if domains else []
+    province_params = [province_mask([province])] if province else []
+    both = f"{domain_condition} AND {province_condition}"
+    if on_postgresql():
+        counted = f"COUNT(*) FILTER (WHERE {both})"
     else:
-        aggregates = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for _, _, c in counted)
-    # Only the ORM's compiled SQL and fixed fragments go into the statements; values are
-    # parameters.
-    base = f"WITH b ({_COLUMNS}) AS ({sql}) "
+        counted = f"SUM(CASE WHEN {both} THEN 1 ELSE 0 END)"
+    columns = [
+        counted,
+        *_bit_sums("domain_mask", len(Domain.values), province_condition),
+        *_bit_sums("province_mask", len(Province.values), domain_condition),
+    ]
+    params = (
+        [*domain_params, *province_params]
+        + province_params * len(Domain.values)
+        + domain_params * len(Province.values)
+    )
+    sql, base_params = _base_sql(base)
+    where, where_params = _pruning(selected)
+    # The ORM's compiled SQL and fixed fragments only; values are parameters.
+    head = "WITH b (route, maturity, supplier_size, adoption_count, province_mask, domain_mask)"
+    select = "SELECT b.route, b.maturity, b.supplier_size, b.adoption_count > 0"
+    statement = (
+        f"{head} AS ({sql}) {select}, {', '.join(columns)} FROM b {where} GROUP BY 1, 2, 3, 4"  # noqa: S608
+    )
     with connection.cursor() as cursor:
-        if counted:
-            # A base read once for every value (a fixed list: 35 counts).
-            cursor.execute(base + f"SELECT {aggregates} FROM b", params)  # noqa: S608  # nosec B608
-            for (facet, value, _), n in zip(counted, cursor.fetchone(), strict=True):
-                if n or facet == "total":
-                    counts[facet][value] = n or 0
-        if "domain" in facets:
-            cursor.execute(base + _DOMAIN_SQL, params)  # nosec B608
-            counts["domain"] = dict(cursor.fetchall())
-    return counts
+        cursor.execute(statement, [*base_params, *params, *where_params])  # nosec B608
+        groups = cursor.fetchall()
+    return _combine(groups, selected)
 
 
-def facet_counts(bases: Mapping[str, QuerySet[Innovation]]) -> dict[str, dict]:
-    """Counts per value of each facet in `bases` (facet → queryset to count it over).
+def _conditions(selected: Mapping[str, object]) -> list[tuple[str, list]]:
+    """The filters in use as conditions on the base `b` (fixed SQL, values as parameters),
+    one per facet."""
+    found = []
+    if selected.get("domain"):
+        found.append(("(b.domain_mask & %s) <> 0", [domain_mask(selected["domain"])]))
+    if selected.get("province"):
+        found.append(("(b.province_mask & %s) <> 0", [province_mask([selected["province"]])]))
+    for name in ("route", "supplier_size"):
+        if selected.get(name):
+            found.append((f"b.{name} = %s", [selected[name]]))
+    low, high = selected.get("maturity_min"), selected.get("maturity_max")
+    if low is not None or high is not None:
+        found.append(("b.maturity BETWEEN %s AND %s", [low or 1, high or 9]))
+    if selected.get("has_adoptions"):
+        found.append(
+            (f"b.adoption_count {'>' if selected['has_adoptions'] == 'true' else '='} 0", [])
+        )
+    return found
 
-    Facets given the same queryset object are counted in one statement. The facet "total"
-    counts the innovations of its queryset ({"all": n})."""
-    groups: dict[int, tuple[QuerySet, set[str]]] = {}
-    for facet, queryset in bases.items():
-        groups.setdefault(id(queryset), (queryset, set()))[1].add(facet)
-    counts: dict[str, dict] = {}
-    for queryset, facets in groups.values():
-        counts.update(_count(queryset, facets))
-    for facet in ("has_adoptions",):
-        if facet in counts:
-            counts[facet] = {"true": 0, "false": 0, **counts[facet]}
+
+def _pruning(selected: Mapping[str, object]) -> tuple[str, list]:
+    """WHERE: leave out the rows that fail two filters or more, which no facet counts (each
+    facet leaves out one filter, its own). Nothing to leave out with fewer than two."""
+    conditions = _conditions(selected)
+    if len(conditions) < 2:
+        return "", []
+    # COALESCE: a missing maturity fails its filter.
+    failed = " + ".join(
+        f"CASE WHEN COALESCE({sql}, FALSE) THEN 0 ELSE 1 END" for sql, _ in conditions
+    )
+    return f"WHERE {failed} <= 1", [p for _, params in conditions for p in params]
+
+
+def _combine(groups, selected: Mapping[str, object]) -> dict[str, dict]:
+    """The facet counts from the grouped rows: the filters on the grouped columns applied
+    to each group, each facet without its own."""
+    route = selected.get("route") or ""
+    size = selected.get("supplier_size") or ""
+    low, high = selected.get("maturity_min"), selected.get("maturity_max")
+    in_use = selected.get("has_adoptions") or ""
+    counts: dict[str, dict] = {facet: {} for facet in FACETS}
+    counts["has_adoptions"] = {"true": 0, "false": 0}
+    total = 0
+    n_domains = len(Domain.values)
+    for g_route, g_maturity, g_size, g_adopted, n, *sums in groups:
+        adopted_value = "true" if g_adopted else "false"
+        passes = {
+            "route": not route or g_route == route,
+            "supplier_size": not size or g_size == size,
+            "maturity": (low is None and high is None)
+            or (
+                g_maturity is not None
+                and (low is None or g_maturity >= low)
+                and (high is None or g_maturity <= high)
+            ),
+            "has_adoptions": not in_use or adopted_value == in_use,
+        }
+        n = n or 0
+        values = {
+            "route": g_route,
+            "supplier_size": g_size,
+            "maturity": g_maturity,
+            "has_adoptions": adopted_value,
+        }
+        for facet, value in values.items():
+            if n and value is not None and all(ok for f, ok in passes.items() if f != facet):
+                counts[facet][value] = counts[facet].get(value, 0) + n
+        if all(passes.values()):
+            total += n
+            for bits, facet, codes in (
+                (sums[:n_domains], "domain", Domain.values),
+                (sums[n_domains:], "province", Province.values),
+            ):
+                for code, found in zip(codes, bits, strict=True):
+                    if found:
+                        counts[facet][code] = counts[facet].get(code, 0) + int(found)
+    counts["total"] = {"all": total}
     return counts

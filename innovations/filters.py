@@ -12,22 +12,16 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from . import caching, catalogue, facets
-from .enums import Domain, Route, SupplierSize, province_choices
+from core import caching
+from core.countries import province_choices
+
+from . import catalogue, facets
+from .enums import Domain, Reconfirmation, Route, SupplierSize
 from .models import Innovation
 from .search import Search
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
 
-# Which filters each facet leaves out when counting (see catalogue.facet_counts).
-FACETS = {
-    "domain": {"domain"},
-    "route": {"route"},
-    "supplier_size": {"supplier_size"},
-    "maturity": {"maturity_min", "maturity_max"},
-    "province": {"province"},
-    "has_adoptions": {"has_adoptions"},
-}
 # Applied after the ordinary filters, by filter_queryset below.
 SEARCH_AND_ORDER = {"q", "ordering"}
 
@@ -101,6 +95,15 @@ class CatalogueFilter(filters.FilterSet):
         method="filter_has_adoptions",
         help_text=_("With at least one verified adoption."),
     )
+    approval = filters.ChoiceFilter(
+        label=_("Approval"),
+        choices=[("all", _("Also those whose approval is to be reconfirmed"))],
+        method="filter_nothing",
+        help_text=_(
+            "By default only innovations with a valid approval; `all` adds those whose "
+            "approval ended and is to be reconfirmed."
+        ),
+    )
     ordering = filters.ChoiceFilter(
         label=_("Sort by"),
         choices=catalogue.ORDERING_CHOICES,
@@ -116,7 +119,7 @@ class CatalogueFilter(filters.FilterSet):
         return queryset
 
     def filter_domain(self, queryset, name, value):
-        return queryset.filter(pk__in=catalogue.with_domain_ids(value))
+        return facets.in_domains(queryset, value)
 
     def filter_province(self, queryset, name, value: str):
         return queryset.filter(facets.adopted_in_province(value))
@@ -140,6 +143,9 @@ class CatalogueFilter(filters.FilterSet):
         return bool(self.search.groups)
 
     def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
+        if self.form.cleaned_data.get("approval") != "all":
+            # An innovation to be reconfirmed leaves the default view (innovations/vetting.py).
+            queryset = queryset.filter(reconfirmation=Reconfirmation.CURRENT)
         for name, value in self.form.cleaned_data.items():
             if name in leave_out or name in SEARCH_AND_ORDER:
                 continue
@@ -167,31 +173,17 @@ class CatalogueFilter(filters.FilterSet):
     def facet_counts(self) -> dict:
         """Counts per filter value, each facet ignoring its own filter. Needs is_valid().
 
-        Facets whose own filter is not in use share the filtered catalogue as their base;
-        each distinct base is one statement (facets.facet_counts). Cached under the
-        catalogue's data version."""
+        One statement over the searched catalogue (facets.facet_counts), which also counts
+        the filtered catalogue for the paginator. Cached under the catalogue's data
+        version."""
         key = self.cache_key("facets")
         counts = cache.get(key)
         if counts is None:
-            in_use = {
-                name
-                for name, value in self.form.cleaned_data.items()
-                if value not in (None, "", []) and name not in SEARCH_AND_ORDER
-            }
-            by_left_out: dict[frozenset, QuerySet[Innovation]] = {}
-            bases = {}
-            for facet, leave_out in FACETS.items():
-                own = frozenset(leave_out & in_use)
-                if own not in by_left_out:
-                    by_left_out[own] = self._filtered(self.queryset.all(), own)
-                bases[facet] = by_left_out[own]
-            if frozenset() in by_left_out:
-                # The filtered catalogue itself is one of the bases: count it in the same pass
-                # and keep the count for the paginator.
-                bases["total"] = by_left_out[frozenset()]
-            counts = facets.facet_counts(bases)
-            total = counts.pop("total", {}).get("all")
-            if total is not None:
-                cache.set(self.cache_key("count"), total, caching.PAGE_SECONDS)
+            base = self.queryset.all()
+            if self.searching:
+                base = self.search.apply(base)
+            counts = facets.facet_counts(base, self.form.cleaned_data)
+            total = counts.pop("total")["all"]
+            cache.set(self.cache_key("count"), total, caching.PAGE_SECONDS)
             cache.set(key, counts, caching.PAGE_SECONDS)
         return counts

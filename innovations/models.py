@@ -1,12 +1,26 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Country, Criterion, Decision, Domain, Route, Status, SupplierSize
+from core.countries import Country
+
+from .enums import (
+    VETTING_NOTES,
+    Criterion,
+    Decision,
+    Domain,
+    Reconfirmation,
+    Route,
+    Status,
+    SupplierSize,
+)
 
 
 class Supplier(models.Model):
@@ -21,11 +35,38 @@ class Supplier(models.Model):
     country = models.CharField(_("country"), max_length=2, choices=Country, default=Country.NL)
     size = models.CharField(_("size"), max_length=8, choices=SupplierSize, default=SupplierSize.SME)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A member's change of the name or the registration number waits here until a reviewer
+    # accepts it (innovations.organisation_changes): what the public sees next to the
+    # approved innovations must not pass for another organisation's. Set: a change waits.
+    change_requested_at = models.DateTimeField(_("change requested at"), null=True, blank=True)
+    pending_name = models.CharField(_("requested name"), max_length=200, blank=True)
+    pending_registration_number = models.CharField(
+        _("requested chamber of commerce / enterprise number"), max_length=20, blank=True
+    )
+    change_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("change requested by"),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("supplier")
         verbose_name_plural = _("suppliers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_number"],
+                condition=~Q(registration_number=""),
+                name="supplier_registration_number_unique",
+                violation_error_message=_(
+                    "An organisation with this number is already registered. Ask a colleague "
+                    "or an administrator to add you to it."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -67,8 +108,33 @@ class InnovationQuerySet(models.QuerySet):
         """Published innovations: approved, and not a pending revision of another one."""
         return self.filter(status=Status.APPROVED, revision_of__isnull=True)
 
+    def current(self):
+        """Published innovations whose approval is valid: what the catalogue shows by
+        default and what suggestions draw from. One whose approval expired (to be
+        reconfirmed) keeps its page and its adopters, but leaves these."""
+        return self.approved().filter(reconfirmation=Reconfirmation.CURRENT)
+
     def for_supplier(self, supplier):
         return self.filter(supplier=supplier)
+
+
+# What a supplier writes of an innovation, in form order: the form, the API, the edit
+# service and the publication of a revision all take these.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "domains",
+    "route",
+    "maturity",
+    "price_indication",
+    "evidence",
+    "references",
+    "contact_name",
+    "contact_email",
+)
+# The same without the domains (a relation): the columns a revision copies.
+CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "domains")
 
 
 class Innovation(models.Model):
@@ -118,6 +184,15 @@ class Innovation(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Vetting expires (innovations/vetting.py): the approval holds until this date; then the
+    # innovation is to be reconfirmed. Changed only by workflow.innovation_transition.
+    approved_until = models.DateField(_("approval valid until"), null=True, blank=True)
+    reconfirmation = models.CharField(
+        _("reconfirmation"), max_length=10, choices=Reconfirmation, blank=True, default=""
+    )
+    # The reminders sent before the approval ends: the fewest days before it of the ones
+    # sent in this approval period (so that each is sent once). Cleared by a new approval.
+    expiry_reminded_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     # Maintained on PostgreSQL only (Dutch configuration); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # Title and summary only, kept by the same trigger (PostgreSQL): what search results are
@@ -126,7 +201,7 @@ class Innovation(models.Model):
     # finds the innovation, after the title and summary matches, newest first.
     rank_vector = SearchVectorField(null=True, editable=False)
     # What the catalogue shows and filters on about the innovation's use. The app that owns
-    # adoptions keeps them (municipalities calls services.innovation_adoption_facts_set in
+    # adoptions keeps them (municipalities calls adoption_facts.innovation_adoption_facts_set in
     # the transaction that changes a verified adoption), so that the catalogue never reads
     # adoptions or municipalities: the number of verified adoptions, and the ISO 3166-2
     # codes of the provinces of the verified adopters, sorted.
@@ -138,6 +213,11 @@ class Innovation(models.Model):
     # test in one pass over the catalogue (innovations/facets.py): far cheaper per row than
     # taking the JSON list apart.
     adopter_province_mask = models.PositiveIntegerField(default=0, editable=False)
+    # The innovation's domains as bits (bit n: the n-th of enums.Domain), kept with the
+    # domain links by the services that set them (services.innovation_domains_set): the
+    # domain filter is a bit test and the domain facet a sum of bits in the same pass over
+    # the covering index as the other facets, instead of a join with the link table.
+    domain_mask = models.PositiveIntegerField(default=0, editable=False)
 
     objects = InnovationQuerySet.as_manager()
 
@@ -153,6 +233,10 @@ class Innovation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="innovation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reconfirmation__in=Reconfirmation.values),
+                name="innovation_reconfirmation_valid",
             ),
             models.UniqueConstraint(
                 fields=["revision_of"],
@@ -178,6 +262,8 @@ class Innovation(models.Model):
                     "supplier",
                     "adoption_count",
                     "adopter_province_mask",
+                    "reconfirmation",
+                    "domain_mask",
                 ],
                 name="innovation_published_facets",
             ),
@@ -266,8 +352,28 @@ class StatusChange(models.Model):
 
     @property
     def note(self) -> str:
-        """The note in the reader's language: the system's note, translated now, or what
+        """The note in the reader's language: the system's note, translated now, and what
         the person wrote."""
         if self.system_note:
-            return gettext(self.system_note) % self.system_note_values
+            note = gettext(self.system_note) % _readable(self.system_note_values)
+            return f"{note}\n{self.reason}" if self.reason else note
         return self.reason
+
+    @property
+    def is_reconfirmation(self) -> bool:
+        """A step of the reconfirmation of an approval that ended (innovations/vetting.py)."""
+        return self.system_note in VETTING_NOTES.values()
+
+
+def _readable(values: dict) -> dict:
+    """A note's values as the reader reads them: an ISO date (stored so) in the reader's
+    date format."""
+    readable = {}
+    for name, value in values.items():
+        if name == "date" and isinstance(value, str):
+            try:
+                value = date_format(datetime.date.fromisoformat(value))
+            except ValueError:
+                pass
+        readable[name] = value
+    return readable

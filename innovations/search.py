@@ -46,6 +46,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from core.database import on_postgresql
+
 MAX_QUERY_LENGTH = 200
 MAX_SEARCH_WORDS = 8
 # Words shorter than this are not looked for inside compounds ("led" would find too much).
@@ -145,7 +147,7 @@ def _vocabulary_matches(patterns: list[str]) -> list[str]:
         return []
     likes = ["%" + p.replace("\\", "").replace("%", "").replace("_", "") + "%" for p in patterns]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             cursor.execute(
                 "SELECT term FROM innovations_searchterm WHERE term LIKE ANY(%s)", [likes]
             )
@@ -357,7 +359,7 @@ class Search:
         better). Without a word to search for, the queryset as it is (rank 0)."""
         if not self.groups:
             return queryset.annotate(rank=Value(0.0))
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             return _postgres_search(queryset, self.groups, self.compounds)
         return _sqlite_search(queryset, self.groups, self.compounds)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, vetting_views, views
 
 app_name = "innovations"
 
@@ -14,6 +14,11 @@ urlpatterns: list = [
     path("supplier/innovations/<int:pk>/edit/", views.innovation_edit, name="edit"),
     path("supplier/innovations/<int:pk>/submit/", views.innovation_submit, name="submit"),
     path("supplier/innovations/<int:pk>/withdraw/", views.innovation_withdraw, name="withdraw"),
+    path(
+        "supplier/innovations/<int:pk>/confirm/",
+        vetting_views.confirm_current,
+        name="confirm_current",
+    ),
     # An innovation's public page: keep it last, after every fixed one-segment path.
     path("<slug:slug>/", catalogue_views.innovation_page, name="detail"),
 ]

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.admin import AuditTrailMixin
-from innovations.exceptions import TransitionNotAllowed
+from core.countries import province_choices
+from core.exceptions import TransitionNotAllowed
 
 from . import adoptions
 from .enums import MembershipStatus
@@ -28,10 +29,27 @@ from .models import (
 )
 
 
+class ProvinceFilter(admin.SimpleListFilter):
+    """Provinces with their country ("Limburg (NL)", "Limburg (BE)"): the field's own
+    choices would list "Limburg" twice. `field` is the path to the province code."""
+
+    title = _("province")
+    parameter_name = "province"
+    field = "province_code"
+
+    def lookups(self, request, model_admin):
+        return province_choices()
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "country", "province", "population", "size_class")
-    list_filter = ("country", "province_code", "size_class")
+    list_filter = ("country", ProvinceFilter, "size_class")
     search_fields = ("name", "code")
 
 

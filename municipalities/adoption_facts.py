@@ -10,11 +10,13 @@ service, in the same transaction."""
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count
 
+from innovations.adoption_facts import innovation_adoption_facts_set
 from innovations.models import Innovation
-from innovations.services import innovation_adoption_facts_set
 
+from .enums import Verification
 from .models import Adoption
 
 BATCH = 2000
@@ -41,9 +43,10 @@ def adoption_facts(innovation_ids: Iterable[int]) -> dict[int, tuple[int, list[s
 
 
 def adoption_facts_refresh(*, innovation_ids: Iterable[int] | None = None) -> int:
-    """Recompute and store the facts of `innovation_ids` (every innovation if None).
-    Idempotent; returns how many innovations changed. Call it inside the transaction that
-    changes the verified state of an adoption."""
+    """Recompute and store the facts of `innovation_ids` (every innovation if None): on
+    the innovation its count and adopters' provinces, on each of its adoptions its
+    adopter order. Idempotent; returns how many innovations changed. Call it inside the
+    transaction that changes the verified state of an adoption."""
     if innovation_ids is None:
         innovation_ids = Innovation.objects.order_by("pk").values_list("pk", flat=True)
     ids = list(dict.fromkeys(innovation_ids))
@@ -51,7 +54,37 @@ def adoption_facts_refresh(*, innovation_ids: Iterable[int] | None = None) -> in
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         changed += innovation_adoption_facts_set(facts=adoption_facts(batch))
+        adopter_order_refresh(batch)
     return changed
+
+
+ADOPTION = Adoption._meta.db_table
+# Each verified adoption's place among its innovation's verified adopters by start date
+# (RANK: ties share the better place), and None on the others; rows already right are left
+# alone. Fixed SQL with a quoted table name; the ids and the state are parameters.
+_ORDER_SQL = f"""
+UPDATE {ADOPTION} SET adopter_order = r.o
+FROM (
+    SELECT id, RANK() OVER (PARTITION BY innovation_id ORDER BY started_on) AS o
+    FROM {ADOPTION} WHERE verification = %s AND innovation_id IN ({{ids}})
+) r
+WHERE {ADOPTION}.id = r.id
+    AND ({ADOPTION}.adopter_order IS NULL OR {ADOPTION}.adopter_order <> r.o)
+"""  # noqa: S608  # nosec B608
+_UNORDER_SQL = f"""
+UPDATE {ADOPTION} SET adopter_order = NULL
+WHERE verification <> %s AND adopter_order IS NOT NULL AND innovation_id IN ({{ids}})
+"""  # noqa: S608  # nosec B608
+
+
+def adopter_order_refresh(innovation_ids: list[int]) -> None:
+    """Store the adopter order of every adoption of `innovation_ids` (two statements)."""
+    if not innovation_ids:
+        return
+    placeholders = ", ".join(["%s"] * len(innovation_ids))
+    with connection.cursor() as cursor:
+        for sql in (_ORDER_SQL, _UNORDER_SQL):
+            cursor.execute(sql.format(ids=placeholders), [Verification.VERIFIED, *innovation_ids])
 
 
 def adoption_facts_refresh_for_municipalities(*, municipality_ids: Iterable[int]) -> int:

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, created_values, field_values
+from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
 from innovations.enums import Domain
-from innovations.exceptions import TransitionNotAllowed
 from innovations.models import Innovation
 
 from . import tasks
-from .access import require_act_for
+from .access import challenge_is_open, require_act_for
 from .enums import ChallengeStatus, ResponseStatus
 from .models import Challenge, ChallengeResponse, Municipality
 
@@ -84,10 +84,6 @@ def challenge_close(*, user: AbstractBaseUser, challenge: Challenge) -> Challeng
     return challenge
 
 
-def challenge_is_open(challenge: Challenge) -> bool:
-    return challenge.status == ChallengeStatus.OPEN and challenge.deadline >= timezone.localdate()
-
-
 def challenge_respond(
     *, user: AbstractBaseUser, challenge: Challenge, innovation: Innovation, pitch: str
 ) -> ChallengeResponse:
@@ -102,6 +98,11 @@ def challenge_respond(
         errors["innovation"] = _("Answer with one of your own innovations.")
     elif not Innovation.objects.approved().filter(pk=innovation.pk).exists():
         errors["innovation"] = _("Only approved innovations can answer a challenge.")
+    elif not Innovation.objects.current().filter(pk=innovation.pk).exists():
+        errors["innovation"] = _(
+            "The approval of this innovation has ended: it can answer challenges again once "
+            "it is reconfirmed."
+        )
     if not pitch.strip():
         errors["pitch"] = _("Explain how your innovation solves this problem.")
     if errors:

@@ -5,9 +5,9 @@ challenges.py, memberships.py), whose ValidationErrors the views put back on the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import GuardedTextFieldsMixin
 from innovations.enums import Domain
 from innovations.models import Innovation
-from innovations.validators import GuardedTextFieldsMixin
 
 from .adoption_rules import STAGE_MOVES
 from .enums import GoalsMet, ResponseStatus, Stage, Verification
@@ -189,7 +189,7 @@ class ResponseForm(GuardedTextFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if supplier is not None:
             self.fields["innovation"].queryset = (
-                Innovation.objects.approved().for_supplier(supplier).order_by("title")
+                Innovation.objects.current().for_supplier(supplier).order_by("title")
             )
 
 

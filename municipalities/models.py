@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, Domain, Province
+from core.countries import Country, Province
+from innovations.enums import Domain
 from innovations.models import Innovation
 
 from .enums import (
@@ -154,6 +155,12 @@ class Adoption(models.Model):
     verification_note = models.TextField(_("verification note"), max_length=2000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Place among the innovation's verified adopters by start date (1: the launching
+    # customer; ties share the better place, as SQL's RANK()); None unless verified. Kept
+    # with the other facts of verified adoptions (adoption_facts.adoption_facts_refresh, in
+    # the verifying transaction), so that a scorecard reads each adoption's order instead of
+    # counting the adopters before it (docs/performance.md).
+    adopter_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     objects = AdoptionQuerySet.as_manager()
 

@@ -1,35 +1,20 @@
 """Notifications of adoptions and challenges, sent by Celery tasks after commit."""
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from core.mail import absolute_url, recipient_language, send_templated_mail
 
 from .enums import Verification
 from .models import Adoption, AdoptionChange, ChallengeResponse
 
 
-def _absolute(path: str) -> str:
-    return getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/") + path
-
-
 def _send_mail(*, user: AbstractBaseUser, template: str, url_name: str, args, context) -> None:
-    """Mail `user` in their own language: <template>_subject.txt, <template>.txt and
-    <template>.html, with `url` the absolute address of the page it is about."""
-    if not user.email:
-        return
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-        context = {**context, "recipient": user, "url": _absolute(reverse(url_name, args=args))}
-        # Plain text (the subject template does not escape); escaped where HTML shows it.
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        context["subject"] = subject
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """Mail `user` <template>, with `url` the absolute address of the page it is about."""
+    with translation.override(recipient_language(user)):
+        url = absolute_url(reverse(url_name, args=args))
+        send_templated_mail(user=user, template=template, context={**context, "url": url})
 
 
 def adoption_decision_notify(*, adoption: Adoption, change: AdoptionChange | None = None) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from innovations import caching
-from innovations.enums import Country, Province
+from core import caching
+from core.countries import Country, Province
 
 from .adoption_facts import adoption_facts_refresh_for_municipalities
 from .enums import size_class_for

@@ -23,6 +23,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("token/revoke/", views.token_revoke, name="token_revoke"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

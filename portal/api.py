@@ -83,6 +83,16 @@ class Pagination(PageNumberPagination):
     def get_paginated_response_schema(self, schema):
         schema = super().get_paginated_response_schema(schema)
         schema["properties"]["count"]["minimum"] = 0
+        # OpenAPI 3.1: null as a type (REST framework's `nullable` is OpenAPI 3.0's); the
+        # links are always there, null on the first or last page.
+        for link in ("next", "previous"):
+            schema["properties"][link].pop("nullable", None)
+            schema["properties"][link]["type"] = ["string", "null"]
+            page = 4 if link == "next" else 2
+            schema["properties"][link]["example"] = (
+                f"https://koploper.example.nl/api/v1/innovations?page={page}"
+            )
+        schema["required"] = ["count", "next", "previous", "results"]
         return schema
 
     def get_schema_operation_parameters(self, view):

@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import security  # noqa: F401 - connects the security log's receivers
+        # Connect the receivers: the security log's, and the end of API tokens on a new password.
+        from . import security, tokens  # noqa: F401

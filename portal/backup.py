@@ -38,6 +38,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from core.database import on_postgresql
+
 FORMAT_VERSION = 1
 # Every installed app's models are backed up except these: the admin's change log, the
 # sessions and the login lockouts (axes) are transient; content types are created by
@@ -121,7 +123,7 @@ def backup_export(out: BinaryIO) -> dict[str, Any]:
     snapshot, even while the portal keeps writing."""
     tables = {}
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         for model in backup_models():
@@ -242,7 +244,7 @@ def _empty(ordered: list[type[models.Model]]) -> None:
     from django.contrib.sessions.models import Session
 
     extra = [LogEntry, Session]  # they refer to users that are about to go
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         q = connection.ops.quote_name
         tables = ", ".join(q(m._meta.db_table) for m in [*ordered, *extra])
         with connection.cursor() as cursor:

@@ -10,9 +10,10 @@ from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, SupplierSize
+from core.countries import Country
+from core.validators import GuardedTextFieldsMixin, normalise_registration_number
+from innovations.enums import SupplierSize
 from innovations.models import Supplier
-from innovations.validators import GuardedTextFieldsMixin, normalise_registration_number
 from municipalities.models import Municipality
 
 from .services import email_taken, username_taken
@@ -202,6 +203,9 @@ class OrganisationForm(GuardedTextFieldsMixin, forms.Form):
 class SupplierSignupForm(OrganisationForm, AccountForm):
     """A new account and the supplier organisation it works for."""
 
+    def role_data(self) -> dict:
+        return self.supplier_data()
+
     def fieldsets(self) -> list[Fieldset]:
         return [
             Fieldset(self, _("Your organisation"), ORGANISATION_FIELDS),
@@ -244,6 +248,9 @@ class MembershipRequestForm(GuardedTextFieldsMixin, forms.Form):
 
 class BuyerSignupForm(MembershipRequestForm, AccountForm):
     """A new account with a request to buy for a municipality."""
+
+    def role_data(self) -> dict:
+        return self.membership_data()
 
     def fieldsets(self) -> list[Fieldset]:
         return [

@@ -18,7 +18,7 @@ from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from innovations.validators import describe_character, first_bad_character
+from core.validators import describe_character, first_bad_character
 
 from .problems import problem_response
 

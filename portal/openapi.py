@@ -17,6 +17,7 @@ import functools
 import re
 import threading
 
+from django import forms as django_forms
 from django.conf import settings
 from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerExtension
@@ -86,8 +87,10 @@ def camel(name: str) -> str:
 
 
 HEADER = "#/components/headers/"
-# Filled while the document is generated: (path, method) → {public key: declared name}.
+# Filled while the document is generated: (path, method) → {public key: declared name}, and
+# → the JSON schema of the request body.
 _QUERY_NAMES: dict[tuple[str, str], dict[str, str]] = {}
+_BODIES: dict[tuple[str, str], dict] = {}
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -98,18 +101,30 @@ class AutoSchema(SpectacularAutoSchema):
     portal.middleware; so every operation can answer it); 415 a body that is not JSON;
     401 no or a bad token (on any endpoint that takes one); 403 signed in without the
     right, or a write without a CSRF token on a session;
-    404 a path that names nothing visible, or a page past the end; 429 throttled."""
+    404 a path that names nothing visible, or a page past the end; 406 an Accept header
+    that takes no JSON; 429 throttled."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
         names = {}
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in operation.get("parameters", []):
+            _text_without_bad_characters(parameter.get("schema", {}))
             if parameter["in"] == "query":
+                _bounds(parameter.get("schema", {}), filters.get(parameter["name"]))
                 names[camel(parameter["name"])] = parameter["name"]
                 parameter["name"] = camel(parameter["name"])
         _QUERY_NAMES[(path, method.upper())] = names
+        body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body is not None:
+            _BODIES[(path, method.upper())] = body["schema"]
+
+        # A public operation says that it needs no credentials (drf-spectacular leaves out
+        # the empty requirement for views without permission classes).
+        if "security" in operation and self._anonymous_may() and {} not in operation["security"]:
+            operation["security"].append({})
 
         responses = operation["responses"]
         statuses = self._error_statuses(operation)
@@ -133,6 +148,24 @@ class AutoSchema(SpectacularAutoSchema):
             response["headers"] = {**response.get("headers", {}), **headers}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """A PATCH whose view validates the whole body (`patch_is_partial = False`) documents
+        its required fields as required (drf-spectacular takes every PATCH as partial)."""
+        if self.method == "PATCH" and not getattr(self.view, "patch_is_partial", True):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+    def _anonymous_may(self) -> bool:
+        """Whether a caller without credentials may call the operation (public reads)."""
+        permissions_ = self.view.get_permissions()
+        return all(isinstance(p, _PUBLIC) for p in permissions_) and (
+            self.method in _SAFE or all(isinstance(p, permissions.AllowAny) for p in permissions_)
+        )
 
     def _error_statuses(self, operation) -> dict[str, str]:
         parameters = operation.get("parameters", [])
@@ -159,8 +192,38 @@ class AutoSchema(SpectacularAutoSchema):
             statuses["404"] = "Not found, or not visible to the caller."
         elif any(p["name"] == "page" for p in parameters):
             statuses["404"] = "A page past the end."
+        statuses["406"] = "An Accept header that takes no JSON."
+        statuses["414"] = "An address (path and query) longer than API_MAX_URL_LENGTH (8190)."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
+
+
+# What the API refuses in any address or query (portal.middleware, core.validators): control
+# characters other than tab and line breaks, and bidirectional overrides.
+NO_BAD_CHARACTERS = (
+    "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
+
+
+def _text_without_bad_characters(schema: dict) -> None:
+    """A free-text path or query parameter documents what the server refuses."""
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = NO_BAD_CHARACTERS
+
+
+def _bounds(schema: dict, filter_) -> None:
+    """A filter's bounds (min_value, max_value) and whole numbers, as the server checks them."""
+    if filter_ is None:
+        return
+    if getattr(filter_, "field_class", None) is django_forms.IntegerField and schema.get(
+        "type"
+    ) in ("number", "integer"):
+        schema["type"] = "integer"
+        schema.pop("format", None)
+    for option, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+        if filter_.extra.get(option) is not None:
+            schema[keyword] = filter_.extra[option]
 
 
 HEADERS = {
@@ -215,8 +278,41 @@ def _hoist_defaults(node) -> None:
             _hoist_defaults(value)
 
 
+def _text_in_bodies(node) -> None:
+    """Request bodies: no text (keys included) with a character the API's JSON parser
+    refuses (portal.parsers), as for addresses and queries."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "string" in kinds and not {"enum", "pattern", "format"} & set(node):
+            node["pattern"] = NO_BAD_CHARACTERS
+        if kinds == ["object"] or "properties" in node:
+            node.setdefault("propertyNames", {"pattern": NO_BAD_CHARACTERS})
+        for value in node.values():
+            _text_in_bodies(value)
+    elif isinstance(node, list):
+        for value in node:
+            _text_in_bodies(value)
+
+
+def _bodies_not_empty(result) -> None:
+    """Every write refuses an empty body (`{}`: 400), also where no field is required."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            ref = (body or {}).get("schema", {}).get("$ref")
+            if ref:
+                schemas[ref.rsplit("/", 1)[1]]["minProperties"] = 1
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _text_in_bodies(schema)
+
+
 def postprocess(result, generator, request, public):
-    """The enums (drf-spectacular's hook, language-independent) and the shared headers."""
+    """The enums (drf-spectacular's hook, language-independent), the shared headers, and
+    request bodies that say they are not empty."""
+    _bodies_not_empty(result)
     _hoist_defaults(result.get("components", {}))
     _enum_ids_by_value(result.get("components", {}), load_enum_name_overrides())
     result = postprocess_schema_enums(result, generator, request=request, public=public)
@@ -242,21 +338,28 @@ def document(language: str = "en") -> dict:
 
 
 @functools.cache
-def _operations() -> list[tuple[re.Pattern, str, dict[str, str]]]:
+def _operations() -> list[tuple[re.Pattern, str, dict[str, str], dict | None]]:
     document("en")
     patterns = []
     for (path, method), names in _QUERY_NAMES.items():
         # The full path (/api/v1/…): drf-spectacular trims the prefix after get_operation().
         parts = [re.escape(part) for part in re.split(r"\{[^}]+\}", path)]
-        patterns.append((re.compile("^" + "[^/]+".join(parts) + "$"), method, names))
+        pattern = re.compile("^" + "[^/]+".join(parts) + "$")
+        patterns.append((pattern, method, names, _BODIES.get((path, method))))
     return patterns
+
+
+def operation(path_info: str, method: str):
+    """(query names, body schema) of the operation at `path_info`, or None."""
+    method = "GET" if method == "HEAD" else method
+    for pattern, operation_method, names, body in _operations():
+        if operation_method == method and pattern.match(path_info):
+            return names, body
+    return None
 
 
 def query_keys(path_info: str, method: str) -> dict[str, str] | None:
     """The query keys of the operation at `path_info`: public name → declared name; None
     when no operation of the document is there."""
-    method = "GET" if method == "HEAD" else method
-    for pattern, operation_method, names in _operations():
-        if operation_method == method and pattern.match(path_info):
-            return names
-    return None
+    found = operation(path_info, method)
+    return None if found is None else found[0]

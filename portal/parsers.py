@@ -3,7 +3,7 @@ fail deep inside the portal (a 500) instead of at the door (a 400).
 
 - JSON nested so deeply that the decoder runs out of stack (RecursionError), or nested
   deeper than any request of the API needs;
-- text with a character that no field takes (innovations.validators.bad_character):
+- text with a character that no field takes (core.validators.bad_character):
   NUL, other control characters, lone surrogates (valid JSON escapes, e.g. "\\ud800"),
   bidirectional overrides. Refused here once for every field of every write, with the
   field named, as `{"field": ["message"]}`."""
@@ -11,7 +11,7 @@ fail deep inside the portal (a 500) instead of at the door (a 400).
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 
-from innovations.validators import describe_character, first_bad_character
+from core.validators import describe_character, first_bad_character
 
 # The deepest request of the API is an object in an object (a decision's scores).
 MAX_DEPTH = 8
@@ -50,6 +50,25 @@ def _check_text(text: str, field: str | None) -> None:
     raise exceptions.ValidationError({field: [message]})
 
 
+def _check_types(data, parser_context) -> None:
+    """Input types as the OpenAPI document says (portal.input_types): an array is an array, a
+    number is no text. After authentication and permissions (REST framework parses the
+    body when the view first reads it)."""
+    from . import input_types  # REST framework imports this module while loading settings
+
+    request = (parser_context or {}).get("request")
+    if request is None:
+        return
+    errors = input_types.body_type_errors(request._request.path_info, request.method, data)
+    if errors:
+        raise exceptions.ValidationError(
+            {
+                name: [exceptions.ErrorDetail(message, code="invalid_type")]
+                for name, message in errors.items()
+            }
+        )
+
+
 class JSONParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
@@ -57,4 +76,5 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
         _check(data)
+        _check_types(data, parser_context)
         return data

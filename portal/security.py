@@ -6,6 +6,9 @@ The log names the user, the client address and the path; never a password or a t
 
 import hashlib
 import logging
+import math
+import re
+import time
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -15,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 
 from .problems import problem_response
 
@@ -76,6 +80,54 @@ def log_login_failed(sender, credentials=None, request=None, **kwargs):
         client_ip(request) if request is not None else "-",
         request.path if request is not None else "-",
     )
+    if request is not None:
+        address_count(request, LOGIN_SCOPE, window=settings.LOGIN_ADDRESS_WINDOW)
+
+
+# Counts per client address over a fixed window, in the cache (shared by every process).
+# Without a working cache nothing is limited: these limits slow attackers down; the
+# per-username lockout (django-axes, in the database) stays.
+LOGIN_SCOPE = "login-failures"
+SIGNUP_SCOPE = "signups"
+SIGNUP_WINDOW_SECONDS = 3600
+
+
+def _address_key(request: HttpRequest, scope: str) -> str:
+    return f"address-limit:{scope}:{client_ip(request)}"
+
+
+def address_count(request: HttpRequest, scope: str, *, window: int) -> None:
+    """Count one event of `scope` for the request's client address."""
+    key = _address_key(request, scope)
+    if cache.add(key, 0, window):
+        cache.set(f"{key}:until", time.time() + window, window)
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended in between: this event starts the next one
+        cache.add(key, 1, window)
+        cache.set(f"{key}:until", time.time() + window, window)
+
+
+def address_wait(request: HttpRequest, scope: str, *, limit: int) -> int:
+    """Seconds until the request's client address may try `scope` again; 0: now."""
+    key = _address_key(request, scope)
+    if (cache.get(key) or 0) < limit:
+        return 0
+    return max(1, math.ceil((cache.get(f"{key}:until") or 0) - time.time()))
+
+
+def too_many_attempts(request: HttpRequest, scope: str, wait: int, message: str) -> HttpResponse:
+    """The 429 page for a client address over a limit, with Retry-After, logged."""
+    logger.warning(
+        "address limited: scope=%s ip=%s path=%s retry_after=%s",
+        scope,
+        client_ip(request),
+        request.path,
+        wait,
+    )
+    response = render(request, "registration/locked_out.html", {"message": message}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @receiver(user_locked_out, dispatch_uid="koploper.security.locked_out")
@@ -125,3 +177,25 @@ def password_reset_allowed(request: HttpRequest, email: str) -> bool:
         # None: the cache is away (see portal.cache).
         allowed = allowed and (count or 0) <= settings.PASSWORD_RESET_LIMIT
     return allowed
+
+
+class CredentialsFilter(SafeExceptionReporterFilter):
+    """What the debug page and the error mails show of settings and of the request's
+    environment. Django hides names with KEY, SECRET, PASS, TOKEN …; a service URL holds its
+    password in the value (DATABASE_URL, REDIS_URL, the cache's LOCATION, the broker URL), so
+    names with URL, DSN, LOCATION or BROKER are hidden too, and so is the password of any
+    value that looks like `scheme://user:password@host`, whatever its name."""
+
+    hidden_settings = re.compile(
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|URL|DSN|LOCATION|BROKER|CREDENTIAL",
+        flags=re.IGNORECASE,
+    )
+    _userinfo = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)[^/@\s]*@", flags=re.IGNORECASE)
+
+    def cleanse_setting(self, key, value):
+        value = super().cleanse_setting(key, value)
+        if type(value) is str:  # not a lazy object that only claims to be one
+            value = self._userinfo.sub(
+                lambda match: f"{match['scheme']}{self.cleansed_substitute}@", value
+            )
+        return value

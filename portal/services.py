@@ -1,6 +1,9 @@
 """Writes that span the apps: accounts with a role. Each app keeps its own memberships;
 these functions only compose the apps' services in one transaction."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
@@ -9,8 +12,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record, changed_values
+from core.countries import Country
 from innovations.access import REVIEW_PERMISSION
-from innovations.enums import Country, SupplierSize
+from innovations.enums import SupplierSize
 from innovations.models import Supplier
 from innovations.services import supplier_create, supplier_member_add
 from municipalities.access import VERIFY_PERMISSION
@@ -25,6 +29,25 @@ REVIEWER_PERMISSIONS = [REVIEW_PERMISSION, VERIFY_PERMISSION]
 # Regional staff who answer the support desk's questions; reviewers can be in it too.
 ADVISERS_GROUP = "Advisers"
 ADVISER_PERMISSIONS = [ADVISE_PERMISSION]
+
+
+def password_reset_send(*, email: str) -> None:
+    """Mail a password reset link to each active account of `email` with a usable password
+    (none: nothing), in its own language, linking to the portal's public address
+    (KOPLOPER_BASE_URL) rather than a request's Host header. Called from the outbox's task."""
+    from .forms import PasswordResetForm  # the forms validate with this module's helpers
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    base = urlsplit(settings.KOPLOPER_BASE_URL)
+    form.save(
+        domain_override=base.netloc,
+        use_https=base.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.txt",
+        html_email_template_name="registration/password_reset_email.html",
+    )
 
 
 def username_taken(username: str) -> bool:

@@ -9,40 +9,29 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+
+from . import headers
+from .env import env_bool, env_int, env_list, env_str
+from .openapi_settings import OPENAPI
+from .schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-# On for the embedded default (`make run`, the tests, a bare `manage.py check`); production
-# sets DEBUG=false (docker-compose.yml), which requires SECRET_KEY and turns on HTTPS only.
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: `make run` and the tests set DEBUG=true, and manage.py does for its
+# commands that serve nothing (`manage.py check`, `makemessages` …). Any server started
+# otherwise (gunicorn, the container image, a bare `manage.py runserver`) runs with DEBUG
+# off, which requires SECRET_KEY and turns on HTTPS only: a debug page shows too much.
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
+        raise RuntimeError(
+            "SECRET_KEY must be set when DEBUG is off. "
+            "(For local development set DEBUG=true, as `make run` does.)"
+        )
     SECRET_KEY = "django-insecure-koploper-development-only"  # noqa: S105 - only while DEBUG  # nosec B105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -210,33 +199,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# The beat schedule, defined once: the nightly leaderboard recompute at 03:00, and the
-# mails still due every ten minutes.
-CELERY_BEAT_SCHEDULE = {
-    "recompute-ranking-nightly": {
-        "task": "ranking.recompute",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    # Mails whose task could not be enqueued (broker down) or did not finish.
-    "send-pending-mails": {
-        "task": "audit.send_pending_mails",
-        "schedule": crontab(minute="*/10"),
-    },
-    # Sent and given-up mails past MAIL_RETENTION_DAYS.
-    "prune-outbox": {
-        "task": "audit.prune_outbox",
-        "schedule": crontab(hour=4, minute=30),
-    },
-    # Alerts: what happened becomes notifications; saved-search digests in the morning,
-    # then the day's notification mail; the insight counters to the database.
-    "alerts-collect": {"task": "alerts.collect", "schedule": crontab(minute="*/5")},
-    "alerts-digests": {"task": "alerts.make_digests", "schedule": crontab(hour=7, minute=0)},
-    "alerts-notification-mails": {
-        "task": "alerts.make_notification_mails",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
-}
+# The beat schedule, defined once: portal/schedule.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -307,7 +271,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an anonymous caller with the first authenticator's
     # `WWW-Authenticate` header, so 401 (with session first it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -334,46 +298,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Koploper API",
-    "DESCRIPTION": "Open API of the Koploper portal: vetted innovations, municipalities, "
-    "adoptions, challenges and the Koplopergemeenten leaderboard.",
-    # Semantic versioning; every answer carries it in `API-Version` (docs/api-changelog.md).
-    "VERSION": "1.0.0",
-    "OAS_VERSION": "3.1.0",
-    "CONTACT": {
-        "name": env_str("API_CONTACT_NAME", "Koploper"),
-        "url": env_str("API_CONTACT_URL", "https://koploper.example.nl/"),
-        "email": env_str("API_CONTACT_EMAIL", "api@koploper.example.nl"),
-    },
-    "SERVERS": [{"url": "/api/v1", "description": "This portal"}],
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "SCHEMA_PATH_PREFIX_TRIM": True,
-    "POSTPROCESSING_HOOKS": ["portal.openapi.postprocess"],
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # One name per choice set: several serializers have a `status`, `decision` or
-    # `domains` field with different choices, which would otherwise get hashed names.
-    "ENUM_NAME_OVERRIDES": {
-        "DomainEnum": "innovations.enums.Domain",
-        "InnovationStatusEnum": "innovations.enums.Status",
-        "ReviewDecisionEnum": "innovations.enums.Decision",
-        "SupplierSizeEnum": "innovations.enums.SupplierSize",
-        "ChallengeStatusEnum": "municipalities.enums.ChallengeStatus",
-        "ResponseStatusEnum": "municipalities.enums.ResponseStatus",
-        "VerificationEnum": "municipalities.enums.Verification",
-        "QuestionStatusEnum": "procurement.enums.QuestionStatus",
-        "ValueBandEnum": "procurement.enums.ValueBand",
-        "CountryEnum": "innovations.enums.Country",
-    },
-    "COMPONENT_SPLIT_REQUEST": True,
-}
+# The OpenAPI document's title, version, contact and enum names: portal/openapi_settings.py.
+SPECTACULAR_SETTINGS = OPENAPI
 
 # Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
 # is open to every origin.
 API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+# The longest API address (path and query) answered; a longer one is a 414 problem.
+# gunicorn.conf.py lifts gunicorn's own limit, which would answer with an HTML page.
+API_MAX_URL_LENGTH = env_int("API_MAX_URL_LENGTH", 8190)
+# Days an API token lives after it is issued (portal.tokens).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
 # --- Koploper -----------------------------------------------------------------------------
 # How many independent approvals an innovation needs before it is published.
@@ -382,6 +317,17 @@ KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
 # Page views for supplier insight (README, "What is counted"); off only to measure its cost.
 KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
+# Pilots: a pilot this many months old without an evaluation or a next stage (or past the
+# decision date of its scale-up plan) is due for a decision; its buyers are reminded at
+# most once per KOPLOPER_PILOT_REMINDER_DAYS.
+KOPLOPER_PILOT_DECISION_MONTHS = env_int("KOPLOPER_PILOT_DECISION_MONTHS", 12)
+KOPLOPER_PILOT_REMINDER_DAYS = env_int("KOPLOPER_PILOT_REMINDER_DAYS", 30)
+# Vetting expires: an approval is valid this many months; its supplier is reminded these
+# many days before it ends; then the innovation is to be reconfirmed.
+KOPLOPER_APPROVAL_MONTHS = env_int("KOPLOPER_APPROVAL_MONTHS", 24)
+KOPLOPER_APPROVAL_REMINDER_DAYS = [
+    int(days) for days in env_list("KOPLOPER_APPROVAL_REMINDER_DAYS", "60,14")
+]
 
 # --- Security -----------------------------------------------------------------------------
 # Production (DEBUG off) is served over HTTPS behind a TLS-terminating proxy; the embedded
@@ -405,33 +351,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
-# Sent by portal.security.SecurityMiddleware on every response: no powerful feature is used.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
-    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
-)
-
-# Content Security Policy (django-csp 4): everything from this host, no inline script or
-# style; data: images for the icons inside the Swagger UI stylesheet.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
+# The debug page and error reports hide every setting and environment variable that can hold
+# a credential, service URLs included.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.CredentialsFilter"
+# The Permissions-Policy and Content-Security-Policy headers: portal/headers.py.
+PERMISSIONS_POLICY = headers.PERMISSIONS_POLICY
+CONTENT_SECURITY_POLICY = headers.CONTENT_SECURITY_POLICY
 
 # Login protection (django-axes): 5 failures for one username from one address lock that
 # combination out for 15 minutes; the HTML login and POST /api/v1/auth/token/ both count.
 # Not per address alone: many municipal staff share one office address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# And against password spraying (many usernames, one password each): at most this many
+# failed logins per client address within the window (seconds), whatever the usernames;
+# then the login page answers 429 with Retry-After. High enough for a shared office address.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15) * 60
+# Sign-up attempts (sent forms, valid or not) per client address and hour.
+SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)
 # Password reset links: at most this many an hour per client address and per e-mail address.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

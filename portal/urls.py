@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("municipalities.api_urls")),
     path("", include("ranking.api_urls")),
     path("", include("procurement.api_urls")),
+    path("", include("alerts.api_urls")),
     # Last: any other path, a trailing slash included (NLGov ADR: API paths have none), is
     # the API's 404 as a problem.
     re_path(r"^[\s\S]*$", not_found),
@@ -25,6 +26,7 @@ urlpatterns = [
     # methods (405) and so that the URL configuration lists them.
     path("healthz", require_safe(health.liveness_view), name="healthz"),
     path("readyz", require_safe(health.readiness_view), name="readyz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/docs/", api_docs.DocsView.as_view(), name="api-docs"),
     # Anything else under /api (e.g. /api/v1 itself) is the API's 404 too; /api/docs without

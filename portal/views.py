@@ -1,4 +1,4 @@
-from urllib.parse import urlsplit
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,11 +7,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from alerts import dashboard as alerts_dashboard
+from audit.outbox import mail_on_commit
+from core.forms import form_page
 from innovations import dashboard as innovations_dashboard
 from innovations.access import supplier_for
 from innovations.services import supplier_create
@@ -21,7 +25,7 @@ from municipalities.memberships import MembershipError, membership_request
 from procurement import dashboard as procurement_dashboard
 from ranking import dashboard as ranking_dashboard
 
-from . import services
+from . import services, tokens
 from .forms import (
     BuyerSignupForm,
     LoginForm,
@@ -31,8 +35,18 @@ from .forms import (
     SupplierSignupForm,
 )
 from .roles import ROLE_LABELS, ROLES, roles_for
-from .security import RESET_WINDOW_SECONDS, password_reset_allowed
+from .security import (
+    LOGIN_SCOPE,
+    RESET_WINDOW_SECONDS,
+    SIGNUP_SCOPE,
+    SIGNUP_WINDOW_SECONDS,
+    address_count,
+    address_wait,
+    password_reset_allowed,
+    too_many_attempts,
+)
 from .selectors import buyer_membership_of, pending_membership_count
+from .tasks import send_password_reset
 
 DASHBOARD_APPS = [
     innovations_dashboard,
@@ -57,6 +71,7 @@ def dashboard(request):
     sections = [section for app in DASHBOARD_APPS for section in app.sections(request)]
     membership = buyer_membership_of(user)
     roles = roles_for(user)
+    api_token = tokens.token_of(user)
     context = {
         "sections": sections,
         "roles": roles,
@@ -65,6 +80,9 @@ def dashboard(request):
         "membership": membership,
         "can_choose_role": _may_choose_role(user, membership),
         "pending_memberships": pending_membership_count() if user.is_staff else None,
+        "api_token": api_token,
+        "api_token_expires": api_token and tokens.expires_at(api_token),
+        "api_token_days": settings.API_TOKEN_DAYS,
     }
     return render(request, "portal/dashboard.html", context)
 
@@ -78,16 +96,8 @@ def _may_choose_role(user, membership=None) -> bool:
     return supplier_for(user) is None
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form field it concerns."""
-    # Form field names, not a password.
-    field_names = {"password": "password1", "name": "organisation_name"}  # nosec B105
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        field = field_names.get(field, field)
-        form.add_error(field if field in form.fields else None, field_errors)
+# Service arguments that the sign-up forms name otherwise. Form field names, not a password.
+SERVICE_FIELDS = {"password": "password1", "name": "organisation_name"}  # nosec B105
 
 
 def _already_signed_in(request):
@@ -95,56 +105,65 @@ def _already_signed_in(request):
     return redirect("dashboard")
 
 
-def signup(request):
-    """Sign-up for suppliers: the account and the organisation, then logged in."""
+def _signup(request, form_class, service, *, template: str, welcome) -> HttpResponse:
+    """The two sign-up flows: an account with its supplier organisation or with its request
+    to buy for a municipality, made by `service` in one transaction; then logged in."""
     if request.user.is_authenticated:
         return _already_signed_in(request)
-    form = SupplierSignupForm(request.POST or None, language=get_language())
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (limited := _signup_limited(request)):
+        return limited
+
+    def act(form):
         try:
-            user = services.supplier_signup(**form.account_data(), **form.supplier_data())
-        except ValidationError as error:
-            _add_service_errors(form, error)
+            user = service(**form.account_data(), **form.role_data())
         except IntegrityError:
-            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
-        else:
-            login(request, user, backend=SIGNUP_BACKEND)
-            messages.success(
-                request,
-                _("Welcome to Koploper! Your organisation %(name)s is registered.")
-                % {"name": form.cleaned_data["organisation_name"]},
-            )
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/signup.html", {"form": form}, status=status)
+            raise ValidationError(
+                _("This username or e-mail address was just taken. Try again.")
+            ) from None
+        login(request, user, backend=SIGNUP_BACKEND)
+        messages.success(request, welcome(form.cleaned_data))
+        return redirect("dashboard")
+
+    form = form_class(request.POST or None, language=get_language())
+    return form_page(request, form, act, template=template, field_names=SERVICE_FIELDS)
+
+
+def signup(request):
+    """Sign-up for suppliers: the account and the organisation, then logged in."""
+    return _signup(
+        request,
+        SupplierSignupForm,
+        services.supplier_signup,
+        template="accounts/signup.html",
+        welcome=lambda data: (
+            _("Welcome to Koploper! Your organisation %(name)s is registered.")
+            % {"name": data["organisation_name"]}
+        ),
+    )
 
 
 def buyer_signup(request):
     """Sign-up for municipal staff: an account with a request to join a municipality."""
-    if request.user.is_authenticated:
-        return _already_signed_in(request)
-    form = BuyerSignupForm(request.POST or None, language=get_language())
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.buyer_signup(**form.account_data(), **form.membership_data())
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        except IntegrityError:
-            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
-        else:
-            login(request, user, backend=SIGNUP_BACKEND)
-            messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/buyer_signup.html", {"form": form}, status=status)
+    return _signup(
+        request,
+        BuyerSignupForm,
+        services.buyer_signup,
+        template="accounts/buyer_signup.html",
+        welcome=lambda data: _request_sent_message(data["municipality"]),
+    )
+
+
+def _signup_limited(request):
+    """Counts a sign-up attempt of the client address; over SIGNUP_ADDRESS_LIMIT within the
+    hour, the 429 page (sign-up answers must not be a cheap way to probe for accounts)."""
+    wait = address_wait(request, SIGNUP_SCOPE, limit=settings.SIGNUP_ADDRESS_LIMIT)
+    if wait:
+        message = _("Too many sign-ups from your network. Try again in %(minutes)s minutes.") % {
+            "minutes": math.ceil(wait / 60)
+        }
+        return too_many_attempts(request, SIGNUP_SCOPE, wait, message)
+    address_count(request, SIGNUP_SCOPE, window=SIGNUP_WINDOW_SECONDS)
+    return None
 
 
 def _request_sent_message(municipality) -> str:
@@ -160,8 +179,8 @@ def buyer_request(request):
     if not _may_choose_role(request.user):
         messages.info(request, _("Your account already has a role or a pending request."))
         return redirect("dashboard")
-    form = MembershipRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form):
         try:
             membership_request(user=request.user, actor=request.user, **form.membership_data())
         except MembershipError:
@@ -169,11 +188,9 @@ def buyer_request(request):
             return redirect("dashboard")
         messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
         return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/buyer_request.html", {"form": form}, status=status)
+
+    form = MembershipRequestForm(request.POST or None)
+    return form_page(request, form, act, template="accounts/buyer_request.html")
 
 
 @login_required
@@ -182,8 +199,8 @@ def supplier_register(request):
     if not _may_choose_role(request.user):
         messages.info(request, _("Your account already has a role or a pending request."))
         return redirect("dashboard")
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form):
         data = form.supplier_data()
         try:
             supplier_create(
@@ -195,25 +212,20 @@ def supplier_register(request):
                 user=request.user,
                 actor=request.user,
             )
-        except ValidationError as error:
-            _add_service_errors(form, error)
         except IntegrityError:
             # The one-supplier-per-user constraint: a second submit in another tab.
             messages.info(request, _("Your account already has a role or a pending request."))
             return redirect("dashboard")
-        else:
-            messages.success(
-                request,
-                _("Your organisation %(name)s is registered.")
-                % {"name": data["organisation_name"]},
-            )
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/supplier_register.html", {"form": form}, status=status)
+        messages.success(
+            request,
+            _("Your organisation %(name)s is registered.") % {"name": data["organisation_name"]},
+        )
+        return redirect("dashboard")
+
+    form = OrganisationForm(request.POST or None)
+    return form_page(
+        request, form, act, template="accounts/supplier_register.html", field_names=SERVICE_FIELDS
+    )
 
 
 class InvalidFormIs400:
@@ -225,15 +237,51 @@ class InvalidFormIs400:
 
 
 class LoginView(InvalidFormIs400, auth_views.LoginView):
+    """Django's login, with a limit on failed logins per client address (any usernames:
+    password spraying) on top of django-axes' lockout of one username from one address."""
+
     authentication_form = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        wait = address_wait(request, LOGIN_SCOPE, limit=settings.LOGIN_ADDRESS_FAILURE_LIMIT)
+        if wait:
+            message = _(
+                "Too many failed login attempts from your network. Try again in %(minutes)s "
+                "minutes, or reset your password."
+            ) % {"minutes": math.ceil(wait / 60)}
+            return too_many_attempts(request, LOGIN_SCOPE, wait, message)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(InvalidFormIs400, auth_views.PasswordChangeView):
+    """Django's password change; the new password ends the API token (portal.tokens)."""
+
     template_name = "accounts/password_change_form.html"
+
+    def form_valid(self, form):
+        tokens.revoke(self.request.user, tokens.PASSWORD_CHANGED, self.request)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(InvalidFormIs400, auth_views.PasswordResetConfirmView):
-    pass
+    """Django's password reset; the new password ends the API token (portal.tokens)."""
+
+    def form_valid(self, form):
+        tokens.revoke(form.user, tokens.PASSWORD_RESET, self.request)
+        return super().form_valid(form)
+
+
+@login_required
+def token_revoke(request):
+    """The account page's revoke: GET asks to confirm, POST ends the user's API token."""
+    token = tokens.token_of(request.user)
+    if request.method == "POST":
+        if tokens.revoke(request.user, tokens.ACCOUNT_PAGE, request):
+            messages.success(request, _("Your API token is revoked. It no longer works."))
+        else:
+            messages.info(request, _("You have no API token: there was nothing to revoke."))
+        return redirect("dashboard")
+    return render(request, "accounts/token_revoke.html", {"api_token": token})
 
 
 class LogoutView(auth_views.LogoutView):
@@ -246,14 +294,11 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
-    """Django's password reset, with the link on the portal's public address
-    (KOPLOPER_BASE_URL, as in every other mail) rather than the request's Host header,
-    in the user's own language."""
+    """Django's password reset page; the mail goes through the outbox (portal.tasks), so
+    that the answer and its timing are the same whether or not the address has an account.
+    The link is on the portal's public address, in the user's own language."""
 
     form_class = PasswordResetForm
-    subject_template_name = "registration/password_reset_subject.txt"
-    email_template_name = "registration/password_reset_email.txt"
-    html_email_template_name = "registration/password_reset_email.html"
 
     def form_valid(self, form):
         if not password_reset_allowed(self.request, form.cleaned_data["email"]):
@@ -268,17 +313,27 @@ class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
             response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(RESET_WINDOW_SECONDS)
             return response
-        # As Django's form_valid, which offers no way to set the domain.
-        base = urlsplit(settings.KOPLOPER_BASE_URL)
-        form.save(
-            domain_override=base.netloc,
-            use_https=base.scheme == "https",
-            token_generator=self.token_generator,
-            from_email=self.from_email,
-            email_template_name=self.email_template_name,
-            subject_template_name=self.subject_template_name,
-            html_email_template_name=self.html_email_template_name,
-            extra_email_context=self.extra_email_context,
-            request=self.request,
-        )
-        return super(auth_views.PasswordResetView, self).form_valid(form)
+        mail_on_commit(send_password_reset, email=form.cleaned_data["email"])
+        return redirect(self.get_success_url())
+
+
+# What search engines may index: the public pages. Accounts, the signed-in areas and the
+# administration are left out (they answer only to signed-in users anyway).
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /api/v1/auth/
+Disallow: /nl/accounts/
+Disallow: /en/accounts/
+Disallow: /nl/dashboard/
+Disallow: /en/dashboard/
+Disallow: /nl/review/
+Disallow: /en/review/
+Disallow: /nl/alerts/
+Disallow: /en/alerts/
+Allow: /
+"""
+
+
+@require_safe
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

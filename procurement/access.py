@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from innovations.access import supplier_for
-from municipalities.access import buyer_municipality
+from municipalities.access import buyer_municipality, can_act_for, can_verify_adoptions
+from municipalities.models import Adoption
 
 from .models import Question
 
@@ -59,3 +60,37 @@ def may_answer(user: AbstractBaseUser, question: Question) -> bool:
 def may_close(user: AbstractBaseUser, question: Question) -> bool:
     """The asker closes their own question; an adviser (without a conflict) closes any."""
     return user.is_authenticated and (question.asker_id == user.pk or may_answer(user, question))
+
+
+# --- Scale-up plans of pilots ---------------------------------------------------------------
+
+
+def may_plan(user: AbstractBaseUser, adoption: Adoption) -> bool:
+    """The buyers of the adoption's municipality (and administrators) write its plan."""
+    return can_act_for(user, adoption.municipality)
+
+
+def may_view_plan(user: AbstractBaseUser, adoption: Adoption) -> bool:
+    """A plan holds budgets and intentions: its municipality's buyers, reviewers (who
+    verify adoptions) and administrators read it; nobody else, and no reviewer who works
+    for the innovation's supplier (a budget is what a supplier would like to know)."""
+    if may_plan(user, adoption):
+        return True
+    if not can_verify_adoptions(user):
+        return False
+    supplier = supplier_for(user)
+    return supplier is None or supplier.pk != adoption.innovation.supplier_id
+
+
+def get_adoption_for_plan(user: AbstractBaseUser, pk) -> Adoption:
+    """The adoption whose plan `user` may read; 404 for anyone else (an adoption's plan is
+    not public, and neither is a claimed adoption)."""
+    try:
+        adoption = Adoption.objects.select_related("municipality", "innovation__supplier").get(
+            pk=pk
+        )
+    except (Adoption.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not may_view_plan(user, adoption):
+        raise Http404
+    return adoption

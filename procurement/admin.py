@@ -7,10 +7,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin import AuditTrailMixin
-from innovations.enums import Country
+from core.countries import Country
 
 from .enums import OnMarket
-from .models import ProcurementRoute, Question, RouteSource, Threshold
+from .models import ProcurementRoute, Question, RouteSource, ScaleUpPlan, Threshold
 
 TEXT_FIELDS = (
     "name",
@@ -185,4 +185,20 @@ class QuestionAdmin(AuditTrailMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ScaleUpPlan)
+class ScaleUpPlanAdmin(admin.ModelAdmin):
+    """Read only: buyers write their plans on the portal (scaleup.scale_up_plan_save)."""
+
+    list_display = ("adoption", "decision_on", "route", "updated_at")
+    list_filter = ("route",)
+    search_fields = ("adoption__innovation__title", "adoption__municipality__name")
+    list_select_related = ("adoption__innovation", "adoption__municipality", "route")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from innovations.enums import Country
+from core.countries import Country
 
 from . import guide, selectors
 from .enums import CoDevelopment, OnMarket, ValueBand

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api, desk_api
+from . import api, desk_api, scaleup_api
 
 urlpatterns: list = [
     path("procurement-routes", api.RouteListView.as_view(), name="procurement-route-list"),
@@ -23,6 +23,12 @@ urlpatterns: list = [
         "questions/<int:pk>/answer", desk_api.QuestionAnswerView.as_view(), name="question-answer"
     ),
     path("questions/<int:pk>/close", desk_api.QuestionCloseView.as_view(), name="question-close"),
+    path(
+        "adoptions/<int:pk>/scale-up-plan",
+        scaleup_api.ScaleUpPlanView.as_view(),
+        name="scale-up-plan",
+    ),
+    path("pilots-due", scaleup_api.DuePilotListView.as_view(), name="pilot-due-list"),
     path(
         "published-questions",
         desk_api.PublishedQuestionListView.as_view(),

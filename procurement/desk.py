@@ -7,24 +7,21 @@ advisers answering at once exactly one changes the row; the other finds it chang
 gets TransitionNotAllowed (409). Mails go through the outbox, in the recipient's language:
 advisers hear of a new question, the asker of the answer."""
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import audit_record, created_values
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
+from core.mail import absolute_url, recipient_language, send_templated_mail
 from innovations.models import Innovation
-from municipalities.access import can_act_for
-from municipalities.challenges import challenge_is_open
+from municipalities.access import may_view_challenge
 from municipalities.models import Challenge
 
 from .access import ADVISE_PERMISSION, has_conflict, is_adviser, may_ask, may_close
@@ -50,7 +47,7 @@ def subject_visible(user: AbstractBaseUser, subject) -> bool:
     if isinstance(subject, Innovation):
         return Innovation.objects.approved().filter(pk=subject.pk).exists()
     if isinstance(subject, Challenge):
-        return challenge_is_open(subject) or can_act_for(user, subject.municipality)
+        return may_view_challenge(user, subject)
     if isinstance(subject, ProcurementRoute):
         return subject.is_active
     return False
@@ -284,21 +281,10 @@ def advisers_to_notify(question: Question) -> QuerySet:
 def question_notify(*, question: Question, user: AbstractBaseUser) -> None:
     """Mail one recipient about a question, in the recipient's language: a new question to
     an adviser, the answer to the asker."""
-    if not user.email:
-        return
     to_asker = user.pk == question.asker_id
     template = "emails/question_answered" if to_asker else "emails/question_asked"
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-        base = getattr(settings, "KOPLOPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-        context = {
-            "recipient": user,
-            "question": question,
-            "url": base + reverse("desk:detail", args=[question.pk]),
-            "language_code": translation.get_language(),
-        }
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    with translation.override(recipient_language(user)):
+        url = absolute_url(reverse("desk:detail", args=[question.pk]))
+        send_templated_mail(
+            user=user, template=template, context={"question": question, "url": url}
+        )

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 
 from . import selectors
 from .access import (

@@ -1,12 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country
-from innovations.validators import GuardedTextFieldsMixin
+from core.countries import Country
+from core.validators import GuardedTextFieldsMixin
 
 from . import guide
 from .desk import ANSWER_MAX, BODY_MAX, TITLE_MAX
 from .enums import OnMarket
+from .scaleup import BUDGET_MAX, CRITERIA_MAX, GOAL_MAX, PARTNERS_MAX
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 CHECKED = ("on", "true", "1", "yes")
@@ -118,3 +119,57 @@ class AnswerForm(GuardedTextFieldsMixin, forms.Form):
         if not consent:
             for name in ("publish", "public_title", "public_body"):
                 del self.fields[name]
+
+
+class ScaleUpPlanForm(GuardedTextFieldsMixin, forms.Form):
+    """A pilot's scale-up plan; scaleup.scale_up_plan_save checks the dates against the pilot."""
+
+    goal = forms.CharField(
+        label=_("Goal of the pilot"),
+        max_length=GOAL_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the pilot should show, for example: fewer missed collections."),
+    )
+    success_criteria = forms.CharField(
+        label=_("Success criteria"),
+        max_length=CRITERIA_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("How you will know it worked: measurable where you can, one per line."),
+    )
+    decision_on = forms.DateField(
+        label=_("Decision date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "When you decide whether to implement it, scale it up or end it. The portal "
+            "reminds you when this date comes."
+        ),
+    )
+    budget = forms.CharField(
+        label=_("Budget for scaling"),
+        max_length=BUDGET_MAX,
+        required=False,
+        help_text=_("An estimate and where it would come from, for example: € 250,000 a year."),
+    )
+    route = forms.ChoiceField(
+        label=_("Procurement route for scaling"),
+        required=False,
+        help_text=_("The route guide helps you choose."),
+    )
+    partners = forms.CharField(
+        label=_("Partners"),
+        max_length=PARTNERS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Other municipalities, the region, the supplier, knowledge institutions."),
+    )
+
+    def __init__(self, *args, routes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.routes = {route.code: route for route in routes}
+        self.fields["route"].choices = [("", _("Not chosen yet"))] + [
+            (route.code, route.name) for route in routes
+        ]
+
+    def clean_route(self):
+        code = self.cleaned_data.get("route") or ""
+        return self.routes.get(code)

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from innovations.models import Innovation
-from municipalities.models import Challenge
+from municipalities.models import Adoption, Challenge
 
 from .enums import CoDevelopment, ContractKind, Jurisdiction, QuestionStatus, ValueBand
 
@@ -307,3 +307,56 @@ class Question(models.Model):
         if self.challenge_id:
             return "challenge"
         return "route"
+
+
+class ScaleUpPlan(models.Model):
+    """A buyer's plan for scaling a pilot up (PIANOo's fourth recommendation to launching
+    customers): what the pilot should show, when the municipality decides, and what scaling
+    would take. One per adoption; it stays readable after the pilot moved on."""
+
+    adoption = models.OneToOneField(
+        Adoption, on_delete=models.CASCADE, related_name="scale_up_plan"
+    )
+    goal = models.TextField(_("goal of the pilot"), max_length=2000)
+    success_criteria = models.TextField(_("success criteria"), max_length=3000)
+    decision_on = models.DateField(_("decision date"))
+    budget = models.CharField(_("budget for scaling"), max_length=300, blank=True)
+    route = models.ForeignKey(
+        ProcurementRoute,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("procurement route for scaling"),
+    )
+    partners = models.TextField(_("partners"), max_length=2000, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("scale-up plan")
+        verbose_name_plural = _("scale-up plans")
+        indexes = [models.Index(fields=["decision_on"], name="scaleup_decision")]
+
+    def __str__(self) -> str:
+        return f"{self.adoption}: {self.decision_on:%Y-%m-%d}"
+
+
+class PilotReminder(models.Model):
+    """When the buyers of a pilot were last reminded that a decision is due; the beat task
+    claims a reminder by a conditional UPDATE on this row, so it mails at most once per
+    period however often, and however many at once, it runs."""
+
+    adoption = models.OneToOneField(Adoption, on_delete=models.CASCADE, related_name="+")
+    last_sent_on = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("pilot reminder")
+        verbose_name_plural = _("pilot reminders")
+
+    def __str__(self) -> str:
+        return f"{self.adoption_id}: {self.last_sent_on}"

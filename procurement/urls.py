@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import scaleup_views, views
 
 app_name = "procurement"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.route_list, name="routes"),
     path("guide/", views.guide_page, name="guide"),
     path("routes/<slug:code>/", views.route_detail, name="route"),
+    path("pilots/<int:pk>/plan/", scaleup_views.plan, name="plan"),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from audit.outbox import enqueue_on_commit
+from municipalities.admin import ProvinceFilter
 
 from .models import RankingEntry, RankingRun, RunStatus, RunTrigger
 from .tasks import recompute
@@ -81,24 +82,39 @@ def _start_run(request):
     return redirect("admin:ranking_rankingrun_changelist")
 
 
+class EntryProvinceFilter(ProvinceFilter):
+    field = "municipality__province_code"
+
+
 @admin.register(RankingEntry)
 class RankingEntryAdmin(admin.ModelAdmin):
     list_display = (
         "run",
         "rank",
+        "rank_range",
         "municipality",
         "score",
         "size_class_rank",
         "adoption_count",
         "launching_customer_count",
-        "is_koploper",
+        "performance_group",
+        "rank_per_10k",
         "previous_rank",
     )
-    list_filter = ("size_class", "is_koploper")
+    list_filter = (
+        "performance_group",
+        "size_class",
+        "municipality__country",
+        EntryProvinceFilter,
+    )
     list_select_related = ("run", "municipality")
     search_fields = ("municipality__name", "municipality__code")
     ordering = ("-run", "position")
     show_full_result_count = False
+
+    @admin.display(description=_("range (5–95%)"))
+    def rank_range(self, entry):
+        return f"{entry.rank_low}–{entry.rank_high}" if entry.has_interval else "–"
 
     def has_add_permission(self, request):
         return False

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
+from core.database import on_postgresql
 from municipalities.enums import Stage
 
 from . import formula
@@ -35,18 +36,22 @@ class Groups:
         return self.recency[self.half_lives.index(half_life)]
 
 
-def grouped_sql(source: str, parameters: dict) -> tuple[str, list]:
+def grouped_sql(source: str, parameters: dict, *, with_points: bool = False) -> tuple[str, list]:
     """SELECT, from `source` (a relation of counted adoptions with municipality_id, stage,
     adopter_order and age_days), per municipality, stage and order class (0 launching
-    customer, 1 early adopter, 2 later): COUNT(*), then the sum of the recency factors for
-    each half-life of the grid (HALF_LIFE_YEARS, in its order).
+    customer, 1 early adopter, 2 later): COUNT(*) AS adoption_count, then the sum of the
+    recency factors for each half-life of the grid (HALF_LIFE_YEARS, in its order).
+
+    `with_points`: every stage (an ended adoption counts as an adoption, with no points),
+    and a last column, the sum of `source`'s points_micro: from these groups the board's
+    totals are summed (services._rank_municipalities), so the adoptions are read once.
 
     With b = 0.5 ^ (age / 30 years), the factor of half-life 30/k years is b^k: two
     power() per adoption, the others products of b, b², b³ and b⁶ (a fence keeps PostgreSQL
     from computing them again in every sum)."""
     dp = "DOUBLE PRECISION"
     days = float(parameters["days_per_year"])
-    fence = "OFFSET 0" if connection.vendor == "postgresql" else ""
+    fence = "OFFSET 0" if on_postgresql() else ""
     sums = []
     for k in HALF_LIFE_STEPS:
         q, j = divmod(k - 6, 6)
@@ -60,44 +65,46 @@ def grouped_sql(source: str, parameters: dict) -> tuple[str, list]:
         }[j]
         sums.append(f"SUM({' * '.join(factors)})")
     last_early = parameters["early_adopter_last_position"]
+    points = ", SUM(g.points_micro) AS points_micro" if with_points else ""
+    carried = ", o.points_micro" if with_points else ""
+    where = "" if with_points else "WHERE o.stage IN (%s, %s, %s)"
     sql = f"""
-        SELECT g.municipality_id, g.stage, g.order_class, COUNT(*), {", ".join(sums)}
+        SELECT g.municipality_id, g.stage, g.order_class, COUNT(*) AS adoption_count,
+            {", ".join(sums)}{points}
         FROM (
             SELECT p.*, p.b * p.b AS b2, p.b * p.b * p.b AS b3
             FROM (
-                SELECT o.municipality_id, o.stage,
+                SELECT o.municipality_id, o.stage{carried},
                     CASE WHEN o.adopter_order = 1 THEN 0
                         WHEN o.adopter_order <= %s THEN 1 ELSE 2 END AS order_class,
                     power(CAST(0.5 AS {dp}), CAST(o.age_days AS {dp}) / CAST(%s AS {dp})) AS b,
                     power(CAST(0.5 AS {dp}), CAST(o.age_days AS {dp}) / CAST(%s AS {dp})) AS b6
                 FROM {source} o
-                WHERE o.stage IN (%s, %s, %s)
+                {where}
                 {fence}
             ) p
             {fence}
         ) g
         GROUP BY g.municipality_id, g.stage, g.order_class
     """  # noqa: S608 - `source` is our own SQL; values are parameters  # nosec B608
-    params = [
-        last_early,
-        days * HALF_LIFE_SPAN,
-        days * HALF_LIFE_SPAN / 6,
-        *[stage.value for stage in STAGES],
-    ]
+    params = [last_early, days * HALF_LIFE_SPAN, days * HALF_LIFE_SPAN / 6]
+    if not with_points:
+        params += [stage.value for stage in STAGES]
     return sql, params
 
 
 def groups_from_rows(rows, municipality_ids) -> Groups:
     """The rows of grouped_sql() as matrices, in the order of `municipality_ids` (rows of
-    municipalities not among them, with no points, are left out)."""
+    municipalities not among them, with no points, and of ended adoptions are left out)."""
     index = {pk: i for i, pk in enumerate(municipality_ids)}
     stage_index = {stage.value: i for i, stage in enumerate(STAGES)}
     counts = np.zeros((len(municipality_ids), 9))
     recency = np.zeros((len(HALF_LIFE_YEARS), len(municipality_ids), 9))
-    for municipality_id, stage, order_class, count, *factor_sums in rows:
+    for municipality_id, stage, order_class, count, *rest in rows:
         row = index.get(municipality_id)
-        if row is None:
+        if row is None or stage not in stage_index:  # not on the board, or ended
             continue
+        factor_sums = rest[: len(HALF_LIFE_YEARS)]  # a points column may follow
         column = stage_index[stage] * 3 + int(order_class)
         counts[row, column] = count
         recency[:, row, column] = [float(x) for x in factor_sums]

@@ -48,6 +48,7 @@ class IntervalFieldsMixin(serializers.Serializer):
     rank_median = _rank("Median rank over the sensitivity draws.")
     rank_high = _rank("Worst end of the 5–95% rank interval over the sensitivity draws.")
     size_class_rank_low = _rank("Best end of the rank interval within the size class.")
+    size_class_rank_median = _rank("Median rank within the size class over the draws.")
     size_class_rank_high = _rank("Worst end of the rank interval within the size class.")
     rank_per_10k = _rank("Rank by points per 10,000 inhabitants.")
     performance_group = serializers.ChoiceField(
@@ -63,6 +64,7 @@ INTERVAL_FIELDS = [
     "rank_median",
     "rank_high",
     "size_class_rank_low",
+    "size_class_rank_median",
     "size_class_rank_high",
     "rank_per_10k",
     "performance_group",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from innovations.enums import Country, provinces_by_country
+from core.countries import Country, provinces_by_country
 from municipalities.enums import SizeClass
 from municipalities.filters import (
     UNKNOWN_COUNTRY,

@@ -12,10 +12,9 @@ its math functions)."""
 
 import datetime
 
-from django.db import connection
-
+from core.database import on_postgresql
 from innovations.models import Innovation
-from municipalities.enums import Stage, Verification
+from municipalities.enums import Stage
 from municipalities.models import Adoption
 
 from .models import MICRO
@@ -39,7 +38,7 @@ COLUMNS = (
 
 def _age_days_sql() -> str:
     """Whole days from the adoption's stage_since to the reference date (never negative)."""
-    if connection.vendor == "postgresql":
+    if on_postgresql():
         return "GREATEST(CAST(%s AS DATE) - a.stage_since, 0)"
     return "MAX(CAST(julianday(%s) - julianday(a.stage_since) AS INTEGER), 0)"
 
@@ -52,35 +51,28 @@ def ordered_adoptions_sql(
     stage_since, adopter_order (RANK() among the innovation's counted adopters by start
     date, so ties share the better order) and age_days (from stage_since, never negative).
 
-    With `municipality_id`, only the adoptions of that municipality, each still ordered
-    among all adopters of its innovation: RANK() over a partition is one plus the number
-    of rows before it, so the order is counted per adoption (an index range on adoption
-    (innovation, verification, started_on)) instead of ranking every adopter of every
-    innovation the municipality uses. The partition is the innovation's counted adopters:
-    verified, of the same (so equally published) innovation, and anyone who started before
-    a counted adoption started before the reference date too."""
+    With `municipality_id`, only the adoptions of that municipality, each with its order
+    among all adopters of its innovation as stored on the adoption (`adopter_order`, kept
+    by municipalities in the verifying transaction: RANK() among the innovation's verified
+    adopters by start date) instead of ranking every adopter of every innovation the
+    municipality uses. The stored order is the RANK() above for every counted adoption:
+    the innovation's counted adopters are its verified ones (of the same, so equally
+    published, innovation), and anyone who started before a counted adoption started
+    before the reference date too."""
+    columns = ["id", "municipality_id", "innovation_id", "stage", "started_on", "stage_since"]
+    if municipality_id is None:
+        order_sql = "RANK() OVER (PARTITION BY a.innovation_id ORDER BY a.started_on)"
+    else:
+        columns.append("adopter_order")
+        order_sql = "a.adopter_order"
     counted = (
         Adoption.objects.verified()
         .filter(innovation__in=Innovation.objects.approved(), started_on__lte=reference_date)
         .order_by()
-        .values("id", "municipality_id", "innovation_id", "stage", "started_on", "stage_since")
+        .values(*columns)
     )
-    order_params = []
-    fence = ""
-    if municipality_id is None:
-        order_sql = "RANK() OVER (PARTITION BY a.innovation_id ORDER BY a.started_on)"
-    else:
-        if connection.vendor == "postgresql":
-            # Keeps PostgreSQL from pulling the subquery up into the expressions that use
-            # adopter_order, which would count each adoption's predecessors five times.
-            fence = "OFFSET 0"
+    if municipality_id is not None:
         counted = counted.filter(municipality_id=municipality_id)
-        order_sql = f"""1 + (
-            SELECT COUNT(*) FROM {connection.ops.quote_name(Adoption._meta.db_table)} e
-            WHERE e.innovation_id = a.innovation_id AND e.verification = %s
-                AND e.started_on < a.started_on
-        )"""  # noqa: S608 - a quoted table name; the value is a parameter  # nosec B608
-        order_params = [Verification.VERIFIED.value]
     counted_sql, counted_params = counted.query.sql_with_params()
     sql = f"""
         SELECT a.id, a.municipality_id, a.innovation_id, a.stage, a.started_on,
@@ -88,9 +80,8 @@ def ordered_adoptions_sql(
             {order_sql} AS adopter_order,
             {_age_days_sql()} AS age_days
         FROM ({counted_sql}) a
-        {fence}
     """  # noqa: S608 - only the ORM's compiled SQL; values are parameters  # nosec B608
-    return sql, [*order_params, reference_date.isoformat(), *counted_params]
+    return sql, [reference_date.isoformat(), *counted_params]
 
 
 def scored_adoptions_sql(

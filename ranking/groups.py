@@ -18,6 +18,7 @@ import math
 from collections import Counter
 
 import numpy as np
+from django.db import connection
 
 from . import sensitivity
 from .models import PerformanceGroup, RankingEntry, RankingRun
@@ -50,6 +51,7 @@ INTERVAL_FIELDS = [
     "rank_median",
     "rank_high",
     "size_class_rank_low",
+    "size_class_rank_median",
     "size_class_rank_high",
     "performance_group",
     "is_koploper",
@@ -82,13 +84,46 @@ def run_add_intervals(run: RankingRun, sums: list | None = None) -> None:
         entry.rank_median = int(intervals.rank_median[i])
         entry.rank_high = int(intervals.rank_high[i])
         entry.size_class_rank_low = int(intervals.class_rank_low[i])
+        entry.size_class_rank_median = int(intervals.class_rank_median[i])
         entry.size_class_rank_high = int(intervals.class_rank_high[i])
-        entry.performance_group = performance_group(
-            class_rank_low=entry.size_class_rank_low,
-            class_size=class_sizes[entry.size_class],
-            adoption_count=entry.adoption_count,
-            min_adoptions=params["koploper_min_adoptions"],
+        entry.performance_group = str(
+            performance_group(
+                class_rank_low=entry.size_class_rank_low,
+                class_size=class_sizes[entry.size_class],
+                adoption_count=entry.adoption_count,
+                min_adoptions=params["koploper_min_adoptions"],
+            )
         )
         entry.is_koploper = entry.performance_group == PerformanceGroup.KOPLOPER
-    RankingEntry.objects.bulk_update(entries, INTERVAL_FIELDS, batch_size=500)
+    _write_intervals(entries)
     run.sensitivity = analysis.summary
+
+
+def _write_intervals(entries: list[RankingEntry]) -> None:
+    """The intervals and groups of `entries`, written without Django's bulk_update (a CASE
+    WHEN over all the rows for every field, which the database evaluates for every row:
+    0.8 s for a board of 300 on PostgreSQL). On PostgreSQL one UPDATE … FROM unnest() of a
+    column array each; elsewhere one small UPDATE per entry, as one executemany (SQLite
+    reuses the prepared statement)."""
+    q = connection.ops.quote_name
+    table = q(RankingEntry._meta.db_table)
+    fields = [RankingEntry._meta.get_field(name) for name in INTERVAL_FIELDS]
+    columns = [[getattr(entry, name) for entry in entries] for name in INTERVAL_FIELDS]
+    ids = [entry.pk for entry in entries]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = {"BooleanField": "boolean", "CharField": "text"}
+            arrays = ", ".join(
+                f"%s::{types.get(field.get_internal_type(), 'integer')}[]" for field in fields
+            )
+            names = ", ".join(q(field.column) for field in fields)
+            sets = ", ".join(f"{q(field.column)} = v.{q(field.column)}" for field in fields)
+            cursor.execute(
+                f"UPDATE {table} e SET {sets} "  # noqa: S608 - quoted names only  # nosec B608
+                f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}) WHERE e.id = v.id",
+                [ids, *columns],
+            )
+            return
+        sets = ", ".join(f"{q(field.column)} = %s" for field in fields)
+        statement = f"UPDATE {table} SET {sets} WHERE id = %s"  # noqa: S608 - quoted names only  # nosec B608
+        cursor.executemany(statement, [[*row, pk] for *row, pk in zip(*columns, ids, strict=True)])

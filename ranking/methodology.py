@@ -6,12 +6,71 @@ half-life, ranges, results) are read from the current run, so the page cannot dr
 the board it explains."""
 
 import math
+from dataclasses import dataclass
 
+from django.db.models import Count, Max, Min
+from django.db.models.fields.json import KT
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from . import groups, selectors
+from .models import RankingRun
 from .services import FORMULA_VERSION, PARAMETERS_V1
+
+
+@dataclass
+class Version:
+    """One line of the changelog: a formula version with a version of the sensitivity
+    analysis (0: none), and which published boards of this site were made with it."""
+
+    formula_version: str
+    method_version: int
+    title: str
+    text: str
+    first: object = None
+    last: object = None
+    boards: int = 0
+
+
+def _changelog() -> list[Version]:
+    """Oldest first; the last line is the current services.FORMULA_VERSION with the current
+    sensitivity.METHOD_VERSION (a test holds it to that), so a new version of either needs a
+    line here. One query."""
+    versions = [
+        Version(
+            "v1",
+            0,
+            _("Formula v1"),
+            _(
+                "Stage × order × recency per verified adoption, summed per municipality; "
+                "ranks within size classes and points per 10,000 inhabitants."
+            ),
+        ),
+        Version(
+            "v1",
+            1,
+            _("Formula v1, with rank ranges (sensitivity analysis 1)"),
+            _(
+                "The formula is unchanged. Every board now carries rank ranges from the "
+                "sensitivity analysis, performance groups by the rule above (the Koploper "
+                "label follows it instead of the bare top 10%), and a rank by points per "
+                "10,000 inhabitants."
+            ),
+        ),
+    ]
+    used = (
+        RankingRun.objects.published()
+        .values("formula_version", method=KT("sensitivity__method_version"))
+        .annotate(first=Min("reference_date"), last=Max("reference_date"), boards=Count("id"))
+        .order_by()
+    )
+    by_version = {(row["formula_version"], int(row["method"] or 0)): row for row in used}
+    for version in versions:
+        row = by_version.get((version.formula_version, version.method_version))
+        if row:
+            version.first, version.last, version.boards = row["first"], row["last"], row["boards"]
+    return versions
+
 
 # What each assumption of the one-at-a-time analysis is called on the page.
 ASSUMPTIONS = {
@@ -61,6 +120,7 @@ def methodology_context() -> dict:
             {"group": group.label, "percent": percent} for group, percent in groups.RULE
         ],
         "example_class": {"size": 40, "top": math.ceil(40 * groups.RULE[0][1] / 100)},
+        "changelog": _changelog(),
     }
 
 

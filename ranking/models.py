@@ -164,6 +164,7 @@ class RankingEntry(models.Model):
     rank_median = models.PositiveIntegerField(_("median rank"), null=True)
     rank_high = models.PositiveIntegerField(_("worst rank (95%)"), null=True)
     size_class_rank_low = models.PositiveIntegerField(_("best rank in size class"), null=True)
+    size_class_rank_median = models.PositiveIntegerField(_("median rank in size class"), null=True)
     size_class_rank_high = models.PositiveIntegerField(_("worst rank in size class"), null=True)
     performance_group = models.CharField(
         _("performance group"), max_length=10, choices=PerformanceGroup, blank=True

@@ -24,6 +24,8 @@ from .models import MICRO, RankingEntry, RankingRun, from_micro
 from .selectors import Contribution, contributions
 
 ADDED, CHANGED, AGED = "added", "changed", "aged"
+# The smallest effect the page shows (it rounds to hundredths of a point).
+SHOWN = MICRO // 200
 
 
 @dataclass
@@ -52,8 +54,9 @@ class Movement:
     previous_entry: RankingEntry | None
     changes: list[Change] = field(default_factory=list)
     rest_micro: int = 0
-    # Beyond the first `limit` changes (most recent kinds and largest effects first): how
-    # many more, and their effect together.
+    # Beyond the first `limit` changes (most recent kinds and largest effects first), and
+    # ageing too small to show (under half a hundredth of a point): how many more, and
+    # their effect together.
     more_count: int = 0
     more_micro: int = 0
 
@@ -68,7 +71,7 @@ class Movement:
     @property
     def has_rest(self) -> bool:
         """Worth a line: at least half a hundredth of a point (what the page shows)."""
-        return abs(self.rest_micro) >= MICRO // 200
+        return abs(self.rest_micro) >= SHOWN
 
 
 def _points_micro(*, parameters: dict, stage: str, order: int, since, reference) -> int:
@@ -154,8 +157,15 @@ def movement(
     result.changes.sort(
         key=lambda c: (order[c.kind], -abs(c.contribution.points_micro - c.before_micro))
     )
-    hidden = result.changes[limit:]
-    result.changes = result.changes[:limit]
+    # Ageing that the page would show as 0.00 is not listed: it is counted in `more`.
+    listed = [c for c in result.changes if c.kind != AGED or abs(_effect_micro(c)) >= SHOWN]
+    shown = {id(c) for c in listed[:limit]}
+    hidden = [c for c in result.changes if id(c) not in shown]
+    result.changes = listed[:limit]
     result.more_count = len(hidden)
-    result.more_micro = sum(c.contribution.points_micro - c.before_micro for c in hidden)
+    result.more_micro = sum(_effect_micro(c) for c in hidden)
     return result
+
+
+def _effect_micro(change: Change) -> int:
+    return change.contribution.points_micro - change.before_micro

@@ -66,12 +66,22 @@ def current_entry(municipality: Municipality) -> RankingEntry | None:
 
 
 @dataclass(frozen=True)
+class InnovationRef:
+    """What a scorecard shows of an innovation: a link. (Thousands per large municipality:
+    a plain object, not a model instance, which cost most of the scorecard's time.)"""
+
+    pk: int
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class Contribution:
     """The points one adoption earns under a run's formula, with the factors behind them."""
 
     adoption_id: int
     municipality_id: int
-    innovation: Innovation  # only pk, title and slug loaded
+    innovation: InnovationRef
     stage: str
     started_on: datetime.date
     stage_since: datetime.date
@@ -131,7 +141,7 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
         Contribution(
             adoption_id=adoption_id,
             municipality_id=municipality_id,
-            innovation=Innovation(pk=innovation_id, title=title, slug=slug),
+            innovation=InnovationRef(pk=innovation_id, title=title, slug=slug),
             stage=stage,
             started_on=_date(started_on),
             stage_since=_date(stage_since),

@@ -108,7 +108,9 @@ def competition_ranks(scores: np.ndarray) -> np.ndarray:
     (one ranking per row of a 2-d array). Scores are rounded to 1e-9 points first, so that
     sums of the same points in another order still tie."""
     rounded = np.round(scores, 9)
-    order = np.argsort(-rounded, axis=-1, kind="stable")
+    # Any order of equals gives them the same rank: no stable sort needed (it takes twice
+    # as long as the default one on the analysis's batches).
+    order = np.argsort(-rounded, axis=-1)
     ordered = np.take_along_axis(rounded, order, axis=-1)
     n = ordered.shape[-1]
     places = np.broadcast_to(np.arange(1, n + 1), ordered.shape)
@@ -141,6 +143,7 @@ class Intervals:
     rank_median: np.ndarray
     rank_high: np.ndarray
     class_rank_low: np.ndarray
+    class_rank_median: np.ndarray
     class_rank_high: np.ndarray
 
 
@@ -199,13 +202,15 @@ def rank_intervals(
     histogram = histogram.reshape(m, m)
     class_histogram = class_histogram.reshape(m, largest_class)
     low, median, high = (_percentile_ranks(histogram, total, p) for p in settings["percentiles"])
-    class_low = _percentile_ranks(class_histogram, total, settings["percentiles"][0])
-    class_high = _percentile_ranks(class_histogram, total, settings["percentiles"][-1])
+    class_low, class_median, class_high = (
+        _percentile_ranks(class_histogram, total, p) for p in settings["percentiles"]
+    )
     return Intervals(
         rank_low=np.minimum(low, board.ranks),
         rank_median=median,
         rank_high=np.maximum(high, board.ranks),
         class_rank_low=np.minimum(class_low, board.class_ranks),
+        class_rank_median=class_median,
         class_rank_high=np.maximum(class_high, board.class_ranks),
     )
 

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core.database import on_postgresql
 from municipalities.models import Municipality
 
 from . import adoption_sums, formula, groups
@@ -201,8 +202,7 @@ def _rank_municipalities(
     # PostgreSQL sort every adoption instead of hashing.
     # The Koploper label and the other performance groups follow the rank intervals
     # (ranking.groups, after the sensitivity analysis); the insert leaves them unset.
-    with_sql = f"""
-        WITH scored AS ({scored_sql}),
+    totals_sql = """
         all_totals AS (
             SELECT c.municipality_id,
                 SUM(c.points_micro) AS score_micro,
@@ -210,7 +210,29 @@ def _rank_municipalities(
                 SUM(CASE WHEN c.adopter_order = 1 THEN 1 ELSE 0 END) AS launching_count
             FROM scored c
             GROUP BY c.municipality_id
-        ), ranked AS (
+        )"""
+    with_params = scored_params
+    grouped = connection.vendor == "postgresql" and sums
+    if grouped:
+        # The sensitivity analysis's groups (per municipality × stage × order class, every
+        # stage, with their points), and the totals summed from them: the scored adoptions
+        # are read once, by one aggregate, instead of twice (and stored for the second).
+        grouped_sql, grouped_params = adoption_sums.grouped_sql("scored", params, with_points=True)
+        totals_sql = f"""
+        grouped AS ({grouped_sql}),
+        all_totals AS (
+            SELECT g.municipality_id,
+                SUM(g.points_micro) AS score_micro,
+                SUM(g.adoption_count) AS adoption_count,
+                SUM(CASE WHEN g.order_class = 0 THEN g.adoption_count ELSE 0 END)
+                    AS launching_count
+            FROM grouped g
+            GROUP BY g.municipality_id
+        )"""  # noqa: S608 - our SQL  # nosec B608
+        with_params = [*scored_params, *grouped_params]
+    with_sql = f"""
+        WITH scored AS ({scored_sql}),
+        {totals_sql}, ranked AS (
             SELECT t.*, m.size_class, m.population,
                 RANK() OVER (ORDER BY t.score_micro DESC) AS board_rank,
                 RANK() OVER (PARTITION BY m.size_class ORDER BY t.score_micro DESC)
@@ -246,7 +268,6 @@ def _rank_municipalities(
         FROM ranked r
         LEFT JOIN {entry} p ON p.run_id = %s AND p.municipality_id = r.municipality_id
     """  # noqa: S608 - only quoted table and column names; values are parameters  # nosec B608
-    with_params = scored_params
     insert_params = [
         run.pk,
         MICRO // 10_000,  # score_micro / (100 × population) = points per 10,000
@@ -254,22 +275,21 @@ def _rank_municipalities(
     ]
     scored_total = "SELECT COALESCE(SUM(adoption_count), 0) FROM all_totals"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if on_postgresql():
             # The insert as a data-modifying CTE: the adoptions are scored once, and the
             # statement still answers how many adoptions and entries there were.
             counts = f"({scored_total}), (SELECT COUNT(*) FROM inserted)"  # noqa: S608  # nosec B608
             statement = f"{with_sql}, inserted AS ({insert_sql} RETURNING 1)"
-            if not sums:
+            if not grouped:
                 cursor.execute(f"{statement} SELECT {counts}", [*with_params, *insert_params])
                 scored, entries = cursor.fetchone()
                 return int(scored), int(entries), None
             # One row per group, each with the two counts (one row of counts if no group).
-            grouped_sql, grouped_params = adoption_sums.grouped_sql("scored", params)
             grouped_statement = (
-                f"{statement}, grouped AS ({grouped_sql}) "  # noqa: S608 - our SQL  # nosec B608
+                f"{statement} "  # noqa: S608 - our SQL  # nosec B608
                 f"SELECT {counts}, g.* FROM (SELECT 1) one LEFT JOIN grouped g ON TRUE"
             )
-            cursor.execute(grouped_statement, [*with_params, *insert_params, *grouped_params])
+            cursor.execute(grouped_statement, [*with_params, *insert_params])
             rows = cursor.fetchall()
             grouped = [row[2:] for row in rows if row[2] is not None]
             return int(rows[0][0]), int(rows[0][1]), grouped

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
-from innovations.caching import anonymous_page_cache
+from core.caching import anonymous_page_cache
+from core.open_data import neutralise
 from municipalities.models import Municipality
 
 from . import graphics, maps, movement, selectors
@@ -107,9 +108,9 @@ def scorecard(request, slug):
         changed_since_run = points != (entry.score_micro if entry else 0)
         moved = movement.movement(run, municipality, entry, contributions, limit=SCORECARD_ROWS)
     history = selectors.rank_history(municipality)
-    # The most points first; a large municipality has thousands, and drawing them all cost
-    # seconds (docs/performance.md): the rest is counted, their points are in the score.
-    more = max(0, len(contributions or []) - SCORECARD_ROWS)
+    # The most points first, in pages: a large municipality has thousands, and drawing them
+    # all cost seconds (docs/performance.md).
+    page = Paginator(contributions or [], SCORECARD_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "ranking/scorecard.html",
@@ -117,13 +118,13 @@ def scorecard(request, slug):
             "municipality": municipality,
             "run": run,
             "entry": entry,
-            "contributions": (contributions or [])[:SCORECARD_ROWS],
-            "more_contributions": more,
+            "contributions": page,
             "changed_since_run": changed_since_run,
             "history": [point for point in reversed(history)],
             "chart": graphics.rank_chart(history),
             "interval": graphics.interval_chart(entry, run.entry_count if run else 0),
             "movement": moved,
+            "badge": _badge_geometry(entry),
         },
     )
 
@@ -199,23 +200,37 @@ def badge(request, code):
         language = "nl"
     entry = selectors.current_entry(municipality)
     with translation.override(language):
-        if entry is None:
-            value = _("not ranked")
-        else:
-            value = _("#%(rank)s of %(total)s") % {
-                "rank": entry.rank,
-                "total": entry.run.entry_count,
-            }
         content = render_to_string(
             "ranking/badge.svg",
             {
-                "badge": graphics.badge("Koploper", value),
+                "badge": _badge_geometry(entry),
                 "municipality": municipality,
                 "entry": entry,
                 "language": language,
             },
         )
     return HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
+
+
+def _badge_geometry(entry) -> graphics.Badge:
+    """The badge's text and size for the current entry, in the active language (the
+    scorecard gives its <img> the same width and height)."""
+    if entry is None:
+        value = _("not ranked")
+    elif entry.has_interval and (entry.rank_low, entry.rank_high) != (entry.rank, entry.rank):
+        # How sure the rank is travels with it, as on the board: "#7 (5–11) of 293".
+        value = _("#%(rank)s (%(low)s–%(high)s) of %(total)s") % {
+            "rank": entry.rank,
+            "low": entry.rank_low,
+            "high": entry.rank_high,
+            "total": entry.run.entry_count,
+        }
+    else:
+        value = _("#%(rank)s of %(total)s") % {
+            "rank": entry.rank,
+            "total": entry.run.entry_count,
+        }
+    return graphics.badge("Koploper", value)
 
 
 OPEN_DATA_FIELDS = [
@@ -239,6 +254,7 @@ OPEN_DATA_FIELDS = [
     "rank_median",
     "rank_high",
     "size_class_rank_low",
+    "size_class_rank_median",
     "size_class_rank_high",
     "performance_group",
     "rank_per_10k",
@@ -273,6 +289,7 @@ def _open_data_rows(run) -> list[dict]:
                 "rank_median": entry.rank_median,
                 "rank_high": entry.rank_high,
                 "size_class_rank_low": entry.size_class_rank_low,
+                "size_class_rank_median": entry.size_class_rank_median,
                 "size_class_rank_high": entry.size_class_rank_high,
                 "performance_group": entry.performance_group,
                 "rank_per_10k": entry.rank_per_10k,
@@ -301,7 +318,7 @@ def open_data_csv(request):
     writer = csv.DictWriter(response, fieldnames=OPEN_DATA_FIELDS, lineterminator="\n")
     writer.writeheader()
     for row in _open_data_rows(run):
-        writer.writerow({**row, "koploper": "true" if row["koploper"] else "false"})
+        writer.writerow({key: neutralise(value) for key, value in row.items()})
     return response
 
 

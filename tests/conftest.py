@@ -112,3 +112,27 @@ def reference_municipalities(db):
 
     municipalities_load_reference()
     return Municipality.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def _strict_api_answers(request, monkeypatch):
+    """Every answer of the test client under /api/v1/ is validated strictly against the
+    committed OpenAPI document (tests/strict_api.py); a test that sends what no client
+    should (a test of the validation itself) is marked `unvalidated`."""
+    if request.node.get_closest_marker("unvalidated"):
+        yield
+        return
+    from django.test import Client
+
+    from tests import strict_api
+
+    original = Client.request
+
+    def validated(self, **environ):
+        response = original(self, **environ)
+        found = strict_api.problems(environ["REQUEST_METHOD"], environ["PATH_INFO"], response)
+        assert not found, "The answer is not as the OpenAPI document says:\n" + "\n".join(found)
+        return response
+
+    monkeypatch.setattr(Client, "request", validated)
+    yield

@@ -6,8 +6,10 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from innovations.enums import Route, Status, province_code_for
-from innovations.models import DomainTag, Innovation, Supplier, SupplierMember
+from core.countries import province_code_for
+from innovations.domain_links import innovation_domains_set
+from innovations.enums import Route, Status
+from innovations.models import Innovation, Supplier, SupplierMember
 from municipalities.adoption_facts import adoption_facts_refresh
 from municipalities.enums import MembershipStatus, Stage, Verification, size_class_for
 from municipalities.models import Adoption, BuyerMembership, Challenge, Municipality
@@ -95,7 +97,8 @@ class InnovationFactory(factory.django.DjangoModelFactory):
     def domains(obj, create, extracted, **kwargs):
         if create:
             codes = extracted if extracted is not None else ["energy"]
-            obj.domains.set(DomainTag.objects.filter(code__in=codes))
+            # Through the service that also keeps the domain bits the catalogue filters on.
+            innovation_domains_set(innovation=obj, codes=codes)
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

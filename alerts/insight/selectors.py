@@ -105,6 +105,10 @@ class BarChart:
     bars: list[Bar] = field(default_factory=list)
     y_ticks: list[tuple[float, int]] = field(default_factory=list)
 
+    @property
+    def empty(self) -> bool:
+        return not any(bar.value for bar in self.bars)
+
 
 def bar_chart(rows: list[dict], metric: str = Metric.VIEWS) -> BarChart:
     """One bar per month of `metric`; the scale runs to a round number above the top."""

@@ -19,7 +19,7 @@ supplier_required = _role_required(access.may_see_insight)
 FLUSHED_KEY = "alerts:insight:flushed"
 
 
-def _fresh() -> None:
+def fresh() -> None:
     """Without Redis (the embedded default: one process, no beat) the counts live in this
     process until flushed: flush them before showing them, at most once a minute. With
     Redis, beat flushes every ten minutes."""
@@ -30,7 +30,7 @@ def _fresh() -> None:
 @require_GET
 @supplier_required
 def insight_overview(request):
-    _fresh()
+    fresh()
     rows = selectors.this_month(access.insight_innovations(request.user))
     return render(
         request,
@@ -43,7 +43,7 @@ def insight_overview(request):
 @supplier_required
 def insight_detail(request, pk):
     innovation = access.insight_innovation(request.user, pk)
-    _fresh()
+    fresh()
     rows = selectors.innovation_months(innovation)
     return render(
         request,
@@ -61,7 +61,7 @@ def insight_detail(request, pk):
 @supplier_required
 def insight_csv(request, pk):
     innovation = access.insight_innovation(request.user, pk)
-    _fresh()
+    fresh()
     body = selectors.as_csv(innovation, selectors.innovation_months(innovation))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="insight-{innovation.slug}.csv"'
@@ -72,7 +72,7 @@ def insight_csv(request, pk):
 @supplier_required
 def insight_csv_all(request):
     """Every own published innovation, every month of the last twelve."""
-    _fresh()
+    fresh()
     innovations = list(access.insight_innovations(request.user).order_by("title", "pk"))
     body = selectors.as_csv_many(innovations, selectors.last_months())
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")

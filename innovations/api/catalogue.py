@@ -10,7 +10,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from .. import caching, catalogue
+from core import caching
+
+from .. import catalogue
 from ..enums import Domain
 from ..filters import CatalogueFilter
 from ..models import Innovation, Supplier

@@ -36,8 +36,10 @@ class DomainsField(serializers.MultipleChoiceField):
         super().__init__(choices=Domain.choices, allow_empty=True, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
-            self.fail("not_a_list", input_type="str")
+        # A JSON array only, as documented: REST framework's field takes any iterable (an
+        # object's keys, a string's letters).
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
         return sorted(super().to_internal_value(data))
 
     def to_representation(self, value):

@@ -5,6 +5,7 @@ without the role 403, objects they may not see 404, transitions the state does n
 allow 409 (DESIGN.md "Roles" and the API contract)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -12,26 +13,59 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.validators import normalise_registration_number, require_changes
+
 from .. import selectors
 from ..access import get_innovation_for_supplier, supplier_for
 from ..enums import Status
-from ..models import Innovation, Review, Supplier
+from ..models import EDITABLE_FIELDS, Innovation, Review, Supplier
+from ..selectors import missing_for_submission
 from ..services import innovation_create, innovation_update, supplier_update
-from ..validators import normalise_registration_number, require_changes
 from ..workflow import (
+    OPEN_STATES,
     SUBMIT,
     WITHDRAW,
     innovation_transition,
-    missing_for_submission,
 )
 from .common import DomainsField, HistorySerializer, IsSupplier, SupplierNameSerializer
 
 
+class PendingChangeSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    registration_number = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+
+
 class SupplierSerializer(serializers.ModelSerializer):
+    """The organisation as the public sees it. A new `name` or `registration_number` sent by
+    a member waits for a reviewer: it shows in `pending_change` until then."""
+
+    pending_change = serializers.SerializerMethodField()
+
     class Meta:
         model = Supplier
-        fields = ["slug", "name", "registration_number", "website", "country", "size"]
+        fields = [
+            "slug",
+            "name",
+            "registration_number",
+            "website",
+            "country",
+            "size",
+            "pending_change",
+        ]
         read_only_fields = ["slug"]
+
+    @extend_schema_field(PendingChangeSerializer(allow_null=True))
+    def get_pending_change(self, supplier) -> dict | None:
+        if supplier.change_requested_at is None:
+            return None
+        return {
+            "name": supplier.pending_name,
+            "registration_number": supplier.pending_registration_number,
+            "requested_at": serializers.DateTimeField().to_representation(
+                supplier.change_requested_at
+            ),
+        }
 
     def validate(self, attrs):
         if self.partial:
@@ -62,19 +96,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
 
 
-CONTENT = [
-    "title",
-    "summary",
-    "description",
-    "domains",
-    "route",
-    "maturity",
-    "price_indication",
-    "evidence",
-    "references",
-    "contact_name",
-    "contact_email",
-]
+CONTENT = list(EDITABLE_FIELDS)
 
 
 class SupplierInnovationSerializer(serializers.ModelSerializer):
@@ -187,8 +209,9 @@ class SupplierOrganisationView(APIView):
 
 
 class SupplierInnovationList(generics.ListCreateAPIView):
-    """The caller's own innovations in every state, pending revisions included (they carry
-    `revision_of`). Create adds a draft; it may be incomplete."""
+    """The caller's own innovations in every state, and their pending revisions (they carry
+    `revision_of`). A decided revision is part of its innovation's history, not listed.
+    Create adds a draft; it may be incomplete."""
 
     permission_classes = [IsSupplier]
     serializer_class = SupplierInnovationSerializer
@@ -197,7 +220,7 @@ class SupplierInnovationList(generics.ListCreateAPIView):
 
     def get_queryset(self):
         user = self.request.user
-        queryset = Innovation.objects.all()
+        queryset = Innovation.objects.filter(Q(revision_of=None) | Q(status__in=OPEN_STATES))
         supplier = supplier_for(user)
         if supplier is not None:
             queryset = queryset.filter(supplier=supplier)

@@ -43,8 +43,18 @@ class InnovationDetailSerializer(InnovationListSerializer):
             "price_indication",
             "evidence",
             "references",
+            "approved_until",
+            "reconfirmation",
             "adopters",
         ]
+        extra_kwargs = {
+            "approved_until": {"help_text": "The approval holds until this date."},
+            "reconfirmation": {
+                "help_text": "Empty while the approval is valid; `due`: it ended and the "
+                "innovation is to be reconfirmed (not in the default catalogue list); "
+                "`confirmed`: its supplier confirmed the text, a reviewer has yet to."
+            },
+        }
 
 
 @extend_schema_view(

@@ -180,6 +180,9 @@ def test_the_supplier_sees_chart_table_and_csv_of_their_innovation(
     dashboard = client.get(reverse("dashboard")).content.decode()
 
     assert '<svg class="koploper-chart"' in page and "<table" in page
+    assert "No page views in the last 12 months yet" not in page
+    overview = client.get(reverse("alerts:insight")).content.decode()
+    assert f'href="{reverse("alerts:insight_csv_all")}"' in overview
     month = timezone.localdate().strftime("%Y-%m")
     assert f"slimme-lantaarnpalen,{month},42,0,0,0,0,0,0" in csv.splitlines()
     assert csv.splitlines()[0] == "innovation,month," + ",".join(Metric.values)
@@ -218,3 +221,11 @@ def test_the_chart_scale_is_round():
 
     assert [tick for _y, tick in chart.y_ticks] == [0, 25, 50]
     assert [bar.value for bar in chart.bars] == [0, 37]
+
+
+def test_an_empty_chart_says_so(client, supplier_member, innovation):
+    client.force_login(supplier_member)
+
+    page = client.get(reverse("alerts:insight_detail", args=[innovation.pk])).content.decode()
+
+    assert "No page views in the last 12 months yet" in page

@@ -135,3 +135,29 @@ def test_the_notification_mail_gathers_a_day_and_comes_once_a_day(
     assert tomorrow == 1
     assert mail.outbox[1].subject == "Koploper: 1 new notification"
     assert "Gemeente 0 uses Later (pilot)." in mail.outbox[1].body
+
+
+@pytest.mark.translated
+def test_the_notification_mail_is_in_the_recipients_language(
+    buyer, supplier_member, innovation, django_capture_on_commit_callbacks, settings
+):
+    settings.KOPLOPER_BASE_URL = "https://koploper.example"
+    _notify(buyer, innovation, 1)  # buyer.language == "nl"
+    _notify(supplier_member, innovation, 1)  # supplier_member.language == "en"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mails.notification_mails_make(today=timezone.localdate())
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    dutch, english = by_recipient["inkoper@example.org"], by_recipient["lev@example.org"]
+    assert dutch.subject == "Koploper: 1 nieuwe melding"
+    assert "Gemeente 0 gebruikt Slimme lantaarnpalen (pilot)." in dutch.body
+    assert "https://koploper.example/nl/innovations/slimme-lantaarnpalen/" in dutch.body
+    assert english.subject == "Koploper: 1 new notification"
+    assert "Gemeente 0 uses Slimme lantaarnpalen (pilot)." in english.body
+    assert dutch.extra_headers["List-Unsubscribe"].startswith(
+        "<https://koploper.example/nl/alerts/unsubscribe/"
+    )
+    assert english.extra_headers["List-Unsubscribe"].startswith(
+        "<https://koploper.example/en/alerts/unsubscribe/"
+    )

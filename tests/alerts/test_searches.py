@@ -137,6 +137,22 @@ def test_a_buyer_sees_and_changes_only_their_own_searches(client, buyer, municip
     assert SavedSearch.objects.filter(pk=other.pk).exists()
 
 
+def test_deleting_a_search_asks_first(client, buyer):
+    search = _save(buyer, "domain=energy", name="Zon")
+    client.force_login(buyer)
+    url = reverse("alerts:search_delete", args=[search.pk])
+
+    listing = client.get(reverse("alerts:searches")).content.decode()
+    asked = client.get(url)
+
+    assert f'href="{url}"' in listing
+    assert asked.status_code == 200
+    assert "Delete the saved search" in asked.content.decode()
+    assert SavedSearch.objects.filter(pk=search.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not SavedSearch.objects.filter(pk=search.pk).exists()
+
+
 def test_search_list_query_count(client, buyer, django_assert_max_num_queries):
     client.force_login(buyer)
     _save(buyer, "domain=energy")

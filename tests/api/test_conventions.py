@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from innovations.models import Innovation
 from ranking.api import RankingRunListView
 from tests.factories import ChallengeFactory, InnovationFactory, supplier_user
 from tests.problems import PROBLEM_JSON, errors, problem
@@ -222,3 +223,48 @@ def test_problem_media_type(api):
     response = api.get("/api/v1/innovations/nope")
 
     assert response["Content-Type"] == PROBLEM_JSON
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "name", "reason"),
+    [
+        ({"title": "Ok", "domains": {"energy": 1}}, "domains", "Must be a list (a JSON array)."),
+        ({"title": "Ok", "domains": "energy"}, "domains", "Must be a list (a JSON array)."),
+        ({"title": "Ok", "domains": ["energy", 7]}, "domains.1", "Must be text."),
+        ({"title": "Ok", "maturity": "7"}, "maturity", "Must be a whole number or null."),
+        ({"title": 12}, "title", "Must be text."),
+    ],
+)
+def test_input_types_are_strict_where_the_schema_says_so(api, body, name, reason):
+    """An array is an array, a number is no text: a 400 naming the field, nothing stored."""
+    api.force_authenticate(supplier_user())
+
+    response = api.post("/api/v1/supplier/innovations", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"] == [
+        {"name": name, "reason": reason, "code": "invalid_type"}
+    ]
+    assert Innovation.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_type_errors_come_after_authentication(api):
+    response = api.post("/api/v1/supplier/innovations", {"title": 12}, format="json")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.translated
+def test_type_errors_are_in_the_request_language(api):
+    api.force_authenticate(supplier_user())
+
+    response = api.post(
+        "/api/v1/supplier/innovations",
+        {"title": "Ok", "domains": {"energy": 1}},
+        format="json",
+        headers={"accept-language": "nl"},
+    )
+
+    assert response.json()["invalidParams"][0]["reason"] == "Moet een lijst (een JSON-array) zijn."

@@ -227,7 +227,8 @@ def test_token_authenticates_the_api(api):
     queue = api.get("/api/v1/review/innovations")
 
     assert token.status_code == 200
-    assert token.json() == {"token": Token.objects.get(user=user).key}
+    assert token.json()["token"] == Token.objects.get(user=user).key
+    assert set(token.json()) == {"token", "expires"}
     assert queue.status_code == 200
 
 
@@ -291,3 +292,30 @@ def test_signed_in_callers_have_their_own_budget(api, low_rates):
     statuses = [api.get("/api/v1/ranking/runs").status_code for _ in range(6)]
 
     assert statuses == [200] * 5 + [429]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept", "status"),
+    [
+        ("?format=api", "application/json", 400),
+        ("", "text/html", 406),
+        ("?format=api", "text/html", 400),
+        ("", "text/html,application/xhtml+xml,*/*;q=0.8", 200),  # a browser: JSON
+    ],
+)
+def test_challenge_suggestions_never_answer_500_to_an_html_client(client, query, accept, status):
+    """The browsable API answered 500 here (and with DEBUG on showed a debug page to any
+    client); the API speaks JSON only and says so."""
+    challenge = ChallengeFactory(status=ChallengeStatus.OPEN)
+    InnovationFactory(status=Status.APPROVED)
+    client.raise_request_exception = False
+
+    response = client.get(
+        f"/api/v1/challenges/{challenge.pk}/suggestions{query}", headers={"accept": accept}
+    )
+
+    assert response.status_code == status
+    assert response["Content-Type"].split(";")[0] in (
+        "application/json",
+        "application/problem+json",
+    )

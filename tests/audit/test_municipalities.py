@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import MembershipStatus, Verification
 from municipalities.memberships import (
@@ -56,6 +56,8 @@ def test_adoption_claim_records_the_new_adoption(buyer, municipality):
                 "started_on": [None, "2025-02-01"],
                 "stage_since": [None, "2025-02-01"],
                 "evidence_reference": [None, "TN1234"],
+                # No contact given: the recording buyer, as the web form proposes.
+                "contact_email": [None, "inkoper@example.org"],
                 "verification": [None, "claimed"],
             },
         )

@@ -42,6 +42,7 @@ FIGURE_NAMES = [
     "search_common_vs_substring",
     "search_frequent_vs_substring",
     "leaderboard_throughput",
+    "innovation_page_counting_throughput",
     "leaderboard_page_p50",
     "leaderboard_page_p95",
 ]
@@ -237,7 +238,7 @@ def test_generated_adoption_facts_are_those_of_the_services():
     from django.db import connection
 
     from bench.generate import _adoption_facts_sql
-    from innovations.enums import province_mask
+    from core.countries import province_mask
     from municipalities.adoption_facts import adoption_facts
     from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
 
@@ -264,3 +265,58 @@ def test_generated_adoption_facts_are_those_of_the_services():
         pk: province_mask(provinces) for pk, (_, provinces) in expected.items()
     }
     assert expected[innovations[0].pk] == (2, ["BE-VLI", "NL-UT"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_adopter_order_is_that_of_the_services():
+    import datetime
+
+    from django.db import connection
+
+    from bench.generate import ADOPTER_ORDER_SQL
+    from municipalities.models import Adoption
+    from tests.factories import AdoptionFactory, InnovationFactory
+
+    innovation = InnovationFactory()
+    for day, verification in [(3, "verified"), (1, "verified"), (3, "verified"), (2, "claimed")]:
+        AdoptionFactory(
+            innovation=innovation,
+            started_on=datetime.date(2024, 1, day),
+            verification=verification,
+        )
+    expected = dict(Adoption.objects.values_list("started_on__day", "adopter_order"))
+    Adoption.objects.update(adopter_order=None)
+
+    with connection.cursor() as cursor:
+        cursor.execute(ADOPTER_ORDER_SQL)
+
+    assert dict(Adoption.objects.values_list("started_on__day", "adopter_order")) == expected
+    # Ties share the better place; a claim has none.
+    assert sorted(Adoption.objects.values_list("started_on__day", "adopter_order")) == [
+        (1, 1),
+        (2, None),
+        (3, 2),
+        (3, 2),
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_domain_bits_are_those_of_the_service():
+    from django.db import connection
+
+    from bench.generate import _domain_masks_sql
+    from innovations.models import Innovation
+    from tests.factories import InnovationFactory
+
+    InnovationFactory(domains=["energy", "industry-4-0"])
+    InnovationFactory(domains=["care"])
+    expected = dict(Innovation.objects.values_list("pk", "domain_mask"))
+    Innovation.objects.update(domain_mask=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute(_domain_masks_sql())
+
+    assert dict(Innovation.objects.values_list("pk", "domain_mask")) == expected
+    assert sorted(expected.values()) == [2, 1 | 1 << 9]

@@ -19,11 +19,12 @@ from demo import runner
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from innovations.enums import Domain, Status
 from innovations.models import Innovation, Review, StatusChange
+from innovations.vetting import valid_until
 from municipalities.enums import SizeClass, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, Challenge, Evaluation
 from portal.celery import app as celery_app
 from portal.roles import roles_for
-from ranking.models import RankingRun
+from ranking.models import RankingEntry, RankingRun
 from ranking.selectors import rank_history
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,14 @@ def test_full_demo_plan_meets_the_counts(reference_municipalities):
     assert all(e.barrier for e in boards)
     challenges = [e for e in demo.events if e.label.startswith("challenge ")]
     assert len({e.label for e in challenges}) >= 15
+    # Some approvals ended (vetting expires): they show the reconfirmation at work.
+    ended = [
+        i
+        for i in in_catalogue
+        if i["story"] != "revision_approved" and valid_until(i["approved_at"].date()) < demo.today
+    ]
+    assert len(ended) >= 3
+    assert "Zonnewijzer B.V." in {i["supplier"] for i in ended}  # the demo supplier's to-do
 
 
 def test_demo_plan_is_deterministic(reference_municipalities):
@@ -88,8 +97,42 @@ def _row_counts():
     return {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"audit", "innovations", "municipalities", "ranking", "portal"}
+        if model._meta.app_label in PROJECT_APPS
     }
+
+
+PROJECT_APPS = {
+    "audit",
+    "portal",
+    "innovations",
+    "municipalities",
+    "procurement",
+    "alerts",
+    "ranking",
+    "auth",
+    "authtoken",
+}
+
+
+def _fingerprint():
+    """What a second run must leave as it was, beyond the row counts: each adoption's
+    state, each innovation's state and catalogue facts, each board's entries."""
+    return (
+        sorted(
+            Adoption.objects.values_list(
+                "municipality__code", "innovation__title", "stage", "stage_since", "verification"
+            )
+        ),
+        sorted(
+            Innovation.objects.values_list(
+                "title", "status", "approved_until", "adoption_count", "adopter_provinces"
+            )
+        ),
+        sorted(
+            RankingEntry.objects.values_list("run__reference_date", "municipality__code", "rank")
+        ),
+        AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -110,12 +153,13 @@ def small_demo(django_db_setup, django_db_blocker):
 
 
 def test_small_demo_is_idempotent(small_demo, django_capture_on_commit_callbacks):
-    before = _row_counts()
+    before, fingerprint = _row_counts(), _fingerprint()
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", size="small", verbosity=0)
 
     assert _row_counts() == before
+    assert _fingerprint() == fingerprint
 
 
 def test_small_demo_is_made_through_the_services(small_demo):
@@ -161,6 +205,30 @@ def test_small_demo_is_dated_over_the_past_months(small_demo):
     assert not Adoption.objects.filter(stage_since__gt=timezone.localdate()).exists()
 
 
+def test_small_demo_boards_carry_ranges_and_groups(small_demo, client):
+    """Every monthly board of the demo has its sensitivity analysis: ranges, groups, and
+    the results the methodology page states."""
+    runs = list(RankingRun.objects.published().order_by("reference_date"))
+    for run in runs:
+        assert run.sensitivity["settings"]["draws"] >= 1000, run
+        entries = list(run.entries.all())
+        assert entries, run
+        for e in entries:
+            assert e.rank_low <= e.rank_median <= e.rank_high, e
+            assert e.rank_low <= e.rank <= e.rank_high, e
+            assert e.performance_group, e
+    current = runs[-1]
+    assert len({e.performance_group for e in current.entries.all()}) >= 2
+    leader = current.entries.order_by("position").first()
+    board = client.get(reverse("ranking:leaderboard")).content.decode()
+    assert (
+        f'{leader.rank} <span class="koploper-range">({leader.rank_low}–{leader.rank_high})'
+        in board
+    )
+    methodology = client.get(reverse("ranking:methodology")).content.decode()
+    assert f"{current.sensitivity['moved_more_than']} of the {current.entry_count}" in methodology
+
+
 def test_small_demo_gives_the_demo_accounts_something_to_do(small_demo):
     users = {u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
     assert {name: roles_for(u) for name, u in users.items()} == {
@@ -195,6 +263,43 @@ def test_small_demo_has_routes_and_support_desk_questions(small_demo):
     assert AuditEntry.objects.filter(action="question.answer").count() == 2
 
 
+def test_small_demo_has_scale_up_plans_and_a_pilot_due(small_demo):
+    from procurement.models import PilotReminder, ScaleUpPlan
+    from procurement.scaleup import pilots_due
+
+    inkoper = User.objects.get(username="inkoper")
+    own = ScaleUpPlan.objects.filter(adoption__municipality__code="GM0344")
+    assert own.filter(updated_by=inkoper).exists()
+    assert pilots_due(municipality=own.first().adoption.municipality).exists()
+    assert PilotReminder.objects.filter(last_sent_on__isnull=False).exists()
+    assert (
+        AuditEntry.objects.filter(action="scale_up_plan.save").count()
+        == ScaleUpPlan.objects.count()
+    )
+
+
+def test_small_demo_has_approvals_that_expire(small_demo):
+    from dateutil.relativedelta import relativedelta
+    from django.utils import timezone
+
+    from innovations.models import Innovation, StatusChange
+
+    # Every approval, made through the workflow at its dated moment, holds 24 months from
+    # the day of its latest approval (or a revision's, or a reconfirmation).
+    for innovation in Innovation.objects.approved():
+        days = {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__in=[innovation])
+        } | {
+            timezone.localdate(change.created_at)
+            for change in StatusChange.objects.filter(innovation__revision_of=innovation)
+        }
+        assert innovation.approved_until - relativedelta(months=24) in days, innovation
+    # The weekly expiry job ran: nothing is past its approval without being marked.
+    today = timezone.localdate()
+    assert not Innovation.objects.current().filter(approved_until__lt=today - relativedelta(days=7))
+
+
 def test_small_demo_shows_alerts_at_work(small_demo):
     inkoper = User.objects.get(username="inkoper")
     assert Follow.objects.filter(user=inkoper, innovation__isnull=False).exists()
@@ -202,6 +307,9 @@ def test_small_demo_shows_alerts_at_work(small_demo):
     assert SavedSearch.objects.filter(user=inkoper).count() == 2
     assert Notification.objects.exists()
     assert InsightDay.objects.exists() and InsightMonth.objects.exists()
+    # Page views, comparisons and challenge suggestions were counted too.
+    for metric in ("views", "comparisons", "suggestions"):
+        assert InsightMonth.objects.filter(metric=metric, count__gt=0).exists(), metric
 
 
 def test_small_demo_pages_render(small_demo, client):
@@ -227,3 +335,40 @@ def test_small_demo_pages_render(small_demo, client):
             assert escape(text) in response.content.decode(), url
     history = rank_history(leader.municipality)
     assert len([point for point in history if point.entry is not None]) >= 3
+
+
+def test_small_demo_leaves_the_catalogue_facts_the_services_keep(small_demo):
+    """The catalogue's copy of each innovation's use (count and provinces of its verified
+    adopters) is what the adoption services keep it at: no adoption went around them."""
+    from municipalities.adoption_facts import adoption_facts
+
+    innovations = Innovation.objects.order_by("pk")
+    facts = adoption_facts(innovations.values_list("pk", flat=True))
+    assert {i.pk: (i.adoption_count, i.adopter_provinces) for i in innovations} == facts
+    assert sum(count for count, _provinces in facts.values()) == (
+        Adoption.objects.filter(verification=Verification.VERIFIED).count()
+    )
+    assert len({code for _count, provinces in facts.values() for code in provinces}) >= 3
+
+
+def test_small_demo_challenges_have_responses_and_suggestions(small_demo, client):
+    from municipalities.matchmaking import challenge_suggestions
+    from municipalities.models import ChallengeResponse
+
+    challenges = Challenge.objects.all()
+    assert {"open", "closed"} <= set(challenges.values_list("status", flat=True))
+    responses = ChallengeResponse.objects.all()
+    assert {"new", "interested", "declined"} <= set(responses.values_list("status", flat=True))
+    assert AuditEntry.objects.filter(action="challenge.post").count() == challenges.count()
+    assert AuditEntry.objects.filter(action="challenge.respond").count() == responses.count()
+    assert AuditEntry.objects.filter(action="challenge.mark_response").count() == (
+        responses.exclude(status="new").count()
+    )
+    open_ones = challenges.filter(status="open", deadline__gte=timezone.localdate())
+    assert open_ones.exists()
+    for challenge in open_ones:
+        assert challenge.responses.exists(), challenge
+        suggestions = challenge_suggestions(challenge)
+        assert suggestions, challenge
+        page = client.get(reverse("municipalities:challenge_detail", args=[challenge.pk]))
+        assert escape(suggestions[0].innovation.title) in page.content.decode()

@@ -47,9 +47,9 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     page.wait_for_url(re.compile(r"/nl/ranking/$"))
     assert page.locator("h1").inner_text() == "Ranglijst van Koplopergemeenten"
     assert board.get_by_role("rowheader").all_inner_texts() == [
-        "Houten Utrecht",
-        "Utrecht Utrecht",
-        "Schiermonnikoog Fryslân",
+        "Houten Utrecht (NL)",
+        "Utrecht Utrecht (NL)",
+        "Schiermonnikoog Fryslân (NL)",
     ]
     audit(page, "leaderboard")
 
@@ -57,7 +57,7 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     act.select(main.get_by_label("Grootteklasse"), "minder dan 20.000 inwoners")
     act.press(main.get_by_role("button", name="Filteren"))
     page.wait_for_url(re.compile(r"size_class=lt20k"))
-    assert board.get_by_role("rowheader").all_inner_texts() == ["Schiermonnikoog Fryslân"]
+    assert board.get_by_role("rowheader").all_inner_texts() == ["Schiermonnikoog Fryslân (NL)"]
     cells = board.get_by_role("row").nth(1).get_by_role("cell").all_inner_texts()
     # Rank on the whole board with how sure it is, rank in the size class.
     assert (re.match(r"3 \(\d+–\d+\)$", cells[0]) is not None, cells[1]) == (True, "1")
@@ -88,7 +88,8 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     act.follow(main.locator(".koploper-badge-preview a"))
     page.wait_for_url(re.compile(r"/ranking/badge/GM0088\.svg\?lang=nl$"))
     svg = page.locator("svg")
-    assert svg.get_attribute("aria-label") == "Koploper: #3 van 3"
+    # The rank with its range, as on the board ("#3 (2–3) van 3"), or bare if it cannot move.
+    assert re.fullmatch(r"Koploper: #3( \(\d+–3\))? van 3", svg.get_attribute("aria-label"))
     page.go_back()
 
     act.follow(main.get_by_role("link", name="Ranglijst", exact=True))
@@ -107,3 +108,8 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     page.wait_for_url(re.compile(r"/en/ranking/$"))
     assert page.locator("h1").inner_text() == "Koplopergemeenten leaderboard"
     assert main.get_by_role("status").inner_text() == "3 municipalities on the board"
+    act.follow(main.get_by_role("link", name="How the ranking is made"))
+    page.wait_for_url(re.compile(r"/en/ranking/methodology/$"))
+    assert main.get_by_role("heading", name="Changelog").is_visible()
+    assert main.get_by_text("Used for 1 board on this site").is_visible()
+    audit(page, "methodology-en")

@@ -7,7 +7,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from innovations.enums import Status
-from innovations.models import Innovation, Review, StatusChange
+from innovations.models import Innovation, Review, StatusChange, Supplier
+from innovations.services import innovation_update
 from tests.factories import SupplierFactory, reviewer_user, supplier_user
 from tests.problems import errors
 
@@ -198,6 +199,51 @@ def test_patch_of_an_approved_innovation_answers_with_its_revision(client):
     assert Innovation.objects.get(pk=original.pk).title == "Zonnedak"
 
 
+def _approved_revision(original, user, **changes):
+    from innovations.workflow import APPROVE, CLAIM, SUBMIT, innovation_transition
+
+    reviewer = reviewer_user()
+    revision, _created = innovation_update(innovation=original, user=user, **changes)
+    innovation_transition(innovation=revision, user=user, action=SUBMIT)
+    innovation_transition(innovation=revision, user=reviewer, action=CLAIM)
+    innovation_transition(innovation=revision, user=reviewer, action=APPROVE, scores=SCORES)
+    return revision
+
+
+def test_supplier_list_shows_an_approved_revision_only_as_its_innovation(client):
+    original = innovation_in(Status.APPROVED, title="Zonnedak")
+    user = supplier_user(original.supplier)
+    _approved_revision(original, user, title="Zonnedak Plus")
+    pending, _created = innovation_update(innovation=original, user=user, maturity=9)
+    client.force_login(user)
+
+    everything = client.get("/api/v1/supplier/innovations").json()
+    approved = client.get("/api/v1/supplier/innovations", {"status": "approved"}).json()
+
+    assert [(i["id"], i["title"], i["status"]) for i in everything["results"]] == [
+        (pending.pk, "Zonnedak Plus", "draft"),
+        (original.pk, "Zonnedak Plus", "approved"),
+    ]
+    assert [i["id"] for i in approved["results"]] == [original.pk]
+
+
+def test_patch_through_an_approved_revision_edits_its_innovation(client):
+    original = innovation_in(Status.APPROVED, title="Zonnedak")
+    user = supplier_user(original.supplier)
+    revision = _approved_revision(original, user, title="Zonnedak Plus")
+    client.force_login(user)
+
+    response = _json(
+        client, "patch", f"/api/v1/supplier/innovations/{revision.pk}", {"maturity": 9}
+    )
+
+    pending = Innovation.objects.get(revision_of=original, status=Status.DRAFT)
+    assert response.status_code == 201
+    assert (response.json()["id"], response.json()["revision_of"]) == (pending.pk, original.pk)
+    assert (pending.title, pending.maturity) == ("Zonnedak Plus", 9)
+    assert Innovation.objects.get(pk=revision.pk).status == Status.APPROVED
+
+
 @pytest.mark.parametrize(
     "state", [Status.SUBMITTED, Status.IN_REVIEW, Status.REJECTED, Status.WITHDRAWN]
 )
@@ -373,11 +419,38 @@ def test_organisation_patch_validates_the_registration_number(client):
 
     assert bad.status_code == 400
     assert list(errors(bad)) == ["registration_number"]
-    assert good.json() == {
+    requested_at = Supplier.objects.get(pk=supplier.pk).change_requested_at
+    body = good.json()
+    assert datetime.datetime.fromisoformat(body["pending_change"].pop("requested_at")) == (
+        requested_at
+    )
+    assert body == {
         "slug": supplier.slug,
-        "name": "Nieuwe Naam B.V.",
+        "name": supplier.name,  # the new name waits for a reviewer
         "registration_number": "12345678",
         "website": "https://example.org",
         "country": "NL",
         "size": "large",
+        "pending_change": {
+            "name": "Nieuwe Naam B.V.",
+            "registration_number": "12345678",
+        },
     }
+
+
+def test_organisation_patch_refuses_another_organisations_number(client):
+    SupplierFactory(name="Zonnewijzer B.V.", country="NL", registration_number="90817263")
+    supplier = SupplierFactory(country="NL", registration_number="12345678")
+    client.force_login(supplier_user(supplier))
+
+    response = _json(
+        client,
+        "patch",
+        "/api/v1/supplier/organisation",
+        {"name": "Zonnewijzer B.V.", "registration_number": "90817263"},
+    )
+
+    assert response.status_code == 400
+    assert list(errors(response)) == ["registration_number"]
+    stored = Supplier.objects.get(pk=supplier.pk)
+    assert (stored.registration_number, stored.pending_registration_number) == ("12345678", "")

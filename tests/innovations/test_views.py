@@ -9,7 +9,7 @@ from innovations.models import Innovation, Review, StatusChange, Supplier
 from innovations.services import innovation_update
 from tests.factories import SupplierFactory, reviewer_user, supplier_user
 
-from .helpers import innovation_in
+from .helpers import SCORES, innovation_in
 
 pytestmark = pytest.mark.django_db
 
@@ -276,12 +276,12 @@ def test_organisation_profile_validates_and_normalises_the_registration_number(c
     assert list(bad.context["form"].errors) == ["registration_number"]
     assert good.status_code == 302
     stored = Supplier.objects.get(pk=supplier.pk)
-    assert (stored.name, stored.registration_number, stored.country, stored.size) == (
+    # The country and size change at once; the name and number wait for a reviewer.
+    assert (stored.pending_name, stored.pending_registration_number) == (
         "Nieuw B.V.",
         "0123.456.749",
-        "BE",
-        "micro",
     )
+    assert (stored.name, stored.country, stored.size) == ("Oud B.V.", "BE", "micro")
 
 
 def test_my_innovations_lists_by_state_with_latest_feedback(client):
@@ -313,6 +313,33 @@ def test_my_innovations_lists_by_state_with_latest_feedback(client):
     assert [i.title for i in drafts.context["page"].object_list] == ["Conceptje"]
     counts = {value: n for value, _label, n in everything.context["counts"]}
     assert (counts["draft"], counts["changes_requested"], counts["approved"]) == (1, 1, 0)
+
+
+def test_my_innovations_latest_feedback_is_from_the_latest_round_a_revisions_included(client):
+    from innovations.workflow import CLAIM, REQUEST_CHANGES, SUBMIT, innovation_transition
+
+    original = innovation_in(Status.APPROVED, title="Zonnedak")
+    user = supplier_user(original.supplier)
+    reviewer = reviewer_user()
+    Review.objects.create(
+        innovation=original, reviewer=reviewer, decision="approve", feedback="Mooi werk.", **SCORES
+    )
+    revision, _created = innovation_update(innovation=original, user=user, title="Zonnedak Plus")
+    innovation_transition(innovation=revision, user=user, action=SUBMIT)
+    innovation_transition(innovation=revision, user=reviewer, action=CLAIM)
+    innovation_transition(
+        innovation=revision,
+        user=reviewer,
+        action=REQUEST_CHANGES,
+        scores=SCORES,
+        feedback="Noem de prijs per woning.",
+    )
+    client.force_login(user)
+
+    page = client.get(reverse("innovations:mine")).content.decode()
+
+    assert "Noem de prijs per woning." in page
+    assert "Mooi werk." not in page
 
 
 def test_pending_revision_shows_under_its_original(client):

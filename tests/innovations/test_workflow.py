@@ -449,6 +449,8 @@ def test_approving_a_revision_copies_it_onto_the_original():
         Status.APPROVED,
     )
     assert sorted(stored.domains.values_list("code", flat=True)) == ["energy", "housing"]
+    # The catalogue's domain bits follow the links (bit 0 energy, bit 4 housing).
+    assert (stored.domain_mask, Innovation.objects.get(pk=revision.pk).domain_mask) == (17, 17)
     assert Innovation.objects.get(pk=revision.pk).status == Status.APPROVED
     assert list(Innovation.objects.approved()) == [stored]
     assert StatusChange.objects.filter(innovation=original).get().note == (
@@ -457,6 +459,19 @@ def test_approving_a_revision_copies_it_onto_the_original():
     # a new change can now be started
     newer, created = innovation_update(innovation=original, user=user, summary="Nog beter")
     assert (created, newer.revision_of_id) == (True, original.pk)
+
+
+def test_domain_bits_follow_the_domain_links_on_create_and_update():
+    supplier = SupplierFactory()
+    user = supplier_user(supplier)
+    draft = innovation_create(
+        supplier=supplier, user=user, title="Laadplein", domains=["energy", "mobility"]
+    )
+    assert Innovation.objects.get(pk=draft.pk).domain_mask == 0b101
+
+    innovation_update(innovation=draft, user=user, domains=["industry-4-0"])
+
+    assert Innovation.objects.get(pk=draft.pk).domain_mask == 1 << 9
 
 
 def test_rejecting_a_revision_leaves_the_original_as_published():

@@ -23,10 +23,11 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from alerts.enums import CHALLENGE_KINDS, INNOVATION_KINDS
-from alerts.models import SavedSearch
+from alerts.models import Notification, SavedSearch
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
@@ -117,6 +118,14 @@ def world(db):
         publish_consent=True,
     )
     saved_search = SavedSearch.objects.create(user=buyer, name="Zon", query="domain=energy")
+    Notification.objects.create(user=buyer, kind="new_adopter", key="corpus", innovation=to_adopt)
+    # An approval that ended, whose supplier confirmed the text: for the reviewer to decide.
+    to_reconfirm = InnovationFactory(
+        slug="to-reconfirm",
+        submitted_at=timezone.now(),
+        approved_until=TODAY - datetime.timedelta(days=1),
+        reconfirmation="confirmed",
+    )
     return World(
         anonymous=None,
         supplier=supplier,
@@ -136,6 +145,7 @@ def world(db):
             "answer": answer,
             "saved_search": saved_search,
             "question": question,
+            "to_reconfirm": to_reconfirm,
         },
     )
 
@@ -372,6 +382,19 @@ FORMS = [
             "publish": ("on", BOOL),
             "public_title": ("Kan een gemeente SBIR gebruiken?", TEXT),
             "public_body": ("Voor een nieuwe oplossing.", TEXT),
+        },
+    ),
+    Form(
+        "scale-up plan",
+        "buyer",
+        lambda w: reverse("procurement:plan", args=[w.objects["own_adoption"].pk]),
+        {
+            "goal": ("Minder storingen.", TEXT),
+            "success_criteria": ("20% minder meldingen.", TEXT),
+            "decision_on": ("2025-06-01", DATE),
+            "budget": ("€ 100.000", TEXT),
+            "route": ("sbir", CHOICE),
+            "partners": ("De regio.", TEXT),
         },
     ),
     Form(
@@ -880,6 +903,25 @@ API_WRITES = [
     ),
     Write(
         "POST",
+        "/api/v1/review/innovations/{id}/reconfirmation",
+        "reviewer",
+        {"decision": ("reconfirm", CHOICE), "feedback": ("Nog steeds actueel.", TEXT)},
+    ),
+    Write(
+        "PUT",
+        "/api/v1/adoptions/{id}/scale-up-plan",
+        "buyer",
+        {
+            "goal": ("Minder storingen.", TEXT),
+            "success_criteria": ("20% minder meldingen.", TEXT),
+            "decision_on": ("2025-06-01", DATE),
+            "budget": ("€ 100.000", TEXT),
+            "route": ("sbir", CHOICE),
+            "partners": ("De regio.", TEXT),
+        },
+    ),
+    Write(
+        "POST",
         "/api/v1/questions/{id}/answer",
         "reviewer",
         {
@@ -889,6 +931,31 @@ API_WRITES = [
             "public_body": ("Voor een nieuwe oplossing.", TEXT),
         },
     ),
+    Write(
+        "POST",
+        "/api/v1/saved-searches",
+        "buyer",
+        {
+            "filters.domain": ("care", CHOICE),
+            "name": ("Zorg dichtbij", TEXT),
+            "frequency": ("daily", CHOICE),
+        },
+        ok=201,
+    ),
+    Write(
+        "PATCH",
+        "/api/v1/saved-searches/{id}",
+        "buyer",
+        {"name": ("Zon en wind", TEXT), "frequency": ("none", CHOICE)},
+    ),
+    Write("POST", "/api/v1/follows", "buyer", {"innovation": ("to-adopt", CHOICE)}, ok=201),
+    Write("POST", "/api/v1/notifications/read", "buyer", {"all": (True, BOOL)}),
+    Write(
+        "PATCH",
+        "/api/v1/notification-settings",
+        "buyer",
+        {"channels": ([{"kind": "new_adopter", "channel": "portal"}], LIST)},
+    ),
 ]
 # Actions without a body: their only input is the address (see the address tests).
 API_ACTIONS = {
@@ -897,8 +964,12 @@ API_ACTIONS = {
     ("POST", "/api/v1/review/innovations/{id}/claim"),
     ("POST", "/api/v1/challenges/{id}/close"),
     ("POST", "/api/v1/questions/{id}/close"),
+    ("DELETE", "/api/v1/saved-searches/{id}"),
+    ("DELETE", "/api/v1/follows/{id}"),
+    ("POST", "/api/v1/supplier/innovations/{id}/confirm-current"),
+    ("DELETE", "/api/v1/auth/token"),
 }
-NULLABLE = {"maturity"}  # "not yet known"
+NULLABLE = {"maturity", "route"}  # "not yet known" (a TRL; a scale-up plan's route)
 OBJECT_OF = {
     "/api/v1/supplier/innovations/{id}": "draft",
     "/api/v1/review/innovations/{id}/decision": "in_review",
@@ -908,6 +979,9 @@ OBJECT_OF = {
     "/api/v1/challenges/{id}/responses": "challenge",
     "/api/v1/challenges/{id}/responses/{response_pk}": "challenge",
     "/api/v1/questions/{id}/answer": "question",
+    "/api/v1/adoptions/{id}/scale-up-plan": "own_adoption",
+    "/api/v1/saved-searches/{id}": "saved_search",
+    "/api/v1/review/innovations/{id}/reconfirmation": "to_reconfirm",
 }
 
 
@@ -1019,12 +1093,8 @@ def test_api_write_refuses_bad_bodies(world, write):
         ("application/json", b'{"a":' * 50 + b"1" + b"}" * 50, 400),
         ("application/json", b'{"title": 1' + b"0" * 5000 + b"}", 400),
     ]
-    if write.path == "/api/v1/auth/token":
-        # The token view also takes a login form (its parser accepts form data).
-        cases[0] = ("text/plain", valid.encode(), 415)
-        cases[2] = ("application/x-www-form-urlencoded", b"username=a%00b&password=x", 400)
-    else:
-        cases.append(("application/x-www-form-urlencoded", form.encode(), 415))
+    # Every write, the token endpoint too, takes JSON only.
+    cases.append(("application/x-www-form-urlencoded", form.encode(), 415))
     for content_type, body, expected in cases:
         cache.clear()
         with writes() as written:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from innovations.exceptions import TransitionNotAllowed
+from core.exceptions import TransitionNotAllowed
 from municipalities import adoptions, selectors
 from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionChange, AdoptionStageChange
@@ -309,3 +309,32 @@ def test_adoption_change_decision_is_mailed_to_its_claimant(
     )
     assert "The adoption stays public as it was verified before." in message.body
     assert "Geen besluit." in message.body
+
+
+def test_adopter_order_is_kept_by_the_verifications(verified, innovation, reviewer):
+    """Each verified adoption's place among the innovation's adopters (what a scorecard
+    reads) follows every verification, also of a later claim that started earlier."""
+    from tests.factories import MunicipalityFactory, buyer_user
+
+    others = []
+    for started_on in [datetime.date(2022, 1, 1), START]:
+        town = MunicipalityFactory()
+        claim = adoptions.adoption_record(
+            user=buyer_user(town),
+            municipality=town,
+            innovation=innovation,
+            stage=Stage.PILOT,
+            started_on=started_on,
+            evidence_reference="TN 1",
+        )
+        others.append(claim)
+    verified.refresh_from_db()
+    assert (verified.adopter_order, others[0].adopter_order) == (1, None)
+
+    adoptions.adoption_verify(user=reviewer, adoption=others[0], decision="verify")
+    adoptions.adoption_verify(user=reviewer, adoption=others[1], decision="verify")
+
+    orders = {a.pk: a.adopter_order for a in innovation.adoptions.all()}
+    # The earlier starter is now the launching customer; two that started on one day share
+    # the second place.
+    assert orders == {others[0].pk: 1, verified.pk: 2, others[1].pk: 2}

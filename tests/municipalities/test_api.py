@@ -76,6 +76,32 @@ def test_post_adoption_claims_it_and_returns_the_own_view(api, buyer, innovation
     }
 
 
+def test_post_adoption_without_a_contact_takes_the_callers_as_the_web_form_does(
+    api, buyer, innovation
+):
+    buyer.first_name, buyer.last_name, buyer.email = "Anna", "de Vries", "anna@utrecht.example"
+    buyer.save()
+    body = _body()
+    del body["contact_name"], body["contact_email"]
+
+    response = _as(api, buyer).post("/api/v1/adoptions", body, format="json")
+
+    adoption = Adoption.objects.get()
+    assert response.json()["contact"] == {"name": "Anna de Vries", "email": "anna@utrecht.example"}
+    assert (adoption.contact_name, adoption.contact_email) == (
+        "Anna de Vries",
+        "anna@utrecht.example",
+    )
+
+
+def test_post_adoption_with_an_empty_contact_keeps_it_empty(api, buyer, innovation):
+    body = _body(contact_name="", contact_email="")
+
+    _as(api, buyer).post("/api/v1/adoptions", body, format="json")
+
+    assert Adoption.objects.values_list("contact_name", "contact_email").get() == ("", "")
+
+
 def test_post_adoption_for_another_municipality_is_403(api, other_buyer, municipality, innovation):
     response = _as(api, other_buyer).post("/api/v1/adoptions", _body(), format="json")
 

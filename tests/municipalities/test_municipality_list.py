@@ -25,7 +25,7 @@ def test_municipality_list_filters_by_country_and_province(client, reference_mun
             "Belgium",
             [
                 ("BE-VAN", "Antwerpen"),
-                ("BE-VLI", "Limburg"),
+                ("BE-VLI", "Limburg (BE)"),
                 ("BE-VOV", "Oost-Vlaanderen"),
                 ("BE-VBR", "Vlaams-Brabant"),
                 ("BE-VWV", "West-Vlaanderen"),
@@ -34,7 +34,7 @@ def test_municipality_list_filters_by_country_and_province(client, reference_mun
     ]
     content = response.content.decode()
     assert "38 municipalities" in content
-    assert '<option value="BE-VLI" selected>Limburg</option>' in content
+    assert '<option value="BE-VLI" selected>Limburg (BE)</option>' in content
 
 
 @pytest.mark.django_db

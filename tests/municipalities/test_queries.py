@@ -111,6 +111,32 @@ def test_municipality_page(client, municipality, supplier, django_assert_max_num
     )
 
 
+def test_municipality_page_lists_every_adoption_in_pages(
+    client, municipality, supplier, monkeypatch, django_assert_max_num_queries
+):
+    from municipalities import views
+
+    monkeypatch.setattr(views, "ADOPTIONS_PER_PAGE", 5)
+    add = _verified_adoption(municipality, supplier)
+    for index in range(MANY):
+        add(index)
+    url = reverse("municipalities:detail", args=[municipality.slug])
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(9):
+            response = client.get(url, {"page": number})
+        pages.append(response.context["adoptions"])
+
+    listed = [adoption.pk for page in pages for adoption in page.object_list]
+    # Every verified adoption once, the most advanced first (scaled, implemented, pilot).
+    assert sorted(listed) == sorted(municipality.adoptions.values_list("pk", flat=True))
+    stages = [a.stage for page in pages for a in page.object_list]
+    assert stages == sorted(stages, key=["scaled", "implemented", "pilot"].index)
+    assert pages[0].paginator.count == MANY
+    assert "?page=2#adoptions-heading" in client.get(url).content.decode()
+
+
 def test_my_municipality_page(client, buyer, municipality, supplier, django_assert_max_num_queries):
     client.force_login(buyer)
 

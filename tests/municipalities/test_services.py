@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from core.exceptions import TransitionNotAllowed
 from innovations.enums import Status
-from innovations.exceptions import TransitionNotAllowed
 from municipalities import adoptions, challenges, evaluations
 from municipalities.enums import ChallengeStatus, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, ChallengeResponse, Evaluation
@@ -463,8 +463,10 @@ def test_challenge_respond_refuses_others_and_unapproved_innovations(
     challenge = _post(buyer, municipality)
     foreign = InnovationFactory()
     draft = InnovationFactory(supplier=supplier, status=Status.DRAFT)
+    # An approval that ended (to be reconfirmed) answers no challenge until reconfirmed.
+    to_reconfirm = InnovationFactory(supplier=supplier, reconfirmation="due")
 
-    for innovation in [foreign, draft]:
+    for innovation in [foreign, draft, to_reconfirm]:
         with pytest.raises(ValidationError) as error:
             challenges.challenge_respond(
                 user=supplier_member, challenge=challenge, innovation=innovation, pitch="Wij."

@@ -434,13 +434,14 @@ def test_logout_returns_home_with_a_message(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_mails_a_working_link(client, settings):
+def test_password_reset_mails_a_working_link(client, settings, django_capture_on_commit_callbacks):
     settings.KOPLOPER_BASE_URL = "https://koploper.example.nl"
     user = UserFactory(
         username="marit", email="marit@example.org", first_name="Marit", language="en"
     )
 
-    response = client.post("/en/accounts/password-reset/", {"email": "marit@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/accounts/password-reset/", {"email": "marit@example.org"})
 
     assert response.url == "/en/accounts/password-reset/sent/"
     assert len(mail.outbox) == 1
@@ -463,8 +464,11 @@ def test_password_reset_mails_a_working_link(client, settings):
 
 
 @pytest.mark.django_db
-def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client):
-    response = client.post("/en/accounts/password-reset/", {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/accounts/password-reset/", {"email": "nobody@example.org"})
 
     assert response.url == "/en/accounts/password-reset/sent/"
     assert mail.outbox == []
@@ -493,11 +497,36 @@ def test_account_pages_render_with_one_heading(client, path):
 
 @pytest.mark.translated
 @pytest.mark.django_db
-def test_password_reset_mail_speaks_the_users_language(client):
+def test_password_reset_mail_speaks_the_users_language(client, django_capture_on_commit_callbacks):
     UserFactory(username="joost", email="joost@example.org", first_name="Joost", language="nl")
 
-    client.post("/en/accounts/password-reset/", {"email": "joost@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password-reset/", {"email": "joost@example.org"})
 
     message = mail.outbox[0]
     assert message.subject == "Uw Koploper-wachtwoord opnieuw instellen"
     assert "/nl/accounts/reset/" in message.body
+
+
+@pytest.mark.django_db
+def test_signup_attempts_are_limited_per_client_address(client, settings):
+    settings.SIGNUP_ADDRESS_LIMIT = 3
+    answers = [
+        client.post("/en/accounts/register/", {"username": "a"}, REMOTE_ADDR="192.0.2.5"),
+        client.post("/en/accounts/register/buyer/", {}, REMOTE_ADDR="192.0.2.5"),
+        client.post("/en/accounts/register/", supplier_form(), REMOTE_ADDR="192.0.2.5"),
+    ]
+    client.logout()
+
+    refused = client.post(
+        "/en/accounts/register/", supplier_form(username="b"), REMOTE_ADDR="192.0.2.5"
+    )
+    elsewhere = client.post(
+        "/en/accounts/register/buyer/", {"username": "x"}, REMOTE_ADDR="198.51.100.5"
+    )
+
+    assert [a.status_code for a in answers] == [400, 400, 302]
+    assert refused.status_code == 429
+    assert 3590 <= int(refused["Retry-After"]) <= 3600
+    assert "Too many sign-ups from your network." in refused.content.decode()
+    assert elsewhere.status_code == 400

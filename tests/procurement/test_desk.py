@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from audit import outbox
 from audit.models import OutgoingMail
+from core.exceptions import TransitionNotAllowed
 from innovations.enums import Status
-from innovations.exceptions import TransitionNotAllowed
 from municipalities.enums import ChallengeStatus
 from procurement import desk
 from procurement.models import Question
@@ -64,6 +64,16 @@ def test_mails_are_in_the_recipients_language(buyer, innovation, adviser):
     assert by_recipient["adviseur@example.org"].startswith("New question for the support desk")
     assert by_recipient["nl@example.org"].startswith("Nieuwe vraag voor het steunpunt")
     assert by_recipient["inkoper@example.org"].startswith("Het steunpunt heeft uw vraag")
+
+
+def test_desk_mail_subjects_are_plain_text(buyer, innovation, adviser):
+    question = ask(buyer, innovation, title="Bob's <lantaarn> & co")
+    desk.question_answer(question=question, user=adviser, answer="Begin met een marktconsultatie.")
+
+    assert sorted(message.subject for message in mail.outbox) == [
+        "New question for the support desk: “Bob's <lantaarn> & co”",
+        "The support desk answered your question “Bob's <lantaarn> & co”",
+    ]
 
 
 def test_conflicted_advisers_are_not_mailed_and_cannot_answer(

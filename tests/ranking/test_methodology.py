@@ -1,5 +1,7 @@
 """The methodology page: in Dutch and English, with the numbers of the current run."""
 
+import datetime
+
 import pytest
 
 from ranking.services import ranking_recompute
@@ -81,5 +83,40 @@ def test_methodology_query_count(client, django_assert_max_num_queries):
     varied_board(3)
     ranking_recompute(reference_date=REF)
 
-    with django_assert_max_num_queries(1):  # the current run
+    with django_assert_max_num_queries(2):  # the current run, the boards per version
         assert client.get(URL.format(lang="en")).status_code == 200
+
+
+def test_methodology_changelog_says_which_boards_each_version_made(client):
+    from ranking import sensitivity
+    from ranking.methodology import _changelog
+    from ranking.services import FORMULA_VERSION
+
+    varied_board(3)
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=31))
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=1), sensitivity=False)
+    ranking_recompute(reference_date=REF)
+
+    page = text(client.get(URL.format(lang="en")))
+
+    changelog = page[page.index('id="changelog"') :]
+    # Oldest first; the last line is the version that makes the boards now.
+    assert [(v.formula_version, v.method_version) for v in _changelog()][-1] == (
+        FORMULA_VERSION,
+        sensitivity.METHOD_VERSION,
+    )
+    plain = changelog.index("<dt>Formula v1</dt>")
+    ranged = changelog.index("<dt>Formula v1, with rank ranges (sensitivity analysis 1)</dt>")
+    assert plain < ranged
+    assert "Used for 1 board on this site, of 31 December 2029." in changelog[plain:ranged]
+    assert (
+        "Used for 2 boards on this site, from 1 December 2029 to 1 January 2030."
+        in changelog[ranged:]
+    )
+
+
+def test_methodology_changelog_without_boards(client):
+    page = text(client.get(URL.format(lang="en")))
+
+    changelog = page[page.index('id="changelog"') :]
+    assert changelog.count("No board on this site was made with it.") == 2

@@ -24,8 +24,16 @@ def test_municipality_page_shows_rank_score_size_class_rank_and_scorecard_link(c
 
     page = client.get(f"/en/municipalities/{towns[1].slug}/").content.decode()
 
+    entry = run.entries.get(municipality=towns[1])
     panel = page[page.index('id="rank-heading"') :]
-    assert "<dt>Rank</dt><dd>2 of 3</dd>" in panel
+    # The rank with how sure it is, and the group by the rule on the ranges (not the bare rank).
+    assert (
+        f'<dt>Rank</dt><dd>2 of 3 <span class="koploper-range">({entry.rank_low}–'
+        f"{entry.rank_high})</span></dd>"
+    ) in panel
+    group = panel[panel.index("<dt>Group</dt>") :]
+    assert group.startswith("<dt>Group</dt><dd><span class=")
+    assert f">{entry.get_performance_group_display()}</span>" in group[: group.index("</dd>")]
     assert "<dt>Rank in size class</dt><dd>2 <span" in panel
     assert f'<a href="/en/ranking/{towns[1].slug}/">Scorecard of Gemeente 01' in panel
 
@@ -71,8 +79,13 @@ def test_dashboard_of_a_buyer_shows_the_rank_of_their_municipality(client, make_
 
     page = client.get("/en/dashboard/").content.decode()
 
+    entry = run.entries.get(municipality=towns[0])
     assert "Gemeente 00 on the leaderboard" in page
-    assert "Rank 1 of 2" in page
+    assert (
+        f"Rank 1 of 2 (between {entry.rank_low} and {entry.rank_high} with other reasonable "
+        "weights)"
+    ) in page
+    assert f">{entry.get_performance_group_display()}</span>" in page
 
 
 def test_dashboard_of_an_administrator_offers_to_start_a_run(client, make_board):

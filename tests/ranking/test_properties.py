@@ -8,6 +8,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from municipalities.adoption_facts import adoption_facts_refresh
 from municipalities.enums import Stage, Verification
 from municipalities.models import Adoption, Municipality
 from ranking.models import RankingEntry
@@ -71,6 +72,9 @@ def write_adoptions(world, specs) -> None:
             for m, i, start, stage, in_stage, verified in specs
         ]
     )
+    # As the services do in the verifying transaction: the facts kept about verified
+    # adoptions (each one's order among its innovation's adopters) follow them.
+    adoption_facts_refresh(innovation_ids=[innovation.pk for innovation in innovations])
 
 
 def snapshot(run) -> tuple[list, list]:

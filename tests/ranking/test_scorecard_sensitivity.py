@@ -41,6 +41,12 @@ def test_scorecard_shows_the_interval_as_a_chart_with_a_table(client):
         f'<td class="koploper-num">{entry.rank_high}</td>'
     )
     assert row in page
+    class_row = (
+        f'<td class="koploper-num">{entry.size_class_rank}</td><td class="koploper-num">'
+        f'{entry.size_class_rank_low}</td><td class="koploper-num">{entry.size_class_rank_median}'
+        f'</td><td class="koploper-num">{entry.size_class_rank_high}</td>'
+    )
+    assert class_row in page
     assert "/en/ranking/methodology/#sensitivity" in page
 
 
@@ -54,6 +60,28 @@ def test_scorecard_without_verified_adoption_has_no_interval_and_says_so(client)
     assert (
         "Leegdorp has no verified adoption on this board, so it has no rank and no range." in page
     )
+    assert "koploper-interval" not in page
+
+
+def test_scorecard_with_only_ended_adoptions_says_why_it_has_no_interval(client):
+    varied_board(2)
+    town = MunicipalityFactory(name="Stopdorp", slug="stopdorp")
+    AdoptionFactory(
+        municipality=town,
+        stage=Stage.ENDED,
+        started_on=datetime.date(2024, 1, 1),
+        stage_since=datetime.date(2025, 1, 1),
+    )
+    run = ranking_recompute(reference_date=REF)
+
+    page = text(client.get("/en/ranking/stopdorp/"))
+
+    assert not run.entries.filter(municipality=town).exists()
+    assert (
+        "Stopdorp has verified adoptions, but none that earns points on this board (they have "
+        "ended), so it has no rank and no range." in page
+    )
+    assert "has no verified adoption" not in page
     assert "koploper-interval" not in page
 
 
@@ -152,3 +180,59 @@ def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
         c.contribution.points_micro - c.before_micro for c in everything.changes[2:]
     )
     assert limited.rest_micro == everything.rest_micro
+
+
+def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
+    from ranking import movement
+    from ranking.selectors import contributions
+
+    town = MunicipalityFactory(name="Stilstad", slug="stilstad")
+    for i in range(3):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(title=f"Oud {i}"),
+            started_on=datetime.date(2026, 1, 1),
+            stage_since=datetime.date(2026, 1, 1),
+        )
+    ranking_recompute(reference_date=REF - datetime.timedelta(days=1))
+    run = ranking_recompute(reference_date=REF)
+    entry = RankingEntry.objects.get(run=run, municipality=town)
+
+    moved = movement.movement(run, town, entry, contributions(run, town))
+    page = text(client.get("/en/ranking/stilstad/"))
+
+    # A day of ageing costs each adoption less than half a hundredth of a point.
+    assert (moved.changes, moved.more_count) == ([], 3)
+    assert moved.more_micro == entry.score_micro - run.previous_run.entries.get().score_micro
+    section = page[page.index('id="why-moved"') :]
+    assert "Why did Stilstad move?" in page
+    assert "None of its adoptions changed" not in section
+    assert "and 3 more adoptions, together" in section
+    assert ">Oud 0</a></th>\n      <td>Aged" not in section
+
+
+def test_scorecard_lists_every_adoption_in_pages(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    from ranking import views
+
+    monkeypatch.setattr(views, "SCORECARD_ROWS", 2)
+    town = MunicipalityFactory(name="Veelstad", slug="veelstad")
+    for i in range(5):
+        AdoptionFactory(
+            municipality=town,
+            innovation=InnovationFactory(title=f"Innovatie {i}"),
+            started_on=datetime.date(2026, 1, 1) - datetime.timedelta(days=200 * i),
+        )
+    ranking_recompute(reference_date=REF)
+
+    pages = []
+    for number in (1, 2, 3):
+        with django_assert_max_num_queries(11):
+            response = client.get("/en/ranking/veelstad/", {"page": number})
+        pages.append(response.context["contributions"])
+
+    listed = [c.innovation.title for page in pages for c in page.object_list]
+    # Every adoption once, the most points (the most recent) first.
+    assert listed == [f"Innovatie {i}" for i in range(5)]
+    assert "?page=2#contributions-heading" in client.get("/en/ranking/veelstad/").content.decode()

@@ -10,6 +10,7 @@ from municipalities.enums import Stage
 from ranking import sensitivity
 from ranking.groups import performance_group, top_places
 from ranking.models import PerformanceGroup, RankingEntry
+from ranking.selectors import contributions
 from ranking.services import PARAMETERS_V1, ranking_recompute
 from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
 
@@ -54,6 +55,7 @@ def intervals(run):
             "rank_median",
             "rank_high",
             "size_class_rank_low",
+            "size_class_rank_median",
             "size_class_rank_high",
             "performance_group",
         )
@@ -71,6 +73,7 @@ def test_sensitivity_every_entry_gets_an_interval_that_contains_its_rank():
         assert e.rank_low <= e.rank <= e.rank_high, e
         assert e.rank_low <= e.rank_median <= e.rank_high, e
         assert e.size_class_rank_low <= e.size_class_rank <= e.size_class_rank_high, e
+        assert e.size_class_rank_low <= e.size_class_rank_median <= e.size_class_rank_high, e
         assert e.performance_group in PerformanceGroup.values
     # The assumptions do move this board.
     assert any(e.rank_high - e.rank_low > 0 for e in entries)
@@ -240,3 +243,60 @@ def test_groups_rule_on_the_interval_in_the_size_class():
     assert group(1, adoptions=2) == "strong"
     # A class of one: its only member is in the top 10%.
     assert group(1, size=1) == "koploper"
+
+
+def test_sensitivity_board_from_the_groups_matches_the_adoptions_one_by_one():
+    """On PostgreSQL the board's totals are summed from the analysis's groups in the same
+    statement; they must equal the adoptions counted one by one, ended ones included, and
+    the intervals those of the analysis run on its own."""
+    varied_board()
+    town = MunicipalityFactory(name="Met beëindigde", population=30_000)
+    for stage in (Stage.ENDED, Stage.PILOT):
+        AdoptionFactory(
+            municipality=town,
+            stage=stage,
+            started_on=datetime.date(2021, 3, 1),
+            stage_since=REF - datetime.timedelta(days=400),
+        )
+
+    run = ranking_recompute(reference_date=REF)
+
+    expected: dict[int, list[int]] = {}
+    for c in contributions(run):
+        totals = expected.setdefault(c.municipality_id, [0, 0, 0])
+        totals[0] += c.points_micro
+        totals[1] += 1
+        totals[2] += c.adopter_order == 1
+    entries, board = board_of(run)
+    assert {
+        e.municipality_id: [e.score_micro, e.adoption_count, e.launching_customer_count]
+        for e in entries
+    } == {pk: t for pk, t in expected.items() if t[0] > 0}
+    assert expected[town.pk][1] == 2
+    alone = sensitivity.analyse(board=board, reference_date=REF, parameters=run.parameters)
+    assert [
+        list(alone.intervals.rank_low),
+        list(alone.intervals.rank_median),
+        list(alone.intervals.rank_high),
+        list(alone.intervals.class_rank_median),
+    ] == [
+        [e.rank_low for e in entries],
+        [e.rank_median for e in entries],
+        [e.rank_high for e in entries],
+        [e.size_class_rank_median for e in entries],
+    ]
+    assert alone.summary == run.sensitivity
+
+
+def test_competition_ranks_of_ties_whatever_their_order():
+    scores = np.array([[3.0, 5.0, 3.0, 1.0, 5.0, 3.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
+
+    ranks = sensitivity.competition_ranks(scores)
+
+    assert ranks.tolist() == [[3, 1, 3, 6, 1, 3], [1, 1, 1, 1, 1, 1]]
+    # Sums of the same points in another order tie too.
+    assert sensitivity.competition_ranks(np.array([0.1 + 0.2, 0.3])).tolist() == [1, 1]
+    rng = np.random.default_rng(3)
+    many = rng.integers(0, 20, size=(50, 200)).astype(float)
+    slow = [[1 + int((row > value).sum()) for value in row] for row in many]
+    assert sensitivity.competition_ranks(many).tolist() == slow

@@ -169,6 +169,35 @@ def test_admin_lists_runs_with_status_timings_and_counts(client):
 
 
 @pytest.mark.django_db
+def test_admin_lists_entries_with_range_and_group_and_tells_the_limburgs_apart(
+    client, reference_municipalities
+):
+    heerlen = next(m for m in reference_municipalities if m.name == "Heerlen")
+    hasselt = next(m for m in reference_municipalities if m.name == "Hasselt")
+    for town in (heerlen, hasselt):
+        AdoptionFactory(municipality=town, started_on=timezone.localdate())
+    call_command("recompute_ranking")
+    client.force_login(admin_user())
+    url = "/admin/ranking/rankingentry/"
+
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    belgian = client.get(f"{url}?province=BE-VLI", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    municipalities = client.get(
+        "/admin/municipalities/municipality/?province=NL-LI", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    entry = RankingEntry.objects.get(municipality=heerlen)
+    cells = dict(re.findall(r'<td class="field-(\w+)[^"]*">([^<]*)', page))
+    assert cells["rank_range"] == f"{entry.rank_low}–{entry.rank_high}"
+    assert cells["performance_group"] == entry.get_performance_group_display()
+    for listing in (page, municipalities):
+        assert "Limburg (NL)</a>" in listing and "Limburg (BE)</a>" in listing
+    assert "By performance group" in page
+    assert "Hasselt" in belgian and "Heerlen" not in belgian
+    assert "Heerlen" in municipalities and "Hasselt" not in municipalities
+
+
+@pytest.mark.django_db
 def test_admin_start_button_runs_a_recompute(client, django_capture_on_commit_callbacks):
     _adoptions()
     user = admin_user()

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from municipalities.enums import Stage
-from municipalities.models import Region
+from municipalities.models import Municipality, Region
 from ranking.models import RankingEntry
 from ranking.services import ranking_recompute
 from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
+from tests.ranking.test_sensitivity import REF, varied_board
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,35 @@ def test_leaderboard_filters_by_country_province_region_and_size_class(client, m
     by_size = client.get("/en/ranking/?size_class=gte250k")
     assert board_names(by_size) == ["Gent"]
     assert "Rank in size class" in text(by_size)
+
+
+def test_leaderboard_and_map_tell_the_two_limburgs_apart(client, reference_municipalities):
+    """Province names alone do not: the board, its filter and the map table say the country."""
+    heerlen = Municipality.objects.get(name="Heerlen")
+    hasselt = Municipality.objects.get(name="Hasselt")
+    for town in (heerlen, hasselt):
+        AdoptionFactory(municipality=town, started_on=timezone.localdate())
+    ranking_recompute()
+
+    board = text(client.get("/en/ranking/"))
+    nl_only = client.get("/en/ranking/?province=NL-LI")
+    map_table = text(client.get("/en/ranking/map/"))
+
+    assert (
+        '>Heerlen</a> <span class="koploper-muted koploper-board__province">Limburg (NL)' in board
+    )
+    assert (
+        '>Hasselt</a> <span class="koploper-muted koploper-board__province">Limburg (BE)' in board
+    )
+    # Grouped by country, and a closed drop-down still tells them apart.
+    assert '<option value="NL-LI">Limburg (NL)</option>' in board
+    assert '<option value="BE-VLI">Limburg (BE)</option>' in board
+    assert '<option value="NL-UT">Utrecht</option>' in board
+    assert board.index('<optgroup label="Netherlands">') < board.index('value="NL-LI"')
+    assert board.index('<optgroup label="Belgium">') < board.index('value="BE-VLI"')
+    assert board_names(nl_only) == ["Heerlen"]
+    assert ">Heerlen</a></th><td>Limburg (NL)</td>" in map_table
+    assert ">Hasselt</a></th><td>Limburg (BE)</td>" in map_table
 
 
 def test_leaderboard_region_is_a_corop_region_or_arrondissement(client, reference_municipalities):
@@ -412,6 +442,20 @@ def test_badge_shows_the_current_rank(client, make_board):
     assert "<title>Koploper – Gemeente 01: #2 of 3</title>" in svg
 
 
+@pytest.mark.translated
+def test_badge_carries_the_range_of_the_rank(client):
+    varied_board()
+    run = ranking_recompute(reference_date=REF)
+    entry = next(e for e in run.entries.select_related("municipality") if e.rank_low < e.rank_high)
+
+    english = text(client.get(f"/ranking/badge/{entry.municipality.code}.svg?lang=en"))
+    dutch = text(client.get(f"/ranking/badge/{entry.municipality.code}.svg"))
+
+    value = f"#{entry.rank} ({entry.rank_low}–{entry.rank_high})"
+    assert f">{value} of 12</text>" in english
+    assert f">{value} van 12</text>" in dutch
+
+
 def test_badge_of_an_unranked_municipality_says_so(client, make_board):
     make_board(1)
     town = MunicipalityFactory(code="GM0999")
@@ -469,6 +513,7 @@ def test_open_data_csv_is_the_current_board(client, make_board):
             "rank_median": str(e.rank),
             "rank_high": str(e.rank),
             "size_class_rank_low": str(e.rank),
+            "size_class_rank_median": str(e.rank),
             "size_class_rank_high": str(e.rank),
             "performance_group": "strong" if e.rank == 1 else "follower",
             "rank_per_10k": str(e.rank),
@@ -509,6 +554,7 @@ def test_open_data_json_is_the_current_board_with_its_run_and_licence(client, ma
             "rank_median": 1,
             "rank_high": 1,
             "size_class_rank_low": 1,
+            "size_class_rank_median": 1,
             "size_class_rank_high": 1,
             "performance_group": "strong",
             "rank_per_10k": 1,

@@ -49,13 +49,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 
-from alerts.models import Notification
+from alerts.models import Follow, Notification
 from alerts.searches import saved_search_create
 from alerts.unsubscribe import search_url
 from innovations.enums import Status
 from municipalities.enums import Verification
 from municipalities.models import ChallengeResponse
-from procurement.models import Question
+from procurement.models import Question, ScaleUpPlan
 from procurement.services import routes_load_reference
 from ranking.services import ranking_recompute
 from tests.factories import (
@@ -134,6 +134,24 @@ QUESTION_CLOSE             = row("L     404   404   ok    404   ok    404   403 
 API_QUESTION               = row("401   404   404   200   404   200   404   200   200")
 API_QUESTION_ANSWER        = row("401   404   404   403   404   ok    404   403   ok")
 API_QUESTION_CLOSE         = row("401   404   404   ok    404   ok    404   403   ok")
+# A pilot's scale-up plan: its buyers write it; reviewers read it, except one who works
+# for the innovation's supplier; nobody else knows it exists.
+PLAN_PAGE                  = row("L     404   404   200   404   200   200   404   200")
+PLAN_WRITE                 = row("L     404   404   ok    404   403   403   404   ok")
+API_PLAN                   = row("401   404   404   200   404   200   200   404   200")
+API_PLAN_WRITE             = row("401   404   404   ok    404   403   403   404   ok")
+API_PILOTS_DUE             = row("401   403   403   200   200   403   403   403   403")
+# Alerts: buyers keep saved searches; buyers and suppliers (rev_c is one) follow.
+API_SIGNED_IN              = row("401   200   200   200   200   200   200   200   200")
+API_SIGNED_IN_WRITE        = row("401   ok    ok    ok    ok    ok    ok    ok    ok")
+API_BUYER                  = row("401   403   403   200   200   403   403   403   200")
+API_BUYER_WRITE            = row("401   403   403   ok    ok    403   403   403   ok")
+API_OWN_SEARCH             = row("401   403   403   200   404   403   403   403   404")
+API_OWN_SEARCH_WRITE       = row("401   403   403   ok    404   403   403   403   404")
+API_FOLLOWER               = row("401   200   200   200   200   403   403   200   200")
+API_FOLLOWER_WRITE         = row("401   ok    ok    ok    ok    403   403   ok    ok")
+API_OWN_FOLLOW             = row("401   404   404   200   404   403   403   404   404")
+API_OWN_FOLLOW_WRITE       = row("401   404   404   ok    404   403   403   404   404")
 # fmt: on
 
 
@@ -147,6 +165,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # --- portal: health probes, home, dashboard, accounts -------------------------------------
     "healthz": {"GET": PUBLIC, "POST": every("405")},
     "readyz": {"GET": PUBLIC, "POST": every("405")},
+    "robots-txt": {"GET": PUBLIC, "POST": every("405")},
     "home": {"GET": PUBLIC, "POST": PUBLIC},
     "dashboard": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "login": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
@@ -163,6 +182,8 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "PUT": empty_form(SIGNED_IN),
     },
     "password_change_done": {"GET": SIGNED_IN},
+    # The account page's revoke of one's own API token: a confirmation, then the POST.
+    "token_revoke": {"GET": SIGNED_IN, "POST": row("L ok ok ok ok ok ok ok ok")},
     "password_reset": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
     "password_reset_done": {"GET": PUBLIC},
     "password_reset_confirm": {"GET": PUBLIC, "POST": PUBLIC, "PUT": PUBLIC},
@@ -185,6 +206,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "innovations:edit": {"GET": OWN_INNOVATION, "POST": OWN_INNOVATION_WRITE},
     "innovations:submit": {"GET": NOT_POST, "POST": OWN_INNOVATION_WRITE},
     "innovations:withdraw": {"GET": OWN_INNOVATION, "POST": OWN_INNOVATION_WRITE},
+    # Confirming the text of an approval that ended: the approval in the URL is valid, so
+    # the state refuses those the role allows.
+    "innovations:confirm_current": {"GET": NOT_POST, "POST": OWN_INNOVATION_WRITE},
     # --- review (web) ------------------------------------------------------------------
     "review:queue": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
     "review:detail": {"GET": REVIEW_OBJECT, "POST": REVIEW_OBJECT},
@@ -193,6 +217,17 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "review:claim": {"GET": NOT_POST, "POST": row("L 403 403 403 403 302 302 403 302")},
     # Deciding: the claimant and administrators; another reviewer gets 409.
     "review:decide": {"GET": NOT_POST, "POST": row("L 403 403 403 403 ok 409 403 ok")},
+    "review:reconfirm_queue": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
+    "review:reconfirm": {
+        "GET": REVIEW_OBJECT,
+        "POST": row("L 403 403 403 403 ok ok 403 ok"),
+    },
+    "review:organisation_changes": {"GET": REVIEWER_PAGE, "POST": REVIEWER_PAGE},
+    # A requested change of supplier A's name: not by its members (rev_c is one).
+    "review:organisation_change_decide": {
+        "GET": NOT_POST,
+        "POST": row("L 403 403 403 403 ok ok 403 ok"),
+    },
     # --- municipalities ----------------------------------------------------------------
     "municipalities:list": {"GET": PUBLIC, "POST": PUBLIC},
     "municipalities:detail": {"GET": PUBLIC, "POST": PUBLIC},
@@ -240,6 +275,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "desk:detail": {"GET": QUESTION_PAGE, "POST": QUESTION_PAGE},
     "desk:answer": {"GET": NOT_POST, "POST": QUESTION_ANSWER},
     "desk:close": {"GET": NOT_POST, "POST": QUESTION_CLOSE},
+    "procurement:plan": {"GET": PLAN_PAGE, "POST": PLAN_WRITE},
     # --- alerts: saved searches, follows, notifications, insight -------------------------
     "alerts:searches": {"GET": BUYER_PAGE, "POST": every("405")},
     "alerts:search_create": {"GET": BUYER_PAGE, "POST": empty_form(BUYER_PAGE)},
@@ -249,7 +285,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
         "POST": row("L 403 403 400 404 403 403 403 404"),
     },
     "alerts:search_delete": {
-        "GET": every("405"),
+        "GET": row("L 403 403 200 404 403 403 403 404"),
         "POST": row("L 403 403 ok 404 403 403 403 404"),
     },
     # Public, its address the only key; it names filters, no person.
@@ -285,6 +321,10 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "ranking-badge": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-csv": {"GET": PUBLIC, "POST": PUBLIC},
     "ranking-open-data-json": {"GET": PUBLIC, "POST": PUBLIC},
+    "open-data-catalogue-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-catalogue-json": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-csv": {"GET": PUBLIC, "POST": every("405")},
+    "open-data-adoptions-json": {"GET": PUBLIC, "POST": every("405")},
     # --- API v1 --------------------------------------------------------------------------
     "api:openapi-json": {"GET": PUBLIC, "POST": every("405")},
     "api:openapi-yaml": {"GET": PUBLIC, "POST": every("405")},
@@ -292,7 +332,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     API_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     API_ROOT_CATCH_ALL: {"GET": every("404"), "POST": every("404")},
     # Wrong credentials: 400 for everyone, no token made.
-    "api:token": {"POST": every("400")},
+    "api:token": {"POST": every("400"), "DELETE": row("401 ok ok ok ok ok ok ok ok")},
     "api:innovation-list": {"GET": PUBLIC},
     "api:innovation-detail": {"GET": PUBLIC},
     # An administrator belongs to no organisation: 404 (documented in the schema).
@@ -312,6 +352,9 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # Claimed by rev already: 409 for every reviewer (the state refuses, not the role).
     "api:review-innovation-claim": {"POST": row("401 403 403 403 403 409 409 403 409")},
     "api:review-innovation-decision": {"POST": row("401 403 403 403 403 ok 409 403 ok")},
+    "api:supplier-innovation-confirm-current": {"POST": API_OWN_INNOVATION_WRITE},
+    "api:review-reconfirmation-list": {"GET": API_REVIEWER},
+    "api:review-innovation-reconfirmation": {"POST": row("401 403 403 403 403 ok ok 403 ok")},
     "api:municipality-list": {"GET": PUBLIC},
     "api:municipality-detail": {"GET": PUBLIC},
     "api:adoption-list": {"GET": PUBLIC, "POST": API_OWN_MUNICIPALITY_WRITE},
@@ -343,7 +386,24 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "api:question-detail": {"GET": API_QUESTION},
     "api:question-answer": {"POST": API_QUESTION_ANSWER},
     "api:question-close": {"POST": API_QUESTION_CLOSE},
+    "api:scale-up-plan": {"GET": API_PLAN, "PUT": API_PLAN_WRITE},
+    "api:pilot-due-list": {"GET": API_PILOTS_DUE},
     "api:published-question-list": {"GET": PUBLIC},
+    # Alerts: the saved search, the follow and the notification in the URLs are buy's.
+    "api:saved-search-list": {"GET": API_BUYER, "POST": API_BUYER_WRITE},
+    "api:saved-search-detail": {
+        "GET": API_OWN_SEARCH,
+        "PATCH": API_OWN_SEARCH_WRITE,
+        "DELETE": API_OWN_SEARCH_WRITE,
+    },
+    "api:follow-list": {"GET": API_FOLLOWER, "POST": API_FOLLOWER_WRITE},
+    "api:follow-detail": {"GET": API_OWN_FOLLOW, "DELETE": API_OWN_FOLLOW_WRITE},
+    "api:notification-list": {"GET": API_SIGNED_IN},
+    "api:notification-read": {"POST": API_SIGNED_IN_WRITE},
+    # Reviewers can receive no kind of notification: their PATCH is a 400 (still "ok").
+    "api:notification-settings": {"GET": API_SIGNED_IN, "PATCH": API_SIGNED_IN_WRITE},
+    "api:supplier-insight-list": {"GET": API_SUPPLIER},
+    "api:supplier-insight-detail": {"GET": API_OWN_INNOVATION},
 }
 
 
@@ -503,12 +563,19 @@ class World:
             title="Welke inkooproute past hierbij?",
             publish_consent=True,
         )
+        ScaleUpPlan.objects.create(
+            adoption=self.adoption,
+            goal="Minder storingen",
+            success_criteria="20% minder",
+            decision_on=datetime.date(2027, 3, 1),
+        )
         self.saved_search = saved_search_create(
             user=self.users["buy"], query=QueryDict("domain=energy"), frequency="weekly"
         )
         self.notification = Notification.objects.create(
             user=self.users["buy"], kind="new_adopter", key="test", innovation=self.approved
         )
+        self.follow = Follow.objects.create(user=self.users["buy"], challenge=self.challenge)
         # Every test starts from this state (it runs in a savepoint that is rolled back),
         # so one snapshot serves as every test's "before".
         self.baseline = snapshot()
@@ -537,6 +604,11 @@ KWARGS = {
     "review:detail": _pk("in_review"),
     "review:claim": _pk("in_review"),
     "review:decide": _pk("in_review"),
+    "review:reconfirm": _pk("in_review"),
+    "innovations:confirm_current": _pk("approved"),
+    "api:supplier-innovation-confirm-current": _pk("approved"),
+    "api:review-innovation-reconfirmation": _pk("in_review"),
+    "review:organisation_change_decide": lambda w: {"pk": w.draft.supplier_id},
     "municipalities:detail": lambda w: {"slug": w.municipality.slug},
     "municipalities:adoption_create": lambda w: {"innovation_slug": w.other_approved.slug},
     "municipalities:adoption_detail": _pk("adoption"),
@@ -578,10 +650,15 @@ KWARGS = {
     "desk:detail": _pk("question"),
     "desk:answer": _pk("question"),
     "desk:close": _pk("question"),
+    "procurement:plan": _pk("adoption"),
+    "api:scale-up-plan": _pk("adoption"),
     "api:procurement-route-detail": lambda w: {"code": "market-consultation"},
     "api:question-detail": _pk("question"),
     "api:question-answer": _pk("question"),
     "api:question-close": _pk("question"),
+    "api:saved-search-detail": _pk("saved_search"),
+    "api:follow-detail": _pk("follow"),
+    "api:supplier-insight-detail": _pk("approved"),
 }
 
 SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
@@ -589,6 +666,7 @@ SCORES = {"novelty": 4, "evidence": 4, "public_value": 4, "fit": 4}
 # authorization decision (not from validation that happens to run first).
 BODIES = {
     ("review:decide", "POST"): lambda w: {"decision": "approve", **SCORES, "feedback": "Goed."},
+    ("review:organisation_change_decide", "POST"): lambda w: {"decision": "reject"},
     ("municipalities:adoption_verify", "POST"): lambda w: {"decision": "verify", "note": ""},
     ("municipalities:response_mark", "POST"): lambda w: {"status": "interested"},
     ("municipalities:shortlist_add", "POST"): lambda w: {"innovation": w.approved.slug},
@@ -632,7 +710,20 @@ BODIES = {
     ("api:challenge-response", "PATCH"): lambda w: {"status": "interested"},
     ("desk:answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
     ("api:question-list", "POST"): lambda w: {"route": "sbir", "title": "Kan dit met SBIR?"},
+    ("api:review-innovation-reconfirmation", "POST"): lambda w: {"decision": "reconfirm"},
     ("api:question-answer", "POST"): lambda w: {"answer": "Begin met een marktconsultatie."},
+    ("api:saved-search-list", "POST"): lambda w: {"filters": {"domain": "care"}},
+    ("api:saved-search-detail", "PATCH"): lambda w: {"frequency": "daily"},
+    ("api:follow-list", "POST"): lambda w: {"challenge": w.challenge.pk},
+    ("api:notification-read", "POST"): lambda w: {"ids": [w.notification.pk]},
+    ("api:notification-settings", "PATCH"): lambda w: {
+        "channels": [{"kind": "challenge_closed", "channel": "portal"}]
+    },
+    ("api:scale-up-plan", "PUT"): lambda w: {
+        "goal": "Minder meldingen",
+        "success_criteria": "30% minder",
+        "decision_on": "2027-06-01",
+    },
 }
 
 

@@ -77,3 +77,33 @@ def test_error_templates_have_only_translated_text(name):
 
     assert "{% load i18n %}" in source
     assert text.split() == []
+
+
+@pytest.mark.urls("tests.security.urls")
+def test_debug_page_hides_every_credential(client, settings):
+    """With DEBUG on, a 500 shows Django's debug page, with the settings and the request's
+    environment (which holds the process's environment under runserver)."""
+    settings.DEBUG = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "other": {
+            "BACKEND": "django.core.cache.backends.dummy.DummyCache",
+            "LOCATION": "redis://:cache-hunter2@cache.example:6379/3",
+        },
+    }
+    settings.CELERY_BROKER_URL = "redis://:broker-hunter2@cache.example:6379/3"
+    settings.SENTRY_ENDPOINT = "https://public:sentry-hunter2@sentry.example/1"
+    client.raise_request_exception = False
+
+    response = client.get(
+        "/fail/",
+        DATABASE_URL="postgres://koploper:db-hunter2@db.example:5432/koploper",
+        REDIS_URL="redis://:redis-hunter2@cache.example:6379/3",
+        BACKUP_TARGET="s3://key:backup-hunter2@bucket.example/koploper",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "a bug" in html  # the debug page itself
+    assert "hunter2" not in html
+    assert "s3://********************@bucket.example" in html  # the name says nothing

@@ -159,3 +159,41 @@ def test_client_address_behind_a_trusted_proxy(client, settings):
     )
 
     assert from_elsewhere.status_code == 302
+
+
+def test_login_limits_failures_per_address_whatever_the_usernames(client, settings, caplog):
+    """Password spraying: one password tried on many usernames from one address. Each
+    username stays under django-axes' five; the address is stopped after the limit."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 20
+    users = [UserFactory() for _ in range(22)]
+    caplog.set_level(logging.INFO, logger="koploper.security")
+
+    tried = [log_in(client, user.username, "Welkom2026!").status_code for user in users[:20]]
+    sprayed = log_in(client, users[20].username, "Welkom2026!")
+    right_password = log_in(client, users[21].username, PASSWORD)
+    other_address = log_in(client, users[21].username, PASSWORD, ip="198.51.100.7")
+
+    assert tried == [400] * 20
+    assert (sprayed.status_code, right_password.status_code) == (429, 429)
+    assert 890 <= int(sprayed["Retry-After"]) <= 900
+    assert "Too many failed login attempts from your network." in sprayed.content.decode()
+    assert "_auth_user_id" in client.session  # the other address logged in
+    assert other_address.status_code == 302
+    records = [r.getMessage() for r in caplog.records if r.name == "koploper.security"]
+    assert any(
+        m.startswith(f"address limited: scope=login-failures ip=192.0.2.10 path={LOGIN} ")
+        for m in records
+    )
+
+
+@pytest.mark.translated
+def test_address_limit_page_is_in_dutch(client, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1
+    log_in(client, UserFactory().username)
+
+    page = client.post(
+        "/nl/accounts/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="192.0.2.10"
+    )
+
+    assert page.status_code == 429
+    assert "Te veel mislukte" in page.content.decode()

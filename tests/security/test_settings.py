@@ -89,9 +89,8 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_embedded_default_works_over_plain_http():
-    embedded = probe()
+    embedded = probe(DEBUG="true")  # as `make run` and the tests ask for it
 
-    assert probe(DEBUG="true") == embedded  # DEBUG is on unless production turns it off
     assert embedded == {
         "debug": True,
         "session_cookie": ["sessionid", False, True, "Lax"],
@@ -115,3 +114,27 @@ def test_production_redirects_plain_http_and_trusts_the_proxy(client, settings):
     assert (plain.status_code, plain["Location"]) == (301, "https://testserver/api/v1")
     assert proxied.status_code == 200
     assert proxied["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def test_a_server_has_debug_off_unless_it_is_asked_for():
+    """gunicorn (portal.wsgi) and a bare `manage.py runserver` read no DEBUG: off, so they
+    refuse to start without a SECRET_KEY instead of serving debug pages."""
+    as_wsgi = probe(SECRET_KEY=secrets.token_urlsafe(60))
+    runserver = run(["manage.py", "runserver", "--noreload", "127.0.0.1:0"])
+
+    assert as_wsgi["debug"] is False
+    assert runserver.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in runserver.stderr
+
+
+def test_management_commands_that_serve_nothing_run_as_the_embedded_default():
+    result = run(["manage.py", "check"])
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_container_image_has_debug_off():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    [env_line] = [line for line in dockerfile.splitlines() if line.startswith("ENV ")]
+    assert "DEBUG=false" in env_line.split()

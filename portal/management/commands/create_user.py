@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from innovations.enums import Country
+from core.countries import Country
 from portal.roles import ROLES
 from portal.services import user_create_with_role
 

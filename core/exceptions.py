@@ -1,5 +1,4 @@
-"""The domain's one state-conflict error, shared by every app's services (innovations is
-the lowest app, so municipalities and ranking may import it)."""
+"""The error types the services of every app raise."""
 
 
 class TransitionNotAllowed(Exception):

@@ -7,9 +7,7 @@ and simply expire. With Redis every web and worker process shares the versions; 
 embedded local-memory cache there is one process anyway.
 
 Writes that bypass the services (the Django admin, a shell) do not bump a version: the
-cached reads therefore also expire after `PAGE_SECONDS`, which bounds how stale they can be.
-
-This module lives in `innovations`, the lowest app, so that every app can use it."""
+cached reads therefore also expire after `PAGE_SECONDS`, which bounds how stale they can be."""
 
 import functools
 import hashlib

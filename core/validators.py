@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Country
+from core.countries import Country
 
 KVK_RE = re.compile(r"^\d{8}$")
 ENTERPRISE_RE = re.compile(r"^[01]\d{9}$")

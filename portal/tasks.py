@@ -1,0 +1,17 @@
+"""Thin Celery tasks of the accounts: the mails, sent once through the outbox."""
+
+from celery import shared_task
+
+from audit.outbox import mail_once
+
+from .services import password_reset_send
+
+
+@shared_task(name="portal.send_password_reset", acks_late=True)
+def send_password_reset(*, email: str, mail_id: int | None = None) -> None:
+    """Mail the reset link to the accounts of `email`, if there are any, once. The request
+    only queued this, the same for a known and an unknown address: its answer and its
+    timing tell nothing."""
+    with mail_once(mail_id) as due:
+        if due:
+            password_reset_send(email=email)
