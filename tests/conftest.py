@@ -21,6 +21,10 @@ REQUIRE_SERVICES = os.environ.get("KOPLOPER_REQUIRE_SERVICES") == "1"
 SLOW = (
     "tests/e2e/",
     "tests/api/test_fuzz.py",
+    "tests/api/test_generated_client.py",
+    "tests/api/test_long_urls.py",
+    "tests/api/test_ruleset.py",
+    "tests/alerts/test_worker.py",
     "tests/reliability/",
     "tests/bench/",
     "tests/demo/",
