@@ -78,6 +78,25 @@ def _test_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _migrations_rows(request):
+    """A transactional test starts from the migrated database, whatever ran before it: the
+    flush after an earlier transactional test emptied the data migration's domain tags.
+    (One process runs all transactional tests last; xdist workers each run a share.)"""
+    if _is_transactional(request):
+        from tests.innovations.helpers import ensure_domain_tags
+
+        request.getfixturevalue("transactional_db")
+        ensure_domain_tags()
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     cache.clear()
