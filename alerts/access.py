@@ -8,8 +8,7 @@ from django.http import Http404
 
 from innovations.access import supplier_for
 from innovations.models import Innovation
-from municipalities.access import buyer_municipality, is_buyer_for
-from municipalities.challenges import challenge_is_open
+from municipalities.access import buyer_municipality, may_view_challenge
 from municipalities.models import Challenge
 
 from .enums import CHALLENGE_KINDS, INNOVATION_KINDS, SUPPLIER_KINDS, Kind
@@ -60,11 +59,7 @@ def visible_innovation(slug: str) -> Innovation:
 
 def challenge_visible_to(user: AbstractBaseUser, challenge: Challenge) -> bool:
     """As the challenge page: open ones for anyone, others for their municipality."""
-    return (
-        challenge_is_open(challenge)
-        or user.is_superuser
-        or is_buyer_for(user, challenge.municipality)
-    )
+    return may_view_challenge(user, challenge)
 
 
 def visible_challenge(user: AbstractBaseUser, pk) -> Challenge:

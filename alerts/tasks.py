@@ -1,5 +1,5 @@
 """Celery tasks of the alerts app: thin, keyword-only primitive arguments; the periodic
-ones are in CELERY_BEAT_SCHEDULE (portal/settings.py) and safe to run twice."""
+ones are in CELERY_BEAT_SCHEDULE (portal/schedule.py) and safe to run twice."""
 
 import datetime
 

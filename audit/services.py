@@ -1,7 +1,8 @@
 """Writing the audit log. Services of every app call audit_record inside their own
 transaction, so a change and its entry are committed or rolled back together."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -58,3 +59,36 @@ def audit_record(
         object_repr=str(obj)[:200],
         changes=changes or {},
     )
+
+
+@contextmanager
+def audit_changes(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    obj: models.Model,
+    fields: Iterable[str],
+    extra: Callable[[], dict[str, Any]] | None = None,
+    only_if_changed: bool = False,
+) -> Iterator[dict[str, list]]:
+    """Record what the block changes of `obj`: its `fields` (and the values `extra()`
+    returns, such as its domains) are read before and after the block, and one entry holds
+    the differences. The block may add changes of its own to the dict it is given (a
+    revision's id). `only_if_changed`: no entry when nothing changed. Nothing is recorded
+    if the block raises. Use it inside the transaction of the change:
+
+        with audit_changes(actor=user, action="supplier.update", obj=supplier, fields=F):
+            supplier.name = name
+            supplier.save(update_fields=["name"])
+    """
+    fields = tuple(fields)
+
+    def snapshot() -> dict[str, Any]:
+        return {**field_values(obj, fields), **(extra() if extra is not None else {})}
+
+    before = snapshot()
+    added: dict[str, list] = {}
+    yield added
+    changes = {**added, **changed_values(before, snapshot())}
+    if changes or not only_if_changed:
+        audit_record(actor=actor, action=action, obj=obj, changes=changes)

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cold, counting, load, measure, report, server
+from . import cold, counting, load, measure, queries, report, server
 from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, SEARCH_TERMS, generate
 from .sensitivity import sensitivity_figure
 
@@ -60,7 +60,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         tenth, _ = measure.worker_rounds(
             options.database_url, options.recompute_rounds, options.redis_url, log=log
         )
-        tenth_counts = measure.query_counts(found)
+        tenth_counts = queries.query_counts(found)
     log(f"Phase 2: the data set at scale {options.scale:g}")
     counts = generate(options.scale, seed=options.seed, log=log)
 
@@ -111,7 +111,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
             options.load_clients,
             options.load_seconds,
         )
-    sections.append(measure.query_profile(found, tenth_counts))
+    sections.append(queries.query_profile(found, tenth_counts))
 
     leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
     figures += [f for f in latency if not f.name.startswith("leaderboard")]

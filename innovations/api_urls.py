@@ -6,7 +6,7 @@ from .api.catalogue import InnovationListView
 urlpatterns: list = [
     path("innovations", InnovationListView.as_view(), name="innovation-list"),
     # One innovation with its adopters: municipalities/api_urls.py (it owns adoptions).
-    # Supplier side and review queue (issue 3).
+    # Supplier side and review queue.
     path(
         "supplier/organisation",
         suppliers.SupplierOrganisationView.as_view(),

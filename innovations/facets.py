@@ -3,7 +3,7 @@
 Everything counted is a column of the innovation itself: its route, maturity, supplier,
 its domains as bits (`domain_mask`, kept with the domain links), and the adoption facts that
 municipalities keeps on it (`adoption_count`, the adopters' provinces as bits in
-`adopter_province_mask`, see services.innovation_adoption_facts_set). Nothing here reads
+`adopter_province_mask`, see adoption_facts.innovation_adoption_facts_set). Nothing here reads
 adoptions, municipalities or the domain link table.
 
 Each facet is counted over the filtered catalogue without that facet's own filter (so

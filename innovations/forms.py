@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import GuardedTextFieldsMixin, normalise_registration_number
 
 from .enums import Criterion, Decision, Domain, Route, Status
-from .models import Innovation, Supplier
+from .models import EDITABLE_FIELDS, Innovation, Supplier
 from .selectors import QUEUE_STATES
 
 
@@ -50,7 +50,7 @@ MATURITY_CHOICES = [("", _("Not yet known"))] + [
 
 class InnovationForm(GuardedTextFieldsMixin, forms.ModelForm):
     """All content fields of an innovation. A draft may be saved incomplete; submitting
-    checks completeness (workflow.missing_for_submission)."""
+    checks completeness (selectors.missing_for_submission)."""
 
     domains = forms.MultipleChoiceField(
         label=_("Domains"),
@@ -79,19 +79,7 @@ class InnovationForm(GuardedTextFieldsMixin, forms.ModelForm):
 
     class Meta:
         model = Innovation
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "domains",
-            "route",
-            "maturity",
-            "price_indication",
-            "evidence",
-            "references",
-            "contact_name",
-            "contact_email",
-        ]
+        fields = list(EDITABLE_FIELDS)
         help_texts = {
             "summary": _("One or two sentences that a buyer reads in the catalogue."),
             "price_indication": _("For example: € 12,000 per year for a municipality."),

@@ -118,6 +118,25 @@ class InnovationQuerySet(models.QuerySet):
         return self.filter(supplier=supplier)
 
 
+# What a supplier writes of an innovation, in form order: the form, the API, the edit
+# service and the publication of a revision all take these.
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "domains",
+    "route",
+    "maturity",
+    "price_indication",
+    "evidence",
+    "references",
+    "contact_name",
+    "contact_email",
+)
+# The same without the domains (a relation): the columns a revision copies.
+CONTENT_FIELDS = tuple(name for name in EDITABLE_FIELDS if name != "domains")
+
+
 class Innovation(models.Model):
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, related_name="innovations")
     title = models.CharField(_("title"), max_length=120)
@@ -182,7 +201,7 @@ class Innovation(models.Model):
     # finds the innovation, after the title and summary matches, newest first.
     rank_vector = SearchVectorField(null=True, editable=False)
     # What the catalogue shows and filters on about the innovation's use. The app that owns
-    # adoptions keeps them (municipalities calls services.innovation_adoption_facts_set in
+    # adoptions keeps them (municipalities calls adoption_facts.innovation_adoption_facts_set in
     # the transaction that changes a verified adoption), so that the catalogue never reads
     # adoptions or municipalities: the number of verified adoptions, and the ISO 3166-2
     # codes of the provinces of the verified adopters, sorted.

@@ -1,11 +1,11 @@
 """Open data: the catalogue (approved innovations) as CSV and JSON, CC0, streamed
-(portal.open_data). The columns are documented here, in the JSON file and in
+(core.open_data). The columns are documented here, in the JSON file and in
 docs/open-data.md."""
 
 from django.db.models import Prefetch
 from django.views.decorators.http import require_safe
 
-from portal.open_data import download
+from core.open_data import download
 
 from .models import DomainTag, Innovation
 

@@ -2,10 +2,21 @@
 
 import datetime
 
-from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .access import supplier_for
 from .enums import Decision, Status
@@ -22,15 +33,6 @@ QUEUE_STATES = (
     Status.REJECTED,
     Status.WITHDRAWN,
 )
-
-
-def published_version(innovation: Innovation) -> Innovation:
-    """The row whose review led to what the public sees now: the latest approved revision
-    of the innovation, or the innovation itself when it was never revised."""
-    latest = (
-        innovation.revisions.filter(status=Status.APPROVED).order_by("-published_at", "-id").first()
-    )
-    return latest or innovation
 
 
 def _round_end_subquery(innovation_ref):
@@ -201,3 +203,40 @@ def history(innovation: Innovation, *, for_supplier: bool = False) -> list[Statu
         own = membership is not None and membership.supplier_id == innovation.supplier_id
         change.actor_label = name if own or not for_supplier else _("Koploper review team")
     return changes
+
+
+# --- Reads the workflow needs -------------------------------------------------------------
+
+# What a complete submission has, in form order: field name → label.
+REQUIRED_FOR_SUBMISSION = {
+    "title": gettext_lazy("Title"),
+    "summary": gettext_lazy("Summary"),
+    "description": gettext_lazy("Description"),
+    "domains": gettext_lazy("Domains"),
+    "route": gettext_lazy("Procurement route"),
+    "maturity": gettext_lazy("Maturity (TRL)"),
+    "price_indication": gettext_lazy("Price indication"),
+    "evidence": gettext_lazy("Evidence"),
+    "contact_name": gettext_lazy("Contact name"),
+    "contact_email": gettext_lazy("Contact e-mail"),
+}
+
+
+def current_round_reviews(innovation: Innovation) -> QuerySet[Review]:
+    """The reviews of the current round: those after the last review that ended a round."""
+    last_end = innovation.reviews.exclude(decision=Decision.APPROVE).aggregate(m=Max("id"))["m"]
+    return innovation.reviews.filter(id__gt=last_end or 0)
+
+
+def missing_for_submission(innovation: Innovation) -> dict[str, str]:
+    """The fields a submission still lacks, field name → label (empty when complete)."""
+    missing = {}
+    for name, label in REQUIRED_FOR_SUBMISSION.items():
+        if name == "domains":
+            empty = not innovation.domains.all()  # uses prefetched domains when there are
+        else:
+            value = getattr(innovation, name)
+            empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            missing[name] = str(label)
+    return missing

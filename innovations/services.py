@@ -1,7 +1,5 @@
 """Every write to suppliers, innovations and reviews."""
 
-from collections.abc import Mapping, Sequence
-
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,26 +9,29 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from audit.services import audit_record, changed_values, created_values, field_values
+from audit.services import audit_changes, audit_record, created_values, field_values
 from core import caching
-from core.countries import province_mask
 from core.validators import normalise_registration_number
 
+from .access import may_act_for_supplier, may_edit_supplier
 from .domain_links import innovation_domains_set
 from .enums import Domain, Status
-from .models import Innovation, StatusChange, Supplier, SupplierMember
-from .workflow import (
+from .models import (
     CONTENT_FIELDS,
+    EDITABLE_FIELDS,
+    Innovation,
+    StatusChange,
+    Supplier,
+    SupplierMember,
+)
+from .workflow import (
     EDITABLE_STATES,
     OPEN_STATES,
     TransitionNotAllowed,
     innovation_transition,
-    is_member,
-    may_act_for_supplier,
 )
 
 __all__ = [
-    "innovation_adoption_facts_set",
     "innovation_create",
     "innovation_transition",
     "innovation_update",
@@ -116,6 +117,10 @@ def supplier_member_remove(*, member: SupplierMember, actor: AbstractBaseUser | 
     member.delete()
 
 
+# What the audit log records of a change of a supplier's profile.
+PROFILE_FIELDS = (*SUPPLIER_FIELDS, "pending_name", "pending_registration_number")
+
+
 @transaction.atomic
 def supplier_update(
     *,
@@ -132,7 +137,7 @@ def supplier_update(
     must not be another organisation's. The country, size and website change at once; a
     member's new name or number waits for a reviewer (innovations.organisation_changes),
     an administrator's applies at once."""
-    if not (user.is_superuser or is_member(user, supplier.pk)):
+    if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can change it."))
     if registration_number:
         registration_number = normalise_registration_number(registration_number, country)
@@ -142,39 +147,38 @@ def supplier_update(
     # The stored row, locked: a form may have set the new values on `supplier` already.
     row = Supplier.objects.select_for_update().get(pk=supplier.pk)
     require_number_free(registration_number, supplier_id=row.pk)
-    before = _identity_values(row)
-    row.country, row.size, row.website = country, size, website
-    if user.is_superuser or (name, registration_number) == (row.name, row.registration_number):
-        row.name, row.registration_number = name, registration_number
-        row.pending_name, row.pending_registration_number = "", ""
-        row.change_requested_at = row.change_requested_by = None
-    else:
-        row.pending_name, row.pending_registration_number = name, registration_number
-        row.change_requested_at, row.change_requested_by = timezone.now(), user
-    row.full_clean(exclude=["slug"], validate_constraints=False)
-    row.save(
-        update_fields=[
-            "name",
-            "country",
-            "size",
-            "registration_number",
-            "website",
-            "pending_name",
-            "pending_registration_number",
-            "change_requested_at",
-            "change_requested_by",
-        ]
-    )
-    changes = changed_values(before, _identity_values(row))
-    if changes:
-        audit_record(actor=user, action="supplier.update", obj=row, changes=changes)
+    with audit_changes(
+        actor=user,
+        action="supplier.update",
+        obj=row,
+        fields=PROFILE_FIELDS,
+        only_if_changed=True,
+    ):
+        row.country, row.size, row.website = country, size, website
+        if user.is_superuser or (name, registration_number) == (row.name, row.registration_number):
+            row.name, row.registration_number = name, registration_number
+            row.pending_name, row.pending_registration_number = "", ""
+            row.change_requested_at = row.change_requested_by = None
+        else:
+            row.pending_name, row.pending_registration_number = name, registration_number
+            row.change_requested_at, row.change_requested_by = timezone.now(), user
+        row.full_clean(exclude=["slug"], validate_constraints=False)
+        row.save(
+            update_fields=[
+                "name",
+                "country",
+                "size",
+                "registration_number",
+                "website",
+                "pending_name",
+                "pending_registration_number",
+                "change_requested_at",
+                "change_requested_by",
+            ]
+        )
     # The catalogue shows the supplier's name and size, and counts by size.
     caching.bump_data_version(caching.CATALOGUE)
     return row
-
-
-def _identity_values(supplier: Supplier) -> dict:
-    return field_values(supplier, (*SUPPLIER_FIELDS, "pending_name", "pending_registration_number"))
 
 
 def require_number_free(registration_number: str, *, supplier_id: int | None = None) -> None:
@@ -199,8 +203,6 @@ def require_number_free(registration_number: str, *, supplier_id: int | None = N
 
 
 # --- Innovations ---------------------------------------------------------------------------
-
-EDITABLE_FIELDS = (*CONTENT_FIELDS, "domains")
 
 
 def _unique_innovation_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -265,7 +267,7 @@ def innovation_create(
     """Create a draft innovation for `supplier` (its members and administrators may).
     `fields` are the other content fields (summary, description, route, maturity, …);
     a draft may be incomplete, submitting checks completeness."""
-    if not (user.is_superuser or is_member(user, supplier.pk)):
+    if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can add innovations."))
     innovation = Innovation(supplier=supplier, status=Status.DRAFT)
     _apply(innovation, {"title": title, **fields})
@@ -329,25 +331,29 @@ def innovation_update(
             }
         raise TransitionNotAllowed(message)
     domains = changes.get("domains")
-    before = field_values(row, AUDITED_FIELDS)
-    if domains is not None:
-        before["domains"] = sorted(row.domains.values_list("code", flat=True))
-    changed = _apply(row, changes)
-    _validate(row, domains)
-    if "title" in changed and row.revision_of_id is None and row.published_at is None:
-        # Never published, so no link to it can break yet: keep the slug in step with the title.
-        row.slug = _unique_innovation_slug(row.title, exclude_pk=row.pk)
-        changed.append("slug")
-    row.save(update_fields=[*changed, "updated_at"] if not created else None)
-    if domains is not None:
-        innovation_domains_set(innovation=row, codes=domains)
-    after = field_values(row, AUDITED_FIELDS)
-    if domains is not None:
-        after["domains"] = sorted(set(domains))
-    audited = changed_values(before, after)
-    if audited:
-        audit_record(actor=user, action="innovation.update", obj=row, changes=audited)
+    with audit_changes(
+        actor=user,
+        action="innovation.update",
+        obj=row,
+        fields=AUDITED_FIELDS,
+        # The domains only when they are given: reading them costs a query.
+        extra=(lambda: {"domains": _domain_codes(row)}) if domains is not None else None,
+        only_if_changed=True,
+    ):
+        changed = _apply(row, changes)
+        _validate(row, domains)
+        if "title" in changed and row.revision_of_id is None and row.published_at is None:
+            # Never published, so no link to it can break yet: keep the slug in step.
+            row.slug = _unique_innovation_slug(row.title, exclude_pk=row.pk)
+            changed.append("slug")
+        row.save(update_fields=[*changed, "updated_at"] if not created else None)
+        if domains is not None:
+            innovation_domains_set(innovation=row, codes=domains)
     return row, created
+
+
+def _domain_codes(innovation: Innovation) -> list[str]:
+    return sorted(innovation.domains.values_list("code", flat=True))
 
 
 def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
@@ -382,42 +388,3 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
         },
     )
     return revision, True
-
-
-# --- Facts told by the app that owns adoptions ----------------------------------------------
-
-
-def innovation_adoption_facts_set(*, facts: Mapping[int, tuple[int, Sequence[str]]]) -> int:
-    """Store what municipalities knows about the use of innovations: `facts` maps an
-    innovation id to (number of verified adoptions, ISO 3166-2 codes of the provinces of
-    the verified adopters). Called by municipalities in the transaction that changes a
-    verified adoption, so the catalogue's counts and facets change with it; innovations
-    itself never reads adoptions. Returns how many innovations changed."""
-    current = {
-        pk: (count, provinces)
-        for pk, count, provinces in Innovation.objects.filter(pk__in=list(facts)).values_list(
-            "pk", "adoption_count", "adopter_provinces"
-        )
-    }
-    changed = []
-    for pk, (count, provinces) in facts.items():
-        provinces = sorted(set(provinces))
-        if pk in current and current[pk] != (count, provinces):
-            changed.append(
-                Innovation(
-                    pk=pk,
-                    adoption_count=count,
-                    adopter_provinces=provinces,
-                    adopter_province_mask=province_mask(provinces),
-                )
-            )
-    # bulk_update: no save(), so updated_at (the supplier's edit time) and the search
-    # trigger (title, summary, description) are left alone.
-    Innovation.objects.bulk_update(
-        changed,
-        ["adoption_count", "adopter_provinces", "adopter_province_mask"],
-        batch_size=500,
-    )
-    if changed:
-        caching.bump_data_version(caching.CATALOGUE)
-    return len(changed)

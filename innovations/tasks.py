@@ -1,4 +1,4 @@
-"""Celery tasks of the innovations app: thin, keyword-only ids, the work in workflow.py."""
+"""Celery tasks of the innovations app: thin, keyword-only ids, the work in notifications.py."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -7,7 +7,7 @@ from audit.outbox import mail_once
 
 from . import vetting
 from .models import Innovation, StatusChange
-from .workflow import status_change_notify
+from .notifications import status_change_notify
 
 
 @shared_task(name="innovations.send_status_mail", acks_late=True)

@@ -185,7 +185,7 @@ def approvals_expire(*, today: datetime.date | None = None) -> tuple[int, int]:
 def schedule_mails(change: StatusChange, innovation: Innovation, action: str) -> None:
     """After a reconfirmation action: its supplier hears of the end of the approval, of a
     reconfirmation and of a request for changes; reviewers of a supplier's confirmation."""
-    from .workflow import reviewers_to_notify
+    from .notifications import reviewers_to_notify
 
     if action == CONFIRM_CURRENT:
         from .tasks import send_vetting_mail
@@ -197,8 +197,8 @@ def schedule_mails(change: StatusChange, innovation: Innovation, action: str) ->
 
 
 def _mail_suppliers(innovation_id: int, *, kind: str, change_id: int | None = None) -> None:
+    from .notifications import supplier_members_to_notify
     from .tasks import send_approval_reminder, send_vetting_mail
-    from .workflow import supplier_members_to_notify
 
     supplier_id = Innovation.objects.filter(pk=innovation_id).values_list("supplier_id", flat=True)
     for user_id in supplier_members_to_notify(supplier_id.get()).values_list("pk", flat=True):

@@ -15,11 +15,10 @@ from core.exceptions import TransitionNotAllowed
 from core.validators import GuardedTextFieldsMixin
 
 from . import selectors, vetting
-from .access import is_reviewer
+from .access import get_innovation_for_review, get_own_innovation, is_reviewer, may_review
 from .enums import Reconfirmation
 from .models import Innovation
-from .views import _get_own_innovation
-from .workflow import get_innovation_for_review, innovation_transition, may_review
+from .workflow import innovation_transition
 
 PAGE_SIZE = 20
 
@@ -46,7 +45,7 @@ class ReconfirmForm(GuardedTextFieldsMixin, forms.Form):
 @require_POST
 def confirm_current(request, pk):
     """The supplier confirms that the text of an innovation to be reconfirmed is current."""
-    innovation = _get_own_innovation(request.user, pk)
+    innovation = get_own_innovation(request.user, pk)
     try:
         innovation_transition(
             innovation=innovation, user=request.user, action=vetting.CONFIRM_CURRENT

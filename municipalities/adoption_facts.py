@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Count
 
+from innovations.adoption_facts import innovation_adoption_facts_set
 from innovations.models import Innovation
-from innovations.services import innovation_adoption_facts_set
 
 from .enums import Verification
 from .models import Adoption

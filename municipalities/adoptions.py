@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
 from audit.services import (
+    audit_changes,
     audit_record,
-    changed_values,
     created_values,
     field_values,
     removed_values,
@@ -128,7 +128,6 @@ def adoption_update(
         Adoption.objects.select_for_update().select_related("municipality").get(pk=adoption.pk)
     )
     require_act_for(user, adoption.municipality)
-    before = field_values(adoption, ADOPTION_FIELDS)
     waiting = adoption_waiting_change(adoption)
     base = waiting or adoption  # the buyer edits their waiting change, else the adoption
     new_stage = base.stage if stage is None else stage
@@ -158,32 +157,33 @@ def adoption_update(
     if errors:
         raise ValidationError(errors)
 
-    changed = []
-    for field, value in [("contact_name", contact_name), ("contact_email", contact_email)]:
-        if value is not None and value.strip() != getattr(adoption, field):
-            setattr(adoption, field, value.strip())
-            changed.append(field)
-    if adoption.verification == Verification.VERIFIED:
-        _claim_change(user=user, adoption=adoption, waiting=waiting, proposed=proposed)
-    else:
-        state_changed = [f for f in STATE_FIELDS if proposed[f] != getattr(adoption, f)]
-        for field in state_changed:
-            setattr(adoption, field, proposed[field])
-        changed += state_changed
-        # A corrected rejected claim is how a municipality answers the reviewer's note.
-        if changed and adoption.verification == Verification.REJECTED:
-            adoption.verification = Verification.CLAIMED
-            adoption.verified_by = None
-            adoption.verified_at = None
-            changed += ["verification", "verified_by", "verified_at"]
-    if changed:
-        adoption.save(update_fields=[*changed, "updated_at"])
-        audit_record(
-            actor=user,
-            action="adoption.update",
-            obj=adoption,
-            changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
-        )
+    with audit_changes(
+        actor=user,
+        action="adoption.update",
+        obj=adoption,
+        fields=ADOPTION_FIELDS,
+        only_if_changed=True,
+    ):
+        changed = []
+        for field, value in [("contact_name", contact_name), ("contact_email", contact_email)]:
+            if value is not None and value.strip() != getattr(adoption, field):
+                setattr(adoption, field, value.strip())
+                changed.append(field)
+        if adoption.verification == Verification.VERIFIED:
+            _claim_change(user=user, adoption=adoption, waiting=waiting, proposed=proposed)
+        else:
+            state_changed = [f for f in STATE_FIELDS if proposed[f] != getattr(adoption, f)]
+            for field in state_changed:
+                setattr(adoption, field, proposed[field])
+            changed += state_changed
+            # A corrected rejected claim is how a municipality answers the reviewer's note.
+            if changed and adoption.verification == Verification.REJECTED:
+                adoption.verification = Verification.CLAIMED
+                adoption.verified_by = None
+                adoption.verified_at = None
+                changed += ["verification", "verified_by", "verified_at"]
+        if changed:
+            adoption.save(update_fields=[*changed, "updated_at"])
     return adoption
 
 
@@ -223,18 +223,15 @@ def _claim_change(
             changes=created_values(field_values(change, STATE_FIELDS)),
         )
         return
-    before = field_values(waiting, STATE_FIELDS)
-    for field, value in proposed.items():
-        setattr(waiting, field, value)
-    if before != field_values(waiting, STATE_FIELDS):
+    if all(getattr(waiting, field) == value for field, value in proposed.items()):
+        return
+    with audit_changes(
+        actor=user, action="adoption.change_claim", obj=waiting, fields=STATE_FIELDS
+    ):
+        for field, value in proposed.items():
+            setattr(waiting, field, value)
         waiting.claimed_by = user
         waiting.save(update_fields=[*STATE_FIELDS, "claimed_by"])
-        audit_record(
-            actor=user,
-            action="adoption.change_claim",
-            obj=waiting,
-            changes=changed_values(before, field_values(waiting, STATE_FIELDS)),
-        )
 
 
 def adoption_verify(
@@ -284,73 +281,69 @@ def adoption_verify(
 
 
 def _decide_claim(*, user, adoption: Adoption, target: str, note: str, now) -> None:
-    before = field_values(adoption, ADOPTION_FIELDS)
-    adoption.verification = target
-    adoption.verified_by = user
-    adoption.verified_at = now
-    adoption.verification_note = note
-    adoption.save(
-        update_fields=[
-            "verification",
-            "verified_by",
-            "verified_at",
-            "verification_note",
-            "updated_at",
-        ]
-    )
-    if target == Verification.VERIFIED:
-        adoption_state_take_effect(adoption=adoption, previous=None, claimed_by=adoption.claimed_by)
-    audit_record(
+    with audit_changes(
         actor=user,
         action=f"adoption.{'verify' if target == Verification.VERIFIED else 'reject'}",
         obj=adoption,
-        changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
-    )
+        fields=ADOPTION_FIELDS,
+    ):
+        adoption.verification = target
+        adoption.verified_by = user
+        adoption.verified_at = now
+        adoption.verification_note = note
+        adoption.save(
+            update_fields=[
+                "verification",
+                "verified_by",
+                "verified_at",
+                "verification_note",
+                "updated_at",
+            ]
+        )
+        if target == Verification.VERIFIED:
+            adoption_state_take_effect(
+                adoption=adoption, previous=None, claimed_by=adoption.claimed_by
+            )
 
 
 def _decide_change(
     *, user, adoption: Adoption, change: AdoptionChange, target: str, note: str, now
 ) -> None:
-    before = field_values(change, CHANGE_FIELDS)
-    change.status = target
-    change.decided_by = user
-    change.decided_at = now
-    change.note = note
-    change.save(update_fields=["status", "decided_by", "decided_at", "note"])
     verified = target == Verification.VERIFIED
-    audit_record(
+    with audit_changes(
         actor=user,
         action=f"adoption.change_{'verify' if verified else 'reject'}",
         obj=change,
-        changes=changed_values(before, field_values(change, CHANGE_FIELDS)),
-    )
+        fields=CHANGE_FIELDS,
+    ):
+        change.status = target
+        change.decided_by = user
+        change.decided_at = now
+        change.note = note
+        change.save(update_fields=["status", "decided_by", "decided_at", "note"])
     if not verified:
         return  # the verified state stays as it was
-    before = field_values(adoption, ADOPTION_FIELDS)
-    previous = {field: getattr(adoption, field) for field in STATE_FIELDS}
-    for field in STATE_FIELDS:
-        setattr(adoption, field, getattr(change, field))
-    adoption.verified_by = user
-    adoption.verified_at = now
-    adoption.verification_note = note
-    adoption.save(
-        update_fields=[
-            *STATE_FIELDS,
-            "verified_by",
-            "verified_at",
-            "verification_note",
-            "updated_at",
-        ]
-    )
-    adoption_state_take_effect(adoption=adoption, previous=previous, claimed_by=change.claimed_by)
     # A new verified state, logged as a first verification is: readers of the log (alerts)
     # see every verified state of an adoption the same way.
-    audit_record(
-        actor=user,
-        action="adoption.verify",
-        obj=adoption,
-        changes=changed_values(before, field_values(adoption, ADOPTION_FIELDS)),
-    )
+    with audit_changes(actor=user, action="adoption.verify", obj=adoption, fields=ADOPTION_FIELDS):
+        previous = {field: getattr(adoption, field) for field in STATE_FIELDS}
+        for field in STATE_FIELDS:
+            setattr(adoption, field, getattr(change, field))
+        adoption.verified_by = user
+        adoption.verified_at = now
+        adoption.verification_note = note
+        adoption.save(
+            update_fields=[
+                *STATE_FIELDS,
+                "verified_by",
+                "verified_at",
+                "verification_note",
+                "updated_at",
+            ]
+        )
+        adoption_state_take_effect(
+            adoption=adoption, previous=previous, claimed_by=change.claimed_by
+        )
 
 
 def adoption_state_take_effect(

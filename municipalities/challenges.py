@@ -17,7 +17,7 @@ from innovations.enums import Domain
 from innovations.models import Innovation
 
 from . import tasks
-from .access import require_act_for
+from .access import challenge_is_open, require_act_for
 from .enums import ChallengeStatus, ResponseStatus
 from .models import Challenge, ChallengeResponse, Municipality
 
@@ -82,10 +82,6 @@ def challenge_close(*, user: AbstractBaseUser, challenge: Challenge) -> Challeng
         )
     challenge.refresh_from_db()
     return challenge
-
-
-def challenge_is_open(challenge: Challenge) -> bool:
-    return challenge.status == ChallengeStatus.OPEN and challenge.deadline >= timezone.localdate()
 
 
 def challenge_respond(

@@ -2,6 +2,9 @@
 does not exist is a form error: 400 in the API, ignored with a message on a page."""
 
 import django_filters
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import Country, province_choices
@@ -124,3 +127,68 @@ class ChallengeFilter(django_filters.FilterSet):
     class Meta:
         model = Challenge
         fields = ["domain", "municipality", "country", "province"]
+
+
+class MunicipalityFilter(django_filters.FilterSet):
+    """The municipality list of the page and of the API: by name or official code, country
+    and province. Unknown countries, provinces or orderings are a 400 in the API."""
+
+    country = country_filter(label=_("Country"), help_text="NL or BE")
+    province = province_filter(label=_("Province"))
+    q = django_filters.CharFilter(
+        label=_("Name"),
+        method="search",
+        max_length=100,
+        help_text="Part of the name or the official code",
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("population", "population"), ("code", "code")),
+        # Lazy labels: django-filter would translate the descending ones at import, in
+        # whatever language is active then.
+        field_labels={
+            "name": _("Name"),
+            "-name": _("Name (descending)"),
+            "population": _("Population"),
+            "-population": _("Population (descending)"),
+            "code": _("Code"),
+            "-code": _("Code (descending)"),
+        },
+        help_text="name, population or code; prefix with - for descending",
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ["country", "province"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
+
+
+def page_filterset(request: HttpRequest, filterset_class, queryset, *, say_each: bool = False):
+    """A page's FilterSet on the request's query. A value that does not exist (a shared link
+    to something gone, a typo) is dropped with a message, and the rest still filters: pages
+    never answer 400 for a filter. `say_each`: one message per field, its own error text
+    (which says what to use), instead of one message naming the fields."""
+    filterset = filterset_class(request.GET, queryset=queryset)
+    if filterset.is_valid():
+        return filterset
+    if say_each:
+        for errors in filterset.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.warning(
+            request,
+            _("Some filter values do not exist and were ignored: %(fields)s.")
+            % {
+                "fields": ", ".join(
+                    str(filterset.form.fields[name].label) for name in sorted(filterset.errors)
+                )
+            },
+        )
+    params = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key not in filterset.errors:
+            params.setlist(key, values)
+    return filterset_class(params, queryset=queryset)

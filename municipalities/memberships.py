@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import (
+    audit_changes,
     audit_record,
-    changed_values,
     created_values,
     field_values,
     removed_values,
@@ -59,17 +59,16 @@ def membership_decide(
 ) -> BuyerMembership:
     """Approve or reject a pending membership request."""
     membership = BuyerMembership.objects.select_for_update().get(pk=membership.pk)
-    before = field_values(membership, MEMBERSHIP_FIELDS)
-    membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
-    membership.decided_by = decided_by
-    membership.decided_at = timezone.now()
-    membership.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
+    with audit_changes(
         actor=decided_by,
         action="buyer_membership.approve" if approve else "buyer_membership.reject",
         obj=membership,
-        changes=changed_values(before, field_values(membership, MEMBERSHIP_FIELDS)),
-    )
+        fields=MEMBERSHIP_FIELDS,
+    ):
+        membership.status = MembershipStatus.APPROVED if approve else MembershipStatus.REJECTED
+        membership.decided_by = decided_by
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "decided_by", "decided_at"])
     return membership
 
 
@@ -84,14 +83,17 @@ def membership_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     membership = BuyerMembership.objects.select_for_update().get(pk=membership.pk)
-    before = field_values(membership, MEMBERSHIP_FIELDS)
-    for name, value in fields.items():
-        setattr(membership, name, value)
-    if fields:
-        membership.save(update_fields=list(fields))
-    changes = changed_values(before, field_values(membership, MEMBERSHIP_FIELDS))
-    if changes:
-        audit_record(actor=actor, action="buyer_membership.update", obj=membership, changes=changes)
+    with audit_changes(
+        actor=actor,
+        action="buyer_membership.update",
+        obj=membership,
+        fields=MEMBERSHIP_FIELDS,
+        only_if_changed=True,
+    ):
+        for name, value in fields.items():
+            setattr(membership, name, value)
+        if fields:
+            membership.save(update_fields=list(fields))
     return membership
 
 

@@ -1,10 +1,10 @@
 """Open data: the verified adoptions (of published innovations) as CSV and JSON, CC0,
-streamed (portal.open_data). No contact persons and no evidence texts: what the public
+streamed (core.open_data). No contact persons and no evidence texts: what the public
 pages show. The columns are documented here, in the JSON file and in docs/open-data.md."""
 
 from django.views.decorators.http import require_safe
 
-from portal.open_data import download
+from core.open_data import download
 
 from .models import Adoption
 

@@ -1,36 +1,22 @@
 """Reads about adoptions and challenges that span models: the verification queue, open
-challenges, matchmaking and "municipalities like yours"."""
+challenges and "municipalities like yours". Matchmaking: matchmaking.py."""
 
-import re
-from dataclasses import dataclass, field
-
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Least
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from core.database import on_postgresql
 from innovations.access import supplier_for
-from innovations.catalogue import SEARCH_CONFIG
-from innovations.enums import Domain
 from innovations.models import Innovation
 
 from .enums import Verification
@@ -149,296 +135,10 @@ def own_challenges(municipality: Municipality) -> QuerySet[Challenge]:
     )
 
 
-# --- Matchmaking --------------------------------------------------------------------------
-
-# Words that say nothing about the problem (the Dutch text search configuration drops its
-# own stop words too; this list keeps the fallback and the queries short).
-STOP_WORDS = set(
-    """
-    aan als bij dan dat deze die dit door een eens geen het hoe hun iets ook maar meer
-    met naar niet nog ons onze ook over tot uit van veel voor wat waar welke wij wordt
-    worden zijn zich zo zoals kan kunnen moet moeten willen wil hebben heeft onze
-    per samen zonder groot grote grotere klein kleine jaar jaren minder nieuw nieuwe
-    goed goede beter betere andere anders steeds vaak zoeken zoekt oplossing oplossingen
-    manier manieren graag daar hier want omdat wanneer tussen tegen onder boven sinds
-    slim slimme slimmer gemeente gemeenten inwoners the and for with that this from are our
-    """.split()
-)
-MAX_WORDS = 30
-
-# How much each reason weighs in the score; every part is between 0 and its weight.
-WEIGHT_TEXT = 4.0
-WEIGHT_DOMAIN = 2.0
-WEIGHT_SIMILAR = 1.5  # reached at SIMILAR_CAP adoptions by similar municipalities
-SIMILAR_CAP = 5
-WEIGHT_MATURITY = 1.0  # TRL 9
-# Text relevance is the share of the statement's words an innovation contains: a word in
-# the title counts 1, in the summary or description 1/2, and TEXT_FULL_AT points are full
-# relevance. (ts_rank of an OR query shrinks with the number of words in it, so it cannot be
-# weighed against the other reasons; this share has the same scale on both backends.)
-# Below TEXT_MIN (one word in the description) a match is noise and not a reason.
-TEXT_FULL_AT = 5
-TEXT_MIN = 0.2
-
-
-def significant_words(text: str) -> list[str]:
-    """The distinct words of `text` worth matching on, in order, lower case."""
-    words = []
-    for word in re.findall(r"[^\W\d_]+", text.lower()):
-        if len(word) >= 3 and word not in STOP_WORDS and word not in words:
-            words.append(word)
-    return words[:MAX_WORDS]
-
-
-def _term(word: str, weights: str) -> str:
-    # A word of five letters or more also matches as a prefix, so "warmte" finds
-    # "warmtepomp"; the weight letters restrict it to title (A) or summary and description
-    # (BC), never the supplier's name (D). Words are letters only: the query is well-formed.
-    return f"{word}:*{weights}" if len(word) >= 5 else f"{word}:{weights}"
-
-
-def _text_postgres(words: list[str]):
-    """(relevance, candidate filter) on PostgreSQL's full text search: an OR tsquery of the
-    words against the stored vector (GIN index) selects; per-word matches score."""
-    # The stored vector is kept by a trigger (innovations migration 0004) in the same
-    # configuration; a row without one gets it computed on the fly.
-    vector = Coalesce(
-        F("search_vector"),
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-    )
-
-    def query(text):
-        return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
-
-    parts = [
-        Case(
-            When(document=query(_term(word, "A")), then=Value(1.0)),
-            When(document=query(_term(word, "BC")), then=Value(0.5)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        for word in words
-    ]
-    any_word = query(" | ".join(_term(word, "ABC") for word in words))
-    return vector, _share(parts), Q(document=any_word)
-
-
-SUGGESTION_POOL = 300
-
-
-def _suggestion_pool(words: list[str], domain: str):
-    """Ids of the SUGGESTION_POOL published innovations most likely to score best: ranked
-    by ts_rank of all the words on the title and summary (`rank_vector`, small) and by the
-    domain; a subquery."""
-    any_word = SearchQuery(
-        " | ".join(_term(word, "ABC") for word in words), search_type="raw", config=SEARCH_CONFIG
-    )
-    in_domain = Exists(
-        Innovation.domains.through.objects.filter(innovation_id=OuterRef("pk"), domaintag_id=domain)
-    )
-    pre = ExpressionWrapper(
-        Func(F("rank_vector"), any_word, function="ts_rank", output_field=FloatField())
-        + Case(When(in_domain, then=Value(0.5)), default=Value(0.0)),
-        output_field=FloatField(),
-    )
-    return (
-        Innovation.objects.current()
-        .filter(Q(search_vector=any_word) | Q(in_domain))
-        .annotate(pre=pre)
-        .order_by("-pre", "pk")
-        .values("pk")[:SUGGESTION_POOL]
-    )
-
-
-def _stem(word: str) -> str:
-    # A crude Dutch suffix strip for the fallback, so that "scholen" also finds "school…".
-    for suffix in ("en", "s", "e"):
-        if len(word) > 5 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _text_fallback(words: list[str]):
-    """The same share on other databases, by case-insensitive substrings."""
-    parts = [
-        Case(
-            When(title__icontains=_stem(word), then=Value(1.0)),
-            When(
-                Q(summary__icontains=_stem(word)) | Q(description__icontains=_stem(word)),
-                then=Value(0.5),
-            ),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-        for word in words
-    ]
-    return _share(parts)
-
-
-def _share(parts):
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return Least(total / Value(float(TEXT_FULL_AT)), Value(1.0), output_field=FloatField())
-
-
-@dataclass
-class Reason:
-    code: str  # text | domain | similar_adoptions | maturity
-    label: str
-    points: float
-
-
-@dataclass
-class Suggestion:
-    innovation: Innovation
-    score: float
-    reasons: list[Reason] = field(default_factory=list)
-    similar_municipalities: list[Municipality] = field(default_factory=list)
-
-
-def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggestion]:
-    """Approved innovations that may solve `challenge`, best first, each with its reasons.
-
-    One annotated query ranks the whole catalogue in the database: text relevance of the
-    innovation to the challenge's words (PostgreSQL full text search in the Dutch
-    configuration of the catalogue, a substring fallback elsewhere), the same domain,
-    verified adoptions by similar municipalities (same province or size class), and
-    maturity. Candidates match a word or the domain; innovations the municipality already
-    uses are left out. A second query fetches the similar adopters of the chosen few, a
-    third their domains."""
-    municipality = challenge.municipality
-    words = significant_words(f"{challenge.title} {challenge.problem_statement}")
-    # Suggestions only from innovations whose approval is valid (innovations/vetting.py).
-    queryset = Innovation.objects.current()
-    domain_match = Exists(
-        Innovation.domains.through.objects.filter(
-            innovation_id=OuterRef("pk"), domaintag_id=challenge.domain
-        )
-    )
-    already_used = Exists(
-        Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality).exclude(
-            verification=Verification.REJECTED
-        )
-    )
-    queryset = queryset.annotate(
-        domain_match=ExpressionWrapper(domain_match, output_field=BooleanField())
-    )
-    candidates = Q(domain_match=True)
-    if not words:
-        queryset = queryset.annotate(text_relevance=Value(0.0, output_field=FloatField()))
-    elif on_postgresql():
-        vector, relevance, any_word = _text_postgres(words)
-        # At national scale most of the catalogue shares a word with a problem statement, and
-        # scoring every word of every candidate took tens of seconds (docs/performance.md).
-        # The candidates are first narrowed to the SUGGESTION_POOL best by one ts_rank of all
-        # the words (title and summary) plus the domain; only those are scored in full.
-        queryset = queryset.filter(pk__in=_suggestion_pool(words, challenge.domain))
-        queryset = queryset.alias(document=vector).annotate(text_relevance=relevance)
-        candidates |= any_word
-    else:
-        queryset = queryset.annotate(text_relevance=_text_fallback(words))
-        candidates |= Q(text_relevance__gt=0)
-    score = (
-        Value(WEIGHT_TEXT) * F("text_relevance")
-        + Case(When(domain_match=True, then=Value(WEIGHT_DOMAIN)), default=Value(0.0))
-        + Value(WEIGHT_SIMILAR / SIMILAR_CAP)
-        * Cast(Least(F("similar_count"), Value(SIMILAR_CAP)), FloatField())
-        + Value(WEIGHT_MATURITY / 9) * Cast(Coalesce(F("maturity"), 0), FloatField())
-    )
-    queryset = (
-        queryset.filter(candidates)
-        .filter(~already_used)
-        .annotate(similar_count=_similar_count(municipality))
-        .annotate(score=ExpressionWrapper(score, output_field=FloatField()))
-        .select_related("supplier")
-        .prefetch_related(
-            Prefetch(
-                "adoptions",
-                queryset=_similar_adoptions(municipality)
-                .select_related("municipality")
-                .order_by("started_on", "id"),
-                to_attr="similar_adoptions",
-            ),
-            "domains",
-        )
-        .order_by("-score", "-similar_count", "title", "id")
-    )[:limit]
-    suggestions = [_suggestion(innovation, challenge) for innovation in queryset]
-    # A candidate that shares only a common word with the problem (below TEXT_MIN) and is of
-    # another domain has no real reason to be suggested.
-    return [s for s in suggestions if {r.code for r in s.reasons} & {"text", "domain"}]
-
-
-def _suggestion(innovation: Innovation, challenge: Challenge) -> Suggestion:
-    municipality = challenge.municipality
-    reasons = []
-    if innovation.text_relevance >= TEXT_MIN:
-        reasons.append(
-            Reason(
-                "text",
-                _("Its description matches the words of the problem statement."),
-                round(WEIGHT_TEXT * innovation.text_relevance, 2),
-            )
-        )
-    if innovation.domain_match:
-        reasons.append(
-            Reason(
-                "domain",
-                _("Same domain: %(domain)s.") % {"domain": Domain(challenge.domain).label},
-                WEIGHT_DOMAIN,
-            )
-        )
-    similar = [adoption.municipality for adoption in innovation.similar_adoptions]
-    if innovation.similar_count:
-        same_province = [m for m in similar if m.province_code == municipality.province_code]
-        same_size = [m for m in similar if m.province_code != municipality.province_code]
-        parts = []
-        if same_province:
-            parts.append(
-                _("in the province of %(province)s: %(names)s")
-                % {"province": municipality.province, "names": _names(same_province)}
-            )
-        if same_size:
-            parts.append(_("of the same size: %(names)s") % {"names": _names(same_size)})
-        reasons.append(
-            Reason(
-                "similar_adoptions",
-                _("Used by similar municipalities, %(which)s.") % {"which": "; ".join(parts)},
-                round(WEIGHT_SIMILAR / SIMILAR_CAP * min(innovation.similar_count, SIMILAR_CAP), 2),
-            )
-        )
-    if innovation.maturity:
-        reasons.append(
-            Reason(
-                "maturity",
-                _("Maturity: technology readiness level %(trl)s of 9.")
-                % {"trl": innovation.maturity},
-                round(WEIGHT_MATURITY / 9 * innovation.maturity, 2),
-            )
-        )
-    return Suggestion(
-        innovation=innovation,
-        score=round(innovation.score, 3),
-        reasons=reasons,
-        similar_municipalities=similar,
-    )
-
-
-def _names(municipalities: list[Municipality], limit: int = 4) -> str:
-    names = [m.name for m in municipalities[:limit]]
-    if len(municipalities) > limit:
-        names.append(_("and %(count)s more") % {"count": len(municipalities) - limit})
-    return ", ".join(names)
-
-
 # --- Municipalities like yours ------------------------------------------------------------
 
 
-def _similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
+def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     """Verified adoptions by other municipalities in the same province or size class."""
     return (
         Adoption.objects.verified()
@@ -450,9 +150,9 @@ def _similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def _similar_count(municipality: Municipality):
+def similar_count(municipality: Municipality):
     per_innovation = (
-        _similar_adoptions(municipality)
+        similar_adoptions(municipality)
         .filter(innovation=OuterRef("pk"))
         .order_by()
         .values("innovation")
@@ -469,7 +169,7 @@ def used_by_similar_municipalities(municipality: Municipality, limit: int = 6):
     return (
         Innovation.objects.current()
         .filter(~Exists(own))
-        .annotate(similar_count=_similar_count(municipality))
+        .annotate(similar_count=similar_count(municipality))
         .filter(similar_count__gt=0)
         .select_related("supplier")
         .order_by("-similar_count", "title", "id")[:limit]

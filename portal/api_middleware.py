@@ -33,7 +33,15 @@ class ApiMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(API_PREFIX):
             return self.get_response(request)
-        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+        length = len(request.META.get("PATH_INFO", "")) + len(request.META.get("QUERY_STRING", ""))
+        if length > settings.API_MAX_URL_LENGTH:
+            response = problem_response(
+                request,
+                414,
+                _("The address is too long: %(length)s characters, at most %(max)s.")
+                % {"length": length, "max": settings.API_MAX_URL_LENGTH},
+            )
+        elif request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
             response = _preflight(request)
         else:
             response = self.get_response(request)

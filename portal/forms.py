@@ -203,6 +203,9 @@ class OrganisationForm(GuardedTextFieldsMixin, forms.Form):
 class SupplierSignupForm(OrganisationForm, AccountForm):
     """A new account and the supplier organisation it works for."""
 
+    def role_data(self) -> dict:
+        return self.supplier_data()
+
     def fieldsets(self) -> list[Fieldset]:
         return [
             Fieldset(self, _("Your organisation"), ORGANISATION_FIELDS),
@@ -245,6 +248,9 @@ class MembershipRequestForm(GuardedTextFieldsMixin, forms.Form):
 
 class BuyerSignupForm(MembershipRequestForm, AccountForm):
     """A new account with a request to buy for a municipality."""
+
+    def role_data(self) -> dict:
+        return self.membership_data()
 
     def fieldsets(self) -> list[Fieldset]:
         return [

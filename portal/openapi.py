@@ -17,9 +17,9 @@ import functools
 import re
 import threading
 
+from django import forms as django_forms
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
@@ -109,14 +109,22 @@ class AutoSchema(SpectacularAutoSchema):
         if operation is None:
             return None
         names = {}
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
         for parameter in operation.get("parameters", []):
+            _text_without_bad_characters(parameter.get("schema", {}))
             if parameter["in"] == "query":
+                _bounds(parameter.get("schema", {}), filters.get(parameter["name"]))
                 names[camel(parameter["name"])] = parameter["name"]
                 parameter["name"] = camel(parameter["name"])
         _QUERY_NAMES[(path, method.upper())] = names
         body = operation.get("requestBody", {}).get("content", {}).get("application/json")
         if body is not None:
             _BODIES[(path, method.upper())] = body["schema"]
+
+        # A public operation says that it needs no credentials (drf-spectacular leaves out
+        # the empty requirement for views without permission classes).
+        if "security" in operation and self._anonymous_may() and {} not in operation["security"]:
+            operation["security"].append({})
 
         responses = operation["responses"]
         statuses = self._error_statuses(operation)
@@ -140,6 +148,24 @@ class AutoSchema(SpectacularAutoSchema):
             response["headers"] = {**response.get("headers", {}), **headers}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        """A PATCH whose view validates the whole body (`patch_is_partial = False`) documents
+        its required fields as required (drf-spectacular takes every PATCH as partial)."""
+        if self.method == "PATCH" and not getattr(self.view, "patch_is_partial", True):
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+    def _anonymous_may(self) -> bool:
+        """Whether a caller without credentials may call the operation (public reads)."""
+        permissions_ = self.view.get_permissions()
+        return all(isinstance(p, _PUBLIC) for p in permissions_) and (
+            self.method in _SAFE or all(isinstance(p, permissions.AllowAny) for p in permissions_)
+        )
 
     def _error_statuses(self, operation) -> dict[str, str]:
         parameters = operation.get("parameters", [])
@@ -167,8 +193,37 @@ class AutoSchema(SpectacularAutoSchema):
         elif any(p["name"] == "page" for p in parameters):
             statuses["404"] = "A page past the end."
         statuses["406"] = "An Accept header that takes no JSON."
+        statuses["414"] = "An address (path and query) longer than API_MAX_URL_LENGTH (8190)."
         statuses["429"] = "Too many requests; see Retry-After."
         return statuses
+
+
+# What the API refuses in any address or query (portal.middleware, core.validators): control
+# characters other than tab and line breaks, and bidirectional overrides.
+NO_BAD_CHARACTERS = (
+    "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+    "\\u202a-\\u202e\\u2066-\\u2069]*$"
+)
+
+
+def _text_without_bad_characters(schema: dict) -> None:
+    """A free-text path or query parameter documents what the server refuses."""
+    if schema.get("type") == "string" and not {"enum", "pattern", "format"} & set(schema):
+        schema["pattern"] = NO_BAD_CHARACTERS
+
+
+def _bounds(schema: dict, filter_) -> None:
+    """A filter's bounds (min_value, max_value) and whole numbers, as the server checks them."""
+    if filter_ is None:
+        return
+    if getattr(filter_, "field_class", None) is django_forms.IntegerField and schema.get(
+        "type"
+    ) in ("number", "integer"):
+        schema["type"] = "integer"
+        schema.pop("format", None)
+    for option, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
+        if filter_.extra.get(option) is not None:
+            schema[keyword] = filter_.extra[option]
 
 
 HEADERS = {
@@ -223,8 +278,41 @@ def _hoist_defaults(node) -> None:
             _hoist_defaults(value)
 
 
+def _text_in_bodies(node) -> None:
+    """Request bodies: no text (keys included) with a character the API's JSON parser
+    refuses (portal.parsers), as for addresses and queries."""
+    if isinstance(node, dict):
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if "string" in kinds and not {"enum", "pattern", "format"} & set(node):
+            node["pattern"] = NO_BAD_CHARACTERS
+        if kinds == ["object"] or "properties" in node:
+            node.setdefault("propertyNames", {"pattern": NO_BAD_CHARACTERS})
+        for value in node.values():
+            _text_in_bodies(value)
+    elif isinstance(node, list):
+        for value in node:
+            _text_in_bodies(value)
+
+
+def _bodies_not_empty(result) -> None:
+    """Every write refuses an empty body (`{}`: 400), also where no field is required."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            ref = (body or {}).get("schema", {}).get("$ref")
+            if ref:
+                schemas[ref.rsplit("/", 1)[1]]["minProperties"] = 1
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _text_in_bodies(schema)
+
+
 def postprocess(result, generator, request, public):
-    """The enums (drf-spectacular's hook, language-independent) and the shared headers."""
+    """The enums (drf-spectacular's hook, language-independent), the shared headers, and
+    request bodies that say they are not empty."""
+    _bodies_not_empty(result)
     _hoist_defaults(result.get("components", {}))
     _enum_ids_by_value(result.get("components", {}), load_enum_name_overrides())
     result = postprocess_schema_enums(result, generator, request=request, public=public)
@@ -261,7 +349,8 @@ def _operations() -> list[tuple[re.Pattern, str, dict[str, str], dict | None]]:
     return patterns
 
 
-def _operation(path_info: str, method: str):
+def operation(path_info: str, method: str):
+    """(query names, body schema) of the operation at `path_info`, or None."""
     method = "GET" if method == "HEAD" else method
     for pattern, operation_method, names, body in _operations():
         if operation_method == method and pattern.match(path_info):
@@ -272,103 +361,5 @@ def _operation(path_info: str, method: str):
 def query_keys(path_info: str, method: str) -> dict[str, str] | None:
     """The query keys of the operation at `path_info`: public name → declared name; None
     when no operation of the document is there."""
-    found = _operation(path_info, method)
+    found = operation(path_info, method)
     return None if found is None else found[0]
-
-
-# --- Strict input types -----------------------------------------------------------------------
-
-_JSON_TYPES = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "boolean": bool,
-    "null": type(None),
-}
-
-
-def _kinds() -> dict[str, str]:
-    return {
-        "integer": _("a whole number"),
-        "number": _("a number"),
-        "string": _("text"),
-        "boolean": _("true or false"),
-        "array": _("a list (a JSON array)"),
-        "object": _("an object"),
-        "null": _("null"),
-    }
-
-
-def _is(value, kind: str) -> bool:
-    if kind == "integer":
-        return (isinstance(value, int) and not isinstance(value, bool)) or (
-            isinstance(value, float) and value.is_integer()
-        )
-    if kind == "number":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return isinstance(value, _JSON_TYPES.get(kind, object))
-
-
-def _resolve(schema: dict) -> dict:
-    while "$ref" in schema:
-        name = schema["$ref"].rsplit("/", 1)[1]
-        schema = document("en")["components"]["schemas"][name]
-    return schema
-
-
-def _types(schema: dict) -> list[str] | None:
-    """The JSON types a schema allows (None: any), branches of oneOf/anyOf together."""
-    schema = _resolve(schema)
-    branches = schema.get("oneOf") or schema.get("anyOf")
-    if branches:
-        found = [_types(branch) for branch in branches]
-        if any(kinds is None for kinds in found):
-            return None
-        return [kind for kinds in found for kind in kinds]
-    if "type" in schema:
-        return schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-    if "enum" in schema:
-        return None
-    return None
-
-
-def _branch(schema: dict, value) -> dict:
-    """The oneOf/anyOf branch that a value of its type goes down (a nullable object)."""
-    schema = _resolve(schema)
-    for branch in schema.get("oneOf") or schema.get("anyOf") or []:
-        kinds = _types(branch)
-        if kinds is None or any(_is(value, kind) for kind in kinds):
-            return _branch(branch, value)
-    return schema
-
-
-def type_errors(value, schema: dict, path: str = "") -> dict[str, str]:
-    """Where `value` has another JSON type than `schema` allows: {dotted name: message}. Only
-    types (an array is an array, a number is no text); the fields check the rest."""
-    kinds = _types(schema)
-    if kinds is not None and not any(_is(value, kind) for kind in kinds):
-        names = _kinds()
-        return {
-            path: _("Must be %(kinds)s.")
-            % {"kinds": _(" or ").join(str(names.get(kind, kind)) for kind in kinds)}
-        }
-    schema = _branch(schema, value)
-    errors: dict[str, str] = {}
-    if isinstance(value, dict):
-        for key, item_schema in schema.get("properties", {}).items():
-            if key in value:
-                errors.update(
-                    type_errors(value[key], item_schema, f"{path}.{key}" if path else key)
-                )
-    elif isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            errors.update(type_errors(item, schema["items"], f"{path}.{index}"))
-    return errors
-
-
-def body_type_errors(path_info: str, method: str, data) -> dict[str, str]:
-    """The type errors of a request body against its operation's documented schema."""
-    found = _operation(path_info, method)
-    if found is None or found[1] is None or not isinstance(data, dict):
-        return {}
-    return type_errors(data, found[1])

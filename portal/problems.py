@@ -42,6 +42,7 @@ _KINDS = {
     406: ("not-acceptable", gettext_lazy("Not acceptable")),
     409: ("conflict", gettext_lazy("Conflict")),
     413: ("too-large", gettext_lazy("Request too large")),
+    414: ("uri-too-long", gettext_lazy("Address too long")),
     415: ("unsupported-media-type", gettext_lazy("Unsupported media type")),
     429: ("throttled", gettext_lazy("Too many requests")),
     500: ("server-error", gettext_lazy("Server error")),

@@ -9,30 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from . import headers
+from .env import env_bool, env_int, env_list, env_str
+from .openapi_settings import OPENAPI
+from .schedule import BEAT_SCHEDULE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 # Off unless asked for: `make run` and the tests set DEBUG=true, and manage.py does for its
@@ -215,40 +199,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
-# The beat schedule, defined once: the nightly leaderboard recompute at 03:00, and the
-# mails still due every ten minutes.
-CELERY_BEAT_SCHEDULE = {
-    "recompute-ranking-nightly": {
-        "task": "ranking.recompute",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    # Mails whose task could not be enqueued (broker down) or did not finish.
-    "send-pending-mails": {
-        "task": "audit.send_pending_mails",
-        "schedule": crontab(minute="*/10"),
-    },
-    # Sent and given-up mails past MAIL_RETENTION_DAYS.
-    "prune-outbox": {
-        "task": "audit.prune_outbox",
-        "schedule": crontab(hour=4, minute=30),
-    },
-    # Alerts: what happened becomes notifications; saved-search digests in the morning,
-    # then the day's notification mail; the insight counters to the database.
-    "alerts-collect": {"task": "alerts.collect", "schedule": crontab(minute="*/5")},
-    "alerts-digests": {"task": "alerts.make_digests", "schedule": crontab(hour=7, minute=0)},
-    "alerts-notification-mails": {
-        "task": "alerts.make_notification_mails",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    "alerts-flush-insight": {"task": "alerts.flush_insight", "schedule": crontab(minute="*/10")},
-    # Pilots due for a decision: their buyers are reminded (at most once per period).
-    "remind-pilots": {"task": "procurement.remind_pilots", "schedule": crontab(hour=6, minute=0)},
-    # Approvals: reminders before they end, and "to be reconfirmed" once they have.
-    "expire-approvals": {
-        "task": "innovations.expire_approvals",
-        "schedule": crontab(hour=5, minute=30),
-    },
-}
+# The beat schedule, defined once: portal/schedule.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 # --- Auth -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -346,49 +298,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "portal.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Koploper API",
-    "DESCRIPTION": "Open API of the Koploper portal: vetted innovations, municipalities, "
-    "adoptions, challenges and the Koplopergemeenten leaderboard.",
-    # Semantic versioning; every answer carries it in `API-Version` (docs/api-changelog.md).
-    "VERSION": "1.0.0",
-    "OAS_VERSION": "3.1.0",
-    "CONTACT": {
-        "name": env_str("API_CONTACT_NAME", "Koploper"),
-        "url": env_str("API_CONTACT_URL", "https://koploper.example.nl/"),
-        "email": env_str("API_CONTACT_EMAIL", "api@koploper.example.nl"),
-    },
-    "SERVERS": [{"url": "/api/v1", "description": "This portal"}],
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "SCHEMA_PATH_PREFIX_TRIM": True,
-    "POSTPROCESSING_HOOKS": ["portal.openapi.postprocess"],
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # One name per choice set: several serializers have a `status`, `decision` or
-    # `domains` field with different choices, which would otherwise get hashed names.
-    "ENUM_NAME_OVERRIDES": {
-        "DomainEnum": "innovations.enums.Domain",
-        "InnovationStatusEnum": "innovations.enums.Status",
-        "ReviewDecisionEnum": "innovations.enums.Decision",
-        "SupplierSizeEnum": "innovations.enums.SupplierSize",
-        "ChallengeStatusEnum": "municipalities.enums.ChallengeStatus",
-        "ResponseStatusEnum": "municipalities.enums.ResponseStatus",
-        "VerificationEnum": "municipalities.enums.Verification",
-        "QuestionStatusEnum": "procurement.enums.QuestionStatus",
-        "ValueBandEnum": "procurement.enums.ValueBand",
-        "CountryEnum": "core.countries.Country",
-        "NotificationKindEnum": "alerts.enums.Kind",
-        "NotificationChannelEnum": "alerts.enums.Channel",
-        "DigestFrequencyEnum": "alerts.enums.Frequency",
-    },
-    "COMPONENT_SPLIT_REQUEST": True,
-}
+# The OpenAPI document's title, version, contact and enum names: portal/openapi_settings.py.
+SPECTACULAR_SETTINGS = OPENAPI
 
 # Origins whose pages may read the public API (GET) from the browser; the OpenAPI document
 # is open to every origin.
 API_CORS_ALLOWED_ORIGINS = env_list("API_CORS_ALLOWED_ORIGINS")
+# The longest API address (path and query) answered; a longer one is a 414 problem.
+# gunicorn.conf.py lifts gunicorn's own limit, which would answer with an HTML page.
+API_MAX_URL_LENGTH = env_int("API_MAX_URL_LENGTH", 8190)
 # Days an API token lives after it is issued (portal.tokens).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 
@@ -436,28 +354,9 @@ CSRF_FAILURE_VIEW = "portal.security.csrf_failure"
 # The debug page and error reports hide every setting and environment variable that can hold
 # a credential, service URLs included.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.security.CredentialsFilter"
-# Sent by portal.security.SecurityMiddleware on every response: no powerful feature is used.
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
-    "magnetometer=(), microphone=(), midi=(), payment=(), usb=(), interest-cohort=()"
-)
-
-# Content Security Policy (django-csp 4): everything from this host, no inline script or
-# style; data: images for the icons inside the Swagger UI stylesheet.
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    }
-}
+# The Permissions-Policy and Content-Security-Policy headers: portal/headers.py.
+PERMISSIONS_POLICY = headers.PERMISSIONS_POLICY
+CONTENT_SECURITY_POLICY = headers.CONTENT_SECURITY_POLICY
 
 # Login protection (django-axes): 5 failures for one username from one address lock that
 # combination out for 15 minutes; the HTML login and POST /api/v1/auth/token/ both count.

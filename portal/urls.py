@@ -26,6 +26,7 @@ urlpatterns = [
     # methods (405) and so that the URL configuration lists them.
     path("healthz", require_safe(health.liveness_view), name="healthz"),
     path("readyz", require_safe(health.readiness_view), name="readyz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/docs/", api_docs.DocsView.as_view(), name="api-docs"),
     # Anything else under /api (e.g. /api/v1 itself) is the API's 404 too; /api/docs without

@@ -7,12 +7,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from alerts import dashboard as alerts_dashboard
 from audit.outbox import mail_on_commit
+from core.forms import form_page
 from innovations import dashboard as innovations_dashboard
 from innovations.access import supplier_for
 from innovations.services import supplier_create
@@ -93,16 +96,8 @@ def _may_choose_role(user, membership=None) -> bool:
     return supplier_for(user) is None
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form field it concerns."""
-    # Form field names, not a password.
-    field_names = {"password": "password1", "name": "organisation_name"}  # nosec B105
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_errors in error.message_dict.items():
-        field = field_names.get(field, field)
-        form.add_error(field if field in form.fields else None, field_errors)
+# Service arguments that the sign-up forms name otherwise. Form field names, not a password.
+SERVICE_FIELDS = {"password": "password1", "name": "organisation_name"}  # nosec B105
 
 
 def _already_signed_in(request):
@@ -110,60 +105,52 @@ def _already_signed_in(request):
     return redirect("dashboard")
 
 
-def signup(request):
-    """Sign-up for suppliers: the account and the organisation, then logged in."""
+def _signup(request, form_class, service, *, template: str, welcome) -> HttpResponse:
+    """The two sign-up flows: an account with its supplier organisation or with its request
+    to buy for a municipality, made by `service` in one transaction; then logged in."""
     if request.user.is_authenticated:
         return _already_signed_in(request)
     if request.method == "POST" and (limited := _signup_limited(request)):
         return limited
-    form = SupplierSignupForm(request.POST or None, language=get_language())
-    if request.method == "POST" and form.is_valid():
+
+    def act(form):
         try:
-            user = services.supplier_signup(**form.account_data(), **form.supplier_data())
-        except ValidationError as error:
-            _add_service_errors(form, error)
+            user = service(**form.account_data(), **form.role_data())
         except IntegrityError:
-            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
-        else:
-            login(request, user, backend=SIGNUP_BACKEND)
-            messages.success(
-                request,
-                _("Welcome to Koploper! Your organisation %(name)s is registered.")
-                % {"name": form.cleaned_data["organisation_name"]},
-            )
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/signup.html", {"form": form}, status=status)
+            raise ValidationError(
+                _("This username or e-mail address was just taken. Try again.")
+            ) from None
+        login(request, user, backend=SIGNUP_BACKEND)
+        messages.success(request, welcome(form.cleaned_data))
+        return redirect("dashboard")
+
+    form = form_class(request.POST or None, language=get_language())
+    return form_page(request, form, act, template=template, field_names=SERVICE_FIELDS)
+
+
+def signup(request):
+    """Sign-up for suppliers: the account and the organisation, then logged in."""
+    return _signup(
+        request,
+        SupplierSignupForm,
+        services.supplier_signup,
+        template="accounts/signup.html",
+        welcome=lambda data: (
+            _("Welcome to Koploper! Your organisation %(name)s is registered.")
+            % {"name": data["organisation_name"]}
+        ),
+    )
 
 
 def buyer_signup(request):
     """Sign-up for municipal staff: an account with a request to join a municipality."""
-    if request.user.is_authenticated:
-        return _already_signed_in(request)
-    if request.method == "POST" and (limited := _signup_limited(request)):
-        return limited
-    form = BuyerSignupForm(request.POST or None, language=get_language())
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.buyer_signup(**form.account_data(), **form.membership_data())
-        except ValidationError as error:
-            _add_service_errors(form, error)
-        except IntegrityError:
-            form.add_error(None, _("This username or e-mail address was just taken. Try again."))
-        else:
-            login(request, user, backend=SIGNUP_BACKEND)
-            messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/buyer_signup.html", {"form": form}, status=status)
+    return _signup(
+        request,
+        BuyerSignupForm,
+        services.buyer_signup,
+        template="accounts/buyer_signup.html",
+        welcome=lambda data: _request_sent_message(data["municipality"]),
+    )
 
 
 def _signup_limited(request):
@@ -192,8 +179,8 @@ def buyer_request(request):
     if not _may_choose_role(request.user):
         messages.info(request, _("Your account already has a role or a pending request."))
         return redirect("dashboard")
-    form = MembershipRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form):
         try:
             membership_request(user=request.user, actor=request.user, **form.membership_data())
         except MembershipError:
@@ -201,11 +188,9 @@ def buyer_request(request):
             return redirect("dashboard")
         messages.success(request, _request_sent_message(form.cleaned_data["municipality"]))
         return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/buyer_request.html", {"form": form}, status=status)
+
+    form = MembershipRequestForm(request.POST or None)
+    return form_page(request, form, act, template="accounts/buyer_request.html")
 
 
 @login_required
@@ -214,8 +199,8 @@ def supplier_register(request):
     if not _may_choose_role(request.user):
         messages.info(request, _("Your account already has a role or a pending request."))
         return redirect("dashboard")
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def act(form):
         data = form.supplier_data()
         try:
             supplier_create(
@@ -227,25 +212,20 @@ def supplier_register(request):
                 user=request.user,
                 actor=request.user,
             )
-        except ValidationError as error:
-            _add_service_errors(form, error)
         except IntegrityError:
             # The one-supplier-per-user constraint: a second submit in another tab.
             messages.info(request, _("Your account already has a role or a pending request."))
             return redirect("dashboard")
-        else:
-            messages.success(
-                request,
-                _("Your organisation %(name)s is registered.")
-                % {"name": data["organisation_name"]},
-            )
-            return redirect("dashboard")
-    status = 200
-    if request.method == "POST":
-        # Invalid, or refused by the service (its errors are on the form now).
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(request, "accounts/supplier_register.html", {"form": form}, status=status)
+        messages.success(
+            request,
+            _("Your organisation %(name)s is registered.") % {"name": data["organisation_name"]},
+        )
+        return redirect("dashboard")
+
+    form = OrganisationForm(request.POST or None)
+    return form_page(
+        request, form, act, template="accounts/supplier_register.html", field_names=SERVICE_FIELDS
+    )
 
 
 class InvalidFormIs400:
@@ -335,3 +315,25 @@ class PasswordResetView(InvalidFormIs400, auth_views.PasswordResetView):
             return response
         mail_on_commit(send_password_reset, email=form.cleaned_data["email"])
         return redirect(self.get_success_url())
+
+
+# What search engines may index: the public pages. Accounts, the signed-in areas and the
+# administration are left out (they answer only to signed-in users anyway).
+ROBOTS_TXT = """User-agent: *
+Disallow: /admin/
+Disallow: /api/v1/auth/
+Disallow: /nl/accounts/
+Disallow: /en/accounts/
+Disallow: /nl/dashboard/
+Disallow: /en/dashboard/
+Disallow: /nl/review/
+Disallow: /en/review/
+Disallow: /nl/alerts/
+Disallow: /en/alerts/
+Allow: /
+"""
+
+
+@require_safe
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")

@@ -21,8 +21,7 @@ from audit.services import audit_record, created_values
 from core.exceptions import TransitionNotAllowed
 from core.mail import absolute_url, recipient_language, send_templated_mail
 from innovations.models import Innovation
-from municipalities.access import can_act_for
-from municipalities.challenges import challenge_is_open
+from municipalities.access import may_view_challenge
 from municipalities.models import Challenge
 
 from .access import ADVISE_PERMISSION, has_conflict, is_adviser, may_ask, may_close
@@ -48,7 +47,7 @@ def subject_visible(user: AbstractBaseUser, subject) -> bool:
     if isinstance(subject, Innovation):
         return Innovation.objects.approved().filter(pk=subject.pk).exists()
     if isinstance(subject, Challenge):
-        return challenge_is_open(subject) or can_act_for(user, subject.municipality)
+        return may_view_challenge(user, subject)
     if isinstance(subject, ProcurementRoute):
         return subject.is_active
     return False

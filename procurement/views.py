@@ -4,8 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from innovations.models import Innovation
-from municipalities.access import buyer_municipality, can_act_for
-from municipalities.challenges import challenge_is_open
+from municipalities.access import buyer_municipality, may_view_challenge
 from municipalities.models import Challenge
 
 from . import guide, selectors
@@ -63,9 +62,7 @@ def _context_object(request):
     pk = request.GET.get("challenge", "")
     if pk.isdigit() and len(pk) < 12:
         challenge = Challenge.objects.select_related("municipality").filter(pk=int(pk)).first()
-        if challenge and (
-            challenge_is_open(challenge) or can_act_for(request.user, challenge.municipality)
-        ):
+        if challenge and may_view_challenge(request.user, challenge):
             return None, challenge
     return None, None
 

@@ -1,6 +1,6 @@
 """Language-neutral URLs, outside the /nl/ and /en/ prefixes: the ranking's embeddable
 badge, and the open data files (the board's, and the catalogue's and verified adoptions'
-beside it; portal.open_data)."""
+beside it; core.open_data)."""
 
 from django.urls import path
 

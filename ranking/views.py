@@ -20,8 +20,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
 from core.caching import anonymous_page_cache
+from core.open_data import neutralise
 from municipalities.models import Municipality
-from portal.open_data import neutralise
 
 from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
@@ -124,6 +124,7 @@ def scorecard(request, slug):
             "chart": graphics.rank_chart(history),
             "interval": graphics.interval_chart(entry, run.entry_count if run else 0),
             "movement": moved,
+            "badge": _badge_geometry(entry),
         },
     )
 
@@ -199,31 +200,37 @@ def badge(request, code):
         language = "nl"
     entry = selectors.current_entry(municipality)
     with translation.override(language):
-        if entry is None:
-            value = _("not ranked")
-        elif entry.has_interval and (entry.rank_low, entry.rank_high) != (entry.rank, entry.rank):
-            # How sure the rank is travels with it, as on the board: "#7 (5–11) of 293".
-            value = _("#%(rank)s (%(low)s–%(high)s) of %(total)s") % {
-                "rank": entry.rank,
-                "low": entry.rank_low,
-                "high": entry.rank_high,
-                "total": entry.run.entry_count,
-            }
-        else:
-            value = _("#%(rank)s of %(total)s") % {
-                "rank": entry.rank,
-                "total": entry.run.entry_count,
-            }
         content = render_to_string(
             "ranking/badge.svg",
             {
-                "badge": graphics.badge("Koploper", value),
+                "badge": _badge_geometry(entry),
                 "municipality": municipality,
                 "entry": entry,
                 "language": language,
             },
         )
     return HttpResponse(content, content_type="image/svg+xml; charset=utf-8")
+
+
+def _badge_geometry(entry) -> graphics.Badge:
+    """The badge's text and size for the current entry, in the active language (the
+    scorecard gives its <img> the same width and height)."""
+    if entry is None:
+        value = _("not ranked")
+    elif entry.has_interval and (entry.rank_low, entry.rank_high) != (entry.rank, entry.rank):
+        # How sure the rank is travels with it, as on the board: "#7 (5–11) of 293".
+        value = _("#%(rank)s (%(low)s–%(high)s) of %(total)s") % {
+            "rank": entry.rank,
+            "low": entry.rank_low,
+            "high": entry.rank_high,
+            "total": entry.run.entry_count,
+        }
+    else:
+        value = _("#%(rank)s of %(total)s") % {
+            "rank": entry.rank,
+            "total": entry.run.entry_count,
+        }
+    return graphics.badge("Koploper", value)
 
 
 OPEN_DATA_FIELDS = [

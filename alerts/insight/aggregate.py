@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from innovations.models import Innovation
+from municipalities.matchmaking import challenge_suggestions
 from municipalities.models import Adoption, Challenge, ShortlistItem
-from municipalities.selectors import challenge_suggestions
 
 from ..enums import Metric
 from ..models import Follow, InsightDay, InsightMonth, Watermark

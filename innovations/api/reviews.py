@@ -5,6 +5,7 @@ Anonymous callers get 401, non-reviewers 403, innovations of the reviewer's own 
 
 import datetime
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -14,11 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..access import get_innovation_for_review
 from ..enums import Decision, Domain
 from ..models import Innovation, Review
 from ..workflow import (
     CLAIM,
-    get_innovation_for_review,
     innovation_transition,
     required_approvals,
 )
@@ -148,13 +149,19 @@ class DecisionSerializer(serializers.Serializer):
         return attrs
 
 
+class WholeNumberFilter(filters.NumberFilter):
+    """A whole number (NumberFilter would take 3.5); documented as an integer."""
+
+    field_class = forms.IntegerField
+
+
 class ReviewQueueFilter(filters.FilterSet):
     status = filters.ChoiceFilter(
         choices=[(s.value, s.label) for s in selectors.QUEUE_STATES],
         help_text="Default: submitted and in_review, the work still to do.",
     )
     domain = filters.ChoiceFilter(choices=Domain.choices, field_name="domains__code")
-    older_than_days = filters.NumberFilter(
+    older_than_days = WholeNumberFilter(
         method="filter_older_than_days",
         min_value=0,
         max_value=3650,

@@ -18,14 +18,14 @@ from core.validators import normalise_registration_number, require_changes
 from .. import selectors
 from ..access import get_innovation_for_supplier, supplier_for
 from ..enums import Status
-from ..models import Innovation, Review, Supplier
+from ..models import EDITABLE_FIELDS, Innovation, Review, Supplier
+from ..selectors import missing_for_submission
 from ..services import innovation_create, innovation_update, supplier_update
 from ..workflow import (
     OPEN_STATES,
     SUBMIT,
     WITHDRAW,
     innovation_transition,
-    missing_for_submission,
 )
 from .common import DomainsField, HistorySerializer, IsSupplier, SupplierNameSerializer
 
@@ -96,19 +96,7 @@ class FeedbackSerializer(serializers.ModelSerializer):
         ]
 
 
-CONTENT = [
-    "title",
-    "summary",
-    "description",
-    "domains",
-    "route",
-    "maturity",
-    "price_indication",
-    "evidence",
-    "references",
-    "contact_name",
-    "contact_email",
-]
+CONTENT = list(EDITABLE_FIELDS)
 
 
 class SupplierInnovationSerializer(serializers.ModelSerializer):

@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import vetting
-from ..access import get_innovation_for_supplier
+from ..access import get_innovation_for_review, get_innovation_for_supplier
 from ..enums import Reconfirmation
 from ..models import Innovation
-from ..workflow import get_innovation_for_review, innovation_transition
+from ..workflow import innovation_transition
 from .common import IsReviewer, IsSupplier
 
 

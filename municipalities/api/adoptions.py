@@ -1,13 +1,11 @@
 """API of adoptions and their verification (DESIGN.md, API contract v1). Serializers only
 validate; every write is a call into the adoptions service (municipalities/adoptions.py)."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,17 +14,16 @@ from core.validators import require_changes
 from innovations.models import Innovation
 
 from .. import adoptions, evaluations, selectors
-from ..access import buyer_municipality, can_act_for, can_verify_adoptions
+from ..access import (
+    get_adoption_for_viewer,
+    may_see_adoption_internals,
+    require_verifier,
+    sees_adopter_contacts,
+)
 from ..enums import GoalsMet, Stage, Verification
 from ..filters import AdoptionFilter
 from ..models import Adoption, AdoptionChange, Municipality
 from .common import InnovationBriefSerializer, MunicipalityBriefSerializer
-
-
-def _sees_contacts(user) -> bool:
-    """Contact persons of adopting municipalities are for signed-in buyers (and the staff
-    who verify them), as on the innovation page."""
-    return buyer_municipality(user) is not None or can_verify_adoptions(user) or user.is_superuser
 
 
 class EvaluationSerializer(serializers.Serializer):
@@ -72,7 +69,7 @@ class AdoptionSerializer(serializers.ModelSerializer):
     @extend_schema_field(ContactSerializer(allow_null=True))
     def get_contact(self, adoption):
         request = self.context.get("request")
-        if request is None or not _sees_contacts(request.user):
+        if request is None or not sees_adopter_contacts(request.user):
             return None
         return {"name": adoption.contact_name, "email": adoption.contact_email}
 
@@ -240,16 +237,7 @@ def _adoption_for_viewer(user, pk) -> Adoption:
     queryset = Adoption.objects.select_related(
         "municipality", "innovation__supplier", "evaluation"
     ).prefetch_related("stage_changes", "changes")
-    adoption = get_object_or_404(queryset, pk=pk)
-    if can_act_for(user, adoption.municipality) or can_verify_adoptions(user):
-        return adoption
-    if Adoption.objects.public().filter(pk=adoption.pk).exists():
-        return adoption
-    raise Http404
-
-
-def _own_view(user, adoption) -> bool:
-    return can_act_for(user, adoption.municipality) or can_verify_adoptions(user)
+    return get_adoption_for_viewer(user, pk, queryset=queryset)
 
 
 @extend_schema(tags=["adoptions"])
@@ -297,7 +285,7 @@ class AdoptionDetailView(APIView):
     @extend_schema(responses={200: AdoptionDetailSerializer})
     def get(self, request, pk):
         adoption = _adoption_for_viewer(request.user, pk)
-        own = _own_view(request.user, adoption)
+        own = may_see_adoption_internals(request.user, adoption)
         context = {"request": request, "own": own}
         return Response(AdoptionDetailSerializer(adoption, context=context).data)
 
@@ -354,11 +342,6 @@ class EvaluationView(APIView):
         return Response(EvaluationSerializer(evaluation).data)
 
 
-def _require_verifier(user) -> None:
-    if not can_verify_adoptions(user):
-        raise PermissionDenied(_("Only reviewers can verify adoptions."))
-
-
 @extend_schema(tags=["review"])
 class VerificationQueueView(generics.ListAPIView):
     """Adoptions with a claim waiting for verification, oldest first (reviewers): new
@@ -369,7 +352,7 @@ class VerificationQueueView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        _require_verifier(self.request.user)
+        require_verifier(self.request.user)
         return (
             selectors.verification_queue(self.request.user)
             .select_related("evaluation")
@@ -396,7 +379,7 @@ class VerifyView(APIView):
         """Verify or reject what waits: a claimed adoption, or the claimed change of a
         verified one (verified, it replaces the verified state; rejected, the verified state
         stays)."""
-        _require_verifier(request.user)
+        require_verifier(request.user)
         adoption = get_object_or_404(Adoption.objects.select_related("innovation"), pk=pk)
         serializer = VerifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

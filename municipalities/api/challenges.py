@@ -1,7 +1,6 @@
 """API of challenges, their answers and suggestions (DESIGN.md, API contract v1). Serializers
 only validate; every write is a call into the challenges service (municipalities/challenges.py)."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -15,8 +14,8 @@ from rest_framework.views import APIView
 from innovations.enums import Domain
 from innovations.models import Innovation
 
-from .. import challenges, selectors
-from ..access import buyer_municipality, can_act_for
+from .. import challenges, matchmaking, selectors
+from ..access import buyer_municipality, can_act_for, get_challenge_for_viewer
 from ..filters import ChallengeFilter
 from ..models import Challenge, ChallengeResponse, Municipality
 from .common import (
@@ -110,13 +109,6 @@ class SuggestionSerializer(serializers.Serializer):
     similar_municipalities = MunicipalityBriefSerializer(many=True)
 
 
-def _challenge_for_viewer(user, pk) -> Challenge:
-    challenge = get_object_or_404(Challenge.objects.select_related("municipality"), pk=pk)
-    if challenges.challenge_is_open(challenge) or can_act_for(user, challenge.municipality):
-        return challenge
-    raise Http404
-
-
 @extend_schema(tags=["challenges"])
 class ChallengeListView(generics.ListCreateAPIView):
     """GET: open challenges, soonest deadline first. POST: a buyer posts a challenge for
@@ -156,7 +148,7 @@ class ChallengeDetailView(APIView):
     @extend_schema(responses={200: ChallengeSerializer})
     def get(self, request, pk):
         """One open challenge (closed ones only for their own municipality)."""
-        challenge = _challenge_for_viewer(request.user, pk)
+        challenge = get_challenge_for_viewer(request.user, pk)
         challenge.response_count = challenge.responses.count()
         return Response(ChallengeSerializer(challenge).data)
 
@@ -175,7 +167,7 @@ class ChallengeCloseView(APIView):
     )
     def post(self, request, pk):
         """Close a challenge: it leaves the public list and takes no more answers."""
-        challenge = _challenge_for_viewer(request.user, pk)
+        challenge = get_challenge_for_viewer(request.user, pk)
         challenge = challenges.challenge_close(user=request.user, challenge=challenge)
         challenge.response_count = challenge.responses.count()
         return Response(ChallengeSerializer(challenge).data)
@@ -191,7 +183,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
     filter_backends = []
 
     def get_challenge(self) -> Challenge:
-        return _challenge_for_viewer(self.request.user, self.kwargs["pk"])
+        return get_challenge_for_viewer(self.request.user, self.kwargs["pk"])
 
     def get_queryset(self):
         challenge = self.get_challenge()
@@ -227,6 +219,7 @@ class ChallengeResponseListView(generics.ListCreateAPIView):
 @extend_schema(tags=["challenges"])
 class ChallengeResponseMarkView(APIView):
     permission_classes = [IsAuthenticated]
+    patch_is_partial = False  # the status is required (portal.openapi documents it so)
 
     @extend_schema(
         request=ResponseMarkSerializer,
@@ -238,7 +231,7 @@ class ChallengeResponseMarkView(APIView):
     )
     def patch(self, request, pk, response_pk):
         """Mark an answer as interesting or declined."""
-        challenge = _challenge_for_viewer(request.user, pk)
+        challenge = get_challenge_for_viewer(request.user, pk)
         response = get_object_or_404(
             challenge.responses.select_related("innovation__supplier", "challenge__municipality"),
             pk=response_pk,
@@ -264,7 +257,7 @@ class SuggestionListView(generics.GenericAPIView):
 
     @extend_schema(responses={200: SuggestionSerializer(many=True)})
     def get(self, request, pk):
-        challenge = _challenge_for_viewer(request.user, pk)
-        suggestions = selectors.challenge_suggestions(challenge, limit=20)
+        challenge = get_challenge_for_viewer(request.user, pk)
+        suggestions = matchmaking.challenge_suggestions(challenge, limit=20)
         page = self.paginate_queryset(suggestions)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -2,47 +2,12 @@
 
 (The detail route, with adoptions and rank, is composed by the ranking app.)"""
 
-import django_filters
-from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 
-from ..filters import country_filter, province_filter
+from ..filters import MunicipalityFilter
 from ..models import Municipality
-
-
-class MunicipalityFilter(django_filters.FilterSet):
-    """Unknown countries, provinces or orderings are a 400, not an empty list."""
-
-    country = country_filter(help_text="NL or BE")
-    province = province_filter()
-    q = django_filters.CharFilter(
-        method="search", max_length=100, help_text="Part of the name or the official code"
-    )
-    ordering = django_filters.OrderingFilter(
-        fields=(("name", "name"), ("population", "population"), ("code", "code")),
-        # Lazy labels: django-filter would translate the descending ones at import, in
-        # whatever language is active then.
-        field_labels={
-            "name": _("Name"),
-            "-name": _("Name (descending)"),
-            "population": _("Population"),
-            "-population": _("Population (descending)"),
-            "code": _("Code"),
-            "-code": _("Code (descending)"),
-        },
-        help_text="name, population or code; prefix with - for descending",
-    )
-
-    class Meta:
-        model = Municipality
-        fields = ["country", "province"]
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(code__iexact=value))
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):

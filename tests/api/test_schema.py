@@ -160,11 +160,11 @@ def test_error_statuses_follow_who_may_call(committed):
         return sorted(_responses(committed, method, path))
 
     # Public read with filters: bad filter 400, a bad token 401, a page past the end 404.
-    assert codes("get", "/innovations") == ["200", "400", "401", "404", "406", "429"]
+    assert codes("get", "/innovations") == ["200", "400", "401", "404", "406", "414", "429"]
     # Public read of one object (400: an unknown query key or an address that is not text).
-    assert codes("get", "/innovations/{slug}") == ["200", "400", "401", "404", "406", "429"]
+    assert codes("get", "/innovations/{slug}") == ["200", "400", "401", "404", "406", "414", "429"]
     # The token endpoint takes no credentials: no 401/403; 415 a body that is not JSON.
-    assert codes("post", "/auth/token") == ["200", "400", "406", "415", "429"]
+    assert codes("post", "/auth/token") == ["200", "400", "406", "414", "415", "429"]
     # A transition: every refusal, 409 for the state.
     assert codes("post", "/review/innovations/{id}/claim") == [
         "200",
@@ -174,9 +174,10 @@ def test_error_statuses_follow_who_may_call(committed):
         "404",
         "406",
         "409",
+        "414",
         "429",
     ]
-    assert codes("post", "/adoptions") == ["201", "400", "401", "403", "406", "415", "429"]
+    assert codes("post", "/adoptions") == ["201", "400", "401", "403", "406", "414", "415", "429"]
 
 
 def test_problem_schema_is_documented_once(committed):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .helpers import remember_documents
+
 # Playwright's sync API runs an event loop in this thread; Django refuses database access
 # from a thread with a running loop unless told that this is safe, as it is here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -61,6 +63,7 @@ def new_page(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        remember_documents(page)  # for the Nu Html Checker (helpers.keep_html)
         return page
 
     yield open_page
@@ -79,3 +82,16 @@ def _domain_tags(transactional_db):
     from tests.innovations.helpers import ensure_domain_tags
 
     ensure_domain_tags()
+
+
+@pytest.fixture(autouse=True)
+def _nu_html_checker():
+    """Every page a test audited passes the W3C Nu Html Checker, with no error."""
+    from .helpers import nu_html_errors, pages_to_check
+
+    pages_to_check.clear()
+    yield
+    if pages_to_check:
+        errors = nu_html_errors(pages_to_check)
+        pages_to_check.clear()
+        assert errors == [], "Nu Html Checker:\n" + "\n".join(errors)

@@ -2,7 +2,10 @@
 and moving through a page with the keyboard alone."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,57 @@ BLOCKING = {"serious", "critical"}
 LANGUAGES = ("nl", "en")
 
 _axe = Axe()
+
+# The W3C Nu Html Checker (npm vnu-jar, run with Java) on every page the journeys audit:
+# audit() keeps each page's HTML in test-output/html/, and after each test the checker
+# reads them all at once (one Java start per test): 0 errors.
+HTML_PAGES = OUTPUT / "html"
+VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
+pages_to_check: list[Path] = []
+
+
+def remember_documents(page) -> None:
+    """Keep the page's latest document response: the checker reads the HTML as the server
+    sent it (the browser's DOM has already repaired what the parser had to repair)."""
+
+    def remember(response):
+        if response.request.resource_type == "document" and response.frame == page.main_frame:
+            page.koploper_document = response
+
+    page.on("response", remember)
+
+
+def keep_html(page, name: str) -> None:
+    document = getattr(page, "koploper_document", None)
+    assert document is not None, f"{page.url}: no document response seen (remember_documents)"
+    HTML_PAGES.mkdir(parents=True, exist_ok=True)
+    path = HTML_PAGES / f"{name}.html"
+    path.write_bytes(document.body())
+    pages_to_check.append(path)
+
+
+def nu_html_errors(paths: list[Path]) -> list[str]:
+    """The Nu Html Checker's errors in the files, as 'file:line: message'."""
+    java = shutil.which("java")
+    if java is None or not VNU_JAR.exists():
+        message = f"the Nu Html Checker needs Java and {VNU_JAR} (make assets)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(  # noqa: S603 - the checker with our own files
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')} "
+        f"[{m.get('extract', '').strip()[:120]}]"
+        for m in messages
+        if m.get("type") == "error" or m.get("subType") == "fatal"
+    ]
 
 
 def screenshot(page, name: str) -> Path:
@@ -85,19 +139,23 @@ def assert_accessible(page, name: str) -> None:
 
 def audit(page, name: str) -> None:
     """Screenshot and axe-check the current page, then the same page in the other language
-    (in a second tab of the same session, so the journey's page stays where it is)."""
+    (in a second tab of the same session, so the journey's page stays where it is); both
+    are kept for the Nu Html Checker after the test."""
     language = language_of(page)
     assert language in LANGUAGES
     assert page.locator("h1").count() == 1, f"{page.url} has not exactly one <h1>"
     screenshot(page, f"{name}-{language}")
+    keep_html(page, f"{name}-{language}")
     assert_accessible(page, f"{name}-{language}")
 
     other, url = other_language_url(page.url)
     twin = page.context.new_page()
+    remember_documents(twin)
     try:
         twin.goto(url)
         assert language_of(twin) == other
         screenshot(twin, f"{name}-{other}")
+        keep_html(twin, f"{name}-{other}")
         assert_accessible(twin, f"{name}-{other}")
     finally:
         twin.close()

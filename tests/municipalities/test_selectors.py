@@ -2,11 +2,8 @@ import pytest
 
 from innovations.enums import Status
 from municipalities.enums import Verification
-from municipalities.selectors import (
-    challenge_suggestions,
-    significant_words,
-    used_by_similar_municipalities,
-)
+from municipalities.matchmaking import challenge_suggestions, significant_words
+from municipalities.selectors import used_by_similar_municipalities
 from tests.factories import (
     AdoptionFactory,
     ChallengeFactory,

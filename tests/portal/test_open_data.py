@@ -1,5 +1,5 @@
 """Open data beside the leaderboard's: the catalogue (approved innovations) and the verified
-adoptions as CSV and JSON (portal.open_data): CC0, columns documented, cells that a
+adoptions as CSV and JSON (core.open_data): CC0, columns documented, cells that a
 spreadsheet would run as a formula neutralised, streamed with a fixed number of queries."""
 
 import csv
@@ -8,9 +8,9 @@ import json
 
 import pytest
 
+from core.open_data import neutralise
 from innovations.enums import Status
 from municipalities.enums import Verification
-from portal.open_data import neutralise
 from tests.factories import AdoptionFactory, InnovationFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db

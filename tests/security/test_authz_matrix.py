@@ -165,6 +165,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     # --- portal: health probes, home, dashboard, accounts -------------------------------------
     "healthz": {"GET": PUBLIC, "POST": every("405")},
     "readyz": {"GET": PUBLIC, "POST": every("405")},
+    "robots-txt": {"GET": PUBLIC, "POST": every("405")},
     "home": {"GET": PUBLIC, "POST": PUBLIC},
     "dashboard": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "login": {"GET": PUBLIC, "POST": empty_form(PUBLIC), "PUT": empty_form(PUBLIC)},
