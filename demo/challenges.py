@@ -9,9 +9,10 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from innovations.models import Innovation
+from innovations.vetting import valid_until
+from municipalities.access import challenge_is_open
 from municipalities.challenges import (
     challenge_close,
-    challenge_is_open,
     challenge_post,
     challenge_respond,
     challenge_response_mark,
@@ -87,12 +88,15 @@ def _answers(demo, rng, spec, posted_at, deadline, pitches) -> list[dict]:
         demo.now - datetime.timedelta(hours=2),
         datetime.datetime.combine(deadline, datetime.time(12), tzinfo=datetime.UTC),
     )
+    # Only an innovation in the catalogue answers: approved, and its approval not ended
+    # (an approval that ended leaves the catalogue until it is reconfirmed).
     candidates = [
         i
         for i in demo.innovations
         if spec["domain"] in i["domains"]
         and i["approved_at"] is not None
         and i["approved_at"] < last - datetime.timedelta(days=1)
+        and valid_until(i["approved_at"].date()) > last.date()
     ]
     rng.shuffle(candidates)
     answers, suppliers = [], set()

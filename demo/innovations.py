@@ -180,6 +180,9 @@ def _story(demo, spec: dict, member: str, joined: datetime.datetime) -> list[tup
     # When it was created: pending stories recently, the others spread since joining.
     if story in PENDING:
         created = demo.days_ago(rng.uniform(4, 45), rng=rng)
+    elif "created_days_after_joining" in spec:
+        # One of the first: approved long enough ago for its approval to have ended.
+        created = joined + datetime.timedelta(days=spec["created_days_after_joining"])
     else:
         earliest = joined + datetime.timedelta(days=2)
         latest = demo.now - datetime.timedelta(days=LAST_CREATED_DAYS)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_changes
 from core import caching
 from core.exceptions import TransitionNotAllowed
 
@@ -47,28 +47,27 @@ def supplier_change_decide(*, supplier: Supplier, user: AbstractBaseUser, accept
                 raise TransitionNotAllowed(
                     _("This organisation has no change waiting; it may have been decided already.")
                 )
-            before = field_values(row, IDENTITY_FIELDS)
-            if accept:
-                row.name = row.pending_name
-                row.registration_number = row.pending_registration_number
-            row.pending_name = row.pending_registration_number = ""
-            row.change_requested_at = row.change_requested_by = None
-            row.save(
-                update_fields=[
-                    "name",
-                    "registration_number",
-                    "pending_name",
-                    "pending_registration_number",
-                    "change_requested_at",
-                    "change_requested_by",
-                ]
-            )
-            audit_record(
+            with audit_changes(
                 actor=user,
                 action="supplier.change_accept" if accept else "supplier.change_reject",
                 obj=row,
-                changes=changed_values(before, field_values(row, IDENTITY_FIELDS)),
-            )
+                fields=IDENTITY_FIELDS,
+            ):
+                if accept:
+                    row.name = row.pending_name
+                    row.registration_number = row.pending_registration_number
+                row.pending_name = row.pending_registration_number = ""
+                row.change_requested_at = row.change_requested_by = None
+                row.save(
+                    update_fields=[
+                        "name",
+                        "registration_number",
+                        "pending_name",
+                        "pending_registration_number",
+                        "change_requested_at",
+                        "change_requested_by",
+                    ]
+                )
     except IntegrityError:
         raise ValidationError(
             _(

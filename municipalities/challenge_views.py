@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -113,36 +113,32 @@ def challenge_respond(request, pk):
         messages.error(request, _("This challenge no longer takes answers."))
         return redirect("municipalities:challenge_detail", challenge.pk)
     form = ResponseForm(request.POST or None, supplier=supplier)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                challenges.challenge_respond(
-                    user=request.user,
-                    challenge=challenge,
-                    innovation=form.cleaned_data["innovation"],
-                    pitch=form.cleaned_data["pitch"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            except TransitionNotAllowed as error:
-                messages.error(request, str(error))
-                return redirect("municipalities:challenge_detail", challenge.pk)
-            else:
-                message = _("Your answer is sent to %(name)s.")
-                messages.success(request, message % {"name": challenge.municipality})
-                return redirect("municipalities:challenge_detail", challenge.pk)
-        messages.error(request, _("Your answer was not sent; please correct the errors."))
-        status = 400
-    return render(
+
+    def act(form):
+        try:
+            challenges.challenge_respond(
+                user=request.user,
+                challenge=challenge,
+                innovation=form.cleaned_data["innovation"],
+                pitch=form.cleaned_data["pitch"],
+            )
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+            return redirect("municipalities:challenge_detail", challenge.pk)
+        message = _("Your answer is sent to %(name)s.")
+        messages.success(request, message % {"name": challenge.municipality})
+        return redirect("municipalities:challenge_detail", challenge.pk)
+
+    return form_page(
         request,
-        "municipalities/challenge_respond.html",
-        {
-            "form": form,
+        form,
+        act,
+        template="municipalities/challenge_respond.html",
+        context=lambda: {
             "challenge": challenge,
             "has_innovations": form.fields["innovation"].queryset.exists(),
         },
-        status=status,
+        invalid_message=_("Your answer was not sent; please correct the errors."),
     )
 
 

@@ -51,15 +51,15 @@ def _check_text(text: str, field: str | None) -> None:
 
 
 def _check_types(data, parser_context) -> None:
-    """Input types as the OpenAPI document says (portal.openapi): an array is an array, a
+    """Input types as the OpenAPI document says (portal.input_types): an array is an array, a
     number is no text. After authentication and permissions (REST framework parses the
     body when the view first reads it)."""
-    from . import openapi  # REST framework imports this module while it loads its settings
+    from . import input_types  # REST framework imports this module while loading settings
 
     request = (parser_context or {}).get("request")
     if request is None:
         return
-    errors = openapi.body_type_errors(request._request.path_info, request.method, data)
+    errors = input_types.body_type_errors(request._request.path_info, request.method, data)
     if errors:
         raise exceptions.ValidationError(
             {

@@ -19,11 +19,12 @@ from demo import runner
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from innovations.enums import Domain, Status
 from innovations.models import Innovation, Review, StatusChange
+from innovations.vetting import valid_until
 from municipalities.enums import SizeClass, Stage, Verification
 from municipalities.models import Adoption, AdoptionStageChange, Challenge, Evaluation
 from portal.celery import app as celery_app
 from portal.roles import roles_for
-from ranking.models import RankingRun
+from ranking.models import RankingEntry, RankingRun
 from ranking.selectors import rank_history
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,14 @@ def test_full_demo_plan_meets_the_counts(reference_municipalities):
     assert all(e.barrier for e in boards)
     challenges = [e for e in demo.events if e.label.startswith("challenge ")]
     assert len({e.label for e in challenges}) >= 15
+    # Some approvals ended (vetting expires): they show the reconfirmation at work.
+    ended = [
+        i
+        for i in in_catalogue
+        if i["story"] != "revision_approved" and valid_until(i["approved_at"].date()) < demo.today
+    ]
+    assert len(ended) >= 3
+    assert "Zonnewijzer B.V." in {i["supplier"] for i in ended}  # the demo supplier's to-do
 
 
 def test_demo_plan_is_deterministic(reference_municipalities):
@@ -88,8 +97,42 @@ def _row_counts():
     return {
         model._meta.label: model._base_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"audit", "innovations", "municipalities", "ranking", "portal"}
+        if model._meta.app_label in PROJECT_APPS
     }
+
+
+PROJECT_APPS = {
+    "audit",
+    "portal",
+    "innovations",
+    "municipalities",
+    "procurement",
+    "alerts",
+    "ranking",
+    "auth",
+    "authtoken",
+}
+
+
+def _fingerprint():
+    """What a second run must leave as it was, beyond the row counts: each adoption's
+    state, each innovation's state and catalogue facts, each board's entries."""
+    return (
+        sorted(
+            Adoption.objects.values_list(
+                "municipality__code", "innovation__title", "stage", "stage_since", "verification"
+            )
+        ),
+        sorted(
+            Innovation.objects.values_list(
+                "title", "status", "approved_until", "adoption_count", "adopter_provinces"
+            )
+        ),
+        sorted(
+            RankingEntry.objects.values_list("run__reference_date", "municipality__code", "rank")
+        ),
+        AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -110,12 +153,13 @@ def small_demo(django_db_setup, django_db_blocker):
 
 
 def test_small_demo_is_idempotent(small_demo, django_capture_on_commit_callbacks):
-    before = _row_counts()
+    before, fingerprint = _row_counts(), _fingerprint()
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", size="small", verbosity=0)
 
     assert _row_counts() == before
+    assert _fingerprint() == fingerprint
 
 
 def test_small_demo_is_made_through_the_services(small_demo):
@@ -256,6 +300,17 @@ def test_small_demo_has_approvals_that_expire(small_demo):
     assert not Innovation.objects.current().filter(approved_until__lt=today - relativedelta(days=7))
 
 
+def test_small_demo_has_an_approval_that_ended_and_was_confirmed(small_demo):
+    """The first approvals ended: the expiry job marked them, a supplier confirmed one
+    (its reviewer's to-do), the other waits for its supplier; a second run (the
+    idempotency test) confirms nothing again."""
+    ended = Innovation.objects.approved().exclude(reconfirmation="")
+    assert set(ended.values_list("reconfirmation", flat=True)) == {"due", "confirmed"}
+    assert AuditEntry.objects.filter(action="innovation.expire").count() == ended.count()
+    assert AuditEntry.objects.filter(action="innovation.confirm_current").count() == 1
+    assert not Innovation.objects.current().filter(pk__in=ended)
+
+
 def test_small_demo_shows_alerts_at_work(small_demo):
     inkoper = User.objects.get(username="inkoper")
     assert Follow.objects.filter(user=inkoper, innovation__isnull=False).exists()
@@ -291,3 +346,41 @@ def test_small_demo_pages_render(small_demo, client):
             assert escape(text) in response.content.decode(), url
     history = rank_history(leader.municipality)
     assert len([point for point in history if point.entry is not None]) >= 3
+
+
+def test_small_demo_leaves_the_catalogue_facts_the_services_keep(small_demo):
+    """The catalogue's copy of each innovation's use (count and provinces of its verified
+    adopters) is what the adoption services keep it at: no adoption went around them."""
+    from municipalities.adoption_facts import adoption_facts
+
+    innovations = Innovation.objects.order_by("pk")
+    facts = adoption_facts(innovations.values_list("pk", flat=True))
+    assert {i.pk: (i.adoption_count, i.adopter_provinces) for i in innovations} == facts
+    assert sum(count for count, _provinces in facts.values()) == (
+        Adoption.objects.filter(verification=Verification.VERIFIED).count()
+    )
+    assert len({code for _count, provinces in facts.values() for code in provinces}) >= 3
+
+
+def test_small_demo_challenges_have_responses_and_suggestions(small_demo, client):
+    from municipalities.matchmaking import challenge_suggestions
+    from municipalities.models import ChallengeResponse
+
+    challenges = Challenge.objects.all()
+    assert {"open", "closed"} <= set(challenges.values_list("status", flat=True))
+    responses = ChallengeResponse.objects.all()
+    assert {"new", "interested", "declined"} <= set(responses.values_list("status", flat=True))
+    assert AuditEntry.objects.filter(action="challenge.post").count() == challenges.count()
+    assert AuditEntry.objects.filter(action="challenge.respond").count() == responses.count()
+    assert AuditEntry.objects.filter(action="challenge.mark_response").count() == (
+        responses.exclude(status="new").count()
+    )
+    open_ones = challenges.filter(
+        status="open", deadline__gte=timezone.localdate(), responses__isnull=False
+    ).distinct()
+    assert open_ones.exists()
+    for challenge in open_ones:
+        suggestions = challenge_suggestions(challenge)
+        assert suggestions, challenge
+        page = client.get(reverse("municipalities:challenge_detail", args=[challenge.pk]))
+        assert escape(suggestions[0].innovation.title) in page.content.decode()
