@@ -69,7 +69,8 @@ def reconfirm_queue(request):
         Innovation.objects.approved()
         .exclude(reconfirmation=Reconfirmation.CURRENT)
         .select_related("supplier")
-        .order_by("-reconfirmation", "approved_until", "id")
+        # "confirmed" sorts before "due": ready for a reviewer first.
+        .order_by("reconfirmation", "approved_until", "id")
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "innovations/reconfirm_queue.html", {"page": page, "querystring": ""})

@@ -26,8 +26,8 @@ from rest_framework.authtoken.models import Token
 logger = logging.getLogger("koploper.security")
 
 # Why a token ended, as the log says it.
-PASSWORD_CHANGED = "password-changed"  # noqa: S105 - a reason, no password
-PASSWORD_RESET = "password-reset"  # noqa: S105 - a reason, no password
+PASSWORD_CHANGED = "password-changed"  # noqa: S105 - a reason, no password  # nosec B105
+PASSWORD_RESET = "password-reset"  # noqa: S105 - a reason, no password  # nosec B105
 API_DELETE = "api-delete"
 ACCOUNT_PAGE = "account-page"
 

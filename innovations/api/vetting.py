@@ -83,7 +83,8 @@ class ReconfirmationList(generics.ListAPIView):
             Innovation.objects.approved()
             .exclude(reconfirmation=Reconfirmation.CURRENT)
             .select_related("supplier")
-            .order_by("-reconfirmation", "approved_until", "id")
+            # "confirmed" sorts before "due": ready for a reviewer first.
+            .order_by("reconfirmation", "approved_until", "id")
         )
 
 

@@ -13,7 +13,9 @@ their 404s. Seeded and deterministic: a run repeats the previous one."""
 
 import datetime
 import os
+from urllib.parse import urlsplit
 
+import hypothesis
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -35,6 +37,7 @@ from innovations.models import Review
 from municipalities.enums import ChallengeStatus, Stage, Verification
 from municipalities.models import ChallengeResponse, Evaluation, Region
 from ranking.services import ranking_recompute
+from tests import strict_api
 from tests.factories import (
     AdoptionFactory,
     ChallengeFactory,
@@ -50,21 +53,34 @@ from tests.innovations.helpers import innovation_in
 # The marker makes pytest-django create the test database; the data is the module's (world).
 pytestmark = pytest.mark.django_db
 
-SEED = 20260601
+# A fixed seed in `make test`; FUZZ_SEED=random (and FUZZ_EXAMPLES=200) for a deeper run
+# with a new seed each time (README, API).
+RANDOM = os.environ.get("FUZZ_SEED") == "random"
+SEED = None if RANDOM else int(os.environ.get("FUZZ_SEED", "20260601"))
 # Per operation and caller, in the fuzzing phase (the coverage phase adds its own boundary
-# cases first); FUZZ_EXAMPLES=200 for a deeper run.
+# cases first), and scenarios per caller in the stateful phase.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+STEPS = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "10"))
+ROLES = ["anonymous", "supplier", "buyer", "reviewer", "administrator"]
+# FUZZ_ALL_CHECKS=1: every check schemathesis has, the "schema-valid request rejected" and
+# "schema-violating request accepted" ones included, and the stateful phase. Not yet in
+# `make test`: it still finds mismatches (docs/api-changelog.md, issue 15's note).
+ALL_CHECKS = os.environ.get("FUZZ_ALL_CHECKS") == "1"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
 ]
-ROLES = ["anonymous", "supplier", "buyer", "reviewer", "administrator"]
 CONFIG = {
-    "seed": SEED,
-    "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none"},
-    "phases": {"stateful": {"enabled": False}},
+    **({} if RANDOM else {"seed": SEED}),
+    "generation": {
+        "max-examples": EXAMPLES,
+        "deterministic": not RANDOM,
+        "database": "none",
+        "mode": "all",
+    },
+    "checks": {"response_schema_conformance": {"validate-formats": True}},
 }
 
 # The names of the seeded objects, by the parameter or field that takes them (world fills it).
@@ -278,6 +294,30 @@ def callers(world):
 # --- The test --------------------------------------------------------------------------------
 
 
+def strict_openapi(ctx, response, case):
+    """The suite's own strict validation (tests/strict_api.py) of every answer as well."""
+    request = response.request
+    found = strict_api.problems(request.method, urlsplit(request.url).path, _Answer(response))
+    if found:
+        raise AssertionError("\n".join(found))
+
+
+class _Answer:
+    """schemathesis's response as tests/strict_api.py reads one (a Django response)."""
+
+    def __init__(self, response):
+        self.status_code = response.status_code
+        self.content = response.content
+        self._headers = {name.lower(): values for name, values in response.headers.items()}
+
+    def get(self, name, default=None):
+        values = self._headers.get(name.lower())
+        return values[0] if values else default
+
+    def __contains__(self, name):
+        return name.lower() in self._headers
+
+
 @pytest.mark.parametrize("role", ROLES)
 @schema.parametrize()
 def test_api(case, role, callers):
@@ -285,6 +325,53 @@ def test_api(case, role, callers):
     savepoint = transaction.savepoint()
     try:
         response = case.call(app=APP, headers=callers[role])
+        # Inside the savepoint: some checks send more requests (the same one without
+        # credentials, say).
+        if ALL_CHECKS:
+            case.validate_response(
+                response, additional_checks=[strict_openapi], headers=callers[role]
+            )
+        else:
+            case.validate_response(response, checks=[*CHECKS, strict_openapi])
     finally:
         transaction.savepoint_rollback(savepoint)
-    case.validate_response(response, checks=CHECKS)
+
+
+# --- The stateful phase: sequences of calls along the document's links ---------------------
+
+
+class Workflow(schema.as_state_machine()):
+    """Each scenario in a savepoint of its own, as one caller."""
+
+    headers: dict = {}
+
+    def setup(self):
+        cache.clear()
+        self.savepoint = transaction.savepoint()
+
+    def teardown(self):
+        transaction.savepoint_rollback(self.savepoint)
+
+    def get_call_kwargs(self, case):
+        return {"app": APP, "headers": self.headers}
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        if ALL_CHECKS:
+            super().validate_response(response, case, additional_checks=[strict_openapi], **kwargs)
+        else:
+            case.validate_response(response, checks=[*CHECKS, strict_openapi])
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_stateful(role, callers):
+    Workflow.headers = callers[role]
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=STEPS,
+            derandomize=not RANDOM,
+            database=None,
+            deadline=None,
+            stateful_step_count=6,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )

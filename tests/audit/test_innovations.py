@@ -177,6 +177,8 @@ def test_submit_claim_and_approve_record_each_transition_and_the_review(supplier
                 "status": ["in_review", "approved"],
                 "assigned_reviewer": [reviewer.pk, None],
                 "published_at": [None, js(approved.published_at)],
+                # An approval is vetted for a period (issue 14: vetting expires).
+                "approved_until": [None, approved.approved_until.isoformat()],
             },
         ),
     ]

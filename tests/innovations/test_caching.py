@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from core import caching
 from innovations.enums import Status
+from innovations.models import Supplier
+from innovations.organisation_changes import supplier_change_decide
 from innovations.services import supplier_update
 from innovations.workflow import APPROVE, WITHDRAW, innovation_transition
 from municipalities.adoptions import adoption_update, adoption_verify
@@ -164,6 +166,12 @@ def test_renamed_supplier_shows_in_the_cached_api(client, django_capture_on_comm
             name="Nieuwe Naam BV",
             country=supplier.country,
             size=supplier.size,
+        )
+    # A member's new name waits for a reviewer (issue 18, item 11) and shows once accepted.
+    assert client.get(API).json()["results"][0]["supplier"]["name"] == supplier.name
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_change_decide(
+            supplier=Supplier.objects.get(pk=supplier.pk), user=reviewer_user(), accept=True
         )
 
     assert client.get(API).json()["results"][0]["supplier"]["name"] == "Nieuwe Naam BV"

@@ -402,3 +402,24 @@ def test_reconfirmation_lists_do_not_grow_in_queries(
 
     assert (one_page.status_code, many_page.status_code) == (200, 200)
     assert (one_api.json()["count"], many_api.json()["count"]) == (1, 7)
+
+
+def test_reconfirm_queue_lists_those_confirmed_by_their_supplier_first(
+    client, supplier, member, reviewer
+):
+    """Page and API: ready for a reviewer first, then those waiting for their supplier,
+    each oldest ending first (the order the page's text promises)."""
+    waiting = expired(
+        InnovationFactory(supplier=supplier, approved_until=datetime.date(2027, 1, 10))
+    )
+    confirmed = expired(
+        InnovationFactory(supplier=supplier, approved_until=datetime.date(2027, 1, 20))
+    )
+    innovation_transition(innovation=confirmed, user=member, action=vetting.CONFIRM_CURRENT)
+    client.force_login(reviewer)
+
+    page = client.get(reverse("review:reconfirm_queue")).content.decode()
+    listed = client.get("/api/v1/review/reconfirmations").json()
+
+    assert page.index(confirmed.title) < page.index(waiting.title)
+    assert [row["slug"] for row in listed["results"]] == [confirmed.slug, waiting.slug]

@@ -200,7 +200,7 @@ class Form:
     fields: dict  # name -> (valid value, kind)
     fixed: dict = field(default_factory=dict)  # sent as they are, not varied
     always_refused: bool = False  # no valid post (a failed login)
-    stores: bool = True  # a valid post changes rows (a password reset only sends mail)
+    stores: bool = True  # a valid post changes rows
 
 
 FORMS = [
@@ -408,8 +408,7 @@ FORMS = [
         "password reset",
         "anonymous",
         lambda w: reverse("password_reset"),
-        {"email": ("buyer@example.org", EMAIL)},
-        stores=False,
+        {"email": ("buyer@example.org", EMAIL)},  # its mail waits in the outbox: a row
     ),
     Form(
         "password change",
@@ -671,7 +670,9 @@ def test_search_and_filter_parameters_never_fail(world, entry):
             if entry.at_the_door or entry.name in BAD_TEXT:
                 assert status == 400, (page, name)
             else:
-                assert status in (200, 400, 404), (page, name, status)
+                # The API answers an address over API_MAX_URL_LENGTH with a 414 problem.
+                allowed = (200, 400, 404, 414) if page.startswith("/api/") else (200, 400, 404)
+                assert status in allowed, (page, name, status)
                 if not page.startswith("/api/"):  # JSON is not markup
                     assert SCRIPT.encode() not in response.content, (page, name)
 

@@ -336,3 +336,14 @@ def test_web_ask_about_something_invisible_is_404(client, buyer):
     response = client.get(reverse("desk:ask"), {"innovation": draft.slug})
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["buyer", "adviser"])
+def test_api_an_unknown_question_state_is_a_400_for_everyone(client, buyer, adviser, role):
+    """Found by schemathesis: a caller who is no adviser had the unknown state ignored."""
+    client.force_login(buyer if role == "buyer" else adviser)
+
+    response = client.get("/api/v1/questions", {"status": "AAA"})
+
+    assert response.status_code == 400
+    assert response.json()["invalidParams"][0]["name"] == "status"
