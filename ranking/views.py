@@ -101,6 +101,8 @@ def scorecard(request, slug):
     changed_since_run = False
     if run is not None:
         entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
+        if entry is not None:
+            entry.run = run  # at hand already: the badge's total needs no second query
         contributions = selectors.contributions(run, municipality)
         # The points are computed now; adoptions verified or changed after the run make
         # them differ from the published score until the next board.
