@@ -199,7 +199,7 @@ def test_minimal_view_returns_one_row(client, settings, reference_municipalities
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_small_benchmark_reports_every_figure(tmp_path):
     from bench.run import Options, database_url_from_settings, run
     from municipalities.reference import municipalities_load_reference
