@@ -130,6 +130,7 @@ class Target:
     note: str = ""
     timings: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
+    slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, path), for the log
     failures: dict[str, str] = field(default_factory=dict)
 
 
@@ -244,8 +245,15 @@ def measure(gunicorn: "server.Server", found: list[Target], log=print) -> None:
                 continue
             in_a_row = 0
             target.timings.append(seconds * 1000)
+            target.slowest = sorted([*target.slowest, (seconds * 1000, path)], reverse=True)[:5]
             _, floor, _ = server.request(gunicorn.port, server.MINIMAL_PATH)
             target.floor.append(floor * 1000)
+        if target.timings:
+            log(
+                f"    p50 {percentile(target.timings, 50):.0f} ms, "
+                f"p95 {percentile(target.timings, 95):.0f} ms; slowest: "
+                + ", ".join(f"{ms:.0f} ms {path}" for ms, path in target.slowest)
+            )
 
 
 def figures(found: list[Target]) -> list[Figure]:
