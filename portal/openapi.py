@@ -332,7 +332,8 @@ def _text_in_bodies(node) -> None:
 
 
 def _bodies_not_empty(result) -> None:
-    """Every write refuses an empty body (`{}`: 400), also where no field is required."""
+    """Every write refuses an empty body (`{}`: 400), also where no field is required, and
+    a member it does not name."""
     schemas = result.get("components", {}).get("schemas", {})
     for item in result.get("paths", {}).values():
         for operation in item.values():
@@ -343,6 +344,10 @@ def _bodies_not_empty(result) -> None:
     for name, schema in schemas.items():
         if name.endswith("Request"):
             _text_in_bodies(schema)
+            # A member the document does not name is refused (portal.input_types), as an
+            # unknown query key is.
+            if "properties" in schema:
+                schema["additionalProperties"] = False
 
 
 def postprocess(result, generator, request, public):
