@@ -212,7 +212,8 @@ AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username + address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, finding an account by its username or its e-mail address.
+    "portal.backends.EmailOrUsernameBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -376,6 +377,10 @@ LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15) * 60
 SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)
 # Password reset links: at most this many an hour per client address and per e-mail address.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
+# Sign-up mails (a confirmation link, or "you already have an account"): at most this many
+# an hour per client address and per e-mail address; a confirmation link lasts this long.
+SIGNUP_MAIL_LIMIT = env_int("SIGNUP_MAIL_LIMIT", 5)
+SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

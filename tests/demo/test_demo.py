@@ -384,3 +384,21 @@ def test_small_demo_challenges_have_responses_and_suggestions(small_demo, client
         assert suggestions, challenge
         page = client.get(reverse("municipalities:challenge_detail", args=[challenge.pk]))
         assert escape(suggestions[0].innovation.title) in page.content.decode()
+
+
+def test_small_demo_leaves_the_demo_supplier_an_api_token_on_the_account_page(small_demo, client):
+    from rest_framework.authtoken.models import Token
+
+    from demo.accounts import API_CLIENT_SINCE_DAYS
+    from portal import tokens
+
+    [token] = Token.objects.all()
+    assert token.user.username == "leverancier"
+    assert timezone.localdate(token.created) == (
+        timezone.localdate() - datetime.timedelta(days=API_CLIENT_SINCE_DAYS)
+    )
+    assert tokens.token_of(token.user) == token  # valid: younger than API_TOKEN_DAYS
+    client.force_login(token.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"ending in …{token.key[-4:]}" in page
+    assert reverse("token_revoke") in page

@@ -2,10 +2,13 @@
 and verifies an adoption that a municipality claimed. Every page is checked by axe in
 English and Dutch."""
 
+import datetime
 import re
 
-from innovations.enums import Status
-from innovations.models import Innovation
+from django.utils import timezone
+
+from innovations.enums import Reconfirmation, Status
+from innovations.models import Innovation, Supplier
 from municipalities.enums import Verification
 from municipalities.models import Adoption
 from tests.e2e.helpers import BROWSER, Mouse, audit, field, log_in
@@ -16,6 +19,7 @@ from tests.factories import (
     SupplierFactory,
     buyer_user,
     reviewer_user,
+    supplier_user,
 )
 from tests.innovations.helpers import innovation_in
 
@@ -57,6 +61,16 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
         verification=Verification.CLAIMED,
         evidence_reference="TN401234",
         claimed_by=buyer_user(municipality=utrecht),
+    )
+    InnovationFactory(
+        title="Zonnedaken zonder investering",
+        approved_until=datetime.date.today() - datetime.timedelta(days=3),
+        reconfirmation=Reconfirmation.CONFIRMED,
+    )
+    Supplier.objects.filter(pk=supplier.pk).update(
+        pending_name="Slimme Lantaarn Nederland B.V.",
+        change_requested_at=timezone.now(),
+        change_requested_by=supplier_user(supplier, username="sanne"),
     )
     act = Mouse(page)
     main = page.get_by_role("main")
@@ -134,3 +148,15 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
     page.wait_for_url(re.compile(r"/en/municipalities/verification/$"))
     assert "Verified:" in page.get_by_role("status").first.inner_text()
     assert Adoption.objects.get(pk=claimed.pk).verification == Verification.VERIFIED
+
+    # The other queues: approvals to reconfirm, and changes to organisations.
+    page.goto("/en/review/")
+    act.follow(main.get_by_role("link", name="Approvals to reconfirm"))
+    page.wait_for_url(re.compile(r"/en/review/reconfirmations/$"))
+    assert main.get_by_role("status").inner_text() == "1 innovation"
+    assert main.get_by_role("link", name="Zonnedaken zonder investering").is_visible()
+    audit(page, "reconfirm-queue")
+    page.goto("/en/review/organisations/")
+    assert main.get_by_role("status").inner_text() == "1 change waits."
+    assert main.get_by_role("button", name="Accept “Slimme Lantaarn Nederland B.V.”").is_visible()
+    audit(page, "organisation-changes")
