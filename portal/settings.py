@@ -133,15 +133,10 @@ if DATABASE_URL:
             disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
         )
     }
-    # No JIT compilation: a catalogue facet count over the whole catalogue is estimated
-    # expensive enough to compile, which costs ~100 ms and saves nothing on a query of ~50 ms
-    # (docs/performance.md). A random page read is taken to cost twice a sequential one,
-    # not four times (PostgreSQL's default, for spinning disks; ours are SSDs with the
-    # catalogue mostly in memory): at 4 a search for a frequent word scanned the whole table,
-    # unpacking every row's full-text vector, instead of reading its matches through the
-    # index (1.4 s against 0.4 s at national scale). Not lower: at 1.1 a search sorted by
-    # title with several filters walked the whole title index. Any PGOPTIONS of the
-    # environment (the benchmark's statement timeout) still apply.
+    # No JIT (it compiled a ~50 ms facet count for ~100 ms), and a random page read at twice
+    # a sequential one, not four times (spinning disks): at 4 a frequent word's search read
+    # the whole table instead of its index, 1.4 s against 0.4 s (docs/performance.md).
+    # PGOPTIONS of the environment (the benchmark's statement timeout) still apply.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
         [os.environ.get("PGOPTIONS", ""), "-c jit=off -c random_page_cost=2"]
     ).strip()
