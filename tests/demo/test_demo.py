@@ -411,3 +411,21 @@ def test_small_demo_leaves_organisation_changes_for_the_reviewers(small_demo, cl
     page = client.get(reverse("review:organisation_changes")).content.decode()
     assert "2 changes wait." in page
     assert "Accept “Afvalslim Nederland B.V.”" in page
+
+
+def test_small_demo_leaves_the_demo_supplier_an_api_token_on_the_account_page(small_demo, client):
+    from rest_framework.authtoken.models import Token
+
+    from demo.accounts import API_CLIENT_SINCE_DAYS
+    from portal import tokens
+
+    [token] = Token.objects.all()
+    assert token.user.username == "leverancier"
+    assert timezone.localdate(token.created) == (
+        timezone.localdate() - datetime.timedelta(days=API_CLIENT_SINCE_DAYS)
+    )
+    assert tokens.token_of(token.user) == token  # valid: younger than API_TOKEN_DAYS
+    client.force_login(token.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f"ending in …{token.key[-4:]}" in page
+    assert reverse("token_revoke") in page

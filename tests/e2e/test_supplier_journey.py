@@ -1,11 +1,13 @@
 """Journey 1: a supplier signs up, writes an innovation, submits it, revises it after the
-reviewer asks for changes, and sees it approved and published. Once with the pointer,
+reviewer asks for changes, and sees it approved and published; then revokes, on the account
+page, the API token that a program of theirs asked for. Once with the pointer,
 with every page checked by axe in Dutch and English; once with the keyboard alone."""
 
 import re
 
 from django.contrib.auth import get_user_model
 from django.core import mail
+from rest_framework.authtoken.models import Token
 
 from innovations.enums import Status
 from innovations.models import Innovation, Supplier
@@ -171,6 +173,31 @@ def walk_supplier_journey(page, act, *, check=audit) -> None:
     assert "the Utrecht pilot yields 212 MWh a year" in main.inner_text()
     check(page, "innovation-public")
 
+    # The supplier's own program asks for an API token; the account page lists it, and the
+    # supplier revokes it there, after a confirmation. The token stops working at once.
+    answer = page.request.post(
+        "/api/v1/auth/token", data={"username": "sanne@zonnewijzer.example", "password": PASSWORD}
+    )
+    assert answer.status == 200
+    key = answer.json()["token"]
+    page.goto("/en/dashboard/")
+    token_list = main.get_by_role("table", name="Your API tokens")
+    assert token_list.get_by_role("row", name=re.compile(f"ending in …{key[-4:]}")).count() == 1
+    check(page, "account-api-token")
+    act.follow(token_list.get_by_role("link", name=re.compile(r"^Revoke")))
+    page.wait_for_url(re.compile(r"/en/accounts/token/revoke/$"))
+    assert f"ending in …{key[-4:]}" in main.inner_text()
+    check(page, "account-api-token-revoke")
+    act.press(main.get_by_role("button", name="Revoke the token"))
+    page.wait_for_url(re.compile(r"/en/dashboard/$"))
+    assert "Your API token is revoked" in page.get_by_role("status").inner_text()
+    assert token_list.count() == 0
+    assert "You have no API token" in main.inner_text()
+    own = page.request.get(
+        "/api/v1/supplier/innovations", headers={"Authorization": f"Token {key}"}
+    )
+    assert own.status == 401
+
 
 def assert_supplier_journey_recorded() -> None:
     innovation = Innovation.objects.get()
@@ -193,6 +220,7 @@ def assert_supplier_journey_recorded() -> None:
         ("submitted", "in_review"),
         ("in_review", "approved"),
     ]
+    assert not Token.objects.exists()  # revoked on the account page
     # The supplier confirmed the account by mail, and heard of both decisions by mail.
     assert len([m for m in mail.outbox if m.to == ["sanne@zonnewijzer.example"]]) == 3
 
