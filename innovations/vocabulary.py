@@ -2,7 +2,7 @@
 
 Both databases keep, for every indexed term (a stemmed word), in how many innovations it
 occurs: on PostgreSQL `innovations_searchterm.documents`, kept by triggers in the
-writing transaction (migration 0015), on SQLite the FTS5 vocabulary's `doc` column
+writing transaction (migration 0016), on SQLite the FTS5 vocabulary's `doc` column
 (migration 0008). A challenge's suggestions start from its most specific words, the ones
 the fewest innovations contain (municipalities/matchmaking.py)."""
 

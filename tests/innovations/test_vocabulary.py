@@ -1,5 +1,5 @@
 """Document counts of the search vocabulary (innovations/vocabulary.py): on PostgreSQL kept
-by triggers in the writing transaction (migration 0015), on SQLite by FTS5's own
+by triggers in the writing transaction (migration 0016), on SQLite by FTS5's own
 vocabulary. Made-up words, so that what other tests left in the vocabulary (a flush
 empties the innovations, not the vocabulary) cannot change the counts compared."""
 

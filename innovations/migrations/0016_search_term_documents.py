@@ -122,6 +122,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("innovations", "0014_search_index_published")]
+    dependencies = [("innovations", "0015_published_title")]
 
     operations = [migrations.RunPython(forwards, backwards)]
