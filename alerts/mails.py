@@ -21,13 +21,12 @@ from django.utils import timezone, translation
 from audit.outbox import mail_on_commit
 from core.mail import absolute_url, recipient_language, send_templated_mail
 from innovations import catalogue
-from innovations.models import Innovation
 
 from . import notifications, unsubscribe
 from .access import may_save_searches
 from .enums import Frequency
 from .models import AlertSettings, Notification, SavedSearch
-from .searches import describe, new_matches
+from .searches import describe, matching, new_matches
 
 # The window of a digest ends this long before the run: an approval committed a little
 # late (its status change was written before it committed) falls in the next window.
@@ -91,17 +90,20 @@ def digests_make(*, now: datetime.datetime | None = None) -> int:
 
 
 def digest_send(*, saved_search: SavedSearch, innovation_ids: list[int], since, until) -> None:
-    """Mail one digest (the outbox decided it is due and sends it once)."""
+    """Mail one digest (the outbox decided it is due and sends it once). It lists what the
+    search still finds when the mail goes: the catalogue's rule, as when it was collected
+    (an innovation withdrawn meanwhile, or whose approval ended, is left out unless the
+    search asks for those too)."""
     user = saved_search.user
     found = {
         innovation.pk: innovation
-        for innovation in catalogue.for_display(Innovation.objects.approved()).filter(
+        for innovation in catalogue.for_display(matching(saved_search)).filter(
             pk__in=innovation_ids
         )
     }
     innovations = [found[pk] for pk in innovation_ids if pk in found][:MAX_LISTED]
     if not innovations:
-        return  # withdrawn meanwhile
+        return  # none is found any more
     with translation.override(recipient_language(user)):
         catalogue_url = reverse("innovations:catalogue")
         context = {

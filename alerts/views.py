@@ -14,6 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import form_page
+
 from . import access, follows, notifications, searches
 from .forms import AlertSettingsForm, SavedSearchEditForm, SavedSearchForm
 
@@ -52,16 +54,6 @@ def _back(request, default):
     return redirect(default)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's errors on the visible field they name, the rest above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, field_messages in error.message_dict.items():
-        visible = field in form.fields and not form.fields[field].widget.is_hidden
-        form.add_error(field if visible else None, field_messages)
-
-
 # --- Saved searches ---------------------------------------------------------------------------
 
 
@@ -89,37 +81,38 @@ def search_create(request):
     else:
         query = request.GET.urlencode()
         form = SavedSearchForm(initial={"query": query})
-    status = 200
     described, problems = [], []
     try:
         canonical = searches.canonical_query(QueryDict(query))
         described = searches.describe(canonical)
     except ValidationError as error:
-        problems = error.messages
-        canonical = None
-        status = 400
-        if request.method == "POST":
-            form.add_error(None, problems)
-    if request.method == "POST" and canonical is not None and form.is_valid():
-        try:
-            search = searches.saved_search_create(
-                user=request.user,
-                query=QueryDict(canonical),
-                name=form.cleaned_data["name"],
-                frequency=form.cleaned_data["frequency"],
+        canonical, problems = None, error.messages
+        if request.method == "GET":
+            # A search the catalogue cannot run: the page says why, with no form.
+            return render(
+                request,
+                "alerts/search_form.html",
+                {"form": form, "described": described, "problems": problems, "query": query},
+                status=400,
             )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Saved as “%(name)s”.") % {"name": search.name})
-            return redirect("alerts:searches")
-    if request.method == "POST":
-        status = 400
-    return render(
+        form.add_error(None, problems)
+
+    def act(form):
+        search = searches.saved_search_create(
+            user=request.user,
+            query=QueryDict(canonical),
+            name=form.cleaned_data["name"],
+            frequency=form.cleaned_data["frequency"],
+        )
+        messages.success(request, _("Saved as “%(name)s”.") % {"name": search.name})
+        return redirect("alerts:searches")
+
+    return form_page(
         request,
-        "alerts/search_form.html",
-        {"form": form, "described": described, "problems": problems, "query": query},
-        status=status,
+        form,
+        act,
+        template="alerts/search_form.html",
+        context={"described": described, "problems": problems, "query": query},
     )
 
 
@@ -130,27 +123,23 @@ def search_edit(request, pk):
     form = SavedSearchEditForm(
         request.POST or None, initial={"name": search.name, "frequency": search.frequency}
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                searches.saved_search_update(
-                    user=request.user,
-                    saved_search=search,
-                    name=form.cleaned_data["name"],
-                    frequency=form.cleaned_data["frequency"],
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Your saved search is changed."))
-                return redirect("alerts:searches")
-        status = 400
-    return render(
+
+    def act(form):
+        searches.saved_search_update(
+            user=request.user,
+            saved_search=search,
+            name=form.cleaned_data["name"],
+            frequency=form.cleaned_data["frequency"],
+        )
+        messages.success(request, _("Your saved search is changed."))
+        return redirect("alerts:searches")
+
+    return form_page(
         request,
-        "alerts/search_edit.html",
-        {"form": form, "search": search, "described": searches.describe(search.query)},
-        status=status,
+        form,
+        act,
+        template="alerts/search_edit.html",
+        context=lambda: {"search": search, "described": searches.describe(search.query)},
     )
 
 
@@ -272,11 +261,20 @@ def alert_settings(request):
     form = AlertSettingsForm(
         request.POST or None, kinds=kinds, channels=notifications.channels_for(request.user)
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid() and kinds:
-            notifications.alert_settings_update(user=request.user, channels=form.cleaned_data)
-            messages.success(request, _("Your notification settings are saved."))
-            return redirect("alerts:settings")
-        status = 400
-    return render(request, "alerts/settings.html", {"form": form}, status=status)
+
+    nothing_to_set = _("There are no notifications for your role.")
+
+    def act(form):
+        if not kinds:
+            raise ValidationError(nothing_to_set)
+        notifications.alert_settings_update(user=request.user, channels=form.cleaned_data)
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("alerts:settings")
+
+    return form_page(
+        request,
+        form,
+        act,
+        template="alerts/settings.html",
+        invalid_message=None if kinds else nothing_to_set,
+    )

@@ -75,7 +75,8 @@ def audit_changes(
     returns, such as its domains) are read before and after the block, and one entry holds
     the differences. The block may add changes of its own to the dict it is given (a
     revision's id). `only_if_changed`: no entry when nothing changed. Nothing is recorded
-    if the block raises. Use it inside the transaction of the change:
+    if the block raises. A new object (not saved yet; the block saves it) had nothing
+    before: every value it gets is a change. Use it inside the transaction of the change:
 
         with audit_changes(actor=user, action="supplier.update", obj=supplier, fields=F):
             supplier.name = name
@@ -86,7 +87,7 @@ def audit_changes(
     def snapshot() -> dict[str, Any]:
         return {**field_values(obj, fields), **(extra() if extra is not None else {})}
 
-    before = snapshot()
+    before = {} if obj._state.adding else snapshot()
     added: dict[str, list] = {}
     yield added
     changes = {**added, **changed_values(before, snapshot())}

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import words
+from . import dataset, words
 from .synth import (
     Table,
     Text,
@@ -112,7 +112,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         f"{sizes.unpublished:,} unpublished innovations, {sizes.adoptions:,} adoptions "
         f"(seed {seed})"
     )
-    reset()
+    reset()  # also forgets the data set's mark: a run stopped half-way is never reused
     _ensure_domains()
     text = Text(rng, [name for _, name, _ in municipalities])
     now = timezone.now()
@@ -292,6 +292,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     seconds = time.perf_counter() - started
     log(f"  generated in {seconds:.1f} s")
+    dataset.mark(scale, seed)
     return {
         "municipalities": len(municipalities),
         "suppliers": sizes.suppliers,

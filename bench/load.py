@@ -14,6 +14,7 @@ from .report import Figure, percentile
 
 CLIENTS = 32
 SECONDS = 60.0
+FIGURES = ("load_mix_throughput", "load_mix_p95", "load_mix_failures")
 MIX = {
     "catalogue": 0.40,
     "innovation": 0.20,

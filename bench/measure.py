@@ -23,6 +23,13 @@ MIB = 1024  # ru_maxrss is in KiB
 # --- 1 and 5: the ranking recompute ---------------------------------------------------------
 
 
+RECOMPUTE_FIGURES = (
+    "ranking_recompute",
+    "ranking_recompute_peak_memory",
+    "ranking_recompute_memory_growth",
+)
+
+
 @dataclass
 class WorkerRound:
     floor_seconds: float
@@ -124,7 +131,7 @@ def recompute_figures(
         runs=min(n, len(tenth)),
     )
     if not growth_measured:
-        growth.note = "not measured (--no-growth)"
+        growth.note = "not measured (--no-growth or --reuse)"
     figures.append(growth)
     if error:
         for figure in figures:

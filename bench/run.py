@@ -35,6 +35,15 @@ class Options:
     out_dir: Path | None = None
     notes: bool = True
     log: object = field(default=print)
+    # Measure the data set already in the database (dataset.counts_for_reuse checked it)
+    # instead of generating it: these are its counts.
+    reused: dict | None = None
+    # Only the figures whose names start with one of these (all if empty).
+    only: tuple[str, ...] = ()
+
+    def wants(self, *names: str) -> bool:
+        """Is any of the figures `names` to be measured?"""
+        return not self.only or any(n.startswith(p) for n in names for p in self.only)
 
     @classmethod
     def for_scale(cls, scale: float, **kwargs) -> "Options":
@@ -54,70 +63,106 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     tenth: list[measure.WorkerRound] = []
     tenth_counts: dict[str, int] = {}
     found = measure.endpoints()
-    if options.memory_growth:
+    wants = options.wants
+    if options.memory_growth and options.reused is None:
         log(f"Phase 1: a tenth of the data (scale {options.scale / 10:g}) for the memory growth")
         generate(options.scale / 10, seed=options.seed, log=log)
         tenth, _ = measure.worker_rounds(
             options.database_url, options.recompute_rounds, options.redis_url, log=log
         )
         tenth_counts = queries.query_counts(found)
-    log(f"Phase 2: the data set at scale {options.scale:g}")
-    counts = generate(options.scale, seed=options.seed, log=log)
+    if options.reused is None:
+        log(f"Phase 2: the data set at scale {options.scale:g}")
+        counts = generate(options.scale, seed=options.seed, log=log)
+    else:
+        log(f"Phase 2: the data set at scale {options.scale:g} already in the database")
+        counts = dict(options.reused)
 
-    log("Ranking recompute vs its floor, in a fresh worker process per round")
-    full, error = measure.worker_rounds(
-        options.database_url, options.recompute_rounds, options.redis_url, log=log
-    )
-    figures = measure.recompute_figures(full, tenth, error, growth_measured=options.memory_growth)
-    log("Sensitivity analysis of the published run vs the recompute floor")
-    figures.append(sensitivity_figure(REFERENCE_DATE, options.recompute_rounds, log=log))
+    figures, full = [], []
+    if wants(*measure.RECOMPUTE_FIGURES):
+        log("Ranking recompute vs its floor, in a fresh worker process per round")
+        full, error = measure.worker_rounds(
+            options.database_url, options.recompute_rounds, options.redis_url, log=log
+        )
+        figures += measure.recompute_figures(full, tenth, error, growth_measured=bool(tenth))
+    if wants("ranking_sensitivity"):
+        log("Sensitivity analysis of the published run vs the recompute floor")
+        figures.append(sensitivity_figure(REFERENCE_DATE, options.recompute_rounds, log=log))
 
     searches, all_matches = [], []
     for kind, term in SEARCH_TERMS.items():
+        if not wants(f"search_{kind}_vs_substring"):
+            continue
         log(f"Full-text search vs substring scan (“{term}”, {kind})")
         figure, matches = measure.search_figure(max(options.rounds, 5), term, kind)
         searches.append(figure)
         all_matches.append(matches)
 
-    sections = [_recompute_section(full, tenth, options.scale)]
-    sections.append(_search_section(all_matches))
+    sections = [_recompute_section(full, tenth, options.scale), _search_section(all_matches)]
     targets = cold.targets(options.combinations, options.seed)
-    log(f"Pages and API through gunicorn on port {options.port}")
-    with server.Server(
-        port=options.port, database_url=options.database_url, redis_url=options.redis_url
-    ) as gunicorn:
-        measure.check_endpoints(gunicorn.port, found)
-        latency = measure.latency_figures(
-            gunicorn.port, found, options.rounds, options.requests, options.round_seconds
-        )
-        leaderboard = next(e for e in found if e.name == "leaderboard_page")
-        throughput = measure.throughput_figure(
-            gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
-        )
-        log("Innovation page throughput with insight counting vs without")
-        counted = counting.counting_figure(
-            gunicorn.port,
-            options.database_url,
-            options.redis_url,
-            options.rounds,
-            options.throughput_seconds,
-        )
-        log("Cold: every combination and object once, nothing cached for it")
-        cold.measure(gunicorn, targets, log=log)
-        log(f"Load: {options.load_clients} clients for {options.load_seconds:g} s on the mix")
-        mix = load.run(
-            gunicorn,
-            load.paths_for(targets, leaderboard.path or "/nl/ranking/"),
-            options.load_clients,
-            options.load_seconds,
-        )
-    sections.append(queries.query_profile(found, tenth_counts))
+    timed = [e for e in found if wants(f"{e.name}_p50", f"{e.name}_p95")]
+    leaderboard = next(e for e in found if e.name == "leaderboard_page")
+    cold_targets = [t for t in targets if wants(f"{t.name}_p50", f"{t.name}_p95")]
+    latency, throughput, counted, mix = [], [], [], []
+    served = ("leaderboard_throughput", "innovation_page_counting_throughput", *load.FIGURES)
+    if timed or cold_targets or wants(*served):
+        log(f"Pages and API through gunicorn on port {options.port}")
+        with server.Server(
+            port=options.port, database_url=options.database_url, redis_url=options.redis_url
+        ) as gunicorn:
+            measure.check_endpoints(
+                gunicorn.port, timed + [leaderboard] * (leaderboard not in timed)
+            )
+            if timed:
+                latency = measure.latency_figures(
+                    gunicorn.port, timed, options.rounds, options.requests, options.round_seconds
+                )
+            if wants("leaderboard_throughput"):
+                throughput = [
+                    measure.throughput_figure(
+                        gunicorn.port, leaderboard, options.rounds, options.throughput_seconds
+                    )
+                ]
+            if wants("innovation_page_counting_throughput"):
+                log("Innovation page throughput with insight counting vs without")
+                counted = [
+                    counting.counting_figure(
+                        gunicorn.port,
+                        options.database_url,
+                        options.redis_url,
+                        options.rounds,
+                        options.throughput_seconds,
+                    )
+                ]
+            if cold_targets:
+                log("Cold: every combination and object once, nothing cached for it")
+                cold.measure(gunicorn, cold_targets, log=log)
+            if wants(*load.FIGURES):
+                clients, seconds = options.load_clients, options.load_seconds
+                log(f"Load: {clients} clients for {seconds:g} s on the mix")
+                mix = load.figures(
+                    load.run(
+                        gunicorn,
+                        load.paths_for(targets, leaderboard.path or "/nl/ranking/"),
+                        options.load_clients,
+                        options.load_seconds,
+                    ),
+                    options.load_clients,
+                    options.load_seconds,
+                )
+    if options.out_dir is not None:
+        sections.append(queries.query_profile(found, tenth_counts))
 
     leaderboard_latency = [f for f in latency if f.name.startswith("leaderboard")]
     figures += [f for f in latency if not f.name.startswith("leaderboard")]
-    figures += cold.figures(targets)
-    figures += load.figures(mix, options.load_clients, options.load_seconds)
-    figures += [*searches, throughput, counted, *leaderboard_latency]
+    figures += cold.figures(cold_targets)
+    figures += mix
+    figures += [*searches, *throughput, *counted, *leaderboard_latency]
+    generated = (
+        f"data generated in {counts['seconds']} s"
+        if "seconds" in counts
+        else "data generated by an earlier run (--reuse)"
+    )
     meta = {
         "data": {k.replace("_", " "): f"{v:,}" for k, v in counts.items() if k != "seconds"},
         "when": measure.today(),
@@ -126,7 +171,7 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
         "environment": (
             f"PostgreSQL {_postgres_version()}, cache "
             + ("Redis" if options.redis_url else "local memory")
-            + f", gunicorn 2 sync workers; data generated in {counts['seconds']} s, "
+            + f", gunicorn 2 sync workers; {generated}, "
             f"benchmark took {time.perf_counter() - started:.0f} s; load average "
             f"{_load()} at the end. Warm figures: search term “{SEARCH_TERM}”, filter "
             f"domain={FILTER_DOMAIN}."

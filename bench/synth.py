@@ -236,6 +236,7 @@ def reset() -> None:
         cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         # The search vocabulary (innovations migration 0008) is derived from the innovations.
         cursor.execute("TRUNCATE innovations_searchterm")
+        cursor.execute("COMMENT ON TABLE innovations_innovation IS NULL")  # generate.mark
 
 
 def _ranking_models() -> list:

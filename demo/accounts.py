@@ -1,4 +1,5 @@
-"""Step: the documented demo accounts, one per role, and the other regional reviewers.
+"""Step: the documented demo accounts, one per role, and the other regional reviewers,
+and the demo supplier's API token (its account page lists it).
 
 The five accounts of the README sign in with DEMO_PASSWORD; every other account of the
 demo has no usable password. They are made when the portal "opened", at the start of
@@ -31,6 +32,11 @@ REVIEWERS = ["beoordelaar"] + [username for username, _first, _last in OTHER_REV
 
 # The portal opened this long before today; the replay starts then.
 PORTAL_AGE = datetime.timedelta(days=800)
+# The demo supplier's programs use the API (their own catalogue keeps the drafts in step):
+# a token issued this many days before today, so the account page has one to list and
+# revoke. Younger than API_TOKEN_DAYS (30 by default), so it still works.
+API_CLIENT_ACCOUNT = "leverancier"
+API_CLIENT_SINCE_DAYS = 6
 
 
 def _create(username, role, where, first_name, last_name, password):
@@ -52,6 +58,13 @@ def _create(username, role, where, first_name, last_name, password):
     )
 
 
+def _issue_token(username):
+    from portal import tokens
+
+    # tokens.issue keeps a valid token: a second seed_demo writes nothing.
+    tokens.issue(get_user_model().objects.get(username=username))
+
+
 def plan(demo) -> None:
     demo.opened = demo.now - PORTAL_AGE
     for offset, (username, role, where, first, last) in enumerate(DEMO_ACCOUNTS):
@@ -66,3 +79,8 @@ def plan(demo) -> None:
             f"reviewer {username}",
             lambda a=(username, "reviewer", None, first, last): _create(*a, None),
         )
+    demo.add(
+        demo.days_ago(API_CLIENT_SINCE_DAYS, hour=9),
+        f"api token {API_CLIENT_ACCOUNT}",
+        lambda: _issue_token(API_CLIENT_ACCOUNT),
+    )

@@ -17,6 +17,7 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "SEARCH_CONFIG",
     "for_display",
+    "for_list",
     "has_search_words",
     "order",
     "parse_query",
@@ -42,6 +43,17 @@ ORDERING_CHOICES = [
 def for_display(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
     """What a list of innovations shows: supplier joined, domains prefetched (one query)."""
     return queryset.select_related("supplier").prefetch_related("domains")
+
+
+# What the catalogue's lists (page and API) never show: the long texts and the search
+# vectors, read from the table's out-of-line storage for every row of a page otherwise.
+LIST_DEFERRED = ("description", "evidence", "references", "search_vector", "rank_vector")
+
+
+def for_list(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    """What the catalogue's lists show, in one query: supplier joined, the domains read from
+    `domain_mask` (`Innovation.domain_tags`), the long texts left out."""
+    return queryset.select_related("supplier").defer(*LIST_DEFERRED)
 
 
 # --- Search: see search.py (re-exported here for the catalogue's callers) ---------------

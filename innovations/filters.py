@@ -122,7 +122,7 @@ class CatalogueFilter(filters.FilterSet):
         return facets.in_domains(queryset, value)
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(facets.adopted_in_province(value))
+        return facets.in_province(queryset, value)
 
     def filter_has_adoptions(self, queryset, name, value):
         if value == "true":

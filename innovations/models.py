@@ -20,6 +20,7 @@ from .enums import (
     Route,
     Status,
     SupplierSize,
+    domain_codes,
 )
 
 
@@ -275,10 +276,29 @@ class Innovation(models.Model):
                 condition=Q(status="approved", revision_of__isnull=True),
                 name="innovation_most_adopted",
             ),
+            # "Title (A–Z)": read in order, stopping after the page (it sorted the whole
+            # catalogue: 0.4 s at national scale).
+            models.Index(
+                fields=["title", "id"],
+                condition=Q(status="approved", revision_of__isnull=True),
+                name="innovation_published_title",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def domain_tags(self) -> list[DomainTag]:
+        """The domains as `domains.all()` gives them (by code), read from `domain_mask`,
+        which is kept with the links: a list of innovations shows them without reading the
+        link table."""
+        return [DomainTag(code=code) for code in self.domain_codes]
+
+    @property
+    def domain_codes(self) -> list[str]:
+        """The domain codes, sorted, from `domain_mask` (see domain_tags)."""
+        return domain_codes(self.domain_mask)
 
 
 class Review(models.Model):

@@ -4,14 +4,14 @@ the workflow."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors
+from core.forms import form_page
 from core.pages import querystring_without_page
 
 from . import selectors
@@ -161,38 +161,33 @@ def review_claim(request, pk):
 def review_decide(request, pk):
     innovation = get_innovation_for_review(request.user, pk)
     form = ReviewForm(request.POST)
-    status = 400
-    if form.is_valid():
-        decision = form.cleaned_data["decision"]
+
+    def act(form):
         try:
             result = innovation_transition(
                 innovation=innovation,
                 user=request.user,
-                action=decision,
+                action=form.cleaned_data["decision"],
                 scores=form.scores(),
                 feedback=form.cleaned_data["feedback"],
                 internal_note=form.cleaned_data["internal_note"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except TransitionNotAllowed as error:
-            messages.error(request, error.message)
-            innovation.refresh_from_db()
-            status = 409
+        except TransitionNotAllowed:
+            innovation.refresh_from_db()  # the page shows the state that refused (409)
+            raise
+        if result.status == Status.IN_REVIEW:
+            messages.success(
+                request,
+                _("Your approval is recorded. Another reviewer's approval is still needed."),
+            )
         else:
-            if result.status == Status.IN_REVIEW:
-                messages.success(
-                    request,
-                    _("Your approval is recorded. Another reviewer's approval is still needed."),
-                )
-            else:
-                messages.success(request, DECISION_RECORDED[result.status])
-            return redirect("review:queue")
-    if status == 400:
-        messages.error(request, _("Please correct the errors below."))
-    return render(
+            messages.success(request, DECISION_RECORDED[result.status])
+        return redirect("review:queue")
+
+    return form_page(
         request,
-        "innovations/review_detail.html",
-        _review_context(request, innovation, form),
-        status=status,
+        form,
+        act,
+        template="innovations/review_detail.html",
+        context=lambda: _review_context(request, innovation, form),
     )

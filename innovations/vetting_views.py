@@ -4,7 +4,7 @@ supplier confirms the text is current; a reviewer reconfirms or asks for changes
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import TransitionNotAllowed
+from core.forms import form_page
 from core.validators import GuardedTextFieldsMixin
 
 from . import selectors, vetting
@@ -81,38 +82,26 @@ def reconfirm(request, pk):
     """A reviewer's light review: the published text, its history, and the decision."""
     innovation = get_innovation_for_review(request.user, pk)
     form = ReconfirmForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                innovation_transition(
-                    innovation=innovation,
-                    user=request.user,
-                    action=form.cleaned_data["decision"],
-                    feedback=form.cleaned_data["feedback"],
-                )
-            except ValidationError as error:
-                for name, errors in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            except TransitionNotAllowed as error:
-                messages.error(request, error.message)
-                status = 409
-            else:
-                messages.success(request, _("Your decision on the reconfirmation is recorded."))
-                return redirect("review:reconfirm_queue")
-    innovation.refresh_from_db()
-    return render(
-        request,
-        "innovations/reconfirm.html",
-        {
+
+    def act(form):
+        innovation_transition(
+            innovation=innovation,
+            user=request.user,
+            action=form.cleaned_data["decision"],
+            feedback=form.cleaned_data["feedback"],
+        )
+        messages.success(request, _("Your decision on the reconfirmation is recorded."))
+        return redirect("review:reconfirm_queue")
+
+    def context():
+        innovation.refresh_from_db()  # as stored: a refused decision changed nothing
+        return {
             "innovation": innovation,
             "domains": innovation.domains.all(),
-            "form": form,
             "may_decide": may_review(request.user, innovation)
             and innovation.reconfirmation == Reconfirmation.CONFIRMED,
             "history": selectors.history(innovation),
             "heading_id": "history-heading",
-        },
-        status=status,
-    )
+        }
+
+    return form_page(request, form, act, template="innovations/reconfirm.html", context=context)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import add_service_errors, form_page
+from core.forms import form_page
 from core.pages import querystring_without_page
 
 from . import selectors
@@ -112,29 +112,22 @@ def my_innovations(request):
 def innovation_new(request):
     supplier = require_supplier_role(request.user)
     form = InnovationForm(request.POST or None)
+    # An administrator (no supplier of their own) names the supplier.
     supplier_form = SupplierChoiceForm(request.POST or None) if supplier is None else None
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid() and (supplier_form is None or supplier_form.is_valid())
-        if valid:
-            owner = supplier or supplier_form.cleaned_data["supplier"]
-            try:
-                innovation = innovation_create(supplier=owner, user=request.user, **form.changes())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Draft saved. Submit it for review when it is complete."),
-                )
-                return redirect("innovations:manage", innovation.pk)
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(
+
+    def act(form):
+        owner = supplier or supplier_form.cleaned_data["supplier"]
+        innovation = innovation_create(supplier=owner, user=request.user, **form.changes())
+        messages.success(request, _("Draft saved. Submit it for review when it is complete."))
+        return redirect("innovations:manage", innovation.pk)
+
+    return form_page(
         request,
-        "innovations/innovation_form.html",
-        {"form": form, "supplier_form": supplier_form, "innovation": None},
-        status=status,
+        form,
+        act,
+        template="innovations/innovation_form.html",
+        context={"supplier_form": supplier_form, "innovation": None},
+        also=[supplier_form] if supplier_form is not None else [],
     )
 
 
@@ -194,37 +187,33 @@ def innovation_edit(request, pk):
         )
         return redirect("innovations:manage", innovation.pk)
     form = InnovationForm(request.POST or None, instance=target)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                row, created = innovation_update(
-                    innovation=innovation, user=request.user, **form.changes()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except TransitionNotAllowed as error:
-                messages.error(request, error.message)
-                return redirect("innovations:manage", innovation.pk)
-            else:
-                if created:
-                    messages.success(
-                        request,
-                        _(
-                            "Your change is saved as a draft revision. The published version "
-                            "stays visible until the change is submitted and approved."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Your changes have been saved."))
-                return redirect("innovations:manage", row.pk)
-        messages.error(request, _("Please correct the errors below."))
-        status = 400
-    return render(
+
+    def act(form):
+        try:
+            row, created = innovation_update(
+                innovation=innovation, user=request.user, **form.changes()
+            )
+        except TransitionNotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("innovations:manage", innovation.pk)
+        if created:
+            messages.success(
+                request,
+                _(
+                    "Your change is saved as a draft revision. The published version "
+                    "stays visible until the change is submitted and approved."
+                ),
+            )
+        else:
+            messages.success(request, _("Your changes have been saved."))
+        return redirect("innovations:manage", row.pk)
+
+    return form_page(
         request,
-        "innovations/innovation_form.html",
-        {"form": form, "innovation": innovation, "supplier_form": None},
-        status=status,
+        form,
+        act,
+        template="innovations/innovation_form.html",
+        context={"innovation": innovation, "supplier_form": None},
     )
 
 

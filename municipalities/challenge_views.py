@@ -51,31 +51,28 @@ def challenge_list(request):
 
 def challenge_detail(request, pk):
     challenge = get_challenge_for_viewer(request.user, pk)
-    return _render_challenge(request, challenge)
+    return render(
+        request, "municipalities/challenge_detail.html", _challenge_context(request, challenge)
+    )
 
 
-def _render_challenge(request, challenge, status: int = 200):
+def _challenge_context(request, challenge) -> dict:
     is_owner = can_act_for(request.user, challenge.municipality)
     supplier = supplier_for(request.user)
     responses = challenge.responses.select_related("innovation__supplier")
     own_responses = []
     if supplier is not None:
         own_responses = [r for r in responses if r.innovation.supplier_id == supplier.pk]
-    return render(
-        request,
-        "municipalities/challenge_detail.html",
-        {
-            "challenge": challenge,
-            "is_open": challenge_is_open(challenge),
-            "is_owner": is_owner,
-            "responses": list(responses) if is_owner else [],
-            "response_count": len(responses),
-            "own_responses": own_responses,
-            "may_respond": supplier is not None,
-            "suggestions": matchmaking.challenge_suggestions(challenge),
-        },
-        status=status,
-    )
+    return {
+        "challenge": challenge,
+        "is_open": challenge_is_open(challenge),
+        "is_owner": is_owner,
+        "responses": list(responses) if is_owner else [],
+        "response_count": len(responses),
+        "own_responses": own_responses,
+        "may_respond": supplier is not None,
+        "suggestions": matchmaking.challenge_suggestions(challenge),
+    }
 
 
 @login_required
@@ -168,13 +165,20 @@ def response_mark(request, pk):
     if not can_act_for(request.user, response.challenge.municipality):
         raise PermissionDenied(_("Only buyers of this municipality can mark its answers."))
     form = ResponseMarkForm(request.POST)
-    if form.is_valid():
+
+    def act(form):
         challenges.challenge_response_mark(
             user=request.user, response=response, status=form.cleaned_data["status"]
         )
         messages.success(request, _("The answer is marked."))
-    else:
-        messages.error(request, _("Choose interesting or declined."))
-        return _render_challenge(request, response.challenge, status=400)
-    url = reverse("municipalities:challenge_detail", args=[response.challenge_id])
-    return redirect(f"{url}#response-{response.pk}")
+        url = reverse("municipalities:challenge_detail", args=[response.challenge_id])
+        return redirect(f"{url}#response-{response.pk}")
+
+    return form_page(
+        request,
+        form,
+        act,
+        template="municipalities/challenge_detail.html",
+        context=lambda: _challenge_context(request, response.challenge),
+        invalid_message=_("Choose interesting or declined."),
+    )

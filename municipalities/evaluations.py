@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_changes
 
 from .access import require_act_for
 from .adoption_rules import EVALUATION_FIELDS
@@ -34,20 +34,16 @@ def evaluation_save(
         errors["lessons_learned"] = _("Describe what you learned.")
     if errors:
         raise ValidationError(errors)
-    existing = Evaluation.objects.select_for_update().filter(adoption=adoption).first()
-    before = field_values(existing, EVALUATION_FIELDS) if existing else {}
-    evaluation, _created = Evaluation.objects.update_or_create(
-        adoption=adoption,
-        defaults={
-            "goals_met": goals_met,
-            "lessons_learned": lessons_learned.strip(),
-            "would_recommend": would_recommend,
-        },
+    # The adoption's row is the lock: two first evaluations at once do not both insert.
+    Adoption.objects.select_for_update().only("pk").get(pk=adoption.pk)
+    evaluation = Evaluation.objects.filter(adoption=adoption).first() or Evaluation(
+        adoption=adoption
     )
-    audit_record(
-        actor=user,
-        action="adoption.evaluate",
-        obj=evaluation,
-        changes=changed_values(before, field_values(evaluation, EVALUATION_FIELDS)),
-    )
+    with audit_changes(
+        actor=user, action="adoption.evaluate", obj=evaluation, fields=EVALUATION_FIELDS
+    ):
+        evaluation.goals_met = goals_met
+        evaluation.lessons_learned = lessons_learned.strip()
+        evaluation.would_recommend = would_recommend
+        evaluation.save()
     return evaluation

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import signup_views, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("register/", views.signup, name="signup"),
-    path("register/buyer/", views.buyer_signup, name="buyer_signup"),
+    path("register/", signup_views.signup, name="signup"),
+    path("register/buyer/", signup_views.buyer_signup, name="buyer_signup"),
+    path("register/sent/", signup_views.signup_sent, name="signup_sent"),
+    path("confirm/<str:token>/", signup_views.signup_confirm_view, name="signup_confirm"),
     path("role/buyer/", views.buyer_request, name="buyer_request"),
     path("role/supplier/", views.supplier_register, name="supplier_register"),
     # Own templates: the registration/password_change_* names belong to the admin site.

@@ -12,8 +12,11 @@ from .services import adviser_grant, adviser_revoke, user_access, user_access_re
 
 @admin.register(User)
 class UserAdmin(AuditTrailMixin, BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + ((None, {"fields": ("language", "audit_trail")}),)
-    readonly_fields = ("audit_trail",)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (None, {"fields": ("language", "awaiting_confirmation", "audit_trail")}),
+    )
+    # Set by sign-up, cleared by the mailed link (portal.signup); not the admin's to change.
+    readonly_fields = ("awaiting_confirmation", "audit_trail")
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "language")
     actions = ["grant_adviser", "revoke_adviser"]
 

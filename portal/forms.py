@@ -16,7 +16,7 @@ from innovations.enums import SupplierSize
 from innovations.models import Supplier
 from municipalities.models import Municipality
 
-from .services import email_taken, username_taken
+from .backends import AWAITING_CONFIRMATION
 
 
 class Fieldset:
@@ -40,27 +40,25 @@ ACCOUNT_FIELDS = [
     "first_name",
     "last_name",
     "email",
-    "username",
     "password1",
     "password2",
     "language",
 ]
 ORGANISATION_FIELDS = ["organisation_name", "country", "registration_number", "size", "website"]
 MEMBERSHIP_FIELDS = ["municipality", "job_title", "motivation"]
+# The longest e-mail address (RFC 5321's path limit); fits the login protection's column.
+EMAIL_MAX_LENGTH = 254
 
 
 class AccountForm(GuardedTextFieldsMixin, SetPasswordMixin, forms.Form):
-    """The personal account: who you are and how you log in."""
+    """The personal account: who you are and how you log in. The e-mail address is the
+    username; whether it has an account already is not checked here (portal.signup)."""
 
-    username = forms.CharField(
-        label=_("Username"),
-        max_length=150,
-        help_text=_("Letters, digits and @ . + - _ only. You log in with it."),
-        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
-    )
     email = forms.EmailField(
         label=_("E-mail address"),
-        help_text=_("We send the link to reset your password here."),
+        # It becomes the username, which has at most 150 characters.
+        max_length=150,
+        help_text=_("You log in with it. We send a link to confirm it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     first_name = forms.CharField(
@@ -85,36 +83,13 @@ class AccountForm(GuardedTextFieldsMixin, SetPasswordMixin, forms.Form):
     def __init__(self, *args, language: str = "nl", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = language
-        username_field = get_user_model()._meta.get_field("username")
-        self.fields["username"].validators = list(username_field.validators)
-
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        if username_taken(username):
-            raise ValidationError(
-                _("This username is taken. Choose another one, or log in if it is yours."),
-                code="username_taken",
-            )
-        return username
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if email_taken(email):
-            raise ValidationError(
-                _(
-                    "An account with this e-mail address exists. Log in, or reset your "
-                    "password if you forgot it."
-                ),
-                code="email_taken",
-            )
-        return email
 
     def clean(self):
         cleaned_data = super().clean()
         self.validate_passwords()
         # The similarity validator compares the password with the user's own details.
         user = get_user_model()(
-            username=cleaned_data.get("username", ""),
+            username=cleaned_data.get("email", ""),
             email=cleaned_data.get("email", ""),
             first_name=cleaned_data.get("first_name", ""),
             last_name=cleaned_data.get("last_name", ""),
@@ -126,7 +101,6 @@ class AccountForm(GuardedTextFieldsMixin, SetPasswordMixin, forms.Form):
     def account_data(self) -> dict:
         data = self.cleaned_data
         return {
-            "username": data["username"],
             "email": data["email"],
             "password": data["password1"],
             "first_name": data["first_name"],
@@ -260,14 +234,39 @@ class BuyerSignupForm(MembershipRequestForm, AccountForm):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, with the username's length checked before anyone authenticates:
-    Django only sets it on the widget, and an over-long name would reach the failed-login
-    record of the login protection (a 255-character column) and fail there."""
+    """Django's login form, by e-mail address or username (portal.backends), with the
+    length checked before anyone authenticates: Django only sets it on the widget, and an
+    over-long name would reach the failed-login record of the login protection (a
+    255-character column) and fail there."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct e-mail address or username and password. Note that the "
+            "password is case-sensitive."
+        ),
+        "awaiting_confirmation": _(
+            "Your account is not confirmed yet. Follow the link in the e-mail we sent you "
+            "when you signed up. No e-mail, or has the link expired? Sign up again with the "
+            "same address: we send you a new link."
+        ),
+    }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         username = self.fields["username"]
-        username.validators.append(MaxLengthValidator(username.max_length))
+        username.label = _("E-mail address or username")
+        username.max_length = EMAIL_MAX_LENGTH
+        username.widget.attrs["maxlength"] = str(EMAIL_MAX_LENGTH)
+        username.validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
+
+    def get_invalid_login_error(self):
+        # The right password of an account awaiting confirmation (portal.backends).
+        if getattr(self.request, AWAITING_CONFIRMATION, False):
+            return ValidationError(
+                self.error_messages["awaiting_confirmation"], code="awaiting_confirmation"
+            )
+        return super().get_invalid_login_error()
 
 
 class PasswordResetForm(BasePasswordResetForm):

@@ -15,6 +15,14 @@ class User(AbstractUser):
         default="nl",
         help_text=_("Language of the e-mails this user receives."),
     )
+    # A sign-up made on the site stays inactive until its address is confirmed by the link
+    # mailed to it (portal.signup). Only such an account is activated by a link: an account
+    # an administrator deactivated is not.
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting confirmation"),
+        default=False,
+        help_text=_("Signed up, but the e-mail address is not confirmed yet."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

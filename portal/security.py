@@ -1,6 +1,6 @@
 """Security plumbing: headers on every response, the `koploper.security` log of
 authentication and authorisation failures, the login lockout answer, the CSRF failure page,
-the limit on password reset mails.
+the limits on password reset and sign-up mails.
 
 The log names the user, the client address and the path; never a password or a token."""
 
@@ -160,23 +160,36 @@ def csrf_failure(request, reason=""):
 
 
 RESET_WINDOW_SECONDS = 3600
+MAIL_WINDOW_SECONDS = 3600
 
 
-def password_reset_allowed(request: HttpRequest, email: str) -> bool:
-    """Count a password reset request against its client address and its e-mail address;
-    False once either has had PASSWORD_RESET_LIMIT requests within the hour. (Without a
-    working cache every request is allowed: the limit protects mailboxes, not the login.)"""
+def mail_allowed(request: HttpRequest, email: str, *, scope: str, limit: int) -> bool:
+    """Count a request for a mail of `scope` (password reset, sign-up) against its client
+    address and its e-mail address; False once either has had `limit` requests within the
+    hour. Counted before anyone looks the address up, so the answer is the same whether or
+    not it has an account. (Without a working cache every request is allowed: the limit
+    protects mailboxes, not the login.)"""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     allowed = True
-    for key in (f"password-reset:ip:{client_ip(request)}", f"password-reset:email:{digest}"):
-        cache.add(key, 0, RESET_WINDOW_SECONDS)
+    for key in (f"{scope}:ip:{client_ip(request)}", f"{scope}:email:{digest}"):
+        cache.add(key, 0, MAIL_WINDOW_SECONDS)
         try:
             count = cache.incr(key)
         except ValueError:  # the key expired in between
             count = 1
         # None: the cache is away (see portal.cache).
-        allowed = allowed and (count or 0) <= settings.PASSWORD_RESET_LIMIT
+        allowed = allowed and (count or 0) <= limit
     return allowed
+
+
+def password_reset_allowed(request: HttpRequest, email: str) -> bool:
+    """PASSWORD_RESET_LIMIT reset mails an hour per client address and per e-mail address."""
+    return mail_allowed(request, email, scope="password-reset", limit=settings.PASSWORD_RESET_LIMIT)
+
+
+def signup_mail_allowed(request: HttpRequest, email: str) -> bool:
+    """SIGNUP_MAIL_LIMIT sign-up mails an hour per client address and per e-mail address."""
+    return mail_allowed(request, email, scope="signup-mail", limit=settings.SIGNUP_MAIL_LIMIT)
 
 
 class CredentialsFilter(SafeExceptionReporterFilter):

@@ -67,12 +67,15 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     language: str = "nl",
+    awaiting_confirmation: bool = False,
 ) -> AbstractBaseUser:
     """Create an account after checking that username and e-mail are free (ignoring case)
     and that the password passes the configured validators. Raises ValidationError.
 
     `password=None` makes an account without a usable password (it signs in after a
-    password reset), as scripts such as the demo do for accounts nobody signs in to."""
+    password reset), as scripts such as the demo do for accounts nobody signs in to.
+    `awaiting_confirmation` makes it inactive until the link mailed to its address is
+    followed (portal.signup)."""
     User = get_user_model()
     username = username.strip()
     email = User.objects.normalize_email(email.strip())
@@ -95,6 +98,8 @@ def user_create(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
         language=language,
+        is_active=not awaiting_confirmation,
+        awaiting_confirmation=awaiting_confirmation,
     )
     if password is None:
         user.set_unusable_password()
@@ -122,6 +127,7 @@ def supplier_signup(
     country: str,
     size: str,
     website: str = "",
+    awaiting_confirmation: bool = False,
 ) -> AbstractBaseUser:
     """A new supplier: the account and its organisation, both or neither."""
     user = user_create(
@@ -131,6 +137,7 @@ def supplier_signup(
         first_name=first_name,
         last_name=last_name,
         language=language,
+        awaiting_confirmation=awaiting_confirmation,
     )
     supplier_create(
         name=organisation_name,
@@ -156,6 +163,7 @@ def buyer_signup(
     municipality: Municipality,
     job_title: str,
     motivation: str = "",
+    awaiting_confirmation: bool = False,
 ) -> AbstractBaseUser:
     """A new account with a request to buy for `municipality`; an administrator decides."""
     user = user_create(
@@ -165,6 +173,7 @@ def buyer_signup(
         first_name=first_name,
         last_name=last_name,
         language=language,
+        awaiting_confirmation=awaiting_confirmation,
     )
     membership_request(
         user=user,

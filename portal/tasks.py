@@ -5,6 +5,7 @@ from celery import shared_task
 from audit.outbox import mail_once
 
 from .services import password_reset_send
+from .signup import signup_mail_send
 
 
 @shared_task(name="portal.send_password_reset", acks_late=True)
@@ -15,3 +16,12 @@ def send_password_reset(*, email: str, mail_id: int | None = None) -> None:
     with mail_once(mail_id) as due:
         if due:
             password_reset_send(email=email)
+
+
+@shared_task(name="portal.send_signup_mail", acks_late=True)
+def send_signup_mail(*, email: str, language: str, mail_id: int | None = None) -> None:
+    """The sign-up mail to `email`, once: the confirmation link to a new account, or "you
+    already have an account" (portal.signup). The request queued the same task either way."""
+    with mail_once(mail_id) as due:
+        if due:
+            signup_mail_send(email=email, language=language)

@@ -2,14 +2,11 @@ import math
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -25,22 +22,17 @@ from municipalities.memberships import MembershipError, membership_request
 from procurement import dashboard as procurement_dashboard
 from ranking import dashboard as ranking_dashboard
 
-from . import services, tokens
+from . import tokens
 from .forms import (
-    BuyerSignupForm,
     LoginForm,
     MembershipRequestForm,
     OrganisationForm,
     PasswordResetForm,
-    SupplierSignupForm,
 )
 from .roles import ROLE_LABELS, ROLES, roles_for
 from .security import (
     LOGIN_SCOPE,
     RESET_WINDOW_SECONDS,
-    SIGNUP_SCOPE,
-    SIGNUP_WINDOW_SECONDS,
-    address_count,
     address_wait,
     password_reset_allowed,
     too_many_attempts,
@@ -55,7 +47,6 @@ DASHBOARD_APPS = [
     ranking_dashboard,
     alerts_dashboard,
 ]
-SIGNUP_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def home(request):
@@ -96,74 +87,8 @@ def _may_choose_role(user, membership=None) -> bool:
     return supplier_for(user) is None
 
 
-# Service arguments that the sign-up forms name otherwise. Form field names, not a password.
-SERVICE_FIELDS = {"password": "password1", "name": "organisation_name"}  # nosec B105
-
-
-def _already_signed_in(request):
-    messages.info(request, _("You are logged in already."))
-    return redirect("dashboard")
-
-
-def _signup(request, form_class, service, *, template: str, welcome) -> HttpResponse:
-    """The two sign-up flows: an account with its supplier organisation or with its request
-    to buy for a municipality, made by `service` in one transaction; then logged in."""
-    if request.user.is_authenticated:
-        return _already_signed_in(request)
-    if request.method == "POST" and (limited := _signup_limited(request)):
-        return limited
-
-    def act(form):
-        try:
-            user = service(**form.account_data(), **form.role_data())
-        except IntegrityError:
-            raise ValidationError(
-                _("This username or e-mail address was just taken. Try again.")
-            ) from None
-        login(request, user, backend=SIGNUP_BACKEND)
-        messages.success(request, welcome(form.cleaned_data))
-        return redirect("dashboard")
-
-    form = form_class(request.POST or None, language=get_language())
-    return form_page(request, form, act, template=template, field_names=SERVICE_FIELDS)
-
-
-def signup(request):
-    """Sign-up for suppliers: the account and the organisation, then logged in."""
-    return _signup(
-        request,
-        SupplierSignupForm,
-        services.supplier_signup,
-        template="accounts/signup.html",
-        welcome=lambda data: (
-            _("Welcome to Koploper! Your organisation %(name)s is registered.")
-            % {"name": data["organisation_name"]}
-        ),
-    )
-
-
-def buyer_signup(request):
-    """Sign-up for municipal staff: an account with a request to join a municipality."""
-    return _signup(
-        request,
-        BuyerSignupForm,
-        services.buyer_signup,
-        template="accounts/buyer_signup.html",
-        welcome=lambda data: _request_sent_message(data["municipality"]),
-    )
-
-
-def _signup_limited(request):
-    """Counts a sign-up attempt of the client address; over SIGNUP_ADDRESS_LIMIT within the
-    hour, the 429 page (sign-up answers must not be a cheap way to probe for accounts)."""
-    wait = address_wait(request, SIGNUP_SCOPE, limit=settings.SIGNUP_ADDRESS_LIMIT)
-    if wait:
-        message = _("Too many sign-ups from your network. Try again in %(minutes)s minutes.") % {
-            "minutes": math.ceil(wait / 60)
-        }
-        return too_many_attempts(request, SIGNUP_SCOPE, wait, message)
-    address_count(request, SIGNUP_SCOPE, window=SIGNUP_WINDOW_SECONDS)
-    return None
+# Service arguments that the organisation form names otherwise.
+SERVICE_FIELDS = {"name": "organisation_name"}
 
 
 def _request_sent_message(municipality) -> str:

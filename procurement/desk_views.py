@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.exceptions import TransitionNotAllowed
+from core.forms import form_page
 
 from . import selectors
 from .access import (
@@ -29,14 +30,6 @@ from .models import ProcurementRoute
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, field_errors in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, field_errors)
 
 
 def _subject_from_query(request):
@@ -65,29 +58,25 @@ def ask(request):
     if subject is None:
         routes = list(ProcurementRoute.objects.active())
         form.fields["route"] = _route_field(routes)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            chosen = subject
-            if chosen is None:
-                chosen = ProcurementRoute.objects.active().filter(code=data.pop("route")).first()
-            try:
-                question = question_ask(user=request.user, subject=chosen, **data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(
-                    request, _("Your question has been sent. An adviser will answer it by mail.")
-                )
-                return redirect("desk:detail", question.pk)
-        messages.error(request, _("Your question was not sent; please correct the errors."))
-        status = 400
-    return render(
+
+    def act(form):
+        data = dict(form.cleaned_data)
+        chosen = subject
+        if chosen is None:
+            chosen = ProcurementRoute.objects.active().filter(code=data.pop("route")).first()
+        question = question_ask(user=request.user, subject=chosen, **data)
+        messages.success(
+            request, _("Your question has been sent. An adviser will answer it by mail.")
+        )
+        return redirect("desk:detail", question.pk)
+
+    return form_page(
         request,
-        "procurement/desk/ask.html",
-        {"form": form, "subject": subject, "kind": kind},
-        status=status,
+        form,
+        act,
+        template="procurement/desk/ask.html",
+        context={"subject": subject, "kind": kind},
+        invalid_message=_("Your question was not sent; please correct the errors."),
     )
 
 
@@ -138,25 +127,26 @@ def detail(request, pk):
     return _render_detail(request, question)
 
 
-def _render_detail(request, question, form=None, status=200):
+def _render_detail(request, question, status=200):
+    return render(
+        request, "procurement/desk/detail.html", _detail_context(request, question), status=status
+    )
+
+
+def _detail_context(request, question, form=None) -> dict:
     user = request.user
     answering = question.status == QuestionStatus.OPEN and may_answer(user, question)
     if answering and form is None:
         form = AnswerForm(
             consent=question.publish_consent, initial={"publish": question.publish_consent}
         )
-    return render(
-        request,
-        "procurement/desk/detail.html",
-        {
-            "question": question,
-            "form": form if answering else None,
-            "conflict": is_adviser(user) and has_conflict(user, question),
-            "may_close": question.status != QuestionStatus.CLOSED and may_close(user, question),
-            "is_asker": question.asker_id == user.pk,
-        },
-        status=status,
-    )
+    return {
+        "question": question,
+        "form": form if answering else None,
+        "conflict": is_adviser(user) and has_conflict(user, question),
+        "may_close": question.status != QuestionStatus.CLOSED and may_close(user, question),
+        "is_asker": question.asker_id == user.pk,
+    }
 
 
 @login_required
@@ -170,20 +160,24 @@ def answer(request, pk):
             _("You cannot answer a question about an innovation of your own organisation.")
         )
     form = AnswerForm(request.POST, consent=question.publish_consent)
-    if form.is_valid():
+
+    def act(form):
         try:
             question_answer(question=question, user=request.user, **form.cleaned_data)
-        except TransitionNotAllowed as error:
-            messages.error(request, error.message)
-            question.refresh_from_db()
-            return _render_detail(request, question, status=409)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Your answer has been sent to the asker."))
-            return redirect("desk:detail", question.pk)
-    messages.error(request, _("The answer was not sent; please correct the errors."))
-    return _render_detail(request, question, form=form, status=400)
+        except TransitionNotAllowed:
+            question.refresh_from_db()  # the page shows the state that refused (409)
+            raise
+        messages.success(request, _("Your answer has been sent to the asker."))
+        return redirect("desk:detail", question.pk)
+
+    return form_page(
+        request,
+        form,
+        act,
+        template="procurement/desk/detail.html",
+        context=lambda: _detail_context(request, question, form),
+        invalid_message=_("The answer was not sent; please correct the errors."),
+    )
 
 
 @login_required

@@ -23,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
-from audit.services import audit_record, changed_values, field_values
+from audit.services import audit_changes
 from core.exceptions import TransitionNotAllowed
 from core.mail import absolute_url, recipient_language, send_templated_mail
 from municipalities.enums import MembershipStatus, Stage, Verification
@@ -126,20 +126,11 @@ def scale_up_plan_save(
             raise TransitionNotAllowed(
                 _("This adoption is no longer a pilot; its scale-up plan can no longer change.")
             )
-        plan = ScaleUpPlan.objects.filter(adoption=locked).first()
-        before = field_values(plan, PLAN_FIELDS) if plan else {}
-        if plan is None:
-            plan = ScaleUpPlan.objects.create(adoption=locked, **values)
-        else:
+        plan = ScaleUpPlan.objects.filter(adoption=locked).first() or ScaleUpPlan(adoption=locked)
+        with audit_changes(actor=user, action="scale_up_plan.save", obj=plan, fields=PLAN_FIELDS):
             for name, value in values.items():
                 setattr(plan, name, value)
             plan.save()
-        audit_record(
-            actor=user,
-            action="scale_up_plan.save",
-            obj=plan,
-            changes=changed_values(before, field_values(plan, PLAN_FIELDS)),
-        )
     return plan
 
 

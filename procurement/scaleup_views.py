@@ -2,16 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.exceptions import TransitionNotAllowed
+from core.forms import form_page
 from municipalities.enums import Stage
 
 from . import scaleup
 from .access import get_adoption_for_plan, may_plan
-from .desk_views import _add_errors
 from .forms import ScaleUpPlanForm
 from .models import ProcurementRoute, ScaleUpPlan
 
@@ -37,39 +35,33 @@ def plan(request, pk):
     form = ScaleUpPlanForm(
         request.POST if request.method == "POST" else None, initial=initial, routes=routes
     )
-    status = 200
-    if request.method == "POST":
-        if not editable:
-            messages.error(request, _not_editable(request.user, adoption))
-            status = 409 if may_plan(request.user, adoption) else 403
-        elif form.is_valid():
-            try:
-                scaleup.scale_up_plan_save(
-                    user=request.user, adoption=adoption, **form.cleaned_data
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            except TransitionNotAllowed as error:
-                messages.error(request, str(error))
-                status = 409
-            else:
-                messages.success(request, _("The scale-up plan has been saved."))
-                return redirect("procurement:plan", adoption.pk)
-        if status == 200:
-            messages.error(request, _("The plan was not saved; please correct the errors."))
-            status = 400
-    due = scaleup.pilots_due(municipality=adoption.municipality).filter(pk=adoption.pk).first()
-    return render(
-        request,
-        "procurement/plan.html",
-        {
+
+    def act(form):
+        scaleup.scale_up_plan_save(user=request.user, adoption=adoption, **form.cleaned_data)
+        messages.success(request, _("The scale-up plan has been saved."))
+        return redirect("procurement:plan", adoption.pk)
+
+    def context():
+        due = scaleup.pilots_due(municipality=adoption.municipality).filter(pk=adoption.pk).first()
+        return {
             "adoption": adoption,
             "plan": existing,
-            "form": form,
             "editable": editable,
             "due_text": scaleup.due_text(due) if due else "",
-        },
-        status=status,
+        }
+
+    if request.method == "POST" and not editable:
+        # Not this user's to write (403), or no longer a pilot (409): the page says why.
+        messages.error(request, _not_editable(request.user, adoption))
+        status = 409 if may_plan(request.user, adoption) else 403
+        return render(request, "procurement/plan.html", {"form": form, **context()}, status=status)
+    return form_page(
+        request,
+        form,
+        act,
+        template="procurement/plan.html",
+        context=context,
+        invalid_message=_("The plan was not saved; please correct the errors."),
     )
 
 

@@ -13,6 +13,7 @@ from alerts import mails, searches
 from alerts.models import SavedSearch
 from alerts.tasks import make_digests
 from audit.models import OutgoingMail
+from innovations import vetting
 from innovations.models import Innovation, StatusChange
 from innovations.workflow import CLAIM, SUBMIT, innovation_transition
 from tests.factories import InnovationFactory, supplier_user
@@ -166,3 +167,65 @@ def test_the_digest_is_in_the_recipients_language_with_one_click_unsubscribe(
     assert message.subject == f"Koploper: 1 nieuw voor “{search.name}”"
     html = message.alternatives[0][0]
     assert 'lang="nl"' in html and unsubscribe[1:-1] in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("domain=energy", ["- Zonnedak (Zonnewijzer B.V.)"]),
+        # The catalogue's opt-in: this search asks for those to be reconfirmed too.
+        (
+            "domain=energy&approval=all",
+            ["- Zonnedak (Zonnewijzer B.V.)", "- Zonnepark (Zonnewijzer B.V.)"],
+        ),
+    ],
+)
+def test_a_digest_follows_the_catalogue_when_an_approval_ends_before_it_is_sent(
+    buyer, supplier, reviewer, django_capture_on_commit_callbacks, query, expected
+):
+    _search(buyer, query)
+    publish(draft(supplier, title="Zonnedak", domains=["energy"]), reviewer)
+    ended = publish(draft(supplier, title="Zonnepark", domains=["energy"]), reviewer)
+    with django_capture_on_commit_callbacks() as callbacks:  # recorded, not sent yet
+        made = mails.digests_make(now=_later(minutes=10))
+    ended.refresh_from_db()
+    innovation_transition(
+        innovation=ended,
+        user=None,
+        action=vetting.EXPIRE,
+        today=ended.approved_until + datetime.timedelta(days=1),
+    )
+
+    for callback in callbacks:
+        callback()  # the outbox sends the digest now
+
+    assert made == 1
+    [message] = mail.outbox
+    assert sorted(line for line in message.body.splitlines() if line.startswith("- ")) == expected
+
+
+def test_a_reconfirmed_approval_is_not_a_new_version(
+    buyer, supplier, reviewer, django_capture_on_commit_callbacks
+):
+    published = publish(draft(supplier, title="Zonnedak", domains=["energy"]), reviewer)
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    StatusChange.objects.update(created_at=long_ago)
+    Innovation.objects.filter(pk=published.pk).update(published_at=long_ago)
+    _search(buyer, "domain=energy")
+    published.refresh_from_db()
+    today = published.approved_until + datetime.timedelta(days=1)
+    # Its approval ends, the supplier confirms the text, a reviewer reconfirms: all in the
+    # digest's window, each appending a status change to `approved`.
+    for action, user in [
+        (vetting.EXPIRE, None),
+        (vetting.CONFIRM_CURRENT, supplier_user(supplier)),
+        (vetting.RECONFIRM, reviewer),
+    ]:
+        innovation_transition(
+            innovation=published, user=user, action=action, today=today, notify=False
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = mails.digests_make(now=_later(minutes=10))
+
+    assert (made, mail.outbox) == (0, [])

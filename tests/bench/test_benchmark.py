@@ -320,3 +320,48 @@ def test_generated_domain_bits_are_those_of_the_service():
 
     assert dict(Innovation.objects.values_list("pk", "domain_mask")) == expected
     assert sorted(expected.values()) == [2, 1 | 1 << 9]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reuse_measures_the_data_already_there_and_only_the_figures_asked(tmp_path):
+    from bench import dataset
+    from bench.generate import generate
+    from bench.run import Options, database_url_from_settings, run
+    from innovations.models import Innovation
+    from municipalities.reference import municipalities_load_reference
+
+    municipalities_load_reference()
+    counts = generate(0.002, seed=7, log=lambda message: None)
+    try:
+        reused, why = dataset.counts_for_reuse(0.002, 7)
+        assert (reused["approved_innovations"], why) == (counts["approved_innovations"], "")
+        assert dataset.counts_for_reuse(0.002, 8) == (
+            None,
+            "the data set is of scale 0.002, seed 7",
+        )
+        assert dataset.counts_for_reuse(0.004, 7)[0] is None
+        Innovation.objects.filter(pk=1).update(title="Nog hier")  # not generated again
+        options = Options.for_scale(
+            0.002,
+            database_url=database_url_from_settings(),
+            port=_free_port(),
+            rounds=1,
+            combinations=5,
+            reused=reused,
+            only=("catalogue_api_cold", "search_rare"),
+            log=lambda message: None,
+        )
+
+        figures, _, _ = run(options)
+
+        assert [f.name for f in figures] == [
+            "catalogue_api_cold_p50",
+            "catalogue_api_cold_p95",
+            "search_rare_vs_substring",
+        ]
+        assert all(f.value is not None for f in figures), [(f.name, f.note) for f in figures]
+        assert Innovation.objects.get(pk=1).title == "Nog hier"
+        assert dataset.marked() == (0.002, 7)
+    finally:
+        dataset.mark(None)

@@ -163,7 +163,9 @@ def audit(page, name: str) -> None:
 
 def log_in(page, username: str, *, language: str = "en") -> None:
     page.goto(f"/{language}/accounts/login/")
-    page.get_by_label("Username" if language == "en" else "Gebruikersnaam").fill(username)
+    page.get_by_label(
+        "E-mail address or username" if language == "en" else "E-mailadres of gebruikersnaam"
+    ).fill(username)
     page.get_by_label("Password" if language == "en" else "Wachtwoord").fill(PASSWORD)
     page.get_by_role("main").get_by_role(
         "button", name="Log in" if language == "en" else "Inloggen"

@@ -146,6 +146,17 @@ def walk_buyer_journey(page, *, check=audit) -> None:
     assert "Maturity: technology readiness level 5 of 9." in reasons
     check(page, "challenge-detail")
 
+    # The municipality's own page lists the adoption and the challenge.
+    act.follow(
+        page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name="My municipality"
+        )
+    )
+    page.wait_for_url(re.compile(r"/en/municipalities/mine/$"))
+    for caption in ("Adoptions of your municipality", "Challenges of your municipality"):
+        assert main.get_by_role("table", name=caption).get_by_role("row").count() == 2
+    check(page, "my-municipality")
+
 
 def assert_buyer_journey_recorded(houten) -> None:
     assert sorted(

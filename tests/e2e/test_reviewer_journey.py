@@ -2,10 +2,12 @@
 and verifies an adoption that a municipality claimed. Every page is checked by axe in
 English and Dutch."""
 
+import datetime
 import re
 
-from innovations.enums import Status
+from innovations.enums import Reconfirmation, Status
 from innovations.models import Innovation
+from innovations.services import supplier_update
 from municipalities.enums import Verification
 from municipalities.models import Adoption
 from tests.e2e.helpers import BROWSER, Mouse, audit, field, log_in
@@ -16,6 +18,7 @@ from tests.factories import (
     SupplierFactory,
     buyer_user,
     reviewer_user,
+    supplier_user,
 )
 from tests.innovations.helpers import innovation_in
 
@@ -57,6 +60,21 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
         verification=Verification.CLAIMED,
         evidence_reference="TN401234",
         claimed_by=buyer_user(municipality=utrecht),
+    )
+    InnovationFactory(
+        title="Zonnedaken zonder investering",
+        approved_until=datetime.date.today() - datetime.timedelta(days=3),
+        reconfirmation=Reconfirmation.CONFIRMED,
+    )
+    # A member asks for a new name (it waits for a reviewer).
+    supplier_update(
+        supplier=supplier,
+        user=supplier_user(supplier, username="sanne", first_name="Sanne", last_name="Jansen"),
+        name="Slimme Lantaarn Nederland B.V.",
+        country=supplier.country,
+        size=supplier.size,
+        registration_number=supplier.registration_number,
+        website=supplier.website,
     )
     act = Mouse(page)
     main = page.get_by_role("main")
@@ -134,3 +152,39 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
     page.wait_for_url(re.compile(r"/en/municipalities/verification/$"))
     assert "Verified:" in page.get_by_role("status").first.inner_text()
     assert Adoption.objects.get(pk=claimed.pk).verification == Verification.VERIFIED
+
+    # The other queues: approvals to reconfirm, and changes to organisations.
+    page.goto("/en/review/")
+    act.follow(main.get_by_role("link", name="Approvals to reconfirm"))
+    page.wait_for_url(re.compile(r"/en/review/reconfirmations/$"))
+    assert main.get_by_role("status").inner_text() == "1 innovation"
+    assert main.get_by_role("link", name="Zonnedaken zonder investering").is_visible()
+    audit(page, "reconfirm-queue")
+    act.follow(
+        page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name="Review queue"
+        )
+    )
+    act.follow(main.get_by_role("link", name="Changes to organisations"))
+    page.wait_for_url(re.compile(r"/en/review/organisations/$"))
+    assert main.get_by_role("status").inner_text() == "1 change waits."
+    row = main.get_by_role("row", name=re.compile("Slimme Lantaarn Nederland"))
+    assert "Sanne Jansen" in row.inner_text()
+    audit(page, "organisation-changes")
+
+    # Accept the new name: it replaces the old one wherever the supplier shows.
+    act.press(main.get_by_role("button", name="Accept “Slimme Lantaarn Nederland B.V.”"))
+    page.wait_for_url(re.compile(r"/en/review/organisations/$"))
+    assert page.get_by_role("status").first.inner_text() == (
+        "The change is accepted: “Slimme Lantaarn Nederland B.V.” is the organisation's name now."
+    )
+    assert main.get_by_text("No changes to organisations wait for a decision.").is_visible()
+    audit(page, "organisation-changes-decided")
+    supplier.refresh_from_db()
+    assert (supplier.name, supplier.pending_name, supplier.change_requested_at) == (
+        "Slimme Lantaarn Nederland B.V.",
+        "",
+        None,
+    )
+    page.goto("/en/innovations/?q=Deelfietsen")
+    assert "Slimme Lantaarn Nederland B.V." in main.inner_text()

@@ -29,7 +29,7 @@ def test_browser_home_switch_to_english_and_log_in_as_supplier(page):
     screenshot(page, "smoke-2-home-en")
 
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Log in").click()
-    page.get_by_label("Username").fill("sanne")
+    page.get_by_label("E-mail address or username").fill("sanne")
     page.get_by_label("Password").fill(PASSWORD)
     screenshot(page, "smoke-3-login-en")
     page.get_by_role("main").get_by_role("button", name="Log in").click()

@@ -1,11 +1,13 @@
 """Journey 1: a supplier signs up, writes an innovation, submits it, revises it after the
-reviewer asks for changes, and sees it approved and published. Once with the pointer,
+reviewer asks for changes, and sees it approved and published; then revokes, on the account
+page, the API token that a program of theirs asked for. Once with the pointer,
 with every page checked by axe in Dutch and English; once with the keyboard alone."""
 
 import re
 
 from django.contrib.auth import get_user_model
 from django.core import mail
+from rest_framework.authtoken.models import Token
 
 from innovations.enums import Status
 from innovations.models import Innovation, Supplier
@@ -17,6 +19,7 @@ pytestmark = BROWSER
 
 User = get_user_model()
 
+PASSWORD = "zonnige-dagen-2026"  # noqa: S105 - the journey's own account  # nosec B105
 SCORES = {"novelty": 4, "evidence": 3, "public_value": 5, "fit": 4}
 FEEDBACK = "Add the measured yield of the pilot in Utrecht to the evidence."
 
@@ -44,7 +47,7 @@ def walk_supplier_journey(page, act, *, check=audit) -> None:
     act.press(main.get_by_role("button", name="Register"))
     page.wait_for_load_state()
     assert re.search(r"/en/accounts/register/$", page.url)
-    assert field(page, "Username").get_attribute("aria-invalid") == "true"
+    assert field(page, "E-mail address").get_attribute("aria-invalid") == "true"
     assert main.locator(".utrecht-form-field-error-message").count() >= 5
     assert not User.objects.filter(username="").exists()
     check(page, "supplier-signup-errors")
@@ -52,16 +55,32 @@ def walk_supplier_journey(page, act, *, check=audit) -> None:
     act.fill(field(page, "First name"), "Sanne")
     act.fill(field(page, "Last name"), "de Vries")
     act.fill(field(page, "E-mail address"), "sanne@zonnewijzer.example")
-    act.fill(field(page, "Username"), "sanne")
-    act.fill(field(page, "Password"), "zonnige-dagen-2026")
-    act.fill(field(page, "Password again"), "zonnige-dagen-2026")
+    act.fill(field(page, "Password"), PASSWORD)
+    act.fill(field(page, "Password again"), PASSWORD)
     act.fill(field(page, "Organisation name"), "Zonnewijzer B.V.")
     act.fill(field(page, "Chamber of commerce (KvK) or enterprise number"), "12345678")
     act.fill(field(page, "Website"), "https://zonnewijzer.example")
     act.press(main.get_by_role("button", name="Register"))
 
+    # The answer is the same whatever the address: check your mail (portal.signup).
+    page.wait_for_url(re.compile(r"/en/accounts/register/sent/$"))
+    assert page.locator("h1").inner_text() == "Check your e-mail"
+    check(page, "supplier-signup-sent")
+    [message] = [m for m in mail.outbox if m.to == ["sanne@zonnewijzer.example"]]
+    assert message.subject == "Confirm your Koploper account"
+    link = re.search(r"https?://[^/\s]+(/en/accounts/confirm/\S+/)", message.body).group(1)
+
+    page.goto(link)
+    check(page, "supplier-signup-confirm")
+    act.press(main.get_by_role("button", name="Confirm my account"))
+    page.wait_for_url(re.compile(r"/en/accounts/login/$"))
+    assert "Your e-mail address is confirmed." in page.get_by_role("status").inner_text()
+    act.fill(field(page, "E-mail address or username"), "sanne@zonnewijzer.example")
+    act.fill(field(page, "Password"), PASSWORD)
+    act.press(main.get_by_role("button", name="Log in"))
+
     page.wait_for_url(re.compile(r"/en/dashboard/$"))
-    assert "Zonnewijzer B.V. is registered" in page.get_by_role("status").inner_text()
+    assert "Zonnewijzer B.V." in main.inner_text()
     check(page, "supplier-dashboard-new")
 
     # A first draft may be incomplete; the page says what is still missing.
@@ -154,6 +173,31 @@ def walk_supplier_journey(page, act, *, check=audit) -> None:
     assert "the Utrecht pilot yields 212 MWh a year" in main.inner_text()
     check(page, "innovation-public")
 
+    # The supplier's own program asks for an API token; the account page lists it, and the
+    # supplier revokes it there, after a confirmation. The token stops working at once.
+    answer = page.request.post(
+        "/api/v1/auth/token", data={"username": "sanne@zonnewijzer.example", "password": PASSWORD}
+    )
+    assert answer.status == 200
+    key = answer.json()["token"]
+    page.goto("/en/dashboard/")
+    token_list = main.get_by_role("table", name="Your API tokens")
+    assert token_list.get_by_role("row", name=re.compile(f"ending in …{key[-4:]}")).count() == 1
+    check(page, "account-api-token")
+    act.follow(token_list.get_by_role("link", name=re.compile(r"^Revoke")))
+    page.wait_for_url(re.compile(r"/en/accounts/token/revoke/$"))
+    assert f"ending in …{key[-4:]}" in main.inner_text()
+    check(page, "account-api-token-revoke")
+    act.press(main.get_by_role("button", name="Revoke the token"))
+    page.wait_for_url(re.compile(r"/en/dashboard/$"))
+    assert "Your API token is revoked" in page.get_by_role("status").inner_text()
+    assert token_list.count() == 0
+    assert "You have no API token" in main.inner_text()
+    own = page.request.get(
+        "/api/v1/supplier/innovations", headers={"Authorization": f"Token {key}"}
+    )
+    assert own.status == 401
+
 
 def assert_supplier_journey_recorded() -> None:
     innovation = Innovation.objects.get()
@@ -176,11 +220,9 @@ def assert_supplier_journey_recorded() -> None:
         ("submitted", "in_review"),
         ("in_review", "approved"),
     ]
-    # The supplier heard of both decisions by mail.
-    assert [m.to for m in mail.outbox if "sanne@zonnewijzer.example" in m.to] == [
-        ["sanne@zonnewijzer.example"],
-        ["sanne@zonnewijzer.example"],
-    ]
+    assert not Token.objects.exists()  # revoked on the account page
+    # The supplier confirmed the account by mail, and heard of both decisions by mail.
+    assert len([m for m in mail.outbox if m.to == ["sanne@zonnewijzer.example"]]) == 3
 
 
 def test_supplier_journey_signup_to_approval(page):

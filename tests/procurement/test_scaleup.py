@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from audit import outbox
-from audit.models import OutgoingMail
+from audit.models import AuditEntry, OutgoingMail
 from core.exceptions import TransitionNotAllowed
 from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionChange, AdoptionStageChange, Evaluation
@@ -65,6 +65,35 @@ def test_plan_save_creates_then_changes_one_plan(buyer, pilot, routes):
     assert first.pk == second.pk
     assert list(ScaleUpPlan.objects.values_list("adoption_id", "route__code", "updated_by")) == [
         (pilot.pk, "innovation-partnership", buyer.pk)
+    ]
+
+
+def test_plan_save_records_what_changed_in_the_audit_log(buyer, pilot, routes):
+    first = scaleup.scale_up_plan_save(user=buyer, adoption=pilot, **plan_values())
+    scaleup.scale_up_plan_save(
+        user=buyer, adoption=pilot, **plan_values(route=routes["innovation-partnership"])
+    )
+
+    rows = AuditEntry.objects.filter(action="scale_up_plan.save").order_by("id")
+    assert [(e.actor_id, e.object_type, e.object_id, e.changes) for e in rows] == [
+        (
+            buyer.pk,
+            "procurement.scaleupplan",
+            str(first.pk),
+            {
+                "goal": [None, "Minder storingsmeldingen"],
+                "success_criteria": [None, "30% minder meldingen"],
+                "decision_on": [None, "2027-03-01"],
+                "budget": [None, "€ 250.000 per jaar"],
+                "partners": [None, "Regio Utrecht"],
+            },
+        ),
+        (
+            buyer.pk,
+            "procurement.scaleupplan",
+            str(first.pk),
+            {"route": [None, routes["innovation-partnership"].pk]},
+        ),
     ]
 
 

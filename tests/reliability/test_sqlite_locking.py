@@ -10,12 +10,15 @@ meanwhile. Runs in both CI passes: the server always uses its own SQLite file.""
 
 import json
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -43,6 +46,9 @@ def _environment(database: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="tests.settings",
         DEBUG="true",  # the embedded default, asked for explicitly
         LOG_LEVEL="WARNING",
+        # The sign-up bursts all come from 127.0.0.1.
+        SIGNUP_ADDRESS_LIMIT="1000",
+        SIGNUP_MAIL_LIMIT="1000",
     )
     return env
 
@@ -172,3 +178,69 @@ def test_sqlite_simultaneous_writes_are_409_never_locked(server):
     log = (directory / "server.log").read_text()
     assert "database is locked" not in log
     assert _pairs(results) == [[200, 409]] * (3 * PAIRS), log[-3000:]
+
+
+def _signup_post(url: str, email: str, number: str) -> int:
+    """The supplier sign-up form as a browser sends it: its page first (the CSRF cookie and
+    token), then the post; the answer's status (302: "check your mail")."""
+    with urllib.request.urlopen(url, timeout=60) as page:  # noqa: S310 - http://127.0.0.1
+        html = page.read().decode()
+        cookie = page.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    body = {
+        "csrfmiddlewaretoken": token,
+        "organisation_name": f"Gelijktijdig {number} B.V.",
+        "country": "NL",
+        "registration_number": number,
+        "size": "sme",
+        "first_name": "Sam",
+        "last_name": "Tegelijk",
+        "email": email,
+        "password1": "tegelijk-aanmelden-2026",
+        "password2": "tegelijk-aanmelden-2026",
+        "language": "nl",
+    }
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+        url,
+        data=urllib.parse.urlencode(body).encode(),
+        method="POST",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_sqlite_simultaneous_signups_for_one_address_make_one_account(server):
+    """Two sign-ups for one address at once (portal.signup): both get the same answer, one
+    account is made, and both mails are queued; never a 500 "database is locked"."""
+    url, _data, directory = server
+    page = url + reverse("signup")
+    calls = []
+    for n in range(3):
+        email = f"tegelijk{n}@example.org"
+        calls += [
+            lambda e=email, k=f"5555000{n}": _signup_post(page, e, k),
+            lambda e=email, k=f"6666000{n}": _signup_post(page, e, k),
+        ]
+
+    results = _burst(calls)
+
+    log = (directory / "server.log").read_text()
+    assert "database is locked" not in log
+    assert results == [302] * 6, log[-3000:]
+    with sqlite3.connect(directory / "db.sqlite3") as db:
+        accounts = db.execute(
+            "SELECT count(*), sum(is_active) FROM portal_user WHERE email LIKE 'tegelijk%'"
+        ).fetchone()
+        mails = db.execute(
+            "SELECT count(*) FROM audit_outgoingmail WHERE task = 'portal.send_signup_mail'"
+        ).fetchone()
+    assert (accounts, mails) == ((3, 0), (6,))

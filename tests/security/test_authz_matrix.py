@@ -173,6 +173,11 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "logout": {"POST": every("302")},
     "signup": {"GET": NOT_SIGNED_IN, "POST": empty_form(NOT_SIGNED_IN)},
     "buyer_signup": {"GET": NOT_SIGNED_IN, "POST": empty_form(NOT_SIGNED_IN)},
+    # Both sign-ups lead here, whatever the address (portal.signup).
+    "signup_sent": {"GET": PUBLIC, "POST": every("405")},
+    # The mailed confirmation link: the page says whether it works; a POST with a link that
+    # does not (here: a forged one) activates nothing.
+    "signup_confirm": {"GET": PUBLIC, "POST": every("400")},
     # Asking for a role: only users that hold none (rev, rev_x and admin here).
     "buyer_request": {"GET": ROLE_REQUEST, "POST": empty_form(ROLE_REQUEST)},
     "supplier_register": {"GET": ROLE_REQUEST, "POST": empty_form(ROLE_REQUEST)},
@@ -596,6 +601,7 @@ def _pk(name):
 
 KWARGS = {
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "set-password"},
+    "signup_confirm": lambda w: {"token": "eyJ1c2VyIjoxfQ:1vQ:forged"},
     "innovations:detail": lambda w: {"slug": w.approved.slug},
     "innovations:manage": _pk("draft"),
     "innovations:edit": _pk("draft"),
