@@ -55,7 +55,7 @@ def covering_index(*, size: bool) -> models.Index:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("innovations", "0015_published_title")]
+    dependencies = [("innovations", "0016_search_term_documents")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
