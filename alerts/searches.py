@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from innovations.enums import Status
+from innovations.enums import VETTING_NOTES, Status
 from innovations.filters import CatalogueFilter
 from innovations.models import Innovation, StatusChange
 
@@ -123,14 +123,16 @@ def matching(saved_search: SavedSearch) -> QuerySet[Innovation]:
 
 def published_between(since: datetime.datetime, until: datetime.datetime) -> Exists:
     """Condition: the innovation was approved in (since, until]: published for the first
-    time or a new version approved (both append an `approved` status change)."""
+    time or a new version approved (both append an `approved` status change). The steps of
+    a reconfirmation append one too (StatusChange.is_reconfirmation): they keep the text
+    and its approval, so they are neither."""
     return Exists(
         StatusChange.objects.filter(
             innovation=OuterRef("pk"),
             to_status=Status.APPROVED,
             created_at__gt=since,
             created_at__lte=until,
-        )
+        ).exclude(system_note__in=list(VETTING_NOTES.values()))
     )
 
 

@@ -116,7 +116,7 @@ def catalogue_page(request):
     # The facets first: their pass over the filtered catalogue also counts it for the pages.
     counts = filterset.facet_counts()
     page = caching.CachedCountPaginator(
-        catalogue.for_display(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
+        catalogue.for_list(filterset.qs), PAGE_SIZE, count_key=filterset.cache_key("count")
     ).get_page(data.get("page"))
     params = QueryDict(mutable=True)
     for name in data:

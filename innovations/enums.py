@@ -77,3 +77,8 @@ def domain_mask(codes) -> int:
     only ever appended, so stored masks keep their meaning."""
     order = {code: n for n, code in enumerate(Domain.values)}
     return sum(1 << order[code] for code in set(codes) if code in order)
+
+
+def domain_codes(mask: int) -> list[str]:
+    """The domain codes of the bits of `mask` (see domain_mask), sorted."""
+    return sorted(code for n, code in enumerate(Domain.values) if mask >> n & 1)

@@ -34,24 +34,15 @@ def adopted() -> Q:
     return Q(adoption_count__gt=0)
 
 
-def adopted_in_province(code: str) -> Q:
-    """Condition: a verified adopter of the innovation lies in province `code` (ISO 3166-2)."""
-    if on_postgresql():
-        # jsonb @> '["NL-UT"]', served by the GIN index innovation_adopter_provinces_gin.
-        return Q(adopter_provinces__contains=[code])
-    # SQLite has no JSON containment; the codes are plain strings in a JSON list.
-    return Q(pk__in=_ids_with_province(code))
-
-
-def _ids_with_province(code: str):
-    from django.db.models.expressions import RawSQL
-
-    # Fixed SQL; the code is a parameter.
-    return RawSQL(  # noqa: S611  # nosec B611
-        "SELECT i.id FROM innovations_innovation i, json_each(i.adopter_provinces) p "
-        "WHERE p.value = %s",
-        [code],
-    )
+def in_province(queryset: QuerySet[Innovation], code: str) -> QuerySet[Innovation]:
+    """The innovations of `queryset` with a verified adopter in province `code` (ISO
+    3166-2): a bit test on `adopter_province_mask`, which the covering index
+    innovation_published_facets carries, so that the filtered list and its count need no
+    other read (a containment test on the JSON list went through a GIN index and then read
+    every matching row of the table: 0.8 s for a province's 19,000 at national scale)."""
+    return queryset.alias(
+        province_hit=F("adopter_province_mask").bitand(province_mask([code]))
+    ).filter(province_hit__gt=0)
 
 
 def in_domains(queryset: QuerySet[Innovation], codes) -> QuerySet[Innovation]:
@@ -66,7 +57,7 @@ def _base_sql(queryset: QuerySet[Innovation]) -> tuple[str, tuple]:
     base = queryset.order_by().values_list(
         "route",
         "maturity",
-        "supplier__size",
+        "supplier_size",
         "adoption_count",
         "adopter_province_mask",
         "domain_mask",

@@ -78,7 +78,7 @@ class CatalogueFilter(filters.FilterSet):
         field_name="maturity", lookup_expr="lte", label=_("Maturity (TRL) at most")
     )
     supplier_size = filters.ChoiceFilter(
-        field_name="supplier__size", label=_("Supplier size"), choices=SupplierSize.choices
+        field_name="supplier_size", label=_("Supplier size"), choices=SupplierSize.choices
     )
     province = filters.ChoiceFilter(
         label=_("In use in province"),
@@ -122,7 +122,7 @@ class CatalogueFilter(filters.FilterSet):
         return facets.in_domains(queryset, value)
 
     def filter_province(self, queryset, name, value: str):
-        return queryset.filter(facets.adopted_in_province(value))
+        return facets.in_province(queryset, value)
 
     def filter_has_adoptions(self, queryset, name, value):
         if value == "true":

@@ -20,6 +20,7 @@ from .enums import (
     Route,
     Status,
     SupplierSize,
+    domain_codes,
 )
 
 
@@ -218,6 +219,9 @@ class Innovation(models.Model):
     # domain filter is a bit test and the domain facet a sum of bits in the same pass over
     # the covering index as the other facets, instead of a join with the link table.
     domain_mask = models.PositiveIntegerField(default=0, editable=False)
+    # The supplier's size, kept with it (services.innovation_supplier_size_sync), so that the
+    # size facet and filter read the covering index without joining the suppliers.
+    supplier_size = models.CharField(max_length=8, blank=True, default="", editable=False)
 
     objects = InnovationQuerySet.as_manager()
 
@@ -259,7 +263,7 @@ class Innovation(models.Model):
                 include=[
                     "route",
                     "maturity",
-                    "supplier",
+                    "supplier_size",
                     "adoption_count",
                     "adopter_province_mask",
                     "reconfirmation",
@@ -275,10 +279,25 @@ class Innovation(models.Model):
                 condition=Q(status="approved", revision_of__isnull=True),
                 name="innovation_most_adopted",
             ),
+            # "Title (A–Z)": read in order, stopping after the page.
+            models.Index(
+                fields=["title", "id"],
+                condition=Q(status="approved", revision_of__isnull=True),
+                name="innovation_published_title",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def domain_tags(self) -> list[DomainTag]:
+        """The domains as `domains.all()` gives them, from `domain_mask` (no query)."""
+        return [DomainTag(code=code) for code in self.domain_codes]
+
+    @property
+    def domain_codes(self) -> list[str]:
+        return domain_codes(self.domain_mask)
 
 
 class Review(models.Model):

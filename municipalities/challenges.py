@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
-from audit.services import audit_record, created_values, field_values
+from audit.services import audit_changes, audit_record, created_values, field_values
 from core.exceptions import TransitionNotAllowed
 from innovations.access import supplier_for
 from innovations.enums import Domain
@@ -143,15 +143,16 @@ def challenge_response_mark(
         raise ValidationError(
             {"status": _("Choose one of: %(values)s.") % {"values": ", ".join(RESPONSE_MARKS)}}
         )
-    with transaction.atomic():
-        old_status = response.status
+    with (
+        transaction.atomic(),
+        audit_changes(
+            actor=user,
+            action="challenge.mark_response",
+            obj=response,
+            fields=["status"],
+            only_if_changed=True,
+        ),
+    ):
         response.status = status
         response.save(update_fields=["status"])
-        if old_status != status:
-            audit_record(
-                actor=user,
-                action="challenge.mark_response",
-                obj=response,
-                changes={"status": [old_status, status]},
-            )
     return response

@@ -2,9 +2,13 @@
 challenges and "municipalities like yours". Matchmaking: matchmaking.py."""
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -16,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.database import on_postgresql
 from innovations.access import supplier_for
 from innovations.models import Innovation
 
@@ -138,19 +143,58 @@ def own_challenges(municipality: Municipality) -> QuerySet[Challenge]:
 # --- Municipalities like yours ------------------------------------------------------------
 
 
+class _InArrayOf(Expression):
+    """`column = ANY(ARRAY(subquery))`: PostgreSQL computes an uncorrelated ARRAY(…) once
+    per statement (an InitPlan), also where it sits in a subquery run for every row."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column, subquery):
+        super().__init__()
+        self.column, self.subquery = column, subquery
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, exprs):
+        self.column, self.subquery = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.column)
+        subquery, subquery_params = compiler.compile(self.subquery)  # "(SELECT …)"
+        return f"{column} = ANY(ARRAY{subquery})", [*column_params, *subquery_params]
+
+
 def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     """Verified adoptions by other municipalities in the same province or size class."""
-    return (
-        Adoption.objects.verified()
-        .filter(
-            Q(municipality__province_code=municipality.province_code)
-            | Q(municipality__size_class=municipality.size_class)
+    similar = (
+        Municipality.objects.filter(
+            Q(province_code=municipality.province_code) | Q(size_class=municipality.size_class)
         )
-        .exclude(municipality=municipality)
+        .exclude(pk=municipality.pk)
+        .order_by()
+        .values("pk")
+    )
+    adoptions = Adoption.objects.verified()
+    if not on_postgresql():
+        return adoptions.filter(municipality__in=similar)
+    # Counted per innovation (similar_count), an innovation's few verified adoptions are
+    # read through the innovation's index and checked against the similar municipalities'
+    # ids, computed once per statement. (A join with the municipalities was planned as a
+    # scan of every similar municipality per innovation. The "+ 0" keeps the planner from
+    # probing the (municipality, innovation) index once per similar municipality, which it
+    # would take for cheap, not knowing how many ids the array holds.)
+    return adoptions.filter(
+        _InArrayOf(
+            ExpressionWrapper(F("municipality_id") + 0, output_field=IntegerField()),
+            Subquery(similar),
+        )
     )
 
 
 def similar_count(municipality: Municipality):
+    """How many verified adoptions by similar municipalities an innovation has, as an
+    expression."""
     per_innovation = (
         similar_adoptions(municipality)
         .filter(innovation=OuterRef("pk"))

@@ -4,6 +4,8 @@ municipalities (municipalities/api/innovations.py), which owns the adoptions."""
 import hashlib
 
 from django.core.cache import cache
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Window
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -26,7 +28,10 @@ class SupplierSummarySerializer(serializers.ModelSerializer):
 
 class InnovationListSerializer(serializers.ModelSerializer):
     supplier = SupplierSummarySerializer(read_only=True)
-    domains = serializers.SlugRelatedField(many=True, read_only=True, slug_field="code")
+    # From the innovation's domain bits (kept with the links): no query for the links.
+    domains = serializers.ListField(
+        child=serializers.ChoiceField(choices=Domain.choices), source="domain_codes", read_only=True
+    )
     adoption_count = serializers.IntegerField(
         read_only=True, help_text="Number of verified adoptions."
     )
@@ -53,6 +58,26 @@ class InnovationListSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class CountedWithThePage(Paginator):
+    """A Paginator whose page statement also counts the list (`COUNT(*) OVER ()`). For a
+    search by relevance only: ranking reads every match anyway, so the count costs no
+    second pass over them (a frequent word matches half the catalogue at national scale).
+    Other orders read the page in index order, stopping after it; a window would make them
+    read every row."""
+
+    def page(self, number):
+        number = int(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(matches=Window(Count("*")))[bottom : bottom + self.per_page]
+        )
+        if rows:
+            self.__dict__["count"] = rows[0].matches
+        if number > self.num_pages and not (number == 1 and self.allow_empty_first_page):
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows, number, self)
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="Approved innovations",
@@ -75,7 +100,16 @@ class InnovationListView(generics.ListAPIView):
     queryset = Innovation.objects.approved()
 
     def filter_queryset(self, queryset):
-        return catalogue.for_display(super().filter_queryset(queryset))
+        return catalogue.for_list(super().filter_queryset(queryset))
+
+    def paginate_queryset(self, queryset):
+        params = self.request.query_params
+        ordering = params.get("ordering") or catalogue.ORDERING_RELEVANCE
+        if ordering == catalogue.ORDERING_RELEVANCE and catalogue.has_search_words(
+            params.get("q", "")
+        ):
+            self.paginator.django_paginator_class = CountedWithThePage
+        return super().paginate_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
         # The list is the same for every caller: cached under the catalogue's data version,

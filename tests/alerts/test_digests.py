@@ -202,3 +202,30 @@ def test_a_digest_follows_the_catalogue_when_an_approval_ends_before_it_is_sent(
     assert made == 1
     [message] = mail.outbox
     assert sorted(line for line in message.body.splitlines() if line.startswith("- ")) == expected
+
+
+def test_a_reconfirmed_approval_is_not_a_new_version(
+    buyer, supplier, reviewer, django_capture_on_commit_callbacks
+):
+    published = publish(draft(supplier, title="Zonnedak", domains=["energy"]), reviewer)
+    long_ago = timezone.now() - datetime.timedelta(days=800)
+    StatusChange.objects.update(created_at=long_ago)
+    Innovation.objects.filter(pk=published.pk).update(published_at=long_ago)
+    _search(buyer, "domain=energy")
+    published.refresh_from_db()
+    today = published.approved_until + datetime.timedelta(days=1)
+    # Its approval ends, the supplier confirms the text, a reviewer reconfirms: all in the
+    # digest's window, each appending a status change to `approved`.
+    for action, user in [
+        (vetting.EXPIRE, None),
+        (vetting.CONFIRM_CURRENT, supplier_user(supplier)),
+        (vetting.RECONFIRM, reviewer),
+    ]:
+        innovation_transition(
+            innovation=published, user=user, action=action, today=today, notify=False
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        made = mails.digests_make(now=_later(minutes=10))
+
+    assert (made, mail.outbox) == (0, [])

@@ -117,6 +117,20 @@ def test_the_save_page_refuses_unknown_filters_with_400(client, buyer):
     assert not SavedSearch.objects.exists()
 
 
+def test_the_save_page_says_above_the_form_that_the_search_is_saved_already(client, buyer):
+    client.force_login(buyer)
+    data = {"query": "domain=energy", "name": "", "frequency": "weekly"}
+    client.post(reverse("alerts:search_create"), data)
+
+    again = client.post(reverse("alerts:search_create"), data)
+
+    # The service names the hidden `query` field: the page shows it with the form's errors.
+    assert again.status_code == 400
+    assert again.context["form"].non_field_errors() == ["You have saved this search already."]
+    assert "You have saved this search already." in again.content.decode()
+    assert SavedSearch.objects.count() == 1
+
+
 def test_a_buyer_sees_and_changes_only_their_own_searches(client, buyer, municipality):
     own = _save(buyer, "domain=energy", name="Mijn zoekopdracht")
     other = _save(buyer_user(municipality), "domain=care", name="Van een ander")

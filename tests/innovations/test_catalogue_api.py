@@ -199,11 +199,40 @@ def test_innovation_list_query_count_does_not_grow_with_items(
         for municipality in municipalities:
             AdoptionFactory(innovation=innovation, municipality=municipality)
 
-    # The compounds of the search word, count, page, domains.
-    with django_assert_max_num_queries(4):
+    # The compounds of the search word, then the page, counted in the same statement (the
+    # domains come from the innovation's domain bits).
+    with django_assert_max_num_queries(2):
         response = client.get(LIST, {"q": "innovatie", "domain": "energy"})
 
     assert response.json()["count"] == n
+    assert [r["domains"] for r in response.json()["results"]] == [["care", "energy"]] * n
+    # Without a search: the count, then the page.
+    with django_assert_max_num_queries(2):
+        response = client.get(LIST, {"domain": "energy"})
+
+    assert response.json()["count"] == n
+
+
+def test_innovation_list_search_by_relevance_counts_with_its_page(client, db):
+    InnovationFactory.create_batch(30, title="Slimme lantaarnpaal")
+    InnovationFactory.create_batch(2, title="Deelfiets")
+
+    pages = [client.get(LIST, {"q": "lantaarnpaal", "page": n}) for n in (1, 2, 3)]
+    none = client.get(LIST, {"q": "warmtepomp"})
+    newest = client.get(LIST, {"q": "lantaarnpaal", "ordering": "newest", "page": 2})
+
+    first, second = pages[0].json(), pages[1].json()
+    assert (first["count"], len(first["results"])) == (30, 25)
+    assert (second["count"], len(second["results"])) == (30, 5)
+    assert (first["next"], second["next"]) == (
+        f"http://testserver{LIST}?page=2&q=lantaarnpaal",
+        None,
+    )
+    assert pages[2].status_code == 404
+    assert (none.status_code, none.json()["count"], none.json()["results"]) == (200, 0, [])
+    assert (newest.json()["count"], len(newest.json()["results"])) == (30, 5)
+    slugs = [r["slug"] for r in first["results"] + second["results"]]
+    assert len(set(slugs)) == 30
 
 
 @pytest.mark.parametrize("n", [1, 20])

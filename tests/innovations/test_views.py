@@ -7,7 +7,7 @@ from django.urls import reverse
 from innovations.enums import Status
 from innovations.models import Innovation, Review, StatusChange, Supplier
 from innovations.services import innovation_update
-from tests.factories import SupplierFactory, reviewer_user, supplier_user
+from tests.factories import SupplierFactory, admin_user, reviewer_user, supplier_user
 
 from .helpers import SCORES, innovation_in
 
@@ -157,6 +157,24 @@ def test_innovation_form_refuses_bad_input_naming_the_field(client, data, field)
     assert list(response.context["form"].errors) == [field]
     assert "Please correct the errors below." in _messages(response)
     assert Innovation.objects.count() == 0
+
+
+def test_an_administrator_names_the_supplier_of_a_new_innovation(client):
+    supplier = SupplierFactory()
+    client.force_login(admin_user())
+
+    without = client.post(reverse("innovations:create"), COMPLETE)
+    with_supplier = client.post(
+        reverse("innovations:create"), {**COMPLETE, "supplier": supplier.pk}
+    )
+
+    assert without.status_code == 400
+    assert list(without.context["supplier_form"].errors) == ["supplier"]
+    assert "Please correct the errors below." in _messages(without)
+    assert with_supplier.status_code == 302
+    assert list(Innovation.objects.values_list("supplier", "title")) == [
+        (supplier.pk, COMPLETE["title"])
+    ]
 
 
 def test_edit_of_approved_innovation_creates_revision_and_keeps_published_text(client):
