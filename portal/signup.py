@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
@@ -118,6 +118,8 @@ def signup_mail_send(*, email: str, language: str) -> None:
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None and user.awaiting_confirmation:
+        # Before the token is signed: the cleanup counts the link's days from here.
+        User.objects.filter(pk=user.pk).update(confirmation_sent_at=timezone.now())
         with translation.override(recipient_language(user)):
             url = absolute_url(reverse("signup_confirm", args=[confirmation_token(user)]))
         send_templated_mail(
