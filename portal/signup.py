@@ -113,7 +113,8 @@ def signup_confirm(*, user: AbstractBaseUser) -> bool:
 
 def signup_mail_send(*, email: str, language: str) -> None:
     """The sign-up mail for `email` (from the outbox's task): the confirmation link to an
-    account awaiting confirmation, else "you already have an account". Nothing if no
+    account awaiting confirmation, "your account is closed" to one an administrator
+    deactivated, else "you already have an account". Nothing if no
     account has the address (none was made: the sign-up failed after queueing)."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
@@ -133,6 +134,14 @@ def signup_mail_send(*, email: str, language: str) -> None:
             return
         # Another account's username is this address: write to the address, not to it.
         user = User(username=email, email=email, language=language)
+    elif not user.is_active:
+        # Closed by an administrator: logging in or a new password would not work.
+        send_templated_mail(
+            user=user,
+            template="emails/signup_closed",
+            context={"contact": settings.KOPLOPER_CONTACT_EMAIL},
+        )
+        return
     with translation.override(recipient_language(user)):
         context = {
             "login_url": absolute_url(reverse("login")),
