@@ -271,6 +271,13 @@ class Innovation(models.Model):
                 ],
                 name="innovation_published_facets",
             ),
+            # Whether an innovation is published, read from the index alone: counting or
+            # ordering a municipality's adoptions checks it for thousands of innovations.
+            models.Index(
+                fields=["id"],
+                condition=Q(status="approved", revision_of__isnull=True),
+                name="innovation_published_ids",
+            ),
             # "Most adopted first".
             models.Index(
                 F("adoption_count").desc(),
