@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import outbox
@@ -18,7 +19,7 @@ from municipalities.models import BuyerMembership, Municipality, ShortlistItem
 from portal.schedule import BEAT_SCHEDULE
 from portal.signup_cleanup import expired_signups_remove
 from portal.tasks import remove_expired_signups
-from tests.factories import InnovationFactory, MunicipalityFactory, UserFactory
+from tests.factories import InnovationFactory, MunicipalityFactory, UserFactory, admin_user
 from tests.portal.test_accounts import buyer_form, supplier_form
 from tests.portal.test_signup import confirmation_link
 
@@ -201,3 +202,13 @@ def test_the_command_and_the_daily_task(client):
     )
     assert remove_expired_signups() == (0, 0)
     assert BEAT_SCHEDULE["remove-expired-signups"]["task"] == "portal.remove_expired_signups"
+
+
+def test_the_administrator_sees_when_the_last_link_was_sent_and_cannot_change_it(client):
+    user = sign_up_supplier(client)
+    client.force_login(admin_user())
+
+    page = client.get(reverse("admin:portal_user_change", args=[user.pk])).content.decode()
+
+    assert "Confirmation link sent" in page
+    assert 'name="confirmation_sent_at"' not in page
