@@ -11,6 +11,7 @@ To add a cold figure: add a Target to `targets()` (a name, a title, its paths an
 budget in ms)."""
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -128,15 +129,21 @@ class Target:
     paths: list[str]
     max_ms: float | None  # the budget of the p95, None for information only
     note: str = ""
+    # A path of the same page for an object outside `paths`: requested before the target,
+    # so that what is measured is a cache miss, not a worker's first request of that page
+    # (loading its code and templates).
+    warmup: str = ""
     timings: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     slowest: list[tuple[float, str]] = field(default_factory=list)  # (ms, path), for the log
     failures: dict[str, str] = field(default_factory=dict)
 
 
-def objects() -> dict[str, list]:
+def objects(seed: int = 20250601) -> dict[str, list]:
     """Many different objects per page, the largest included (read in the benchmark
-    process from the benchmark database)."""
+    process from the benchmark database); the others a seeded sample, so that two runs on
+    the same data request the same objects. "spare_…": one object of each kind that is not
+    measured, for the warm-up."""
     from django.db.models import Count
 
     from innovations.models import Innovation
@@ -144,7 +151,13 @@ def objects() -> dict[str, list]:
 
     published = Innovation.objects.approved()
     largest = list(published.order_by("-adoption_count", "pk").values_list("slug", flat=True)[:10])
-    sample = list(published.order_by("?").values_list("slug", flat=True)[:50])
+    rng = random.Random(seed)  # noqa: S311 - a fixed benchmark sample  # nosec B311
+
+    def sample(queryset, n: int) -> list:
+        values = sorted(queryset)
+        return rng.sample(values, min(n, len(values)))
+
+    *some, spare_innovation = sample(published.values_list("slug", flat=True), 51)
     big_towns = list(
         Municipality.objects.order_by("-population").values_list("slug", flat=True)[:10]
     )
@@ -153,13 +166,16 @@ def objects() -> dict[str, list]:
         .order_by("-n")
         .values_list("slug", flat=True)[:10]
     )
-    towns = list(Municipality.objects.order_by("?").values_list("slug", flat=True)[:40])
-    # Few: at national scale one takes tens of seconds (docs/performance.md).
-    challenges = list(Challenge.objects.order_by("?").values_list("pk", flat=True)[:10])
+    towns = sample(Municipality.objects.values_list("slug", flat=True), 41)
+    *challenges, spare_challenge = sample(Challenge.objects.values_list("pk", flat=True), 41)
+    measured_towns = list(dict.fromkeys(big_towns + most_adopting + towns[:-1]))
     return {
-        "innovations": list(dict.fromkeys(largest + sample)),
-        "municipalities": list(dict.fromkeys(big_towns + most_adopting + towns)),
+        "innovations": [s for s in dict.fromkeys(largest + some) if s != spare_innovation],
+        "municipalities": [s for s in measured_towns if s != towns[-1]],
         "challenges": challenges,
+        "spare_innovation": spare_innovation,
+        "spare_municipality": towns[-1],
+        "spare_challenge": spare_challenge,
     }
 
 
@@ -167,7 +183,7 @@ def targets(n: int = COMBINATIONS, seed: int = 20250601) -> list[Target]:
     from django.urls import reverse
     from django.utils import translation
 
-    found = objects()
+    found = objects(seed)
     combos = combinations(n, seed)
     with translation.override("nl"):
         catalogue = reverse("innovations:catalogue")
@@ -175,7 +191,12 @@ def targets(n: int = COMBINATIONS, seed: int = 20250601) -> list[Target]:
         scorecard = [reverse("ranking:scorecard", args=[s]) for s in found["municipalities"]]
         municipality = [reverse("municipalities:detail", args=[s]) for s in found["municipalities"]]
         board_map = reverse("ranking:map")
+        spare_town = found["spare_municipality"]
+        warm_innovation = reverse("innovations:detail", args=[found["spare_innovation"]])
+        warm_scorecard = reverse("ranking:scorecard", args=[spare_town])
+        warm_municipality = reverse("municipalities:detail", args=[spare_town])
     suggestions = [f"/api/v1/challenges/{pk}/suggestions" for pk in found["challenges"]]
+    warm_suggestions = f"/api/v1/challenges/{found['spare_challenge']}/suggestions"
     return [
         Target(
             "catalogue_page_cold",
@@ -194,24 +215,28 @@ def targets(n: int = COMBINATIONS, seed: int = 20250601) -> list[Target]:
             f"Challenge suggestions, {len(suggestions)} challenges",
             suggestions,
             150,
+            warmup=warm_suggestions,
         ),
         Target(
             "innovation_page_cold",
             f"Innovation page, {len(innovation)} innovations (the 10 most adopted first)",
             innovation,
             100,
+            warmup=warm_innovation,
         ),
         Target(
             "scorecard_cold",
             f"Scorecard, {len(scorecard)} municipalities (the largest first)",
             scorecard,
             150,
+            warmup=warm_scorecard,
         ),
         Target(
             "municipality_page_cold",
             f"Municipality page, {len(municipality)} municipalities (the largest first)",
             municipality,
             150,
+            warmup=warm_municipality,
         ),
         # One map for the whole country: each round empties the cache and draws it afresh.
         Target(
@@ -227,6 +252,8 @@ def measure(gunicorn: "server.Server", found: list[Target], log=print) -> None:
     hold up the whole benchmark."""
     for target in found:
         log(f"  {target.name}: {len(target.paths)} requests, cache emptied first")
+        if target.warmup:
+            _warm_up(gunicorn.port, target.warmup)
         gunicorn.clear_cache()
         in_a_row = 0
         for path in target.paths:
@@ -254,6 +281,14 @@ def measure(gunicorn: "server.Server", found: list[Target], log=print) -> None:
                 f"p95 {percentile(target.timings, 95):.0f} ms; slowest: "
                 + ", ".join(f"{ms:.0f} ms {path}" for ms, path in target.slowest)
             )
+
+
+def _warm_up(port: int, path: str) -> None:
+    """`path` twice on two connections at once, twice over: each of the two sync workers
+    serves one of a pair, so both have run the page's code once."""
+    with ThreadPoolExecutor(2) as pool:
+        for _ in range(2):
+            list(pool.map(lambda _: server.request(port, path), range(2)))
 
 
 def figures(found: list[Target]) -> list[Figure]:

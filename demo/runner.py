@@ -51,6 +51,7 @@ STEPS = [
     "demo.desk",
     "demo.pilots",
     "demo.vetting",
+    "demo.organisations",
     "demo.buyers",  # signs up the buyers that the steps above asked for
     "demo.boards",
 ]

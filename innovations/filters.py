@@ -78,7 +78,7 @@ class CatalogueFilter(filters.FilterSet):
         field_name="maturity", lookup_expr="lte", label=_("Maturity (TRL) at most")
     )
     supplier_size = filters.ChoiceFilter(
-        field_name="supplier__size", label=_("Supplier size"), choices=SupplierSize.choices
+        field_name="supplier_size", label=_("Supplier size"), choices=SupplierSize.choices
     )
     province = filters.ChoiceFilter(
         label=_("In use in province"),

@@ -47,9 +47,10 @@ def organisation_change_decide(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        # The name last would end the sentence in a second full stop ("… B.V..").
         if decision == "accept":
-            message = _("The change is accepted: the organisation is now called %(name)s.")
+            message = _("The change is accepted: “%(name)s” is the organisation's name now.")
         else:
-            message = _("The change is rejected: the organisation is still called %(name)s.")
+            message = _("The change is rejected: “%(name)s” stays the organisation's name.")
         messages.success(request, message % {"name": row.name})
     return redirect("review:organisation_changes")

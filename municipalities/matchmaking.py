@@ -4,7 +4,7 @@ reasons (shared words, domain, use by similar municipalities, maturity)."""
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from core.database import on_postgresql
 from innovations.catalogue import SEARCH_CONFIG
-from innovations.enums import Domain
+from innovations.enums import Domain, domain_mask
 from innovations.models import Innovation
+from innovations.vocabulary import document_counts
 
 from .enums import Verification
 from .models import Adoption, Challenge, Municipality
@@ -47,6 +48,14 @@ STOP_WORDS = set(
     """.split()
 )
 MAX_WORDS = 30
+# The words that count: of the statement's significant words, the SPECIFIC_WORDS that the
+# fewest innovations contain (the search vocabulary's document counts). A word that half
+# the catalogue contains ("aanpak", "maanden") says little about the problem, and with
+# every word counting alike such words made most of the catalogue fully relevant at
+# national scale (docs/performance.md, bench/notes.md).
+SPECIFIC_WORDS = 8
+# A word of this many letters or more also matches as a prefix.
+PREFIX_FROM = 5
 
 # How much each reason weighs in the score; every part is between 0 and its weight.
 WEIGHT_TEXT = 4.0
@@ -54,7 +63,7 @@ WEIGHT_DOMAIN = 2.0
 WEIGHT_SIMILAR = 1.5  # reached at SIMILAR_CAP adoptions by similar municipalities
 SIMILAR_CAP = 5
 WEIGHT_MATURITY = 1.0  # TRL 9
-# Text relevance is the share of the statement's words an innovation contains: a word in
+# Text relevance is the share of the specific words an innovation contains: a word in
 # the title counts 1, in the summary or description 1/2, and TEXT_FULL_AT points are full
 # relevance. (ts_rank of an OR query shrinks with the number of words in it, so it cannot be
 # weighed against the other reasons; this share has the same scale on both backends.)
@@ -72,67 +81,94 @@ def significant_words(text: str) -> list[str]:
     return words[:MAX_WORDS]
 
 
+def specific_words(words: list[str]) -> tuple[list[str], dict[str, int]]:
+    """The SPECIFIC_WORDS of `words` that the fewest innovations contain, rarest first
+    (words the catalogue does not hold at all come last: they match nothing), and the
+    document count of each. One query (innovations.vocabulary)."""
+    counts = document_counts(words, prefix_from=PREFIX_FROM)
+    order = {word: n for n, word in enumerate(words)}
+    chosen = sorted(words, key=lambda w: (counts[w] == 0, counts[w], order[w]))
+    return chosen[:SPECIFIC_WORDS], counts
+
+
 def _term(word: str, weights: str) -> str:
-    # A word of five letters or more also matches as a prefix, so "warmte" finds
+    # A word of PREFIX_FROM letters or more also matches as a prefix, so "warmte" finds
     # "warmtepomp"; the weight letters restrict it to title (A) or summary and description
     # (BC), never the supplier's name (D). Words are letters only: the query is well-formed.
-    return f"{word}:*{weights}" if len(word) >= 5 else f"{word}:{weights}"
+    return f"{word}:*{weights}" if len(word) >= PREFIX_FROM else f"{word}:{weights}"
+
+
+def _query(words: list[str], weights: str) -> SearchQuery:
+    return SearchQuery(
+        " | ".join(_term(word, weights) for word in words),
+        search_type="raw",
+        config=SEARCH_CONFIG,
+    )
 
 
 def _text_postgres(words: list[str]):
-    """(relevance, candidate filter) on PostgreSQL's full text search: an OR tsquery of the
-    words against the stored vector (GIN index) selects; per-word matches score."""
-    # The stored vector is kept by a trigger (innovations migration 0004) in the same
-    # configuration; a row without one gets it computed on the fly.
-    vector = Coalesce(
-        F("search_vector"),
-        SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="C", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-    )
-
-    def query(text):
-        return SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
-
+    """Relevance on PostgreSQL's full text search: per-word matches of the stored vector
+    (kept by a trigger, innovations migration 0004) score."""
     parts = [
         Case(
-            When(document=query(_term(word, "A")), then=Value(1.0)),
-            When(document=query(_term(word, "BC")), then=Value(0.5)),
+            When(search_vector=_query([word], "A"), then=Value(1.0)),
+            When(search_vector=_query([word], "BC"), then=Value(0.5)),
             default=Value(0.0),
             output_field=FloatField(),
         )
         for word in words
     ]
-    any_word = query(" | ".join(_term(word, "ABC") for word in words))
-    return vector, _share(parts), Q(document=any_word)
+    return _share(parts)
 
 
-SUGGESTION_POOL = 300
+# The candidates scored in full on PostgreSQL: the SUGGESTION_POOL best text matches and
+# the DOMAIN_POOL most adopted innovations of the challenge's domain.
+SUGGESTION_POOL = 100
+DOMAIN_POOL = 30
+# The text matches are drawn from the rarest specific words, as many as together occur in
+# at most POOL_DOCUMENTS innovations (at least one word): every match is read to rank it.
+POOL_DOCUMENTS = 3000
 
 
-def _suggestion_pool(words: list[str], domain: str):
-    """Ids of the SUGGESTION_POOL published innovations most likely to score best: ranked
-    by ts_rank of all the words on the title and summary (`rank_vector`, small) and by the
-    domain; a subquery."""
-    any_word = SearchQuery(
-        " | ".join(_term(word, "ABC") for word in words), search_type="raw", config=SEARCH_CONFIG
+def _candidates_postgres(words: list[str], counts: dict[str, int], domain: str):
+    """The ids of the candidates worth scoring, as a subquery (docs/performance.md):
+
+    - text: the innovations that hold one of the rarest of `words` (most specific first,
+      until together they occur in POOL_DOCUMENTS innovations; found through the
+      full-text index), the SUGGESTION_POOL best by ts_rank of all `words` on the title
+      and summary (`rank_vector`, small) and the domain;
+    - domain: the DOMAIN_POOL most adopted innovations of the domain (a bit test on
+      `domain_mask` along the "most adopted" index), where adoptions by similar
+      municipalities are likeliest."""
+    in_domain = Q(domain_hit__gt=0)
+    published = Innovation.objects.current().alias(
+        domain_hit=F("domain_mask").bitand(domain_mask([domain]))
     )
-    in_domain = Exists(
-        Innovation.domains.through.objects.filter(innovation_id=OuterRef("pk"), domaintag_id=domain)
+    pool_words, documents = [], 0
+    for word in words:
+        if counts[word] == 0 or (pool_words and documents + counts[word] > POOL_DOCUMENTS):
+            break
+        pool_words.append(word)
+        documents += counts[word]
+    by_adoptions = (
+        published.filter(in_domain)
+        .order_by(F("adoption_count").desc(), F("published_at").desc(nulls_last=True), "-pk")
+        .values("pk")[:DOMAIN_POOL]
     )
+    if not pool_words:
+        return by_adoptions
     pre = ExpressionWrapper(
-        Func(F("rank_vector"), any_word, function="ts_rank", output_field=FloatField())
+        Func(F("rank_vector"), _query(words, "ABC"), function="ts_rank", output_field=FloatField())
         + Case(When(in_domain, then=Value(0.5)), default=Value(0.0)),
         output_field=FloatField(),
     )
-    return (
-        Innovation.objects.current()
-        .filter(Q(search_vector=any_word) | Q(in_domain))
+    by_text = (
+        published.filter(search_vector=_query(pool_words, "ABC"))
         .annotate(pre=pre)
         .order_by("-pre", "pk")
         .values("pk")[:SUGGESTION_POOL]
     )
+    return by_text.union(by_adoptions, all=True)
 
 
 def _stem(word: str) -> str:
@@ -185,42 +221,38 @@ class Suggestion:
 def challenge_suggestions(challenge: Challenge, limit: int = 10) -> list[Suggestion]:
     """Approved innovations that may solve `challenge`, best first, each with its reasons.
 
-    One annotated query ranks the whole catalogue in the database: text relevance of the
-    innovation to the challenge's words (PostgreSQL full text search in the Dutch
-    configuration of the catalogue, a substring fallback elsewhere), the same domain,
+    One annotated query scores the candidates in the database: text relevance of the
+    innovation to the challenge's most specific words (PostgreSQL full text search in the
+    Dutch configuration of the catalogue, a substring fallback elsewhere), the same domain,
     verified adoptions by similar municipalities (same province or size class), and
     maturity. Candidates match a word or the domain; innovations the municipality already
-    uses are left out. A second query fetches the similar adopters of the chosen few, a
-    third their domains."""
+    uses are left out. On PostgreSQL only a pool of likely candidates is scored
+    (_candidates_postgres). Before it, one query for the words' document counts; after
+    it, one for the similar adopters of the chosen few and one for their domains."""
     municipality = challenge.municipality
-    words = significant_words(f"{challenge.title} {challenge.problem_statement}")
+    statement = f"{challenge.title} {challenge.problem_statement}"
+    words, counts = specific_words(significant_words(statement))
     # Suggestions only from innovations whose approval is valid (innovations/vetting.py).
-    queryset = Innovation.objects.current()
-    domain_match = Exists(
-        Innovation.domains.through.objects.filter(
-            innovation_id=OuterRef("pk"), domaintag_id=challenge.domain
-        )
+    queryset = (
+        Innovation.objects.current()
+        .alias(domain_hit=F("domain_mask").bitand(domain_mask([challenge.domain])))
+        .annotate(domain_match=ExpressionWrapper(Q(domain_hit__gt=0), output_field=BooleanField()))
     )
     already_used = Exists(
         Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality).exclude(
             verification=Verification.REJECTED
         )
     )
-    queryset = queryset.annotate(
-        domain_match=ExpressionWrapper(domain_match, output_field=BooleanField())
-    )
-    candidates = Q(domain_match=True)
+    candidates = Q(domain_hit__gt=0)
+    if on_postgresql():
+        # Scoring every innovation that shares a word with a problem statement took seconds
+        # at national scale (docs/performance.md): only the pool is scored.
+        queryset = queryset.filter(pk__in=_candidates_postgres(words, counts, challenge.domain))
     if not words:
         queryset = queryset.annotate(text_relevance=Value(0.0, output_field=FloatField()))
     elif on_postgresql():
-        vector, relevance, any_word = _text_postgres(words)
-        # At national scale most of the catalogue shares a word with a problem statement, and
-        # scoring every word of every candidate took tens of seconds (docs/performance.md).
-        # The candidates are first narrowed to the SUGGESTION_POOL best by one ts_rank of all
-        # the words (title and summary) plus the domain; only those are scored in full.
-        queryset = queryset.filter(pk__in=_suggestion_pool(words, challenge.domain))
-        queryset = queryset.alias(document=vector).annotate(text_relevance=relevance)
-        candidates |= any_word
+        queryset = queryset.annotate(text_relevance=_text_postgres(words))
+        candidates |= Q(search_vector=_query(words, "ABC"))
     else:
         queryset = queryset.annotate(text_relevance=_text_fallback(words))
         candidates |= Q(text_relevance__gt=0)

@@ -33,3 +33,8 @@ if _worker and os.environ.get("REDIS_URL") and os.environ.get("KOPLOPER_REDIS_WO
     os.environ["KOPLOPER_REDIS_WORKER"] = _worker
 
 from portal.settings import *  # noqa: E402, F403
+
+# A fast hasher for every user the tests create, also those of module- and session-scoped
+# fixtures (set up before tests/conftest.py's per-test settings apply) and of subprocesses
+# that read these settings: the default PBKDF2 costs about half a second per password.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -42,7 +42,7 @@ def _is_uri_reference(value) -> bool:
 
 @functools.cache
 def document() -> dict:
-    return yaml.safe_load(COMMITTED.read_text())
+    return yaml.load(COMMITTED.read_text(), Loader=yaml.CSafeLoader)
 
 
 @functools.cache

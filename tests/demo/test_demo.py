@@ -386,6 +386,33 @@ def test_small_demo_challenges_have_responses_and_suggestions(small_demo, client
         assert escape(suggestions[0].innovation.title) in page.content.decode()
 
 
+def test_small_demo_leaves_organisation_changes_for_the_reviewers(small_demo, client):
+    from innovations.models import Supplier
+    from innovations.organisation_changes import supplier_changes_waiting
+
+    waiting = list(supplier_changes_waiting())
+    rejected = AuditEntry.objects.get(action="supplier.change_reject")
+
+    assert [(s.name, s.pending_name) for s in waiting] == [
+        ("KlimaatAdaptief B.V.", "KlimaatAdaptief Groep B.V."),
+        ("Afvalslim B.V.", "Afvalslim Nederland B.V."),
+    ]
+    # A merger's new number; a new name alone keeps the number.
+    assert [s.pending_registration_number for s in waiting] == [
+        "41526378",
+        waiting[1].registration_number,
+    ]
+    # Asked by a member of the organisation itself.
+    assert all(s.members.filter(user=s.change_requested_by).exists() for s in waiting)
+    # Asked for another supplier's name, and refused: the name stays.
+    assert (rejected.actor_name, rejected.object_repr) == ("beoordelaar", "Robotica Onderhoud B.V.")
+    assert Supplier.objects.filter(name="Zorgrobot Nederland B.V.").count() == 1
+    client.force_login(User.objects.get(username="beoordelaar"))
+    page = client.get(reverse("review:organisation_changes")).content.decode()
+    assert "2 changes wait." in page
+    assert "Accept “Afvalslim Nederland B.V.”" in page
+
+
 def test_small_demo_leaves_the_demo_supplier_an_api_token_on_the_account_page(small_demo, client):
     from rest_framework.authtoken.models import Token
 

@@ -5,10 +5,9 @@ English and Dutch."""
 import datetime
 import re
 
-from django.utils import timezone
-
 from innovations.enums import Reconfirmation, Status
-from innovations.models import Innovation, Supplier
+from innovations.models import Innovation
+from innovations.services import supplier_update
 from municipalities.enums import Verification
 from municipalities.models import Adoption
 from tests.e2e.helpers import BROWSER, Mouse, audit, field, log_in
@@ -67,10 +66,15 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
         approved_until=datetime.date.today() - datetime.timedelta(days=3),
         reconfirmation=Reconfirmation.CONFIRMED,
     )
-    Supplier.objects.filter(pk=supplier.pk).update(
-        pending_name="Slimme Lantaarn Nederland B.V.",
-        change_requested_at=timezone.now(),
-        change_requested_by=supplier_user(supplier, username="sanne"),
+    # A member asks for a new name (it waits for a reviewer).
+    supplier_update(
+        supplier=supplier,
+        user=supplier_user(supplier, username="sanne", first_name="Sanne", last_name="Jansen"),
+        name="Slimme Lantaarn Nederland B.V.",
+        country=supplier.country,
+        size=supplier.size,
+        registration_number=supplier.registration_number,
+        website=supplier.website,
     )
     act = Mouse(page)
     main = page.get_by_role("main")
@@ -156,7 +160,31 @@ def test_reviewer_journey_queue_decisions_and_verification(page):
     assert main.get_by_role("status").inner_text() == "1 innovation"
     assert main.get_by_role("link", name="Zonnedaken zonder investering").is_visible()
     audit(page, "reconfirm-queue")
-    page.goto("/en/review/organisations/")
+    act.follow(
+        page.get_by_role("navigation", name="Main navigation").get_by_role(
+            "link", name="Review queue"
+        )
+    )
+    act.follow(main.get_by_role("link", name="Changes to organisations"))
+    page.wait_for_url(re.compile(r"/en/review/organisations/$"))
     assert main.get_by_role("status").inner_text() == "1 change waits."
-    assert main.get_by_role("button", name="Accept “Slimme Lantaarn Nederland B.V.”").is_visible()
+    row = main.get_by_role("row", name=re.compile("Slimme Lantaarn Nederland"))
+    assert "Sanne Jansen" in row.inner_text()
     audit(page, "organisation-changes")
+
+    # Accept the new name: it replaces the old one wherever the supplier shows.
+    act.press(main.get_by_role("button", name="Accept “Slimme Lantaarn Nederland B.V.”"))
+    page.wait_for_url(re.compile(r"/en/review/organisations/$"))
+    assert page.get_by_role("status").first.inner_text() == (
+        "The change is accepted: “Slimme Lantaarn Nederland B.V.” is the organisation's name now."
+    )
+    assert main.get_by_text("No changes to organisations wait for a decision.").is_visible()
+    audit(page, "organisation-changes-decided")
+    supplier.refresh_from_db()
+    assert (supplier.name, supplier.pending_name, supplier.change_requested_at) == (
+        "Slimme Lantaarn Nederland B.V.",
+        "",
+        None,
+    )
+    page.goto("/en/innovations/?q=Deelfietsen")
+    assert "Slimme Lantaarn Nederland B.V." in main.inner_text()

@@ -138,3 +138,50 @@ def test_the_supplier_sees_that_the_change_waits(client):
     assert page.context["form"]["name"].value() == "Lichtwijzer B.V."
     assert "Your change to “Lichtwijzer B.V.” (number 90817263)" in page.content.decode()
     assert "Until then buyers see “Zonnewijzer B.V.”." in page.content.decode()
+
+
+@pytest.mark.translated
+@pytest.mark.parametrize(
+    ("decision", "expected"),
+    [
+        (
+            "accept",
+            "De wijziging is geaccepteerd: “Lichtwijzer B.V.” is nu de naam van de organisatie.",
+        ),
+        (
+            "reject",
+            "De wijziging is afgewezen: “Zonnewijzer B.V.” blijft de naam van de organisatie.",
+        ),
+    ],
+)
+def test_the_decision_reads_in_dutch_without_a_double_stop(client, decision, expected):
+    # Issue 18 item 7: a name ending in a full stop at the end of a sentence read "B.V..".
+    supplier = SupplierFactory(name="Zonnewijzer B.V.", registration_number="90817263")
+    _rename(supplier, supplier_user(supplier), "Lichtwijzer B.V.", "90817263")
+    client.force_login(reviewer_user())
+
+    response = client.post(
+        reverse("review:organisation_change_decide", args=[supplier.pk]),
+        {"decision": decision},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [expected]
+    assert "B.V.." not in response.content.decode()
+
+
+def test_the_queue_marks_what_stays_unchanged_and_shows_no_count_when_empty(client):
+    supplier = SupplierFactory(name="Zonnewijzer B.V.", registration_number="90817263")
+    _rename(supplier, supplier_user(supplier), "Lichtwijzer B.V.", "90817263")
+    client.force_login(reviewer_user())
+
+    listed = client.get(reverse("review:organisation_changes")).content.decode()
+    supplier_change_decide(supplier=supplier, user=reviewer_user(), accept=False)
+    empty = client.get(reverse("review:organisation_changes")).content.decode()
+
+    assert "Lichtwijzer B.V.<br>" in listed
+    assert '<span class="koploper-muted">number unchanged</span>' in listed
+    assert "1 change waits." in listed
+    assert "changes wait" not in empty
+    assert "No changes to organisations wait for a decision." in empty

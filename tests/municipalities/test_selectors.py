@@ -2,7 +2,7 @@ import pytest
 
 from innovations.enums import Status
 from municipalities.enums import Verification
-from municipalities.matchmaking import challenge_suggestions, significant_words
+from municipalities.matchmaking import challenge_suggestions, significant_words, specific_words
 from municipalities.selectors import used_by_similar_municipalities
 from tests.factories import (
     AdoptionFactory,
@@ -164,3 +164,59 @@ def test_suggestions_match_plurals_compounds_and_accents_on_postgres(db):
         ("lamp", ["text", "maturity"]),
         ("pomp", ["text", "maturity"]),
     ]
+
+
+# Words a problem statement shares with much of the catalogue ("aanpak", "maanden") and
+# the few that name its subject.
+COMMON = (
+    "aanpak proef maanden resultaten evaluatie begeleiding aanbesteding onderhoud "
+    "ondernemers wijken bewoners kosten"
+)
+
+
+@pytest.mark.django_db
+def test_specific_words_are_the_rarest_in_the_catalogue():
+    for n in range(3):
+        InnovationFactory(description=f"Onze {COMMON} en tegels nummer {n}.")
+    InnovationFactory(title="Tegelwippen", description="Tegels eruit, planten erin.")
+
+    words, counts = specific_words(["aanpak", "tegelwippen", "tegels", "onbekendwoord"])
+
+    # Rarest first; a word no innovation holds matches nothing and comes last.
+    assert words == ["tegelwippen", "aanpak", "tegels", "onbekendwoord"]
+    assert counts["tegelwippen"] == 1
+    assert counts["onbekendwoord"] == 0
+
+
+@pytest.mark.django_db
+def test_suggestions_start_from_the_most_specific_words():
+    """A statement of many words: the innovation that shares its rare words (in the
+    title) ranks above the many that share only its common ones (each in the
+    description). Counted over all the statement's words alike, the common ones made
+    those fully relevant and the specific one came last."""
+    home = MunicipalityFactory(province="Utrecht")
+    for n in range(6):
+        InnovationFactory(
+            slug=f"algemeen-{n}",
+            title=f"Dienstverlening {n}",
+            description=f"Onze {COMMON}.",
+            domains=["climate-adaptation"],
+        )
+    InnovationFactory(
+        slug="tegelwippen",
+        title="Tegelwippen met hittekaart en regentonnen",
+        description="Tegels eruit, groen erin.",
+        domains=["climate-adaptation"],
+    )
+    challenge = ChallengeFactory(
+        municipality=home,
+        title="Tegelwippen",
+        problem_statement=f"Wij zoeken een {COMMON} voor hittekaart en regentonnen.",
+        domain="climate-adaptation",
+    )
+
+    suggestions = challenge_suggestions(challenge)
+
+    assert suggestions[0].innovation.slug == "tegelwippen"
+    assert [r.code for r in suggestions[0].reasons] == ["text", "domain", "maturity"]
+    assert suggestions[0].score > suggestions[1].score
