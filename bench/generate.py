@@ -17,12 +17,13 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dataset, words
+from . import dataset
 from .synth import (
     Table,
     Text,
     _adopters_per_innovation,
     _apportion,
+    _challenges,
     _ensure_domains,
     _fit_total,
     _pick_distinct,
@@ -121,12 +122,15 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     reference = datetime.datetime.combine(REFERENCE_DATE, datetime.time(12), datetime.UTC)
 
     # Suppliers --------------------------------------------------------------------------
+    supplier_sizes: list[str] = []  # also on each innovation (Innovation.supplier_size)
+
     def supplier_rows():
         numbers: set[int] = set()
         for i in range(1, sizes.suppliers + 1):
             country = "BE" if rng.random() < 0.2 else "NL"
             name = text.supplier_name(country)
             size = rng.choices(["micro", "sme", "large"], [5, 4, 1])[0]
+            supplier_sizes.append(size)
             # Registration numbers are unique (supplier_registration_number_unique): a drawn
             # one already given is moved to the next free number (the draws stay the same).
             number = rng.randint(10_000_000, 99_999_999)
@@ -174,9 +178,11 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
                 published = submitted + datetime.timedelta(days=rng.randint(1, 30))
                 adoptable.append(i)
                 published_at[i] = min(published.date(), REFERENCE_DATE)
+            supplier = rng.randint(1, sizes.suppliers)
             yield (
                 i,
-                rng.randint(1, sizes.suppliers),
+                supplier,
+                supplier_sizes[supplier - 1],
                 title,
                 f"{slugify(title)[:120]}-{i}",
                 summary,
@@ -197,6 +203,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         [
             "id",
             "supplier_id",
+            "supplier_size",
             "title",
             "slug",
             "summary",
@@ -283,7 +290,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     )
     adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
     _adoption_facts()
-    challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)))
+    challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)), domain_codes)
 
     _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption, Challenge])
     log("  analyzing …")
@@ -370,31 +377,3 @@ def _adoption_facts() -> None:
         cursor.execute(_adoption_facts_sql())
         cursor.execute(ADOPTER_ORDER_SQL)
     sys.stderr.write(f"  adoption facts           {time.perf_counter() - started:6.1f} s\n")
-
-
-def _challenges(rng: random.Random, text: "Text", municipality_ids: list[int], n: int) -> int:
-    """Open challenges with Dutch problem statements, for the suggestions figure."""
-    from municipalities.models import Challenge
-
-    today = datetime.date.today()
-    domain_codes = list(DOMAIN_WEIGHT)
-
-    def rows():
-        for i in range(1, n + 1):
-            domain = rng.choice(domain_codes)
-            title, summary, description = text.innovation(domain)
-            yield (
-                i,
-                rng.choice(municipality_ids),
-                f"Gezocht: {text.topic(domain)} voor {rng.choice(words.TARGETS)}"[:160],
-                f"{summary} {description}"[:5000],
-                domain,
-                "open",
-                today + datetime.timedelta(days=rng.randint(30, 180)),
-            )
-
-    table = Table(
-        Challenge,
-        ["id", "municipality_id", "title", "problem_statement", "domain", "status", "deadline"],
-    )
-    return table.load(rows(), n, "challenges")

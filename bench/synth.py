@@ -2,6 +2,7 @@
 with a progress line, Dutch texts, the seeded distributions of shares and adopters, and
 emptying the tables before a run and resetting their sequences after it."""
 
+import datetime
 import enum
 import json
 import random
@@ -260,3 +261,33 @@ def _reset_sequences(models) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(sql)
+
+
+def _challenges(
+    rng: random.Random, text: "Text", municipality_ids: list[int], n: int, domain_codes
+) -> int:
+    """Open challenges with Dutch problem statements, for the suggestions figure."""
+    from municipalities.models import Challenge
+
+    today = datetime.date.today()
+    domain_codes = list(domain_codes)
+
+    def rows():
+        for i in range(1, n + 1):
+            domain = rng.choice(domain_codes)
+            title, summary, description = text.innovation(domain)
+            yield (
+                i,
+                rng.choice(municipality_ids),
+                f"Gezocht: {text.topic(domain)} voor {rng.choice(words.TARGETS)}"[:160],
+                f"{summary} {description}"[:5000],
+                domain,
+                "open",
+                today + datetime.timedelta(days=rng.randint(30, 180)),
+            )
+
+    table = Table(
+        Challenge,
+        ["id", "municipality_id", "title", "problem_statement", "domain", "status", "deadline"],
+    )
+    return table.load(rows(), n, "challenges")

@@ -5,6 +5,7 @@ Innovations are written and moved through the review workflow on the portal's ow
 leaves its history; the admin shows them without offering a second, unchecked write path."""
 
 from django.contrib import admin
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,11 @@ from audit.admin import AuditTrailMixin
 
 from .forms import SupplierForm
 from .models import Innovation, Review, StatusChange, Supplier, SupplierMember
-from .services import supplier_member_add, supplier_member_remove
+from .services import (
+    innovation_supplier_size_sync,
+    supplier_member_add,
+    supplier_member_remove,
+)
 
 
 class SupplierMemberInline(admin.TabularInline):
@@ -44,6 +49,11 @@ class SupplierAdmin(AuditTrailMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("audit_trail",)
     inlines = [SupplierMemberInline]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        innovation_supplier_size_sync(supplier=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not SupplierMember:

@@ -57,7 +57,7 @@ def _base_sql(queryset: QuerySet[Innovation]) -> tuple[str, tuple]:
     base = queryset.order_by().values_list(
         "route",
         "maturity",
-        "supplier__size",
+        "supplier_size",
         "adoption_count",
         "adopter_province_mask",
         "domain_mask",

@@ -176,9 +176,17 @@ def supplier_update(
                 "change_requested_by",
             ]
         )
+    innovation_supplier_size_sync(supplier=row)
     # The catalogue shows the supplier's name and size, and counts by size.
     caching.bump_data_version(caching.CATALOGUE)
     return row
+
+
+def innovation_supplier_size_sync(*, supplier: Supplier) -> None:
+    """Keep the supplier's size on its innovations (for the catalogue's size facet), in the
+    caller's transaction; every change of a supplier's size calls this."""
+    rows = Innovation.objects.filter(supplier=supplier).exclude(supplier_size=supplier.size)
+    rows.update(supplier_size=supplier.size)
 
 
 def require_number_free(registration_number: str, *, supplier_id: int | None = None) -> None:
@@ -269,7 +277,7 @@ def innovation_create(
     a draft may be incomplete, submitting checks completeness."""
     if not may_edit_supplier(user, supplier):
         raise PermissionDenied(_("Only the organisation's own members can add innovations."))
-    innovation = Innovation(supplier=supplier, status=Status.DRAFT)
+    innovation = Innovation(supplier=supplier, supplier_size=supplier.size, status=Status.DRAFT)
     _apply(innovation, {"title": title, **fields})
     _validate(innovation, domains)
     innovation.slug = _unique_innovation_slug(innovation.title)
@@ -362,9 +370,8 @@ def _open_revision(*, original: Innovation, user) -> tuple[Innovation, bool]:
     revision = original.revisions.filter(status__in=OPEN_STATES).first()
     if revision is not None:
         return revision, False
-    revision = Innovation(
-        supplier_id=original.supplier_id, revision_of=original, status=Status.DRAFT
-    )
+    revision = Innovation(supplier_id=original.supplier_id, revision_of=original)
+    revision.status, revision.supplier_size = Status.DRAFT, original.supplier_size
     for name in CONTENT_FIELDS:
         setattr(revision, name, getattr(original, name))
     revision.slug = _unique_innovation_slug(f"{original.slug[:110]}-revisie")

@@ -56,13 +56,22 @@ def board_entries(
     return entries.order_by(*ORDERINGS[ordering or "rank"])
 
 
-def current_entry(municipality: Municipality) -> RankingEntry | None:
-    """The municipality's entry on the current board, with its run (None if not on it)."""
-    return (
-        RankingEntry.objects.filter(run__is_current=True, municipality=municipality)
-        .select_related("run")
-        .first()
-    )
+def current_entry(
+    municipality: Municipality, *, run: RankingRun | None = None
+) -> RankingEntry | None:
+    """The municipality's entry on the current board, with its run (None if not on it).
+    `run`: the current board, when the caller has read it already (the scorecard): then
+    the entry is read on it and carries it, with no second query for the run."""
+    if run is None:
+        return (
+            RankingEntry.objects.filter(run__is_current=True, municipality=municipality)
+            .select_related("run")
+            .first()
+        )
+    entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
+    if entry is not None:
+        entry.run = run  # the related object Django would otherwise read again
+    return entry
 
 
 @dataclass(frozen=True)
@@ -114,14 +123,41 @@ def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def contributions(run: RankingRun, municipality: Municipality | None = None) -> list[Contribution]:
-    """The counted adoptions of `municipality` (all municipalities if None) with the points
-    each earns under `run`'s formula, parameters and reference date, most points first.
+def _contribution(row, days_per_year: float) -> Contribution:
+    (
+        adoption_id,
+        municipality_id,
+        innovation_id,
+        stage,
+        started_on,
+        stage_since,
+        adopter_order,
+        age_days,
+        stage_factor,
+        order_factor,
+        recency_factor,
+        points_micro,
+        title,
+        slug,
+    ) = row[:14]
+    return Contribution(
+        adoption_id=adoption_id,
+        municipality_id=municipality_id,
+        innovation=InnovationRef(pk=innovation_id, title=title, slug=slug),
+        stage=stage,
+        started_on=_date(started_on),
+        stage_since=_date(stage_since),
+        adopter_order=int(adopter_order),
+        age_days=int(age_days),
+        stage_factor=float(stage_factor),
+        order_factor=float(order_factor),
+        recency_factor=float(recency_factor),
+        points_micro=int(points_micro),
+        days_per_year=days_per_year,
+    )
 
-    Computed now, with the same SQL the run summed (ranking.formula), in one query: the
-    run stores the board, not the points of each adoption. If adoptions changed since the
-    run (a new verification, a new stage), these are the points the next board will use,
-    and their sum differs from the entry's score; the scorecard says so."""
+
+def _scored_with_innovations(run: RankingRun, municipality: Municipality | None):
     sql, params = formula.scored_adoptions_sql(
         reference_date=run.reference_date,
         parameters=run.parameters,
@@ -133,45 +169,70 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
         f"SELECT {columns}, i.title, i.slug FROM ({sql}) x "  # noqa: S608 - quoted table name  # nosec B608
         f"JOIN {innovation} i ON i.id = x.innovation_id"
     )
+    return statement, params
+
+
+def contributions(run: RankingRun, municipality: Municipality | None = None) -> list[Contribution]:
+    """The counted adoptions of `municipality` (all municipalities if None) with the points
+    each earns under `run`'s formula, parameters and reference date, most points first.
+
+    Computed now, with the same SQL the run summed (ranking.formula), in one query: the
+    run stores the board, not the points of each adoption. If adoptions changed since the
+    run (a new verification, a new stage), these are the points the next board will use,
+    and their sum differs from the entry's score; the scorecard says so."""
+    statement, params = _scored_with_innovations(run, municipality)
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     days_per_year = run.parameters["days_per_year"]
-    result = [
-        Contribution(
-            adoption_id=adoption_id,
-            municipality_id=municipality_id,
-            innovation=InnovationRef(pk=innovation_id, title=title, slug=slug),
-            stage=stage,
-            started_on=_date(started_on),
-            stage_since=_date(stage_since),
-            adopter_order=int(adopter_order),
-            age_days=int(age_days),
-            stage_factor=float(stage_factor),
-            order_factor=float(order_factor),
-            recency_factor=float(recency_factor),
-            points_micro=int(points_micro),
-            days_per_year=days_per_year,
-        )
-        for (
-            adoption_id,
-            municipality_id,
-            innovation_id,
-            stage,
-            started_on,
-            stage_since,
-            adopter_order,
-            age_days,
-            stage_factor,
-            order_factor,
-            recency_factor,
-            points_micro,
-            title,
-            slug,
-        ) in rows
-    ]
+    result = [_contribution(row, days_per_year) for row in rows]
     result.sort(key=lambda c: (-c.points_micro, c.started_on, c.innovation.title, c.adoption_id))
     return result
+
+
+@dataclass
+class ContributionPage:
+    """One page of a municipality's contributions, with how many there are and the sum of
+    the points of all."""
+
+    rows: list[Contribution]
+    number: int
+    count: int
+    points_micro: int
+
+
+def contributions_page(
+    run: RankingRun, municipality: Municipality, *, number: int, per_page: int
+) -> ContributionPage:
+    """Page `number` (from 1; past the last: the last) of contributions(run, municipality),
+    in the same order, with the count and the points of all: one query, which hands over
+    a page of rows instead of all of them (a large municipality has thousands, and making
+    an object of each cost most of the scorecard's time: docs/performance.md)."""
+    statement, params = _scored_with_innovations(run, municipality)
+    paged = (
+        "SELECT p.*, COUNT(*) OVER (), COALESCE(SUM(p.points_micro) OVER (), 0) "  # noqa: S608  # nosec B608
+        f"FROM ({statement}) p "
+        "ORDER BY p.points_micro DESC, p.started_on, p.title, p.id LIMIT %s OFFSET %s"
+    )
+    days_per_year = run.parameters["days_per_year"]
+    number = max(number, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(paged, [*params, per_page, (number - 1) * per_page])
+        rows = cursor.fetchall()
+        if not rows and number > 1:  # past the last page: the last one
+            cursor.execute(paged, [*params, 1, 0])
+            first = cursor.fetchall()
+            count = int(first[0][14]) if first else 0
+            number = max((count + per_page - 1) // per_page, 1)
+            cursor.execute(paged, [*params, per_page, (number - 1) * per_page])
+            rows = cursor.fetchall()
+    count, points = (int(rows[0][14]), int(rows[0][15])) if rows else (0, 0)
+    return ContributionPage(
+        rows=[_contribution(row, days_per_year) for row in rows],
+        number=number,
+        count=count,
+        points_micro=points,
+    )
 
 
 @dataclass

@@ -7,7 +7,7 @@ import csv
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from core import caching
 from core.caching import anonymous_page_cache
 from core.open_data import neutralise
 from municipalities.models import Municipality
 
 from . import graphics, maps, movement, selectors
 from .forms import BoardFilterForm
-from .models import RankingEntry
 
 PAGE_SIZE = 50
 SCORECARD_ROWS = 50
@@ -33,12 +33,15 @@ CACHE_SECONDS = 24 * 60 * 60
 CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
-def _current_run_id(request) -> int:
-    return selectors.current_run_id() or 0
+def _board_version(request) -> int:
+    # The version of the published board (core.caching), bumped when a run is published:
+    # one read from the cache that holds the page too, where the current run's id was a
+    # database query on every cached page served (docs/performance.md).
+    return caching.data_version(caching.RANKING)
 
 
-# The whole page for anonymous visitors, under the published run: a new board makes new keys.
-@anonymous_page_cache(_current_run_id, params=[*BoardFilterForm.base_fields, "page"])
+# The whole page for anonymous visitors, under the published board: a new board makes new keys.
+@anonymous_page_cache(_board_version, params=[*BoardFilterForm.base_fields, "page"])
 def leaderboard(request):
     """The current board, filterable by country, province, region and size class."""
     run = selectors.current_run()
@@ -97,22 +100,34 @@ def scorecard(request, slug):
     """One municipality: the adoptions behind its score, and its rank over past runs."""
     municipality = get_object_or_404(Municipality, slug=slug)
     run = selectors.current_run()
-    entry = contributions = moved = None
+    entry = moved = None
+    page = Page([], 1, Paginator([], SCORECARD_ROWS))
     changed_since_run = False
     if run is not None:
-        entry = RankingEntry.objects.filter(run=run, municipality=municipality).first()
-        if entry is not None:
-            entry.run = run  # at hand already: the badge's total needs no second query
-        contributions = selectors.contributions(run, municipality)
+        entry = selectors.current_entry(municipality, run=run)
+        number = _page_number(request.GET.get("page"))
+        # The most points first, in pages: a large municipality has thousands, and drawing
+        # them all cost seconds (docs/performance.md).
+        if run.previous_run_id is None:
+            # The page, the count and the sum of all from one query.
+            found = selectors.contributions_page(
+                run, municipality, number=number, per_page=SCORECARD_ROWS
+            )
+            paginator = Paginator([], SCORECARD_ROWS)
+            paginator.count = found.count
+            page = Page(found.rows, found.number, paginator)
+            points = found.points_micro
+        else:
+            # "Why did it move" compares every adoption with the previous board: all of them
+            # are read once, for that and for the page.
+            every = selectors.contributions(run, municipality)
+            page = Paginator(every, SCORECARD_ROWS).get_page(number)
+            points = sum(c.points_micro for c in every)
+            moved = movement.movement(run, municipality, entry, every, limit=SCORECARD_ROWS)
         # The points are computed now; adoptions verified or changed after the run make
         # them differ from the published score until the next board.
-        points = sum(c.points_micro for c in contributions)
         changed_since_run = points != (entry.score_micro if entry else 0)
-        moved = movement.movement(run, municipality, entry, contributions, limit=SCORECARD_ROWS)
     history = selectors.rank_history(municipality)
-    # The most points first, in pages: a large municipality has thousands, and drawing them
-    # all cost seconds (docs/performance.md).
-    page = Paginator(contributions or [], SCORECARD_ROWS).get_page(request.GET.get("page"))
     return render(
         request,
         "ranking/scorecard.html",

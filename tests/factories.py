@@ -79,6 +79,8 @@ class InnovationFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     supplier = factory.SubFactory(SupplierFactory)
+    # Kept with the supplier by the services (innovation_supplier_size_sync).
+    supplier_size = factory.LazyAttribute(lambda innovation: innovation.supplier.size)
     title = factory.Sequence(lambda n: f"Innovatie {n}")
     slug = factory.Sequence(lambda n: f"innovatie-{n}")
     summary = "Een slimme oplossing voor gemeenten."

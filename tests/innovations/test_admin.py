@@ -57,3 +57,27 @@ def test_admin_supplier_form_validates_the_registration_number(client):
     assert "registration_number" in bad.context["adminform"].form.errors
     assert good.status_code == 302
     assert Supplier.objects.get(pk=supplier.pk).registration_number == "0123.456.749"
+
+
+def test_admin_supplier_size_change_reaches_its_innovations(client):
+    from innovations.models import Innovation
+    from tests.factories import InnovationFactory
+
+    innovation = InnovationFactory(supplier__size="micro")
+    supplier = innovation.supplier
+    client.force_login(admin_user())
+    data = {
+        "name": supplier.name,
+        "slug": supplier.slug,
+        "registration_number": supplier.registration_number,
+        "country": supplier.country,
+        "website": supplier.website,
+        "size": "large",
+        "members-TOTAL_FORMS": "0",
+        "members-INITIAL_FORMS": "0",
+    }
+
+    response = client.post(f"/admin/innovations/supplier/{supplier.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert Innovation.objects.get(pk=innovation.pk).supplier_size == "large"

@@ -273,3 +273,28 @@ def test_a_page_with_unknown_parameters_is_rendered_but_never_stored(client, key
     stored = list(keys_stored)
     client.get(CATALOGUE + "?route=market-ready&utm_x=2")
     assert keys_stored == stored
+
+
+def test_supplier_size_is_kept_on_its_innovations_for_the_size_facet(
+    client, django_capture_on_commit_callbacks
+):
+    from innovations.models import Innovation
+    from innovations.services import innovation_create
+
+    innovation = InnovationFactory(supplier__size="micro")
+    supplier = innovation.supplier
+    member = supplier_user(supplier)
+    draft = innovation_create(supplier=supplier, user=member, title="Nieuw", domains=["care"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_update(
+            supplier=supplier, user=member, name=supplier.name, country="NL", size="large"
+        )
+
+    assert draft.supplier_size == "micro"
+    sizes = set(
+        Innovation.objects.filter(supplier=supplier).values_list("supplier_size", flat=True)
+    )
+    assert sizes == {"large"}
+    facet = client.get(CATALOGUE, {"supplier_size": "large"}).context["facets"]["supplier_size"]
+    assert {o["value"]: o["count"] for o in facet["options"]}["large"] == 1

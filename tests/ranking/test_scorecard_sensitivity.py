@@ -205,7 +205,9 @@ def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
     assert (moved.changes, moved.more_count) == ([], 3)
     assert moved.more_micro == entry.score_micro - run.previous_run.entries.get().score_micro
     section = page[page.index('id="why-moved"') :]
-    assert "Why did Stilstad move?" in page
+    # Its rank stayed the same: the heading does not ask why it moved.
+    assert "What changed for Stilstad since the previous board?" in page
+    assert "Why did Stilstad move?" not in page
     assert "None of its adoptions changed" not in section
     assert "and 3 more adoptions, together" in section
     assert ">Oud 0</a></th>\n      <td>Aged" not in section
@@ -236,3 +238,27 @@ def test_scorecard_lists_every_adoption_in_pages(
     # Every adoption once, the most points (the most recent) first.
     assert listed == [f"Innovatie {i}" for i in range(5)]
     assert "?page=2#contributions-heading" in client.get("/en/ranking/veelstad/").content.decode()
+
+
+def test_contributions_page_is_a_slice_of_all_with_their_count_and_points():
+    from ranking.selectors import contributions, contributions_page
+
+    town = MunicipalityFactory(name="Paginastad", slug="paginastad")
+    for i in range(5):
+        AdoptionFactory(
+            municipality=town,
+            # Equal points for some: the order falls back on the start date, then the title.
+            innovation=InnovationFactory(title=f"Innovatie {4 - i}"),
+            started_on=datetime.date(2026, 1, 1) - datetime.timedelta(days=200 * (i // 2)),
+            stage="scaled" if i % 2 else "pilot",
+        )
+    run = ranking_recompute(reference_date=REF)
+    every = contributions(run, town)
+
+    pages = [contributions_page(run, town, number=n, per_page=2) for n in (1, 2, 3)]
+    past_the_end = contributions_page(run, town, number=9, per_page=2)
+
+    assert [c.adoption_id for p in pages for c in p.rows] == [c.adoption_id for c in every]
+    assert {(p.count, p.points_micro) for p in pages} == {(5, sum(c.points_micro for c in every))}
+    assert (past_the_end.number, past_the_end.rows) == (3, pages[2].rows)
+    assert contributions_page(run, MunicipalityFactory(), number=1, per_page=2).count == 0
