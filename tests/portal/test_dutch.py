@@ -182,3 +182,24 @@ def test_dutch_a_rank_is_a_plaats_on_every_page():
         "Plaats door de tijd",
         "Plaats op elke recente ranglijst",
     ]
+
+
+def test_dutch_empty_queue_says_so_once(client):
+    """An empty queue shows its empty text, not also a count of nothing ("0 innovaties")."""
+    client.force_login(reviewer_user())
+
+    with translation.override("nl"):
+        page = client.get(reverse("review:queue")).content.decode()
+
+    assert "Niets te beoordelen met deze filters." in page
+    assert "0 innovaties" not in page
+
+
+def test_dutch_page_of_follows_is_named_what_you_follow(client):
+    client.force_login(buyer_user())
+
+    with translation.override("nl"):
+        page = client.get(reverse("alerts:follows")).content.decode()
+
+    assert '<h1 class="utrecht-heading-1">Wat u volgt</h1>' in page
+    assert "Volgend" not in page
