@@ -25,6 +25,8 @@ from django.utils.http import urlencode
 # What the public catalogue shows: approved innovations, their suppliers and domains, and
 # the verified adoptions behind the adoption counts and the "in use" facets.
 CATALOGUE = "catalogue"
+# The published ranking board: bumped when a run is published.
+RANKING = "ranking"
 
 PAGE_SECONDS = 10 * 60
 _VERSION_KEY = "data-version:{}"

@@ -142,10 +142,14 @@ class CatalogueFilter(filters.FilterSet):
     def searching(self) -> bool:
         return bool(self.search.groups)
 
-    def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
+    def _shown(self, queryset) -> QuerySet[Innovation]:
         if self.form.cleaned_data.get("approval") != "all":
             # An innovation to be reconfirmed leaves the default view (innovations/vetting.py).
             queryset = queryset.filter(reconfirmation=Reconfirmation.CURRENT)
+        return queryset
+
+    def _filtered(self, queryset, leave_out=frozenset()) -> QuerySet[Innovation]:
+        queryset = self._shown(queryset)
         for name, value in self.form.cleaned_data.items():
             if name in leave_out or name in SEARCH_AND_ORDER:
                 continue
@@ -179,7 +183,9 @@ class CatalogueFilter(filters.FilterSet):
         key = self.cache_key("facets")
         counts = cache.get(key)
         if counts is None:
-            base = self.queryset.all()
+            # The innovations the list shows, before the facet filters (the facets, and the
+            # count of the pages, counted the ones to be reconfirmed too).
+            base = self._shown(self.queryset.all())
             if self.searching:
                 base = self.search.apply(base)
             counts = facets.facet_counts(base, self.form.cleaned_data)

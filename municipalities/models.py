@@ -183,6 +183,14 @@ class Adoption(models.Model):
             models.Index(fields=["innovation", "verification", "started_on"]),
             # The verification queue: claimed ones, oldest first.
             models.Index(fields=["verification", "created_at"], name="adoption_queue"),
+            # A municipality's verified adoptions with what its page, its scorecard's points
+            # and their counts read (PostgreSQL: an index-only scan; a large municipality's
+            # thousands of adoptions lie on as many pages of the table: docs/performance.md).
+            models.Index(
+                fields=["municipality", "verification"],
+                include=["id", "innovation", "stage", "started_on", "stage_since", "adopter_order"],
+                name="adoption_municipality_covering",
+            ),
         ]
 
     def __str__(self) -> str:

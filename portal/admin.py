@@ -13,10 +13,21 @@ from .services import adviser_grant, adviser_revoke, user_access, user_access_re
 @admin.register(User)
 class UserAdmin(AuditTrailMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (
-        (None, {"fields": ("language", "awaiting_confirmation", "audit_trail")}),
+        (
+            None,
+            {
+                "fields": (
+                    "language",
+                    "awaiting_confirmation",
+                    "confirmation_sent_at",
+                    "audit_trail",
+                )
+            },
+        ),
     )
     # Set by sign-up, cleared by the mailed link (portal.signup); not the admin's to change.
-    readonly_fields = ("awaiting_confirmation", "audit_trail")
+    # An account whose last link expired unused is removed (portal.signup_cleanup).
+    readonly_fields = ("awaiting_confirmation", "confirmation_sent_at", "audit_trail")
     list_display = ("username", "email", "first_name", "last_name", "is_staff", "language")
     actions = ["grant_adviser", "revoke_adviser"]
 

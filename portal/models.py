@@ -24,5 +24,11 @@ class User(AbstractUser):
         help_text=_("Signed up, but the e-mail address is not confirmed yet."),
     )
 
+    # When the last confirmation link was mailed (its token's time): an account whose last
+    # link expired unused is removed (portal.signup_cleanup).
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation link sent"), null=True, blank=True, editable=False
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

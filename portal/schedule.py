@@ -1,7 +1,7 @@
 """The Celery beat schedule, defined once (settings.CELERY_BEAT_SCHEDULE): the nightly
 leaderboard recompute at 03:00, the mails still due every ten minutes, the outbox's
-pruning, the alerts' collection, digests and mails, the pilot reminders and the
-approvals' expiry."""
+pruning, the alerts' collection, digests and mails, the pilot reminders, the
+approvals' expiry and the removal of sign-ups never confirmed."""
 
 from celery.schedules import crontab
 
@@ -35,5 +35,10 @@ BEAT_SCHEDULE = {
     "expire-approvals": {
         "task": "innovations.expire_approvals",
         "schedule": crontab(hour=5, minute=30),
+    },
+    # Sign-ups whose confirmation link expired unused: address and organisation freed.
+    "remove-expired-signups": {
+        "task": "portal.remove_expired_signups",
+        "schedule": crontab(hour=4, minute=45),
     },
 }

@@ -316,6 +316,8 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 KOPLOPER_REQUIRED_APPROVALS = env_int("KOPLOPER_REQUIRED_APPROVALS", 1)
 # The portal's public address, for links in e-mails (sent from Celery, without a request).
 KOPLOPER_BASE_URL = env_str("KOPLOPER_BASE_URL", "http://127.0.0.1:8000")
+# Whom people write to about their account (e.g. a closed one), named in mails.
+KOPLOPER_CONTACT_EMAIL = env_str("KOPLOPER_CONTACT_EMAIL", "contact@koploper.example")
 # Page views for supplier insight (README, "What is counted"); off only to measure its cost.
 KOPLOPER_INSIGHT_COUNTING = env_bool("KOPLOPER_INSIGHT_COUNTING", default=True)
 # Pilots: a pilot this many months old without an evaluation or a next stage (or past the

@@ -21,7 +21,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.outbox import mail_on_commit
@@ -113,11 +113,14 @@ def signup_confirm(*, user: AbstractBaseUser) -> bool:
 
 def signup_mail_send(*, email: str, language: str) -> None:
     """The sign-up mail for `email` (from the outbox's task): the confirmation link to an
-    account awaiting confirmation, else "you already have an account". Nothing if no
+    account awaiting confirmation, "your account is closed" to one an administrator
+    deactivated, else "you already have an account". Nothing if no
     account has the address (none was made: the sign-up failed after queueing)."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None and user.awaiting_confirmation:
+        # Before the token is signed: the cleanup counts the link's days from here.
+        User.objects.filter(pk=user.pk).update(confirmation_sent_at=timezone.now())
         with translation.override(recipient_language(user)):
             url = absolute_url(reverse("signup_confirm", args=[confirmation_token(user)]))
         send_templated_mail(
@@ -131,6 +134,14 @@ def signup_mail_send(*, email: str, language: str) -> None:
             return
         # Another account's username is this address: write to the address, not to it.
         user = User(username=email, email=email, language=language)
+    elif not user.is_active:
+        # Closed by an administrator: logging in or a new password would not work.
+        send_templated_mail(
+            user=user,
+            template="emails/signup_closed",
+            context={"contact": settings.KOPLOPER_CONTACT_EMAIL},
+        )
+        return
     with translation.override(recipient_language(user)):
         context = {
             "login_url": absolute_url(reverse("login")),

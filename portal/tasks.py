@@ -6,6 +6,7 @@ from audit.outbox import mail_once
 
 from .services import password_reset_send
 from .signup import signup_mail_send
+from .signup_cleanup import expired_signups_remove
 
 
 @shared_task(name="portal.send_password_reset", acks_late=True)
@@ -25,3 +26,10 @@ def send_signup_mail(*, email: str, language: str, mail_id: int | None = None) -
     with mail_once(mail_id) as due:
         if due:
             signup_mail_send(email=email, language=language)
+
+
+@shared_task(name="portal.remove_expired_signups")
+def remove_expired_signups() -> tuple[int, int]:
+    """Daily (beat): remove the sign-ups whose confirmation link expired unused, with the
+    organisation or request only they made (portal.signup_cleanup). Returns (removed, kept)."""
+    return expired_signups_remove()

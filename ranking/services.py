@@ -30,6 +30,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from core import caching
 from core.database import on_postgresql
 from municipalities.models import Municipality
 
@@ -323,6 +324,9 @@ def _publish(run: RankingRun) -> None:
     )
     if published != 1:
         raise LeaseLost(f"Run #{run.pk} lost its lease to a newer run.")
+    # Pages cached under the board's version (the leaderboard) are made afresh after this
+    # transaction commits.
+    caching.bump_data_version(caching.RANKING)
     run.status, run.is_current = RunStatus.PUBLISHED, True
     run.finished_at, run.lease_expires_at = finished_at, None
 

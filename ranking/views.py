@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition
 
+from core import caching
 from core.caching import anonymous_page_cache
 from core.open_data import neutralise
 from municipalities.models import Municipality
@@ -32,12 +33,15 @@ CACHE_SECONDS = 24 * 60 * 60
 CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 
-def _current_run_id(request) -> int:
-    return selectors.current_run_id() or 0
+def _board_version(request) -> int:
+    # The version of the published board (core.caching), bumped when a run is published:
+    # one read from the cache that holds the page too, where the current run's id was a
+    # database query on every cached page served (docs/performance.md).
+    return caching.data_version(caching.RANKING)
 
 
-# The whole page for anonymous visitors, under the published run: a new board makes new keys.
-@anonymous_page_cache(_current_run_id, params=[*BoardFilterForm.base_fields, "page"])
+# The whole page for anonymous visitors, under the published board: a new board makes new keys.
+@anonymous_page_cache(_board_version, params=[*BoardFilterForm.base_fields, "page"])
 def leaderboard(request):
     """The current board, filterable by country, province, region and size class."""
     run = selectors.current_run()

@@ -100,7 +100,7 @@ def test_public_journey_leaderboard_scorecard_badge_map_in_dutch_then_english(
     audit(page, "map")
 
     # Switch to English on the map: the same page, in English.
-    act.follow(page.get_by_role("navigation", name="Taal").get_by_role("link", name="Engels"))
+    act.follow(page.get_by_role("navigation", name="Taal").get_by_role("link", name="English"))
     page.wait_for_url(re.compile(r"/en/ranking/map/$"))
     assert language_of(page) == "en"
     assert page.locator("h1").inner_text() == "Leaderboard map"

@@ -162,6 +162,24 @@ def test_an_expired_innovation_leaves_the_catalogue_and_suggestions_but_keeps_it
     assert len(api_detail.json()["adopters"]) == 1
 
 
+def test_the_catalogue_counts_and_facets_leave_out_an_innovation_to_be_reconfirmed(
+    client, innovation
+):
+    InnovationFactory(route="needs-development")
+    expired(innovation)
+
+    default = client.get(reverse("innovations:catalogue")).context
+    with_all = client.get(reverse("innovations:catalogue"), {"approval": "all"}).context
+
+    def routes(context):
+        return {o["value"]: o["count"] for o in context["facets"]["route"]["options"]}
+
+    assert default["page"].paginator.count == len(default["page"].object_list) == 1
+    assert routes(default) == {"market-ready": 0, "needs-development": 1}
+    assert with_all["page"].paginator.count == 2
+    assert routes(with_all) == {"market-ready": 1, "needs-development": 1}
+
+
 def test_supplier_confirms_then_reviewer_reconfirms(innovation, member, reviewer):
     expired(innovation)
 

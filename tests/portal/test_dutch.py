@@ -143,3 +143,63 @@ def test_dutch_mail_subject_is_plain_text(django_capture_on_commit_callbacks):
     assert (
         "<title>Nieuwe innovatie om te beoordelen: Bob&#x27;s &lt;Zon&gt; &amp; co</title>" in html
     )
+
+
+def test_dutch_recorded_decision_reads_as_what_happened(client):
+    """The form's choice is an instruction ("Wijzigingen vragen"); the supplier's and the
+    reviewer's tables of recorded reviews say what was decided."""
+    innovation = innovation_in(Status.IN_REVIEW)
+    reviewer = reviewer_user()
+    innovation.assigned_reviewer = reviewer
+    innovation.save()
+    client.force_login(reviewer)
+    client.post(
+        reverse("review:decide", args=[innovation.pk]),
+        {"decision": "request_changes", "feedback": "Meer bewijs graag.", **SCORES},
+    )
+    client.force_login(supplier_user(innovation.supplier))
+
+    with translation.override("nl"):
+        page = client.get(reverse("innovations:manage", args=[innovation.pk])).content.decode()
+
+    feedback = page.split('id="feedback-heading"')[1].split("</table>")[0]
+    assert "<td>Wijzigingen gevraagd</td>" in feedback
+    assert "Wijzigingen vragen" not in feedback
+
+
+def test_dutch_a_rank_is_a_plaats_on_every_page():
+    """One word for a rank: the board says "Plaats", so the scorecard and the dashboard do."""
+    with translation.override("nl"):
+        words = [
+            translation.gettext(text)
+            for text in ("Rank", "Rank in size class", "Rank over time")
+            + ("Rank on each recent board",)
+        ]
+
+    assert words == [
+        "Plaats",
+        "Plaats in grootteklasse",
+        "Plaats door de tijd",
+        "Plaats op elke recente ranglijst",
+    ]
+
+
+def test_dutch_empty_queue_says_so_once(client):
+    """An empty queue shows its empty text, not also a count of nothing ("0 innovaties")."""
+    client.force_login(reviewer_user())
+
+    with translation.override("nl"):
+        page = client.get(reverse("review:queue")).content.decode()
+
+    assert "Niets te beoordelen met deze filters." in page
+    assert "0 innovaties" not in page
+
+
+def test_dutch_page_of_follows_is_named_what_you_follow(client):
+    client.force_login(buyer_user())
+
+    with translation.override("nl"):
+        page = client.get(reverse("alerts:follows")).content.decode()
+
+    assert '<h1 class="utrecht-heading-1">Wat u volgt</h1>' in page
+    assert "Volgend" not in page

@@ -56,3 +56,14 @@ def test_language_switch_keeps_the_page(client):
     content = client.get("/nl/municipalities/").content.decode()
 
     assert language_links(content) == {"/en/municipalities/": "en"}
+
+
+@pytest.mark.translated
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "name"), [("/nl/", "English"), ("/en/", "Nederlands")])
+def test_language_link_names_the_language_in_itself(client, path, name):
+    """The link has the other language's `lang`, so its name is in that language too."""
+    content = client.get(path).content.decode()
+
+    nav = re.search(r'<nav class="koploper-lang".*?</nav>', content, re.S).group(0)
+    assert f'<span class="koploper-visually-hidden">{name}</span>' in nav

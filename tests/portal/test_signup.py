@@ -205,6 +205,41 @@ def test_the_existing_account_is_written_to_in_its_own_language(client):
     assert "/nl/accounts/password-reset/" in message.body
 
 
+def test_a_closed_account_is_told_it_is_closed_and_whom_to_write_to(client, settings):
+    settings.KOPLOPER_CONTACT_EMAIL = "helpdesk@koploper.example.nl"
+    UserFactory(email="closed@example.org", is_active=False, language="en")
+
+    closed = client.post("/en/accounts/register/", supplier_form(email="closed@example.org"))
+    new = client.post(
+        "/en/accounts/register/",
+        supplier_form(email="new@example.org", registration_number="87654321"),
+    )
+
+    # The visitor sees what every sign-up sees (tests/security/test_signup_enumeration.py).
+    assert (closed.status_code, closed.url) == (new.status_code, new.url)
+    message = next(m for m in mail.outbox if m.to == ["closed@example.org"])
+    assert message.subject == "Your Koploper account is closed"
+    assert "belongs to an account that has been closed" in message.body
+    assert "write to helpdesk@koploper.example.nl." in message.body
+    assert "helpdesk@koploper.example.nl" in message.alternatives[0][0]
+    assert "/accounts/login/" not in message.body
+    assert "/accounts/password-reset/" not in message.body
+    assert User.objects.filter(email="closed@example.org", is_active=False).count() == 1
+
+
+@pytest.mark.translated
+def test_a_closed_account_is_told_in_dutch(client, settings):
+    settings.KOPLOPER_CONTACT_EMAIL = "helpdesk@koploper.example.nl"
+    UserFactory(email="closed@example.org", is_active=False, language="nl")
+
+    client.post("/en/accounts/register/", supplier_form(email="closed@example.org"))
+
+    [message] = mail.outbox
+    assert message.subject == "Uw Koploper-account is gesloten"
+    assert "Het hoort bij een account dat is gesloten." in message.body
+    assert "Schrijf dan naar helpdesk@koploper.example.nl." in message.body
+
+
 def test_an_older_account_logs_in_with_its_username_or_its_address(client):
     UserFactory(username="marit", email="Marit@Example.org")
 

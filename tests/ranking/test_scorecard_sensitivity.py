@@ -205,7 +205,9 @@ def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
     assert (moved.changes, moved.more_count) == ([], 3)
     assert moved.more_micro == entry.score_micro - run.previous_run.entries.get().score_micro
     section = page[page.index('id="why-moved"') :]
-    assert "Why did Stilstad move?" in page
+    # Its rank stayed the same: the heading does not ask why it moved.
+    assert "What changed for Stilstad since the previous board?" in page
+    assert "Why did Stilstad move?" not in page
     assert "None of its adoptions changed" not in section
     assert "and 3 more adoptions, together" in section
     assert ">Oud 0</a></th>\n      <td>Aged" not in section
