@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import TransitionNotAllowed
 from core.forms import form_page
@@ -181,9 +181,17 @@ def answer(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def close(request, pk):
+    """GET asks to confirm (closing cannot be undone: an open question then gets no
+    answer); POST closes."""
     question = get_question_for_viewer(request.user, pk)
+    if request.method == "GET":
+        if not may_close(request.user, question):
+            raise PermissionDenied
+        if question.status == QuestionStatus.CLOSED:
+            return redirect("desk:detail", question.pk)
+        return render(request, "procurement/desk/close.html", {"question": question})
     try:
         question_close(question=question, user=request.user)
     except TransitionNotAllowed as error:

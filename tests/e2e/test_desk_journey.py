@@ -107,6 +107,12 @@ def test_buyer_asks_the_way_from_an_innovation_to_an_advisers_answer(new_page):
     # The buyer reads the answer; everyone finds it in the public questions and answers.
     page.reload()
     assert "a single quotation will do" in page.inner_text("main")
+    # Closing cannot be undone: the buyer confirms it on a page of its own.
+    act.follow(main.get_by_role("link", name="Close this question"))
+    assert page.locator("h1").inner_text() == "Close the question?"
+    audit(page, "desk-close")
+    act.press(main.get_by_role("button", name="Yes, close the question"))
+    assert "The question is closed." in page.inner_text("main")
     act.follow(
         page.get_by_role("navigation", name="Main navigation").get_by_role(
             "link", name="Questions and answers"
@@ -120,7 +126,7 @@ def test_buyer_asks_the_way_from_an_innovation_to_an_advisers_answer(new_page):
     assert "bram" not in page.inner_text("main")
     audit(page, "desk-published")
     question = Question.objects.get()
-    assert (question.status, question.is_published) == ("answered", True)
+    assert (question.status, question.is_published) == ("closed", True)
 
 
 def test_buyer_plans_the_scale_up_of_a_pilot_that_is_due(new_page):

@@ -245,6 +245,28 @@ def test_the_asker_closes_a_question(client, buyer, innovation):
     assert again.status_code == 409
 
 
+def test_closing_a_question_on_the_site_asks_to_confirm_first(client, buyer, innovation):
+    """Closing cannot be undone: the question's button leads to a page that asks, and only
+    its POST closes."""
+    question = ask(buyer, innovation)
+    client.force_login(buyer)
+    close_url = reverse("desk:close", args=[question.pk])
+
+    detail = client.get(reverse("desk:detail", args=[question.pk])).content.decode()
+    confirm = client.get(close_url)
+    question.refresh_from_db()
+    still_open = question.status
+    closed = client.post(close_url)
+    question.refresh_from_db()
+
+    assert f'href="{close_url}"' in detail
+    assert f'action="{close_url}"' not in detail
+    assert confirm.status_code == 200
+    assert "has no answer yet" in confirm.content.decode()
+    assert (still_open, closed.status_code, question.status) == ("open", 302, "closed")
+    assert client.get(close_url).url == reverse("desk:detail", args=[question.pk])
+
+
 def test_api_ask_and_answer_round_trip(client, buyer, innovation, adviser):
     client.force_login(buyer)
     created = client.post(

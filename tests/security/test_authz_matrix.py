@@ -132,6 +132,8 @@ ADVISER_PAGE               = row("L     403   403   403   403   200   403   200 
 QUESTION_PAGE              = row("L     404   404   200   404   200   404   200   200")
 QUESTION_ANSWER            = row("L     404   404   403   404   ok    404   403   ok")
 QUESTION_CLOSE             = row("L     404   404   ok    404   ok    404   403   ok")
+# Its GET is the confirmation page, for the same people.
+QUESTION_CLOSE_PAGE        = row("L     404   404   200   404   200   404   403   200")
 API_QUESTION               = row("401   404   404   200   404   200   404   200   200")
 API_QUESTION_ANSWER        = row("401   404   404   403   404   ok    404   403   ok")
 API_QUESTION_CLOSE         = row("401   404   404   ok    404   ok    404   403   ok")
@@ -280,7 +282,7 @@ MATRIX: dict[str, dict[str, tuple[str, ...]]] = {
     "desk:queue": {"GET": ADVISER_PAGE, "POST": ADVISER_PAGE},
     "desk:detail": {"GET": QUESTION_PAGE, "POST": QUESTION_PAGE},
     "desk:answer": {"GET": NOT_POST, "POST": QUESTION_ANSWER},
-    "desk:close": {"GET": NOT_POST, "POST": QUESTION_CLOSE},
+    "desk:close": {"GET": QUESTION_CLOSE_PAGE, "POST": QUESTION_CLOSE},
     "procurement:plan": {"GET": PLAN_PAGE, "POST": PLAN_WRITE},
     # --- alerts: saved searches, follows, notifications, insight -------------------------
     "alerts:searches": {"GET": BUYER_PAGE, "POST": every("405")},
