@@ -123,11 +123,11 @@ def _text_postgres(words: list[str]):
 
 # The candidates scored in full on PostgreSQL: the SUGGESTION_POOL best text matches and
 # the DOMAIN_POOL most adopted innovations of the challenge's domain.
-SUGGESTION_POOL = 100
-DOMAIN_POOL = 30
+SUGGESTION_POOL = 60
+DOMAIN_POOL = 20
 # The text matches are drawn from the rarest specific words, as many as together occur in
 # at most POOL_DOCUMENTS innovations (at least one word): every match is read to rank it.
-POOL_DOCUMENTS = 3000
+POOL_DOCUMENTS = 2000
 
 
 def _candidates_postgres(words: list[str], counts: dict[str, int], domain: str):
