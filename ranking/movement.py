@@ -17,7 +17,7 @@ innovation's adopters) is the rest: the change of the score minus their effects.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from municipalities.enums import Stage
+from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionStageChange, Municipality
 
 from .models import MICRO, RankingEntry, RankingRun, from_micro
@@ -115,18 +115,20 @@ def movement(
     previous_entry = RankingEntry.objects.filter(run=previous, municipality=municipality).first()
     result = Movement(previous_run=previous, previous_entry=previous_entry)
     before = {c.adoption_id: c for c in contributions(previous, municipality)}
+    # By municipality, not by a list of thousands of adoption ids (a large municipality's
+    # list made each of these statements take hundreds of milliseconds to plan and send);
+    # the adoptions counted (`now`) are verified ones of this municipality.
     history: dict[int, list[AdoptionStageChange]] = {}
-    for change in AdoptionStageChange.objects.filter(
-        adoption_id__in=[c.adoption_id for c in now]
-    ).order_by("created_at", "id"):
+    for change in AdoptionStageChange.objects.filter(adoption__municipality=municipality).order_by(
+        "created_at", "id"
+    ):
         history.setdefault(change.adoption_id, []).append(change)
     published = previous.finished_at
-    verified = {
-        pk: at
-        for pk, at in municipality.adoptions.filter(pk__in=[c.adoption_id for c in now])
+    verified = dict(
+        municipality.adoptions.filter(verification=Verification.VERIFIED)
         .values_list("pk", "verified_at")
         .order_by()
-    }
+    )
     for c in now:
         then = before.get(c.adoption_id)
         verified_at = verified.get(c.adoption_id)
