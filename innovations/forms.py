@@ -106,7 +106,9 @@ class InnovationForm(GuardedTextFieldsMixin, forms.ModelForm):
 class SupplierChoiceForm(forms.Form):
     """For an administrator who adds an innovation on behalf of a supplier."""
 
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=Supplier.objects.all())
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=Supplier.objects.all(), empty_label=_("Choose a supplier")
+    )
 
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]

@@ -177,7 +177,10 @@ class ChallengeForm(GuardedTextFieldsMixin, forms.Form):
 
 class ResponseForm(GuardedTextFieldsMixin, forms.Form):
     innovation = forms.ModelChoiceField(
-        label=_("Your innovation"), queryset=Innovation.objects.none(), to_field_name="slug"
+        label=_("Your innovation"),
+        queryset=Innovation.objects.none(),
+        to_field_name="slug",
+        empty_label=_("Choose one of your approved innovations"),
     )
     pitch = _model_field(
         ChallengeResponse,

@@ -84,14 +84,24 @@ def _domain_tags(transactional_db):
     ensure_domain_tags()
 
 
+@pytest.fixture(scope="session")
+def nu_html_checker():
+    """One Nu Html Checker service for the test process (tests/e2e/helpers.py)."""
+    from .helpers import NuHtmlChecker
+
+    checker = NuHtmlChecker()
+    yield checker
+    checker.stop()
+
+
 @pytest.fixture(autouse=True)
-def _nu_html_checker():
+def _nu_html_checker(nu_html_checker):
     """Every page a test audited passes the W3C Nu Html Checker, with no error."""
     from .helpers import nu_html_errors, pages_to_check
 
     pages_to_check.clear()
     yield
     if pages_to_check:
-        errors = nu_html_errors(pages_to_check)
+        errors = nu_html_errors(nu_html_checker, pages_to_check)
         pages_to_check.clear()
         assert errors == [], "Nu Html Checker:\n" + "\n".join(errors)

@@ -5,7 +5,11 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -39,7 +43,9 @@ _axe = Axe()
 
 # The W3C Nu Html Checker (npm vnu-jar, run with Java) on every page the journeys audit:
 # audit() keeps each page's HTML in test-output/html/, and after each test the checker
-# reads them all at once (one Java start per test): 0 errors.
+# reads them all: 0 errors. The checker runs as vnu.jar's own HTTP service, one per test
+# process, started with the first browser test (NuHtmlChecker): a Java start and its
+# schemas cost ~3 s of CPU, per test before.
 HTML_PAGES = OUTPUT / "html"
 VNU_JAR = Path(__file__).resolve().parents[2] / "node_modules/vnu-jar/build/dist/vnu.jar"
 pages_to_check: list[Path] = []
@@ -65,27 +71,98 @@ def keep_html(page, name: str) -> None:
     pages_to_check.append(path)
 
 
-def nu_html_errors(paths: list[Path]) -> list[str]:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy to 127.0.0.1
+
+
+class NuHtmlChecker:
+    """vnu.jar's HTTP service on 127.0.0.1 (nu.validator.servlet.Main): each document is
+    POSTed as text/html and answered with the same JSON messages as the command line's."""
+
+    READY_SECONDS = 180
+
+    def __init__(self):
+        java = shutil.which("java")
+        self.process = None
+        self.ready = False
+        if java is None or not VNU_JAR.exists():
+            return  # messages() says so, as the tests that need the checker run
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/?out=json"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(  # noqa: S603 - the checker, on the loopback only
+            [
+                java,
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(port),
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def _post(self, html: bytes, timeout: float) -> dict:
+        request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
+            self.url, data=html, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+        with _DIRECT.open(request, timeout=timeout) as response:
+            return json.loads(response.read() or b"{}")
+
+    def _wait_until_ready(self) -> None:
+        """It answers once it has read its schemas (before that: no answer, or no JSON)."""
+        deadline = time.monotonic() + self.READY_SECONDS
+        probe = b"<!DOCTYPE html><html lang=en><title>probe</title></html>"
+        while True:
+            try:
+                if "messages" in self._post(probe, timeout=10):
+                    self.ready = True
+                    return
+            except (OSError, ValueError):
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.log.seek(0)
+                raise RuntimeError(
+                    "the Nu Html Checker did not start:\n" + self.log.read()[-3000:].decode()
+                )
+            time.sleep(0.25)
+
+    def messages(self, path: Path) -> list[dict]:
+        if self.process is None:
+            message = f"the Nu Html Checker needs Java and {VNU_JAR} (make assets)"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        if not self.ready:
+            self._wait_until_ready()
+        return self._post(path.read_bytes(), timeout=120).get("messages", [])
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def nu_html_errors(checker: NuHtmlChecker, paths: list[Path]) -> list[str]:
     """The Nu Html Checker's errors in the files, as 'file:line: message'."""
-    java = shutil.which("java")
-    if java is None or not VNU_JAR.exists():
-        message = f"the Nu Html Checker needs Java and {VNU_JAR} (make assets)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    result = subprocess.run(  # noqa: S603 - the checker with our own files
-        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, paths)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    messages = json.loads(result.stderr or "{}").get("messages", [])
     return [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine', '?')}: {m.get('message')} "
+        f"{path.name}:{m.get('lastLine', '?')}: {m.get('message')} "
         f"[{m.get('extract', '').strip()[:120]}]"
-        for m in messages
-        if m.get("type") == "error" or m.get("subType") == "fatal"
+        for path in paths
+        for m in checker.messages(path)
+        if m.get("type") in ("error", "non-document-error") or m.get("subType") == "fatal"
     ]
 
 

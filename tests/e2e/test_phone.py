@@ -52,3 +52,18 @@ def test_buyer_shortlist_fits_a_phone(new_page):
     screenshot(page, "phone-shortlist")
     assert page.get_by_role("table").count() == 1
     assert overflow(page) == {"page": 0, "heading": 0}
+
+
+def test_catalogue_on_a_phone_offers_a_way_past_its_filters(new_page):
+    InnovationFactory(title="Slimme straatlantaarn")
+    page = new_page()
+    page.set_viewport_size(PHONE)
+    page.goto("/nl/innovations/")
+    skip = page.get_by_role("link", name="Filters overslaan: naar 1 resultaat")
+
+    skip.click()
+
+    assert page.evaluate("document.activeElement.id") == "results"
+    assert page.get_by_role("link", name="Slimme straatlantaarn").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not skip.is_visible()

@@ -16,6 +16,7 @@ from innovations.workflow import SUBMIT, innovation_transition
 from municipalities.enums import Verification
 from tests.factories import (
     AdoptionFactory,
+    ChallengeFactory,
     InnovationFactory,
     MunicipalityFactory,
     SupplierFactory,
@@ -203,3 +204,17 @@ def test_dutch_page_of_follows_is_named_what_you_follow(client):
 
     assert '<h1 class="utrecht-heading-1">Wat u volgt</h1>' in page
     assert "Volgend" not in page
+
+
+def test_dutch_choice_of_innovation_says_what_to_choose(client):
+    """A select starts with an instruction, not Django's "---------"."""
+    innovation = InnovationFactory(title="Slimme straatlantaarn")
+    client.force_login(supplier_user(innovation.supplier))
+
+    with translation.override("nl"):
+        page = client.get(
+            reverse("municipalities:challenge_respond", args=[ChallengeFactory().pk])
+        ).content.decode()
+
+    assert '<option value="" selected>Kies een van uw goedgekeurde innovaties</option>' in page
+    assert "---------" not in page
