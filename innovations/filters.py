@@ -55,6 +55,7 @@ class SearchField(forms.CharField):
 
 class SearchFilter(filters.CharFilter):
     field_class = SearchField
+    unprocessable = True  # common words only: 422 in the API (portal.problems)
 
 
 class CatalogueFilter(filters.FilterSet):

@@ -177,11 +177,15 @@ class AutoSchema(SpectacularAutoSchema):
         return schema
 
     def _filters_by_reference(self) -> bool:
-        """Whether a query key of the operation names an object (a code, a slug)."""
+        """Whether a query key of the operation names an object (a code, a slug), or has a
+        rule that no schema states (`unprocessable` on the filter: a search)."""
         from django_filters import ModelChoiceFilter
 
         filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
-        return any(isinstance(f, ModelChoiceFilter) for f in filters.values())
+        return any(
+            isinstance(f, ModelChoiceFilter) or getattr(f, "unprocessable", False)
+            for f in filters.values()
+        )
 
     def _anonymous_may(self) -> bool:
         """Whether a caller without credentials may call the operation (public reads)."""

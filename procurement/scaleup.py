@@ -98,14 +98,21 @@ def scale_up_plan_save(
     if decision_on is None:
         errors["decision_on"] = [_("This field is required.")]
     elif decision_on < adoption.started_on:
+        # Rules of the plan (code "rule": the API's 422), not of the date's form.
         errors["decision_on"] = [
-            _("The decision date cannot be before the pilot started (%(date)s).")
-            % {"date": _date(adoption.started_on)}
+            ValidationError(
+                _("The decision date cannot be before the pilot started (%(date)s).")
+                % {"date": _date(adoption.started_on)},
+                code="rule",
+            )
         ]
     elif decision_on > adoption.started_on + relativedelta(years=DECISION_HORIZON_YEARS):
         errors["decision_on"] = [
-            _("Choose a decision date within %(years)s years of the start of the pilot.")
-            % {"years": DECISION_HORIZON_YEARS}
+            ValidationError(
+                _("Choose a decision date within %(years)s years of the start of the pilot.")
+                % {"years": DECISION_HORIZON_YEARS},
+                code="rule",
+            )
         ]
     if route is not None and not route.is_active:
         errors["route"] = [_("Choose one of the procurement routes shown.")]

@@ -159,8 +159,18 @@ def test_error_statuses_follow_who_may_call(committed):
     def codes(method, path):
         return sorted(_responses(committed, method, path))
 
-    # Public read with filters: bad filter 400, a bad token 401, a page past the end 404.
-    assert codes("get", "/innovations") == ["200", "400", "401", "404", "406", "414", "429"]
+    # Public read with filters: bad filter 400, a bad token 401, a page past the end 404,
+    # a search of common words only 422.
+    assert codes("get", "/innovations") == [
+        "200",
+        "400",
+        "401",
+        "404",
+        "406",
+        "414",
+        "422",
+        "429",
+    ]
     # Public read of one object (400: an unknown query key or an address that is not text).
     assert codes("get", "/innovations/{slug}") == ["200", "400", "401", "404", "406", "414", "429"]
     # The token endpoint takes no credentials: no 401/403; 415 a body that is not JSON.

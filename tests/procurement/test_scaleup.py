@@ -221,7 +221,8 @@ def test_api_put_and_get_a_plan(client, buyer, pilot, routes):
 @pytest.mark.parametrize(
     ("body", "status"),
     [
-        ({"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"}, 400),
+        # Before the pilot started: a rule of the plan, 422 (portal.problems).
+        ({"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"}, 422),
         ({"goal": "Doel", "success_criteria": "C", "decision_on": "morgen"}, 400),
         # A well-formed code of no route: 422 (portal.problems).
         (
