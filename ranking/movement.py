@@ -21,7 +21,7 @@ from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionStageChange, Municipality
 
 from .models import MICRO, RankingEntry, RankingRun, from_micro
-from .selectors import Contribution, contributions
+from .selectors import Contribution, points_by_adoption
 
 ADDED, CHANGED, AGED = "added", "changed", "aged"
 # The smallest effect the page shows (it rounds to hundredths of a point).
@@ -108,13 +108,13 @@ def movement(
     """The changes behind `municipality`'s move from the previous board to `run` (`now`:
     its contributions on `run`, as the scorecard has them). None without a previous board.
     Three queries: the previous entry, the adoptions' verification times and stage history,
-    and the contributions on the previous board."""
+    and the points on the previous board."""
     previous = run.previous_run
     if previous is None:
         return None
     previous_entry = RankingEntry.objects.filter(run=previous, municipality=municipality).first()
     result = Movement(previous_run=previous, previous_entry=previous_entry)
-    before = {c.adoption_id: c for c in contributions(previous, municipality)}
+    before = points_by_adoption(previous, municipality)
     # By municipality, not by a list of thousands of adoption ids (a large municipality's
     # list made each of these statements take hundreds of milliseconds to plan and send);
     # the adoptions counted (`now`) are verified ones of this municipality.
@@ -149,8 +149,8 @@ def movement(
                 reference=previous.reference_date,
             )
             result.changes.append(Change(CHANGED, c, points, stage_before=stage))
-        elif then is not None and then.points_micro != c.points_micro:
-            result.changes.append(Change(AGED, c, then.points_micro))
+        elif then is not None and then != c.points_micro:
+            result.changes.append(Change(AGED, c, then))
     score_now = entry.score_micro if entry else 0
     score_before = previous_entry.score_micro if previous_entry else 0
     explained = sum(c.contribution.points_micro - c.before_micro for c in result.changes)

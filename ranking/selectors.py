@@ -190,6 +190,20 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
     return result
 
 
+def points_by_adoption(run: RankingRun, municipality: Municipality) -> dict[int, int]:
+    """Adoption id → points (millionths) of `municipality`'s counted adoptions under `run`,
+    as contributions() computes them, without the innovations or an object per adoption
+    (what "why did it move" needs of the previous board)."""
+    sql, params = formula.scored_adoptions_sql(
+        reference_date=run.reference_date,
+        parameters=run.parameters,
+        municipality_id=municipality.pk,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT x.id, x.points_micro FROM ({sql}) x", params)  # noqa: S608  # nosec B608
+        return {adoption_id: int(points) for adoption_id, points in cursor.fetchall()}
+
+
 @dataclass
 class ContributionPage:
     """One page of a municipality's contributions, with how many there are and the sum of

@@ -219,22 +219,26 @@ def test_api_put_and_get_a_plan(client, buyer, pilot, routes):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "status"),
     [
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"},
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "morgen"},
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "2027-01-01", "route": "nope"},
-        {"goal": "", "success_criteria": "C", "decision_on": "2027-01-01"},
+        ({"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"}, 400),
+        ({"goal": "Doel", "success_criteria": "C", "decision_on": "morgen"}, 400),
+        # A well-formed code of no route: 422 (portal.problems).
+        (
+            {"goal": "Doel", "success_criteria": "C", "decision_on": "2027-01-01", "route": "nope"},
+            422,
+        ),
+        ({"goal": "", "success_criteria": "C", "decision_on": "2027-01-01"}, 400),
     ],
 )
-def test_api_refuses_bad_plans_with_400(client, buyer, pilot, routes, body):
+def test_api_refuses_bad_plans_with_400(client, buyer, pilot, routes, body, status):
     client.force_login(buyer)
 
     response = client.put(
         f"/api/v1/adoptions/{pilot.pk}/scale-up-plan", body, content_type="application/json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     assert ScaleUpPlan.objects.count() == 0
 

@@ -42,6 +42,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.db import connection, transaction
@@ -584,6 +585,15 @@ class World:
             user=self.users["buy"], kind="new_adopter", key="test", innovation=self.approved
         )
         self.follow = Follow.objects.create(user=self.users["buy"], challenge=self.challenge)
+        # One signed-in session per role, made once: test_authorization sends its cookie (a
+        # login per test cost more than many of the requests). What a request does to the
+        # session (a logout, a new key) is rolled back with the test's savepoint.
+        self.sessions = {}
+        for role, user in self.users.items():
+            if user is not None:
+                client = Client()
+                client.force_login(user)
+                self.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
         # Every test starts from this state (it runs in a savepoint that is rolled back),
         # so one snapshot serves as every test's "before".
         self.baseline = snapshot()
@@ -826,9 +836,8 @@ def changed_tables(before, after) -> list[str]:
 def test_authorization(world, db, key, method, role):
     expected = MATRIX[key][method][ROLES.index(role)]
     client = Client()
-    user = world.users[role]
-    if user is not None:
-        client.force_login(user)
+    if world.users[role] is not None:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]  # signed in
     url = url_for(key, world)
     must_not_change = method in WRITE_METHODS and expected != "ok"
 
