@@ -3,6 +3,7 @@ does not exist is a form error: 400 in the API, ignored with a message on a page
 
 import django_filters
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,27 @@ def province_filter(field_name: str = "province_code", **kwargs) -> django_filte
     )
 
 
+class _ReferenceField(django_filters.fields.ModelChoiceField):
+    """A value that names no object is `does_not_exist`, not `invalid_choice`: the value is
+    well-formed, it names nothing (the API answers 422, portal.problems)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            raise ValidationError(
+                error.message, code="does_not_exist", params=error.params
+            ) from None
+
+
+class ReferenceFilter(django_filters.ModelChoiceFilter):
+    """An object by its natural key (a code, a slug)."""
+
+    field_class = _ReferenceField
+
+
 def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The regions by country for a drop-down: (country name, [(slug, name), …]); regions
     made by hand, without a country, come last. One query."""
@@ -66,9 +88,9 @@ def region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
-def region_filter(field_name: str = "regions", **kwargs) -> django_filters.ModelChoiceFilter:
+def region_filter(field_name: str = "regions", **kwargs) -> ReferenceFilter:
     kwargs.setdefault("help_text", _("Slug of a region (a COROP region or arrondissement)"))
-    return django_filters.ModelChoiceFilter(
+    return ReferenceFilter(
         field_name=field_name,
         queryset=Region.objects.all(),
         to_field_name="slug",
@@ -87,12 +109,12 @@ def size_class_filter(field_name: str = "size_class", **kwargs) -> django_filter
 
 
 class AdoptionFilter(django_filters.FilterSet):
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = ReferenceFilter(
         label=_("Municipality code"),
         queryset=Municipality.objects.all(),
         to_field_name="code",
     )
-    innovation = django_filters.ModelChoiceFilter(
+    innovation = ReferenceFilter(
         label=_("Innovation"),
         queryset=Innovation.objects.approved(),
         to_field_name="slug",
@@ -112,7 +134,7 @@ class ChallengeFilter(django_filters.FilterSet):
     domain = django_filters.ChoiceFilter(
         label=_("Domain"), choices=Domain.choices, empty_label=_("All domains")
     )
-    municipality = django_filters.ModelChoiceFilter(
+    municipality = ReferenceFilter(
         label=_("Municipality code"),
         queryset=Municipality.objects.all(),
         to_field_name="code",

@@ -4,6 +4,7 @@ text. The API's JSON parser (portal.parsers) asks here after authentication; the
 check the rest."""
 
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail
 
 from .openapi import document, operation
 
@@ -72,8 +73,9 @@ def _branch(schema: dict, value) -> dict:
 
 
 def type_errors(value, schema: dict, path: str = "") -> dict[str, str]:
-    """Where `value` has another JSON type than `schema` allows: {dotted name: message}. Only
-    types (an array is an array, a number is no text); the fields check the rest."""
+    """Where `value` has another JSON type than `schema` allows, or a member that an object
+    of the document does not name: {dotted name: message}. Only types (an array is an
+    array, a number is no text) and members; the fields check the rest."""
     kinds = _types(schema)
     if kinds is not None and not any(_is(value, kind) for kind in kinds):
         names = _kinds()
@@ -84,6 +86,14 @@ def type_errors(value, schema: dict, path: str = "") -> dict[str, str]:
     schema = _branch(schema, value)
     errors: dict[str, str] = {}
     if isinstance(value, dict):
+        if schema.get("additionalProperties") is False:
+            known = schema.get("properties", {})
+            for key in value:
+                if key not in known:
+                    errors[f"{path}.{key}" if path else key] = ErrorDetail(
+                        _("Not a member of this body (%(known)s).") % {"known": ", ".join(known)},
+                        code="unknown_member",
+                    )
         for key, item_schema in schema.get("properties", {}).items():
             if key in value:
                 errors.update(

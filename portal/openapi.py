@@ -98,7 +98,8 @@ class AutoSchema(SpectacularAutoSchema):
     `OpenApiResponse` in a view keeps its description), its headers and camelCase keys:
 
     400 invalid input or query keys, or an address or query that is not text (see
-    portal.middleware; so every operation can answer it); 415 a body that is not JSON;
+    portal.middleware; so every operation can answer it); 422 well-formed input that names
+    nothing or breaks a rule of the domain; 415 a body that is not JSON;
     401 no or a bad token (on any endpoint that takes one); 403 signed in without the
     right, or a write without a CSRF token on a session;
     404 a path that names nothing visible, or a page past the end; 406 an Accept header
@@ -160,6 +161,28 @@ class AutoSchema(SpectacularAutoSchema):
                 self.method = "PATCH"
         return super()._get_request_for_media_type(serializer, direction)
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        """Lists of a request that may not be empty say so (minItems)."""
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction != "request":
+            return schema
+        for name, field in serializer.fields.items():
+            member = schema.get("properties", {}).get(name)
+            if (
+                isinstance(field, serializers.ListSerializer)
+                and not field.allow_empty
+                and member is not None
+            ):
+                member["minItems"] = 1
+        return schema
+
+    def _filters_by_reference(self) -> bool:
+        """Whether a query key of the operation names an object (a code, a slug)."""
+        from django_filters import ModelChoiceFilter
+
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
+        return any(isinstance(f, ModelChoiceFilter) for f in filters.values())
+
     def _anonymous_may(self) -> bool:
         """Whether a caller without credentials may call the operation (public reads)."""
         permissions_ = self.view.get_permissions()
@@ -180,6 +203,13 @@ class AutoSchema(SpectacularAutoSchema):
             statuses["400"] = "An unknown query key, or an address that is not text."
         if "requestBody" in operation:
             statuses["415"] = "A body that is not JSON."
+        if (
+            "requestBody" in operation and getattr(self.view, "unprocessable", True)
+        ) or self._filters_by_reference():
+            statuses["422"] = (
+                "Well-formed input that names an object that does not exist, or breaks a rule "
+                "of the domain (every reason in invalidParams)."
+            )
         if self.view.get_authenticators():
             statuses["401"] = (
                 "An invalid, expired or revoked token (anonymous callers need none)."
@@ -213,9 +243,15 @@ def _text_without_bad_characters(schema: dict) -> None:
 
 
 def _bounds(schema: dict, filter_) -> None:
-    """A filter's bounds (min_value, max_value) and whole numbers, as the server checks them."""
+    """A filter's bounds (min_value, max_value), whole numbers and choices, as the server
+    checks them (drf-spectacular leaves out choices given as a callable, which keeps their
+    labels in the request's language)."""
     if filter_ is None:
         return
+    choices = filter_.extra.get("choices")
+    if callable(choices) and "enum" not in schema and schema.get("type") == "string":
+        schema["enum"] = [value for value, _label in choices()]
+        schema.pop("pattern", None)
     if getattr(filter_, "field_class", None) is django_forms.IntegerField and schema.get(
         "type"
     ) in ("number", "integer"):
@@ -296,7 +332,8 @@ def _text_in_bodies(node) -> None:
 
 
 def _bodies_not_empty(result) -> None:
-    """Every write refuses an empty body (`{}`: 400), also where no field is required."""
+    """Every write refuses an empty body (`{}`: 400), also where no field is required, and
+    a member it does not name."""
     schemas = result.get("components", {}).get("schemas", {})
     for item in result.get("paths", {}).values():
         for operation in item.values():
@@ -307,6 +344,10 @@ def _bodies_not_empty(result) -> None:
     for name, schema in schemas.items():
         if name.endswith("Request"):
             _text_in_bodies(schema)
+            # A member the document does not name is refused (portal.input_types), as an
+            # unknown query key is.
+            if "properties" in schema:
+                schema["additionalProperties"] = False
 
 
 def postprocess(result, generator, request, public):

@@ -63,7 +63,11 @@ def _check_types(data, parser_context) -> None:
     if errors:
         raise exceptions.ValidationError(
             {
-                name: [exceptions.ErrorDetail(message, code="invalid_type")]
+                name: [
+                    exceptions.ErrorDetail(
+                        message, code=getattr(message, "code", None) or "invalid_type"
+                    )
+                ]
                 for name, message in errors.items()
             }
         )

@@ -41,6 +41,7 @@ _KINDS = {
     405: ("method-not-allowed", gettext_lazy("Method not allowed")),
     406: ("not-acceptable", gettext_lazy("Not acceptable")),
     409: ("conflict", gettext_lazy("Conflict")),
+    422: ("unprocessable-input", gettext_lazy("Unprocessable input")),
     413: ("too-large", gettext_lazy("Request too large")),
     414: ("uri-too-long", gettext_lazy("Address too long")),
     415: ("unsupported-media-type", gettext_lazy("Unsupported media type")),
@@ -145,6 +146,26 @@ def _invalid_input(data, names) -> tuple[str, list[dict]]:
     return detail, params
 
 
+# Error codes of input that the OpenAPI document calls valid, refused for what no schema of
+# it can say: a value that names an object that does not exist (`does_not_exist`), or a rule
+# of the domain (`rule`). When every error has one of them the answer is 422, else 400: a 400
+# always means that the request breaks the document.
+UNPROCESSABLE_CODES = frozenset({"does_not_exist", "rule"})
+
+
+def _codes(errors) -> list[str]:
+    if isinstance(errors, dict):
+        return [code for value in errors.values() for code in _codes(value)]
+    if isinstance(errors, list):
+        return [code for item in errors for code in _codes(item)]
+    return [getattr(errors, "code", None) or "invalid"]
+
+
+def invalid_input_status(errors) -> int:
+    codes = _codes(errors)
+    return 422 if codes and set(codes) <= UNPROCESSABLE_CODES else 400
+
+
 # --- REST framework's exception handler ------------------------------------------------------
 
 
@@ -176,7 +197,8 @@ def _field_errors(error: DjangoValidationError):
 
 def exception_handler(exc, context):
     """REST framework's handler with the domain's and Django's exceptions mapped (the services
-    raise ValidationError 400 and TransitionNotAllowed 409, the access helpers
+    raise ValidationError 400 (422 when it is about nothing the document can state:
+    UNPROCESSABLE_CODES) and TransitionNotAllowed 409, the access helpers
     PermissionDenied 403 and Http404 404), every answer a problem. Headers stay as REST
     framework sets them: WWW-Authenticate on 401, Retry-After on 429, Allow on 405."""
     if isinstance(exc, Http404):
@@ -195,11 +217,14 @@ def exception_handler(exc, context):
         response.status_code == 400
     ):
         names = getattr(request._request, "api_query_names", None)
+        status = 400
         if isinstance(exc, exceptions.ParseError):
             detail, params = str(exc.detail), []
         else:
             detail, params = _invalid_input(response.data, names)
-        body = problem(request, 400, detail, invalid_params=params)
+            status = invalid_input_status(response.data)
+        response.status_code = status
+        body = problem(request, status, detail, invalid_params=params)
     else:
         detail = response.data.get("detail") if isinstance(response.data, dict) else None
         body = problem(request, response.status_code, detail, code=_code(exc))

@@ -61,6 +61,7 @@ class TokenView(ObtainAuthToken):
     authentication, so neither a stale token nor a session's CSRF check stands in the way."""
 
     serializer_class = TokenCredentialsSerializer
+    unprocessable = False  # no 422: wrong credentials are a 400 (portal.openapi)
     # JSON only, as every other write: a form body too would give generated clients two
     # request bodies for one operation (openapi-python-client's would not import).
     parser_classes = [JSONParser]

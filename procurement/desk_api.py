@@ -27,6 +27,8 @@ from .desk import (
 from .enums import QuestionStatus, Subject
 from .selectors import published_questions
 
+MAX_ID = 2**63 - 1  # the largest id the database keeps (bigint)
+
 
 class SubjectSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Subject.choices)
@@ -67,7 +69,9 @@ class QuestionCreateSerializer(serializers.Serializer):
     """Exactly one of innovation, challenge and route says what the question is about."""
 
     innovation = serializers.CharField(required=False, help_text="A published innovation's slug.")
-    challenge = serializers.IntegerField(required=False, min_value=1, help_text="A challenge's id.")
+    challenge = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="A challenge's id."
+    )
     route = serializers.CharField(required=False, help_text="A procurement route's code.")
     title = serializers.CharField(max_length=TITLE_MAX)
     body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True)

@@ -5,6 +5,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
 )
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.response import Response
@@ -44,6 +45,11 @@ class NotificationSerializer(serializers.ModelSerializer):
         return absolute(self.context.get("request"), notifications.link(notification))
 
 
+@extend_schema_field({"type": "boolean", "const": True})
+class TrueField(serializers.BooleanField):
+    """Only `true` means something (false is refused: say which ids instead)."""
+
+
 class MarkReadSerializer(serializers.Serializer):
     """Exactly one of `ids` and `all`."""
 
@@ -54,9 +60,7 @@ class MarkReadSerializer(serializers.Serializer):
         max_length=500,
         help_text="The notifications to mark as read (another user's ids change nothing).",
     )
-    all = serializers.BooleanField(
-        required=False, help_text="true: every notification of the caller."
-    )
+    all = TrueField(required=False, help_text="true: every notification of the caller.")
 
     def validate(self, attrs):
         if len(attrs) != 1 or attrs.get("all") is False:
@@ -149,7 +153,8 @@ class AlertSettingsUpdateSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(
                 _("Not a kind of notification you can receive: %(kinds)s. Yours: %(yours)s.")
-                % {"kinds": ", ".join(unknown), "yours": ", ".join(kinds) or "-"}
+                % {"kinds": ", ".join(unknown), "yours": ", ".join(kinds) or "-"},
+                code="rule",
             )
         return {row["kind"]: row["channel"] for row in value}
 

@@ -47,6 +47,7 @@ FILTERS_HELP = (
                 {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 20},
             ]
         },
+        "propertyNames": {"enum": list(_saved_filters())},
         "description": FILTERS_HELP,
         "example": {"domain": ["energy", "mobility"], "route": "market-ready"},
     }

@@ -140,11 +140,11 @@ class DecisionSerializer(serializers.Serializer):
         feedback = attrs.get("feedback", "").strip()
         if attrs["decision"] == Decision.REQUEST_CHANGES and not feedback:
             raise serializers.ValidationError(
-                {"feedback": [_("Tell the supplier what to change.")]}
+                {"feedback": [_("Tell the supplier what to change.")]}, code="rule"
             )
         if attrs["decision"] == Decision.REJECT and not feedback:
             raise serializers.ValidationError(
-                {"feedback": [_("Give the supplier the reason for the rejection.")]}
+                {"feedback": [_("Give the supplier the reason for the rejection.")]}, code="rule"
             )
         return attrs
 

@@ -192,7 +192,9 @@ class AdoptionCreateSerializer(serializers.Serializer):
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()
         if municipality is None:
-            raise serializers.ValidationError(_("No municipality has this code."))
+            raise serializers.ValidationError(
+                _("No municipality has this code."), code="does_not_exist"
+            )
         return municipality
 
     def validate_innovation(self, value):
@@ -202,7 +204,8 @@ class AdoptionCreateSerializer(serializers.Serializer):
                 _(
                     "No approved innovation in the catalogue has this slug; only approved "
                     "innovations can be adopted."
-                )
+                ),
+                code="does_not_exist",
             )
         return innovation
 

@@ -58,7 +58,9 @@ class ChallengeCreateSerializer(serializers.Serializer):
     def validate_municipality(self, value):
         municipality = Municipality.objects.filter(code=value.strip().upper()).first()
         if municipality is None:
-            raise serializers.ValidationError(_("No municipality has this code."))
+            raise serializers.ValidationError(
+                _("No municipality has this code."), code="does_not_exist"
+            )
         return municipality
 
 

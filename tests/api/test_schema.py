@@ -177,7 +177,20 @@ def test_error_statuses_follow_who_may_call(committed):
         "414",
         "429",
     ]
-    assert codes("post", "/adoptions") == ["201", "400", "401", "403", "406", "414", "415", "429"]
+    # A write: 422 for well-formed input that names nothing or breaks a rule of the domain.
+    assert codes("post", "/adoptions") == [
+        "201",
+        "400",
+        "401",
+        "403",
+        "406",
+        "414",
+        "415",
+        "422",
+        "429",
+    ]
+    # A list filtered by a reference (?municipality=GM0344) names nothing: 422.
+    assert "422" in codes("get", "/adoptions")
 
 
 def test_problem_schema_is_documented_once(committed):

@@ -219,22 +219,26 @@ def test_api_put_and_get_a_plan(client, buyer, pilot, routes):
 
 
 @pytest.mark.parametrize(
-    "body",
+    ("body", "status"),
     [
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"},
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "morgen"},
-        {"goal": "Doel", "success_criteria": "C", "decision_on": "2027-01-01", "route": "nope"},
-        {"goal": "", "success_criteria": "C", "decision_on": "2027-01-01"},
+        ({"goal": "Doel", "success_criteria": "C", "decision_on": "2026-01-01"}, 400),
+        ({"goal": "Doel", "success_criteria": "C", "decision_on": "morgen"}, 400),
+        # A well-formed code of no route: 422 (portal.problems).
+        (
+            {"goal": "Doel", "success_criteria": "C", "decision_on": "2027-01-01", "route": "nope"},
+            422,
+        ),
+        ({"goal": "", "success_criteria": "C", "decision_on": "2027-01-01"}, 400),
     ],
 )
-def test_api_refuses_bad_plans_with_400(client, buyer, pilot, routes, body):
+def test_api_refuses_bad_plans_with_400(client, buyer, pilot, routes, body, status):
     client.force_login(buyer)
 
     response = client.put(
         f"/api/v1/adoptions/{pilot.pk}/scale-up-plan", body, content_type="application/json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     assert ScaleUpPlan.objects.count() == 0
 
@@ -420,12 +424,12 @@ def test_innovation_and_municipality_pages_show_how_pilots_ended(client, municip
     municipality_page = client.get(reverse("municipalities:detail", args=[municipality.slug]))
 
     assert (
-        "Of 3 verified pilots: 1 led to implementation or scaling, 1 ended without, 1 still "
-        "running." in innovation_page.content.decode()
+        "Of 3 verified pilots: 1 led to implementation or scaling, 1 ended without going "
+        "further, 1 still running." in innovation_page.content.decode()
     )
     text = municipality_page.content.decode()
     assert (
-        "Of 2 verified pilots: 1 led to implementation or scaling, 0 ended without, 1 still "
-        "running." in text
+        "Of 2 verified pilots: 1 led to implementation or scaling, 0 ended without going "
+        "further, 1 still running." in text
     )
     assert "Led to implementation or scaling" in text
