@@ -425,12 +425,12 @@ def test_innovation_and_municipality_pages_show_how_pilots_ended(client, municip
     municipality_page = client.get(reverse("municipalities:detail", args=[municipality.slug]))
 
     assert (
-        "Of 3 verified pilots: 1 led to implementation or scaling, 1 ended without, 1 still "
-        "running." in innovation_page.content.decode()
+        "Of 3 verified pilots: 1 led to implementation or scaling, 1 ended without going "
+        "further, 1 still running." in innovation_page.content.decode()
     )
     text = municipality_page.content.decode()
     assert (
-        "Of 2 verified pilots: 1 led to implementation or scaling, 0 ended without, 1 still "
-        "running." in text
+        "Of 2 verified pilots: 1 led to implementation or scaling, 0 ended without going "
+        "further, 1 still running." in text
     )
     assert "Led to implementation or scaling" in text
