@@ -18,7 +18,7 @@ OPENAPI = {
     "SERVERS": [{"url": "/api/v1", "description": "This portal"}],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SCHEMA_PATH_PREFIX_TRIM": True,
-    "POSTPROCESSING_HOOKS": ["portal.openapi.postprocess"],
+    "POSTPROCESSING_HOOKS": ["portal.openapi_postprocess.postprocess"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
