@@ -7,7 +7,6 @@ adoption count that municipalities keeps on each innovation."""
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 
-from innovations import catalogue
 from innovations.api.catalogue import InnovationListSerializer
 from innovations.models import Innovation
 
@@ -66,7 +65,8 @@ class InnovationDetailSerializer(InnovationListSerializer):
 class InnovationDetailView(generics.RetrieveAPIView):
     serializer_class = InnovationDetailSerializer
     lookup_field = "slug"
-    queryset = catalogue.for_display(Innovation.objects.approved())
+    # The domains come from the innovation's bits (InnovationListSerializer): no prefetch.
+    queryset = Innovation.objects.approved().select_related("supplier")
 
     def get_object(self):
         innovation = super().get_object()
