@@ -378,6 +378,10 @@ PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 # an hour per client address and per e-mail address; a confirmation link lasts this long.
 SIGNUP_MAIL_LIMIT = env_int("SIGNUP_MAIL_LIMIT", 5)
 SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
+# A sign-up whose last link expired unused is removed this many days later (daily, by beat):
+# until then signing up again with the address sends a new link for it. 0 removes it at once
+# (never before its link expired: a negative value counts as 0).
+SIGNUP_GRACE_DAYS = max(0, env_int("SIGNUP_GRACE_DAYS", 1))
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
