@@ -1,6 +1,5 @@
-"""Panels that ranking adds to pages of other apps, by template composition, and the sign of a
-change in points
-(nothing imports ranking but portal; templates load these tags instead)."""
+"""Panels that ranking adds to pages of other apps, by template composition (nothing imports
+ranking but portal; templates load these tags instead); and `signed`, a change in points."""
 
 from django import template
 from django.template.defaultfilters import floatformat
