@@ -4,8 +4,8 @@ followed the link.
 
 An account qualifies when it still awaits confirmation, is inactive, never logged in, is no
 staff, and its last confirmation link (`confirmation_sent_at`, else the sign-up itself) is
-older than SIGNUP_CONFIRM_DAYS plus SIGNUP_GRACE_DAYS (a day): the link expired unused. With it go what
-the sign-up made and nobody else has: its membership of its organisation, the organisation
+older than SIGNUP_CONFIRM_DAYS plus SIGNUP_GRACE_DAYS (a day): the link expired unused. With it
+go what the sign-up made and nobody else has: its membership of its organisation, the organisation
 itself when nothing else refers to it (no other member, no innovation, nothing else), and
 its request to buy. An account that anything else refers to (a review, a question, a
 shortlist: something an administrator or another user did with it) is left for an
