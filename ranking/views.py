@@ -36,8 +36,11 @@ CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 def _board_version(request) -> int:
     # The version of the published board (core.caching), bumped when a run is published:
     # one read from the cache that holds the page too, where the current run's id was a
-    # database query on every cached page served (docs/performance.md).
-    return caching.data_version(caching.RANKING)
+    # database query on every cached page served (docs/performance.md). With the embedded
+    # local-memory cache a board published by another process (`manage.py
+    # ranking_recompute`) cannot bump it here: then the version is the current run's id,
+    # read at most every few seconds.
+    return caching.data_version(caching.RANKING, source=selectors.current_run_id)
 
 
 # The whole page for anonymous visitors, under the published board: a new board makes new keys.
