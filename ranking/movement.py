@@ -21,7 +21,8 @@ from municipalities.enums import Stage
 from municipalities.models import AdoptionStageChange, Municipality
 
 from .models import MICRO, RankingEntry, RankingRun, from_micro
-from .selectors import ADDED, AGED, CHANGED, Contribution, movement_rows
+from .movement_rows import ADDED, AGED, CHANGED, movement_rows
+from .selectors import Contribution
 
 # The smallest effect the page shows (it rounds to hundredths of a point).
 SHOWN = MICRO // 200
@@ -103,7 +104,7 @@ def movement(
     """The changes behind `municipality`'s move from the previous board to `run`. None
     without a previous board.
 
-    Both boards' points are joined per adoption in SQL (selectors.movement_rows), which
+    Both boards' points are joined per adoption in SQL (movement_rows.movement_rows), which
     hands over only the changes that can be listed, with the number and effect of all of
     them per kind: a large municipality has thousands of adoptions, nearly all of them
     aged, and an object for each cost most of the scorecard's time (docs/performance.md).

@@ -1,5 +1,5 @@
 """Why did it move: the changes since the previous board, joined, ordered and limited in SQL
-(ranking.selectors.movement_rows), against the comparison of every adoption in Python that
+(ranking.movement_rows), against the comparison of every adoption in Python that
 it replaced (`reference_movement` below), on SQLite and on PostgreSQL."""
 
 import datetime
