@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dataset
+from . import dataset, history
 from .synth import (
     Table,
     Text,
@@ -96,7 +96,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 
     Municipalities must already be loaded (`manage.py load_municipalities`)."""
     from innovations.models import Innovation, Supplier
-    from municipalities.models import Adoption, Challenge, Municipality
+    from municipalities.models import Adoption, AdoptionStageChange, Challenge, Municipality
 
     # Seeded on purpose: the same data on every run, so runs can be compared.
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets  # nosec B311
@@ -290,13 +290,22 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     )
     adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
     _adoption_facts()
+    history.stage_history()
     challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)), domain_codes)
 
     _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption, Challenge])
     log("  analyzing …")
     # The municipalities too (loaded by load_municipalities, never analysed here): without
     # statistics the planner took "same province or size class" for 2 of 627 rows.
-    analysed = [Municipality, Supplier, Innovation, Innovation.domains.through, Adoption, Challenge]
+    analysed = [
+        Municipality,
+        Supplier,
+        Innovation,
+        Innovation.domains.through,
+        Adoption,
+        AdoptionStageChange,
+        Challenge,
+    ]
     with connection.cursor() as cursor:
         for model in analysed:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
