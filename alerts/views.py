@@ -251,6 +251,9 @@ def notification_list(request):
             "rows": rows,
             "querystring": "",
             "unread": notifications.unread_count(request.user),
+            # What the empty page suggests: only what this user can follow or save.
+            "may_save_searches": access.may_save_searches(request.user),
+            "may_follow_challenges": access.may_follow_challenges(request.user),
         },
     )
 
