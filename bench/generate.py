@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dataset
+from . import dataset, history
 from .synth import (
     Table,
     Text,
@@ -96,7 +96,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
 
     Municipalities must already be loaded (`manage.py load_municipalities`)."""
     from innovations.models import Innovation, Listing, Supplier
-    from municipalities.models import Adoption, Challenge, Municipality
+    from municipalities.models import Adoption, AdoptionStageChange, Challenge, Municipality
 
     # Seeded on purpose: the same data on every run, so runs can be compared.
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets  # nosec B311
@@ -290,6 +290,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     )
     adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
     _adoption_facts()
+    history.stage_history()
     challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)), domain_codes)
 
     _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption, Challenge])
@@ -297,10 +298,17 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     # The municipalities too (loaded by load_municipalities, never analysed here): without
     # statistics the planner took "same province or size class" for 2 of 627 rows.
     # The catalogue's narrow rows (innovations/listing.py) are written by the innovations'
-    # triggers during the COPY and the updates above; vacuumed so that a search's count reads
-    # its index and the visibility map only.
-    analysed = [Municipality, Supplier, Innovation, Innovation.domains.through, Adoption, Challenge]
-    analysed.append(Listing)
+    # triggers during the COPY and the updates above.
+    analysed = [
+        Municipality,
+        Supplier,
+        Innovation,
+        Listing,
+        Innovation.domains.through,
+        Adoption,
+        AdoptionStageChange,
+        Challenge,
+    ]
     with connection.cursor() as cursor:
         for model in analysed:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

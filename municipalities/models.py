@@ -185,10 +185,19 @@ class Adoption(models.Model):
             models.Index(fields=["verification", "created_at"], name="adoption_queue"),
             # A municipality's verified adoptions with what its page, its scorecard's points
             # and their counts read (PostgreSQL: an index-only scan; a large municipality's
-            # thousands of adoptions lie on as many pages of the table: docs/performance.md).
+            # thousands of adoptions lie on as many pages of the table: docs/performance.md);
+            # the verification time for "why did it move" (ranking.movement).
             models.Index(
                 fields=["municipality", "verification"],
-                include=["id", "innovation", "stage", "started_on", "stage_since", "adopter_order"],
+                include=[
+                    "id",
+                    "innovation",
+                    "stage",
+                    "started_on",
+                    "stage_since",
+                    "adopter_order",
+                    "verified_at",
+                ],
                 name="adoption_municipality_covering",
             ),
         ]

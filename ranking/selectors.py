@@ -25,8 +25,10 @@ ORDERINGS = {
 UNKNOWN_ORDERING = _("Unknown ordering “%(value)s”: use rank or rank_per_10k.")
 
 
-def current_run() -> RankingRun | None:
-    return RankingRun.objects.current().first()
+def current_run(*, with_previous: bool = False) -> RankingRun | None:
+    """The published board; `with_previous`: with its previous board in the same query."""
+    runs = RankingRun.objects.current()
+    return (runs.select_related("previous_run") if with_previous else runs).first()
 
 
 def current_run_id() -> int | None:
@@ -123,7 +125,7 @@ def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _contribution(row, days_per_year: float) -> Contribution:
+def contribution_from_row(row, days_per_year: float) -> Contribution:
     (
         adoption_id,
         municipality_id,
@@ -185,23 +187,9 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     days_per_year = run.parameters["days_per_year"]
-    result = [_contribution(row, days_per_year) for row in rows]
+    result = [contribution_from_row(row, days_per_year) for row in rows]
     result.sort(key=lambda c: (-c.points_micro, c.started_on, c.innovation.title, c.adoption_id))
     return result
-
-
-def points_by_adoption(run: RankingRun, municipality: Municipality) -> dict[int, int]:
-    """Adoption id → points (millionths) of `municipality`'s counted adoptions under `run`,
-    as contributions() computes them, without the innovations or an object per adoption
-    (what "why did it move" needs of the previous board)."""
-    sql, params = formula.scored_adoptions_sql(
-        reference_date=run.reference_date,
-        parameters=run.parameters,
-        municipality_id=municipality.pk,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.id, x.points_micro FROM ({sql}) x", params)  # noqa: S608  # nosec B608
-        return {adoption_id: int(points) for adoption_id, points in cursor.fetchall()}
 
 
 @dataclass
@@ -242,7 +230,7 @@ def contributions_page(
             rows = cursor.fetchall()
     count, points = (int(rows[0][14]), int(rows[0][15])) if rows else (0, 0)
     return ContributionPage(
-        rows=[_contribution(row, days_per_year) for row in rows],
+        rows=[contribution_from_row(row, days_per_year) for row in rows],
         number=number,
         count=count,
         points_micro=points,

@@ -370,3 +370,51 @@ def test_reuse_measures_the_data_already_there_and_only_the_figures_asked(tmp_pa
         assert dataset.marked() == (0.002, 7)
     finally:
         dataset.mark(None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_stage_history_ends_in_each_verified_adoptions_state():
+    import datetime
+
+    from django.db import connection
+
+    from bench.history import stage_history_sql
+    from municipalities.models import Adoption, AdoptionStageChange
+    from tests.factories import AdoptionFactory
+
+    start = datetime.date(2023, 1, 1)
+    for n in range(40):
+        stage = ["pilot", "implemented", "scaled", "ended"][n % 4]
+        AdoptionFactory(
+            stage=stage,
+            started_on=start,
+            # Some the same day as the start, some a day later, most much later.
+            stage_since=start + datetime.timedelta(days=[0, 1, 2, 300, 300][n % 5 if n % 4 else 0]),
+            verification="claimed" if n % 10 == 9 else "verified",
+        )
+    AdoptionStageChange.objects.all().delete()  # the factory writes none; to be sure
+
+    with connection.cursor() as cursor:
+        cursor.execute(stage_history_sql())
+
+    history: dict[int, list] = {}
+    for change in AdoptionStageChange.objects.order_by("created_at", "id"):
+        history.setdefault(change.adoption_id, []).append(change)
+    verified = Adoption.objects.filter(verification="verified")
+    assert set(history) == set(verified.values_list("pk", flat=True))
+    paths = set()
+    for adoption in verified:
+        changes = history[adoption.pk]
+        # The last verified state is the adoption's; each step starts from the one before.
+        assert (changes[-1].to_stage, changes[-1].stage_since) == (
+            adoption.stage,
+            adoption.stage_since,
+        )
+        assert [c.from_stage for c in changes] == ["", *[c.to_stage for c in changes[:-1]]]
+        dates = [c.stage_since for c in changes]
+        assert dates == sorted(dates) and len(set(dates)) == len(dates)
+        assert dates[0] == (adoption.started_on if len(changes) > 1 else adoption.stage_since)
+        paths.add(tuple(c.to_stage for c in changes))
+    # Pilots that went on, ended pilots, and adoptions that started in their stage.
+    assert {("pilot", "implemented"), ("pilot", "ended"), ("implemented",)} <= paths
