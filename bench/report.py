@@ -300,10 +300,11 @@ HOW_MEASURED = [
     "real HTTP (a new connection per request, as with sync workers). The floor is "
     "`/bench/minimal/` (`bench/urls.py`, not in the product URLs): a view that reads one "
     "row from the same database and returns it as JSON through the same middleware.",
-    "- Search: the catalogue's own search queryset (`innovations.catalogue.search`: the "
-    "count and the first page by relevance) vs a case-insensitive substring scan "
+    "- Search: the catalogue's own search queryset (`innovations.catalogue.searched`: the "
+    "count and the first page by relevance, counted in the page's statement as the API "
+    "does) vs a case-insensitive substring scan "
     "(`ILIKE '%term%'` on title, summary and description: count and first page) over the "
-    "same approved innovations.",
+    "same listed innovations (approved, approval current).",
     "- Leaderboard throughput: requests per second with 4 concurrent client threads "
     "against the 2 workers, leaderboard page vs the minimal view, alternating.",
     "- Query profile: each page once through Django's test client in the benchmark "

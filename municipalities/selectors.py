@@ -24,7 +24,7 @@ from core.database import on_postgresql
 from innovations.access import supplier_for
 from innovations.models import Innovation
 
-from .enums import Verification
+from .enums import Stage, Verification
 from .models import Adoption, AdoptionChange, Challenge, Municipality
 
 # --- Adoptions ----------------------------------------------------------------------------
@@ -176,7 +176,9 @@ class _InArrayOf(Expression):
 
 
 def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
-    """Verified adoptions by other municipalities in the same province or size class."""
+    """Verified adoptions by other municipalities in the same province or size class that are
+    still in use: an ended one is no reason to suggest an innovation (its evaluation, on the
+    innovation's page, tells why it ended)."""
     similar = (
         Municipality.objects.filter(
             Q(province_code=municipality.province_code) | Q(size_class=municipality.size_class)
@@ -185,7 +187,7 @@ def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
         .order_by()
         .values("pk")
     )
-    adoptions = Adoption.objects.verified()
+    adoptions = Adoption.objects.verified().exclude(stage=Stage.ENDED)
     if not on_postgresql():
         return adoptions.filter(municipality__in=similar)
     # Counted per innovation (similar_count), an innovation's few verified adoptions are

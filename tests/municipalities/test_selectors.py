@@ -220,3 +220,25 @@ def test_suggestions_start_from_the_most_specific_words():
     assert suggestions[0].innovation.slug == "tegelwippen"
     assert [r.code for r in suggestions[0].reasons] == ["text", "domain", "maturity"]
     assert suggestions[0].score > suggestions[1].score
+
+
+def test_used_by_similar_municipalities_leaves_out_ended_adoptions(catalogue):
+    """A similar municipality that stopped using an innovation is no reason to suggest it:
+    on the dashboard ("Municipalities like yours use …") nor as a challenge suggestion's
+    reason."""
+    ended = InnovationFactory(slug="gestopt", title="Warmtepompen, gestopt", domains=["energy"])
+    for name in ("Stopdorp", "Stopstad"):
+        AdoptionFactory(
+            municipality=MunicipalityFactory(name=name, province="Utrecht"),
+            innovation=ended,
+            stage="ended",
+        )
+
+    result = used_by_similar_municipalities(catalogue["home"])
+    reasons = {
+        s.innovation.slug: [r.code for r in s.reasons]
+        for s in challenge_suggestions(catalogue["challenge"])
+    }
+
+    assert [(i.slug, i.similar_count) for i in result] == [("warmtepompen", 2)]
+    assert "similar_adoptions" not in reasons.get("gestopt", [])
