@@ -112,23 +112,16 @@ def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def innovation_adopters(
-    innovation: Innovation, *, pilot_history: bool = False
-) -> QuerySet[Adoption]:
+def innovation_adopters(innovation: Innovation) -> QuerySet[Adoption]:
     """The verified adopters of one innovation, earliest first (at most one per
-    municipality, but a widely used innovation has hundreds), with their evaluations; with
-    `pilot_history`, annotated for pilots.count_outcomes() in the same query."""
-    queryset = (
+    municipality, but a widely used innovation has hundreds), with their evaluations (and,
+    on each adoption, its pilot outcome for pilots.count_outcomes())."""
+    return (
         Adoption.objects.verified()
         .filter(innovation=innovation)
         .select_related("municipality", "evaluation")
         .order_by("started_on", "id")
     )
-    if pilot_history:
-        from .pilots import with_pilot_history
-
-        queryset = with_pilot_history(queryset)
-    return queryset
 
 
 # --- Challenges ---------------------------------------------------------------------------
