@@ -237,7 +237,7 @@ def test_small_benchmark_reports_every_figure(tmp_path):
 def test_generated_adoption_facts_are_those_of_the_services():
     from django.db import connection
 
-    from bench.generate import _adoption_facts_sql
+    from bench.facts import _adoption_facts_sql
     from core.countries import province_mask
     from municipalities.adoption_facts import adoption_facts
     from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
@@ -274,7 +274,7 @@ def test_generated_adopter_order_is_that_of_the_services():
 
     from django.db import connection
 
-    from bench.generate import ADOPTER_ORDER_SQL
+    from bench.facts import ADOPTER_ORDER_SQL
     from municipalities.models import Adoption
     from tests.factories import AdoptionFactory, InnovationFactory
 
@@ -306,7 +306,7 @@ def test_generated_adopter_order_is_that_of_the_services():
 def test_generated_domain_bits_are_those_of_the_service():
     from django.db import connection
 
-    from bench.generate import _domain_masks_sql
+    from bench.facts import _domain_masks_sql
     from innovations.models import Innovation
     from tests.factories import InnovationFactory
 
@@ -418,3 +418,53 @@ def test_generated_stage_history_ends_in_each_verified_adoptions_state():
         paths.add(tuple(c.to_stage for c in changes))
     # Pilots that went on, ended pilots, and adoptions that started in their stage.
     assert {("pilot", "implemented"), ("pilot", "ended"), ("implemented",)} <= paths
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_pilot_outcomes_are_those_of_the_services():
+    from django.db import connection
+
+    from bench.facts import ADOPTER_ORDER_SQL
+    from municipalities.models import Adoption, AdoptionStageChange
+    from tests.factories import AdoptionFactory
+
+    paths = [
+        ("pilot", "verified", ["pilot"]),
+        ("implemented", "verified", ["pilot", "implemented"]),
+        ("ended", "verified", ["pilot", "ended"]),
+        ("ended", "verified", ["pilot", "scaled", "ended"]),
+        ("scaled", "verified", ["implemented", "scaled"]),
+        ("implemented", "verified", []),
+        ("pilot", "claimed", []),
+    ]
+    for stage, verification, history in paths:
+        adoption = AdoptionFactory(stage=stage, verification=verification)
+        previous = ""
+        for to_stage in history:
+            AdoptionStageChange.objects.create(
+                adoption=adoption,
+                from_stage=previous,
+                to_stage=to_stage,
+                stage_since=adoption.started_on,
+            )
+            previous = to_stage
+    from municipalities.adoption_facts import pilot_outcome_refresh
+
+    pilot_outcome_refresh(adoption_ids=Adoption.objects.values_list("pk", flat=True))
+    expected = dict(Adoption.objects.values_list("pk", "pilot_outcome"))
+    Adoption.objects.update(pilot_outcome="")
+
+    with connection.cursor() as cursor:
+        cursor.execute(ADOPTER_ORDER_SQL)
+
+    assert dict(Adoption.objects.values_list("pk", "pilot_outcome")) == expected
+    assert list(Adoption.objects.order_by("pk").values_list("pilot_outcome", flat=True)) == [
+        "running",
+        "onward",
+        "ended",
+        "onward",
+        "",
+        "",
+        "",
+    ]
