@@ -133,12 +133,12 @@ if DATABASE_URL:
             disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
         )
     }
-    # No JIT (it compiled a ~50 ms facet count for ~100 ms), and a random page read at twice
-    # a sequential one, not four times (spinning disks): at 4 a frequent word's search read
-    # the whole table instead of its index, 1.4 s against 0.4 s (docs/performance.md).
-    # PGOPTIONS of the environment (the benchmark's statement timeout) still apply.
+    # No JIT (it compiled a ~50 ms facet count for ~100 ms); a random page read at twice a
+    # sequential one, not four times (at 4 a frequent word's search read the whole table);
+    # 32 MB to sort: a relevance search counts its matches in its page's statement, and at
+    # 4 MB a frequent word's spilled to disk (docs/performance.md). PGOPTIONS still apply.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
-        [os.environ.get("PGOPTIONS", ""), "-c jit=off -c random_page_cost=2"]
+        [os.environ.get("PGOPTIONS", ""), "-c jit=off -c random_page_cost=2 -c work_mem=32MB"]
     ).strip()
     if DATABASE_POOL:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

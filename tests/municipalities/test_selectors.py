@@ -242,3 +242,24 @@ def test_used_by_similar_municipalities_leaves_out_ended_adoptions(catalogue):
 
     assert [(i.slug, i.similar_count) for i in result] == [("warmtepompen", 2)]
     assert "similar_adoptions" not in reasons.get("gestopt", [])
+
+
+def test_used_by_similar_municipalities_most_used_first_then_by_title(catalogue):
+    """Counted from the similar municipalities' adoptions; a tie at the cut goes to the older
+    innovation, and what is shown is ordered by count, then title."""
+    neighbour = MunicipalityFactory(name="Buurdorp", province="Utrecht")
+    zebra = InnovationFactory(slug="zebra", title="Zebrapaden")
+    aap = InnovationFactory(slug="aap", title="Apenrots")
+    later = InnovationFactory(slug="later", title="Aardwarmte")
+    for innovation in (zebra, aap, later):
+        AdoptionFactory(municipality=neighbour, innovation=innovation)
+
+    three = used_by_similar_municipalities(catalogue["home"], limit=3)
+    two = used_by_similar_municipalities(catalogue["home"], limit=2)
+
+    assert [(i.slug, i.similar_count) for i in three] == [
+        ("warmtepompen", 2),
+        ("aap", 1),
+        ("zebra", 1),
+    ]
+    assert [i.slug for i in two] == ["warmtepompen", "zebra"]
