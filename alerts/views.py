@@ -183,7 +183,13 @@ def follow_list(request):
     return render(
         request,
         "alerts/follows.html",
-        {**pages, "innovations_query": keep("challenges"), "challenges_query": keep("innovations")},
+        {
+            **pages,
+            "innovations_query": keep("challenges"),
+            "challenges_query": keep("innovations"),
+            # A supplier follows challenges only: no innovations section to tell it otherwise.
+            "follows_innovations": access.may_follow_innovations(request.user),
+        },
     )
 
 

@@ -54,10 +54,11 @@ def movement_rows(
         parameters=run.parameters,
         municipality_id=municipality.pk,
     )
-    before_sql, before_params = formula.scored_adoptions_sql(
-        reference_date=previous.reference_date,
-        parameters=previous.parameters,
-        municipality_id=municipality.pk,
+    # Their points on the previous board, computed from the same rows: the previous board
+    # counted the adoptions counted now that had started by its date (the same verified
+    # adoptions of published innovations), with the same stored adopter order.
+    before_sql, before_params = formula.points_sql(
+        "n0", reference_date=previous.reference_date, parameters=previous.parameters
     )
     adoption = connection.ops.quote_name(Adoption._meta.db_table)
     innovation = connection.ops.quote_name(Innovation._meta.db_table)
@@ -89,20 +90,22 @@ def movement_rows(
                     CASE k.kind WHEN 0 THEN k.points_micro
                         WHEN 2 THEN k.points_micro - k.before_micro ELSE 0 END AS effect
                 FROM (
-                    SELECT n.*, b.points_micro AS before_micro,
+                    SELECT n.*,
                         CASE
                             WHEN n.started_on > %s
                                 OR (v.id IS NOT NULL AND n.stage_since <= %s) THEN 0
                             WHEN n.stage_since > %s THEN 1
-                            WHEN b.points_micro <> n.points_micro THEN 2
+                            WHEN n.before_micro <> n.points_micro THEN 2
                         END AS kind
-                    FROM ({now_sql}) n
+                    FROM (
+                        SELECT n0.*,
+                            CASE WHEN n0.started_on <= %s THEN {before_sql} END AS before_micro
+                        FROM ({now_sql}) n0
+                    ) n
                     LEFT JOIN (
                         SELECT id FROM {adoption}
                         WHERE municipality_id = %s AND verification = %s AND verified_at > %s
                     ) v ON v.id = n.id
-                    LEFT JOIN (SELECT x.id, x.points_micro FROM ({before_sql}) x) b
-                        ON b.id = n.id
                 ) k
                 WHERE k.kind IS NOT NULL
             ) c
@@ -116,11 +119,12 @@ def movement_rows(
         date,
         date,
         date,
+        date,
+        *before_params,
         *now_params,
         municipality.pk,
         Verification.VERIFIED.value,
         published,
-        *before_params,
         limit,
         shown_micro,
     ]

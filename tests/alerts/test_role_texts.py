@@ -57,3 +57,14 @@ def test_empty_notifications_suggest_what_the_user_can_do(client, request, who, 
     if shown:
         assert shown in page
     assert not_shown not in page
+
+
+def test_a_suppliers_following_page_has_no_innovations_section(client, supplier_member, buyer):
+    client.force_login(supplier_member)
+    supplier_page = _main(client, reverse("alerts:follows"))
+    client.force_login(buyer)
+    buyer_page = _main(client, reverse("alerts:follows"))
+
+    assert 'id="followed-innovations"' not in supplier_page
+    assert "You follow no challenges." in supplier_page
+    assert 'id="followed-innovations"' in buyer_page

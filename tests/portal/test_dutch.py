@@ -241,3 +241,19 @@ def test_dutch_one_word_for_the_implemented_stage():
     assert labels == ["Pilot", "Ingevoerd", "Opgeschaald", "Beëindigd"]
     assert [t for t in dutch if re.search(r"implement", t, re.IGNORECASE)] == []
     assert formula == "fase: pilot 1, ingevoerd 2, opgeschaald 3, beëindigd 0;"
+
+
+def test_dutch_guide_answers_agree_with_de_oplossing():
+    """ "Is de oplossing op de markt?" is answered with "ze" (de oplossing), not "het"."""
+    from procurement.enums import OnMarket
+
+    with translation.override("nl"):
+        question = translation.gettext("Is the solution on the market?")
+        answers = [str(label) for label in OnMarket.labels][:3]
+
+    assert question == "Is de oplossing op de markt?"
+    assert answers == [
+        "Ja, ze is te koop zoals ze is",
+        "Gedeeltelijk: ze moet worden aangepast aan onze situatie",
+        "Nee, ze moet nog worden ontwikkeld",
+    ]
