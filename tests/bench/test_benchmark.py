@@ -368,6 +368,14 @@ def test_reuse_measures_the_data_already_there_and_only_the_figures_asked(tmp_pa
         assert all(f.value is not None for f in figures), [(f.name, f.note) for f in figures]
         assert Innovation.objects.get(pk=1).title == "Nog hier"
         assert dataset.marked() == (0.002, 7)
+        # A data set generated before the stage history is not measured again.
+        from municipalities.models import AdoptionStageChange
+
+        AdoptionStageChange.objects.all().delete()
+        assert dataset.counts_for_reuse(0.002, 7) == (
+            None,
+            "the data set has no stage history (generated before bench/history.py)",
+        )
     finally:
         dataset.mark(None)
 
