@@ -33,7 +33,9 @@ NAME_MAX_LENGTH = 120
 
 
 def _filterset(data: QueryDict) -> CatalogueFilter:
-    return CatalogueFilter(data, queryset=Innovation.objects.approved())
+    # Innovations, not the catalogue's narrow rows, for a search too: the digests and feeds
+    # filter, join and prefetch on them.
+    return CatalogueFilter(data, queryset=Innovation.objects.approved(), listing=False)
 
 
 def known_parameters() -> set[str]:

@@ -117,6 +117,12 @@ class CatalogueFilter(filters.FilterSet):
         model = Innovation
         fields: list[str] = []
 
+    def __init__(self, *args, listing: bool = True, **kwargs):
+        # listing=False: the querysets are of innovations even for a search (the saved
+        # searches' digests and feeds select and join on them); see `listed`.
+        super().__init__(*args, **kwargs)
+        self.listing = listing
+
     def filter_nothing(self, queryset, name, value):
         return queryset
 
@@ -148,7 +154,7 @@ class CatalogueFilter(filters.FilterSet):
     def listed(self) -> bool:
         """Is this a search the catalogue reads from its narrow rows (catalogue.uses_listing)?"""
         all_approvals = self.form.cleaned_data.get("approval") == "all"
-        return catalogue.uses_listing(self.search, all_approvals=all_approvals)
+        return self.listing and catalogue.uses_listing(self.search, all_approvals=all_approvals)
 
     def _shown(self, queryset) -> QuerySet:
         if self.listed:

@@ -105,6 +105,21 @@ def test_the_feed_lists_the_search_and_names_no_person(client, search, buyer):
         assert personal not in body
 
 
+def test_the_feed_of_a_search_with_words(client, buyer):
+    worded = searches.saved_search_create(
+        user=buyer, query=QueryDict("q=zonnedak&domain=energy"), name="Zon", frequency="daily"
+    )
+    InnovationFactory(title="Zonnedak", domains=["energy"])
+    InnovationFactory(title="Zonnedak op school", domains=["mobility"])
+
+    response = client.get(reverse("alerts:feed", args=[worded.feed_id]))
+
+    assert response.status_code == 200
+    feed = ElementTree.fromstring(response.content)  # noqa: S314 - our own response
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert [e.text for e in feed.findall("a:entry/a:title", ns)] == ["Zonnedak"]
+
+
 def test_the_feed_id_is_unguessable_and_unknown_ones_are_404(client, search):
     assert len(search.feed_id) >= 22
     assert SavedSearch.objects.filter(feed_id=search.feed_id).count() == 1
