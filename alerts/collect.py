@@ -77,11 +77,13 @@ def supplier_members(supplier_id: int) -> list[int]:
 
 
 def suppliers_in_domain(domain: str) -> list[int]:
-    """Members of suppliers with a published innovation in `domain` who want to hear of
-    new challenges (opt-in: only those who chose a channel, unless the default is on)."""
+    """Members of suppliers with an innovation in `domain` that could answer a challenge
+    (published and its approval valid: one to be reconfirmed is out of the catalogue's
+    default view and cannot answer, municipalities.challenges) who want to hear of new
+    challenges (opt-in: only those who chose a channel, unless the default is on)."""
     users = get_user_model().objects.filter(
         is_active=True,
-        supplier_membership__supplier__innovations__in=Innovation.objects.approved().filter(
+        supplier_membership__supplier__innovations__in=Innovation.objects.current().filter(
             domains__code=domain
         ),
     )

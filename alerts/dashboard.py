@@ -2,7 +2,12 @@
 
 from innovations.access import supplier_for
 
-from .access import insight_innovations, may_follow_challenges, may_save_searches
+from .access import (
+    insight_innovations,
+    may_follow_challenges,
+    may_follow_innovations,
+    may_save_searches,
+)
 from .enums import Metric
 from .insight import selectors as insight
 from .models import Follow, SavedSearch
@@ -30,6 +35,8 @@ def sections(request) -> list[dict]:
                 if may_save_searches(user)
                 else None,
                 "follows": Follow.objects.filter(user=user).count(),
+                # A supplier follows challenges only: the count says so.
+                "follows_innovations": may_follow_innovations(user),
             }
         )
     return result

@@ -165,13 +165,30 @@ def search_delete(request, pk):
 @require_GET
 @follower_required
 def follow_list(request):
-    rows = list(follows.follows_of(request.user))
+    """The innovations and the challenges the user follows, newest first, each list in pages
+    of its own (?innovations=2, ?challenges=3): paging one keeps the other's page."""
+    mine = follows.follows_of(request.user)
+    lists = {
+        "innovations": mine.filter(innovation__isnull=False),
+        "challenges": mine.filter(challenge__isnull=False),
+    }
+    pages = {
+        name: Paginator(rows, PAGE_SIZE).get_page(request.GET.get(name))
+        for name, rows in lists.items()
+    }
+
+    def keep(name):  # the other list's page, for the links of this one
+        return f"{name}={pages[name].number}" if pages[name].number > 1 else ""
+
     return render(
         request,
         "alerts/follows.html",
         {
-            "innovations": [f for f in rows if f.innovation_id],
-            "challenges": [f for f in rows if f.challenge_id],
+            **pages,
+            "innovations_query": keep("challenges"),
+            "challenges_query": keep("innovations"),
+            # A supplier follows challenges only: no innovations section to tell it otherwise.
+            "follows_innovations": access.may_follow_innovations(request.user),
         },
     )
 
@@ -240,6 +257,9 @@ def notification_list(request):
             "rows": rows,
             "querystring": "",
             "unread": notifications.unread_count(request.user),
+            # What the empty page suggests: only what this user can follow or save.
+            "may_save_searches": access.may_save_searches(request.user),
+            "may_follow_challenges": access.may_follow_challenges(request.user),
         },
     )
 

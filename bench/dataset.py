@@ -34,7 +34,7 @@ def counts_for_reuse(scale: float, seed: int) -> tuple[dict | None, str]:
     else (None, why not). Without a mark (a data set generated before marks existed) the
     row counts must be those of the scale; the seed cannot be checked then."""
     from innovations.models import Innovation, Supplier
-    from municipalities.models import Adoption, Challenge, Municipality
+    from municipalities.models import Adoption, AdoptionStageChange, Challenge, Municipality
 
     from .generate import Sizes
 
@@ -63,4 +63,8 @@ def counts_for_reuse(scale: float, seed: int) -> tuple[dict | None, str]:
         return found, f"no mark of its scale and seed; the row counts are those of scale {scale:g}"
     if mark_found != (float(scale), seed):
         return None, f"the data set is of scale {mark_found[0]:g}, seed {mark_found[1]}"
+    if found["verified_adoptions"] and not AdoptionStageChange.objects.exists():
+        # Generated before bench/history.py: its pages would be measured without the history
+        # real data has (the pilots' outcomes, "why did it move").
+        return None, "the data set has no stage history (generated before bench/history.py)"
     return found, ""

@@ -9,7 +9,6 @@ working when other apps add fields."""
 
 import datetime
 import random
-import sys
 import time
 from dataclasses import dataclass
 
@@ -17,7 +16,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import dataset
+from . import dataset, history
+from .facts import fill_adoption_facts, fill_domain_masks
 from .synth import (
     Table,
     Text,
@@ -95,8 +95,8 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
     """Fill the database with the data set of `scale` (after emptying it); return counts.
 
     Municipalities must already be loaded (`manage.py load_municipalities`)."""
-    from innovations.models import Innovation, Supplier
-    from municipalities.models import Adoption, Challenge, Municipality
+    from innovations.models import Innovation, Listing, Supplier
+    from municipalities.models import Adoption, AdoptionStageChange, Challenge, Municipality
 
     # Seeded on purpose: the same data on every run, so runs can be compared.
     rng = random.Random(seed)  # noqa: S311 - test data, not secrets  # nosec B311
@@ -226,7 +226,7 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         len(innovation_domains),
         "innovation domains",
     )
-    _domain_masks()
+    fill_domain_masks()
 
     # Adoptions ----------------------------------------------------------------------------
     per_innovation = _adopters_per_innovation(rng, len(adoptable), len(municipalities))
@@ -289,14 +289,26 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         ],
     )
     adoptions.load(adoption_rows(), sizes.adoptions, "adoptions")
-    _adoption_facts()
+    history.stage_history()  # before the adoption facts: the pilot outcomes come from it
+    fill_adoption_facts()
     challenges = _challenges(rng, text, muni_ids, max(5, round(CHALLENGES * scale)), domain_codes)
 
     _reset_sequences([Supplier, Innovation, Innovation.domains.through, Adoption, Challenge])
     log("  analyzing …")
     # The municipalities too (loaded by load_municipalities, never analysed here): without
     # statistics the planner took "same province or size class" for 2 of 627 rows.
-    analysed = [Municipality, Supplier, Innovation, Innovation.domains.through, Adoption, Challenge]
+    # The catalogue's narrow rows (innovations/listing.py) are written by the innovations'
+    # triggers during the COPY and the updates above.
+    analysed = [
+        Municipality,
+        Supplier,
+        Innovation,
+        Listing,
+        Innovation.domains.through,
+        Adoption,
+        AdoptionStageChange,
+        Challenge,
+    ]
     with connection.cursor() as cursor:
         for model in analysed:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -313,70 +325,3 @@ def generate(scale: float, seed: int = 20250601, log=print) -> dict:
         "challenges": challenges,
         "seconds": round(seconds, 1),
     }
-
-
-# The adoption facts municipalities keeps on each innovation (municipalities/adoption_facts.py,
-# which does the same per innovation in Python): here in one statement, as COPY bypassed the
-# services. tests/bench checks that both agree.
-def _adoption_facts_sql() -> str:
-    from core.countries import Province
-
-    bits = " ".join(f"WHEN '{code}' THEN {1 << n}" for n, code in enumerate(Province.values))
-    return f"""
-UPDATE innovations_innovation i SET adoption_count = f.n, adopter_provinces = f.provinces,
-    adopter_province_mask = f.mask
-FROM (
-    SELECT a.innovation_id, COUNT(*) AS n,
-        COALESCE(jsonb_agg(DISTINCT m.province_code ORDER BY m.province_code)
-            FILTER (WHERE m.province_code <> ''), '[]'::jsonb) AS provinces,
-        COALESCE(SUM(DISTINCT CASE m.province_code {bits} ELSE 0 END), 0) AS mask
-    FROM municipalities_adoption a
-    JOIN municipalities_municipality m ON m.id = a.municipality_id
-    WHERE a.verification = 'verified'
-    GROUP BY a.innovation_id
-) f
-WHERE f.innovation_id = i.id
-"""  # noqa: S608 - fixed SQL from the Province enum  # nosec B608
-
-
-# The domain bits innovations keeps with the domain links (innovations/domain_links.py):
-# here in one statement, as COPY bypassed the service.
-def _domain_masks_sql() -> str:
-    from innovations.enums import Domain
-
-    bits = " ".join(f"WHEN '{code}' THEN {1 << n}" for n, code in enumerate(Domain.values))
-    return f"""
-UPDATE innovations_innovation i SET domain_mask = d.mask
-FROM (
-    SELECT innovation_id, SUM(DISTINCT CASE domaintag_id {bits} ELSE 0 END) AS mask
-    FROM innovations_innovation_domains GROUP BY innovation_id
-) d
-WHERE d.innovation_id = i.id
-"""  # noqa: S608 - fixed SQL from the Domain enum  # nosec B608
-
-
-def _domain_masks() -> None:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(_domain_masks_sql())
-    sys.stderr.write(f"  domain bits              {time.perf_counter() - started:6.1f} s\n")
-
-
-# Each verified adoption's place among its innovation's verified adopters, as
-# municipalities/adoption_facts.adopter_order_refresh keeps it (tests/bench checks).
-ADOPTER_ORDER_SQL = """
-UPDATE municipalities_adoption SET adopter_order = r.o
-FROM (
-    SELECT id, RANK() OVER (PARTITION BY innovation_id ORDER BY started_on) AS o
-    FROM municipalities_adoption WHERE verification = 'verified'
-) r
-WHERE municipalities_adoption.id = r.id
-"""
-
-
-def _adoption_facts() -> None:
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(_adoption_facts_sql())
-        cursor.execute(ADOPTER_ORDER_SQL)
-    sys.stderr.write(f"  adoption facts           {time.perf_counter() - started:6.1f} s\n")

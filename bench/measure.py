@@ -144,16 +144,18 @@ def recompute_figures(
 
 def _fulltext(term: str) -> tuple[int, list[int]]:
     from innovations import catalogue
-    from innovations.models import Innovation
 
-    queryset = catalogue.search(Innovation.objects.approved(), term)
+    # What the catalogue searches (on PostgreSQL its narrow rows, innovations/listing.py),
+    # counted as the API counts a search by relevance: in the statement of its first page.
+    queryset = catalogue.searched(term)
     queryset = catalogue.order(queryset, catalogue.ORDERING_RELEVANCE, True)
-    return queryset.count(), list(queryset.values_list("pk", flat=True)[:20])
+    count, ids = catalogue.counted_ids(queryset, 0, 20)
+    return count or 0, ids
 
 
 SUBSTRING_WHERE = """
     FROM innovations_innovation
-    WHERE status = 'approved' AND revision_of_id IS NULL
+    WHERE status = 'approved' AND revision_of_id IS NULL AND reconfirmation = ''
         AND (title ILIKE %(like)s OR summary ILIKE %(like)s OR description ILIKE %(like)s)
 """
 

@@ -275,8 +275,11 @@ HOW_MEASURED = [
     "unpublished innovations with Dutch text and 1–3 domains, and adoptions (unique per "
     "municipality × innovation; 80% verified; pilot 40%, implemented 30%, scaled 20%, "
     "ended 10%; a long-tailed number of adopters per innovation, big municipalities "
-    "adopting more), all × SCALE. Dates are relative to 2025-06-01, the reference date of "
-    "every ranking run of the benchmark.",
+    "adopting more), all × SCALE, with the verified stage history of each adoption "
+    "(`bench/history.py`: most implemented, scaled or ended adoptions were a pilot first). "
+    "Dates are relative to 2025-06-01, the reference date of the benchmark's current "
+    "boards; a board of 2025-05-01 is published before them (`bench/boards.py`), so that "
+    "scorecards say why each municipality moved, as after the nightly runs.",
     "- Every figure is the median over several rounds; in each round the figure and its "
     "floor are measured one after the other (HTTP requests interleaved), so both see the "
     "same machine load. `ratio` = value / floor.",
@@ -297,10 +300,11 @@ HOW_MEASURED = [
     "real HTTP (a new connection per request, as with sync workers). The floor is "
     "`/bench/minimal/` (`bench/urls.py`, not in the product URLs): a view that reads one "
     "row from the same database and returns it as JSON through the same middleware.",
-    "- Search: the catalogue's own search queryset (`innovations.catalogue.search`: the "
-    "count and the first page by relevance) vs a case-insensitive substring scan "
+    "- Search: the catalogue's own search queryset (`innovations.catalogue.searched`: the "
+    "count and the first page by relevance, counted in the page's statement as the API "
+    "does) vs a case-insensitive substring scan "
     "(`ILIKE '%term%'` on title, summary and description: count and first page) over the "
-    "same approved innovations.",
+    "same listed innovations (approved, approval current).",
     "- Leaderboard throughput: requests per second with 4 concurrent client threads "
     "against the 2 workers, leaderboard page vs the minimal view, alternating.",
     "- Query profile: each page once through Django's test client in the benchmark "

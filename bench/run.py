@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cold, counting, load, measure, queries, report, server
+from . import boards, cold, counting, load, measure, queries, report, server
 from .generate import FILTER_DOMAIN, REFERENCE_DATE, SEARCH_TERM, SEARCH_TERMS, generate
 from .sensitivity import sensitivity_figure
 
@@ -77,6 +77,9 @@ def run(options: Options) -> tuple[list[report.Figure], dict, list[str]]:
     else:
         log(f"Phase 2: the data set at scale {options.scale:g} already in the database")
         counts = dict(options.reused)
+    # The current board and a month earlier one before it, as the nightly runs leave them
+    # (scorecards say why each municipality moved).
+    boards.ensure(log=log)
 
     figures, full = [], []
     if wants(*measure.RECOMPUTE_FIGURES):

@@ -4,7 +4,10 @@ A cached read is stored under a key that contains the version of the data it was
 from. The services that change that data bump the version after their transaction
 commits, so the next read misses and is made afresh; stale entries are never read again
 and simply expire. With Redis every web and worker process shares the versions; with the
-embedded local-memory cache there is one process anyway.
+embedded local-memory cache each process has its own versions, so a change made by another
+process (a management command) cannot bump them: data with a cheap database read of its
+state (`source`, e.g. the published ranking run's id) then takes that state as its version,
+read again at most every `SOURCE_SECONDS` (data_version()).
 
 Writes that bypass the services (the Django admin, a shell) do not bump a version: the
 cached reads therefore also expire after `PAGE_SECONDS`, which bounds how stale they can be."""
@@ -15,7 +18,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.contrib import messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -29,11 +34,32 @@ CATALOGUE = "catalogue"
 RANKING = "ranking"
 
 PAGE_SECONDS = 10 * 60
+# With a cache of this process only: how long a version read from the data's `source` holds.
+SOURCE_SECONDS = 5
 _VERSION_KEY = "data-version:{}"
+_SOURCE_KEY = "data-source-version:{}"
 
 
-def data_version(name: str) -> int:
-    """The current version of the data called `name`."""
+def shared_cache() -> bool:
+    """Do all processes (web, workers, management commands) see the same cache? Not with
+    the embedded local-memory cache (nor without a cache)."""
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
+def data_version(name: str, *, source: Callable[[], object] | None = None) -> int | str:
+    """The current version of the data called `name`: one cache read.
+
+    `source`: a cheap read of the data's state in the database (the published run's id).
+    With a cache that is not shared, where another process's bump never arrives, that state
+    is the version instead, read again at most every SOURCE_SECONDS (bumps made in this
+    process take effect at once)."""
+    if source is not None and not shared_cache():
+        key = _SOURCE_KEY.format(name)
+        version = cache.get(key)
+        if version is None:
+            version = f"source-{source()}"
+            cache.set(key, version, SOURCE_SECONDS)
+        return version
     key = _VERSION_KEY.format(name)
     version = cache.get(key)
     if version is None:
@@ -49,6 +75,7 @@ def bump_data_version(name: str) -> None:
     that no read of the old data can be cached under the new version)."""
 
     def bump():
+        cache.delete(_SOURCE_KEY.format(name))
         key = _VERSION_KEY.format(name)
         try:
             cache.incr(key)

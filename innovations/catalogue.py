@@ -6,27 +6,37 @@ innovations of a page each cost one query, whatever the size of the catalogue.""
 import datetime
 
 from django.db.models import (
+    Count,
     F,
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
+from core.database import on_postgresql
+
+from .listing import Listing
 from .models import Innovation
-from .search import MAX_QUERY_LENGTH, has_search_words, parse_query, search
+from .search import MAX_QUERY_LENGTH, Search, has_search_words, parse_query, search
 
 __all__ = [
     "MAX_QUERY_LENGTH",
     "SEARCH_CONFIG",
     "for_display",
+    "counted_ids",
     "for_list",
+    "innovations_in_order",
     "has_search_words",
     "order",
     "parse_query",
     "related_innovations",
     "search",
+    "searched",
+    "uses_listing",
 ]
 
 # Text search configuration created by migration 0004_search_vector (PostgreSQL only).
@@ -54,10 +64,67 @@ def for_display(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
 LIST_DEFERRED = ("description", "evidence", "references", "search_vector", "rank_vector")
 
 
-def for_list(queryset: QuerySet[Innovation]) -> QuerySet[Innovation]:
+def for_list(queryset: QuerySet) -> QuerySet:
     """What the catalogue's lists show, in one query: supplier joined, the domains read from
-    `domain_mask` (`Innovation.domain_tags`), the long texts left out."""
+    `domain_mask` (`Innovation.domain_tags`), the long texts left out.
+
+    A queryset of the catalogue's narrow rows (a search, see `uses_listing`) gives the
+    innovations of its rows, in its order, with its annotations (`rank`): the rows are
+    chosen, ranked and cut to the page in the narrow table, and only the page's innovations
+    are joined (PostgreSQL sorts before the join when there is a LIMIT)."""
+    if queryset.model is Listing:
+        deferred = [f"innovation__{name}" for name in LIST_DEFERRED]
+        queryset = queryset.select_related("innovation__supplier").defer(
+            "match_vector", "rank_vector", *deferred
+        )
+        queryset._iterable_class = _InnovationsOfListing
+        return queryset
     return queryset.select_related("supplier").defer(*LIST_DEFERRED)
+
+
+class _InnovationsOfListing(ModelIterable):
+    """Each narrow row's innovation (joined), with the row's annotations."""
+
+    def __iter__(self):
+        names = list(self.queryset.query.annotation_select)
+        for row in super().__iter__():
+            innovation = row.innovation
+            for name in names:
+                setattr(innovation, name, getattr(row, name))
+            yield innovation
+
+
+def counted_ids(queryset: QuerySet, bottom: int, top: int) -> tuple[int | None, list[int]]:
+    """How many rows `queryset` has and the ids of its rows `bottom` to `top`, in one
+    statement (`COUNT(*) OVER ()`): for a search by relevance, whose ranking reads every
+    match anyway, so that counting them is no second pass. The count is None when the slice
+    is empty."""
+    counted = queryset.annotate(matches=Window(Count("*")))
+    found = list(counted.values_list("pk", "matches")[bottom:top])
+    return (found[0][1] if found else None), [pk for pk, _ in found]
+
+
+def innovations_in_order(ids: list[int]) -> list[Innovation]:
+    """The innovations `ids` as the catalogue's lists show them (one query), in that order."""
+    found = for_list(Innovation.objects.filter(pk__in=ids)).in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def uses_listing(search_: Search, all_approvals: bool = False) -> bool:
+    """Does the catalogue read this search from its narrow rows (listing.Listing)? On
+    PostgreSQL, for the innovations it lists by default (not with those to be reconfirmed),
+    unless a phrase needs the word positions the narrow rows leave out."""
+    return on_postgresql() and bool(search_.groups) and not search_.has_phrase and not all_approvals
+
+
+def searched(text: str) -> QuerySet:
+    """The catalogue's search of `text` over what it lists by default, annotated with `rank`:
+    the narrow rows where `uses_listing`, the innovations otherwise (as the catalogue page
+    and the API read it; the benchmark's search figure measures this)."""
+    search_ = Search.of(text)
+    if uses_listing(search_):
+        return search_.apply(Listing.objects.all())
+    return search_.apply(Innovation.objects.current())
 
 
 # --- Search: see search.py (re-exported here for the catalogue's callers) ---------------

@@ -17,6 +17,7 @@ from core.countries import province_choices
 
 from . import catalogue, facets
 from .enums import Domain, Reconfirmation, Route, SupplierSize
+from .listing import Listing
 from .models import Innovation
 from .search import Search
 
@@ -143,7 +144,17 @@ class CatalogueFilter(filters.FilterSet):
     def searching(self) -> bool:
         return bool(self.search.groups)
 
-    def _shown(self, queryset) -> QuerySet[Innovation]:
+    @property
+    def listed(self) -> bool:
+        """Is this a search the catalogue reads from its narrow rows (catalogue.uses_listing)?"""
+        all_approvals = self.form.cleaned_data.get("approval") == "all"
+        return catalogue.uses_listing(self.search, all_approvals=all_approvals)
+
+    def _shown(self, queryset) -> QuerySet:
+        if self.listed:
+            # The narrow rows are the innovations listed by default (listing.Listing): the
+            # search, its filters, facets and order read those instead of the wide rows.
+            return Listing.objects.all()
         if self.form.cleaned_data.get("approval") != "all":
             # An innovation to be reconfirmed leaves the default view (innovations/vetting.py).
             queryset = queryset.filter(reconfirmation=Reconfirmation.CURRENT)

@@ -197,25 +197,22 @@ class Innovation(models.Model):
     # The reminders sent before the approval ends: the fewest days before it of the ones
     # sent in this approval period (so that each is sent once). Cleared by a new approval.
     expiry_reminded_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    # Maintained on PostgreSQL only (Dutch configuration); unused on SQLite.
+    # PostgreSQL only (Dutch configuration). The catalogue searches copies of both in its
+    # narrow rows (listing.Listing, imported at the end of this module).
     search_vector = SearchVectorField(null=True, editable=False)
-    # Title and summary only, kept by the same trigger (PostgreSQL): what search results are
-    # ranked by. Ranking over the whole vector took twice as long at national scale
-    # (docs/performance.md); a match only in the description or the supplier's name still
-    # finds the innovation, after the title and summary matches, newest first.
+    # Title and summary only, kept by the same trigger: what search results are ranked by; a
+    # match only in the description or the supplier's name comes after those, newest first.
     rank_vector = SearchVectorField(null=True, editable=False)
-    # What the catalogue shows and filters on about the innovation's use. The app that owns
-    # adoptions keeps them (municipalities calls adoption_facts.innovation_adoption_facts_set in
-    # the transaction that changes a verified adoption), so that the catalogue never reads
-    # adoptions or municipalities: the number of verified adoptions, and the ISO 3166-2
-    # codes of the provinces of the verified adopters, sorted.
+    # What the catalogue shows and filters on about the innovation's use, kept by the app
+    # that owns adoptions (adoption_facts.innovation_adoption_facts_set, in the transaction
+    # that changes a verified adoption), so that the catalogue never reads adoptions: the
+    # number of verified adoptions, and the ISO 3166-2 codes of the adopters' provinces.
     adoption_count = models.PositiveIntegerField(_("verified adoptions"), default=0, editable=False)
     adopter_provinces = models.JSONField(
         _("provinces of the verified adopters"), default=list, blank=True, editable=False
     )
     # The same provinces as bits (bit n: the n-th of enums.Province), which the facet counts
-    # test in one pass over the catalogue (innovations/facets.py): far cheaper per row than
-    # taking the JSON list apart.
+    # test in one pass (innovations/facets.py): far cheaper than taking the JSON list apart.
     adopter_province_mask = models.PositiveIntegerField(default=0, editable=False)
     # The innovation's domains as bits (bit n: the n-th of enums.Domain), kept with the
     # domain links by the services that set them (services.innovation_domains_set): the
@@ -398,3 +395,6 @@ def _readable(values: dict) -> dict:
                 pass
         readable[name] = value
     return readable
+
+
+from .listing import Listing  # noqa: E402, F401 - registered with the models

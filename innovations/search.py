@@ -21,7 +21,9 @@ docs/performance.md says why this technique and not a Hunspell dictionary or pg_
 
 - PostgreSQL: the stored `search_vector` (title A, summary B, description C, supplier's
   name D) matched with a tsquery built here; ranked by ts_rank on `rank_vector` (title and
-  summary only, see migration 0006).
+  summary only, see migration 0006). The catalogue searches the copies of both in its
+  narrow rows (listing.Listing: `match_vector`, stripped of positions) unless a phrase
+  needs the positions (catalogue.uses_listing).
 - SQLite (the embedded default): an FTS5 table of the stemmed title, summary, description
   and supplier's name, kept by triggers (migration 0008, which call the Python function
   registered by `register_sqlite_functions`); ranked by bm25."""
@@ -268,6 +270,12 @@ class _Matches(Func):
 def _postgres_search(queryset: QuerySet, groups: list[list[dict]], found) -> QuerySet:
     matching, whole = postgres_queries(groups, found)
     query = _TsQuery(Value(matching))
+    # The catalogue's narrow rows (listing.Listing) match on the stripped copy of the vector.
+    vector = (
+        "match_vector"
+        if queryset.model._meta.db_table == "innovations_listing"
+        else ("search_vector")
+    )
     rank = Func(
         F("rank_vector"), _TsQuery(Value(whole)), function="ts_rank", output_field=FloatField()
     )
@@ -275,7 +283,7 @@ def _postgres_search(queryset: QuerySet, groups: list[list[dict]], found) -> Que
         # A compound-part match ranks a tenth of a whole-word match in the same field.
         partial = Func(F("rank_vector"), query, function="ts_rank", output_field=FloatField())
         rank = rank + Value(0.1) * partial
-    return queryset.filter(_Matches(F("search_vector"), query)).annotate(rank=rank)
+    return queryset.filter(_Matches(F(vector), query)).annotate(rank=rank)
 
 
 # --- SQLite --------------------------------------------------------------------------------
@@ -353,6 +361,11 @@ class Search:
     def of(cls, text: str) -> "Search":
         groups = parse_query(text or "")
         return cls(groups=groups, compounds=_compounds_of(groups) if groups else {})
+
+    @property
+    def has_phrase(self) -> bool:
+        """Does a term need word positions (a phrase), which stripped vectors lack?"""
+        return any(term["phrase"] for group in self.groups for term in group)
 
     def apply(self, queryset: QuerySet) -> QuerySet:
         """The innovations of `queryset` that match, annotated with `rank` (higher is

@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 
 from innovations.adoption_facts import innovation_adoption_facts_set
 from innovations.models import Innovation
 
-from .enums import Verification
-from .models import Adoption
+from .enums import Stage, Verification
+from .models import Adoption, AdoptionStageChange
 
 BATCH = 2000
 
@@ -96,3 +96,33 @@ def adoption_facts_refresh_for_municipalities(*, municipality_ids: Iterable[int]
         .distinct()
     )
     return adoption_facts_refresh(innovation_ids=list(innovation_ids))
+
+
+# Pilot outcomes (municipalities.pilots): the values of Adoption.pilot_outcome.
+RUNNING = "running"  # still a pilot
+ONWARD = "onward"  # went on to implementation or scaling (also when it ended later)
+ENDED = "ended"  # ended without being implemented or scaled
+ONWARD_STAGES = (Stage.IMPLEMENTED, Stage.SCALED)
+
+
+def pilot_outcome_refresh(*, adoption_ids: Iterable[int] | None) -> None:
+    """Store the pilot outcome of `adoption_ids` (every adoption if None; one UPDATE): for a
+    verified adoption that
+    is a pilot or has a verified pilot stage in its history, whether it went on to
+    implementation or scaling (now or ever), is still a pilot, or ended; "" otherwise. Call
+    it inside the transaction where a verified state takes effect, after its history row."""
+    history = AdoptionStageChange.objects.filter(adoption=OuterRef("pk"))
+    was_pilot = Q(stage=Stage.PILOT) | Exists(history.filter(to_stage=Stage.PILOT))
+    reached = Q(stage__in=ONWARD_STAGES) | Exists(history.filter(to_stage__in=ONWARD_STAGES))
+    adoptions = Adoption.objects.all()
+    if adoption_ids is not None:
+        adoptions = adoptions.filter(pk__in=list(adoption_ids))
+    adoptions.update(
+        pilot_outcome=Case(
+            When(~Q(verification=Verification.VERIFIED), then=Value("")),
+            When(~was_pilot, then=Value("")),
+            When(reached, then=Value(ONWARD)),
+            When(stage=Stage.PILOT, then=Value(RUNNING)),
+            default=Value(ENDED),
+        )
+    )

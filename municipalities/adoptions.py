@@ -24,7 +24,7 @@ from innovations.models import Innovation
 
 from . import tasks
 from .access import adoption_verify_conflict, can_verify_adoptions, require_act_for
-from .adoption_facts import adoption_facts_refresh
+from .adoption_facts import adoption_facts_refresh, pilot_outcome_refresh
 from .adoption_rules import (
     ADOPTION_FIELDS,
     CHANGE_FIELDS,
@@ -364,6 +364,8 @@ def adoption_state_take_effect(
             stage_since=adoption.stage_since,
             changed_by=claimed_by,
         )
+    # How its pilot ended, from the history just written (the pages count these).
+    pilot_outcome_refresh(adoption_ids=[adoption.pk])
     # The catalogue's adoption counts and adopters' provinces, kept on the innovation
     # (municipalities/adoption_facts.py), in this same transaction.
     adoption_facts_refresh(innovation_ids=[adoption.innovation_id])

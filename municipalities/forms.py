@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import GuardedTextFieldsMixin
-from innovations.enums import Domain
+from innovations.enums import Domain, Reconfirmation
 from innovations.models import Innovation
 
 from .adoption_rules import STAGE_MOVES
@@ -194,6 +194,13 @@ class ResponseForm(GuardedTextFieldsMixin, forms.Form):
             self.fields["innovation"].queryset = (
                 Innovation.objects.current().for_supplier(supplier).order_by("title")
             )
+            # Say why an approved innovation is missing from the list.
+            waiting = Innovation.objects.approved().for_supplier(supplier)
+            if waiting.exclude(reconfirmation=Reconfirmation.CURRENT).exists():
+                self.fields["innovation"].help_text = _(
+                    "An innovation whose approval is to be reconfirmed is not in this list "
+                    "until a reviewer reconfirms it."
+                )
 
 
 class ResponseMarkForm(forms.Form):

@@ -161,6 +161,12 @@ class Adoption(models.Model):
     # the verifying transaction), so that a scorecard reads each adoption's order instead of
     # counting the adopters before it (docs/performance.md).
     adopter_order = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # How its pilot ended, from its verified states (municipalities.pilots): "" if it was
+    # never a verified pilot, else "running", "onward" (went on to implementation or
+    # scaling) or "ended". Kept where a verified state takes effect
+    # (adoption_facts.pilot_outcome_refresh), so that the pages that count pilots' outcomes
+    # read a column instead of probing the stage history per adoption.
+    pilot_outcome = models.CharField(max_length=8, blank=True, default="", editable=False)
 
     objects = AdoptionQuerySet.as_manager()
 
@@ -185,10 +191,21 @@ class Adoption(models.Model):
             models.Index(fields=["verification", "created_at"], name="adoption_queue"),
             # A municipality's verified adoptions with what its page, its scorecard's points
             # and their counts read (PostgreSQL: an index-only scan; a large municipality's
-            # thousands of adoptions lie on as many pages of the table: docs/performance.md).
+            # thousands of adoptions lie on as many pages of the table: docs/performance.md);
+            # the verification time for "why did it move" (ranking.movement), the pilot outcome
+            # for the municipality page's count of its pilots' outcomes.
             models.Index(
                 fields=["municipality", "verification"],
-                include=["id", "innovation", "stage", "started_on", "stage_since", "adopter_order"],
+                include=[
+                    "id",
+                    "innovation",
+                    "stage",
+                    "started_on",
+                    "stage_since",
+                    "adopter_order",
+                    "verified_at",
+                    "pilot_outcome",
+                ],
                 name="adoption_municipality_covering",
             ),
         ]

@@ -5,7 +5,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    Exists,
     Expression,
     ExpressionWrapper,
     F,
@@ -24,7 +23,7 @@ from core.database import on_postgresql
 from innovations.access import supplier_for
 from innovations.models import Innovation
 
-from .enums import Verification
+from .enums import Stage, Verification
 from .models import Adoption, AdoptionChange, Challenge, Municipality
 
 # --- Adoptions ----------------------------------------------------------------------------
@@ -113,23 +112,16 @@ def own_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
     )
 
 
-def innovation_adopters(
-    innovation: Innovation, *, pilot_history: bool = False
-) -> QuerySet[Adoption]:
+def innovation_adopters(innovation: Innovation) -> QuerySet[Adoption]:
     """The verified adopters of one innovation, earliest first (at most one per
-    municipality, but a widely used innovation has hundreds), with their evaluations; with
-    `pilot_history`, annotated for pilots.count_outcomes() in the same query."""
-    queryset = (
+    municipality, but a widely used innovation has hundreds), with their evaluations (and,
+    on each adoption, its pilot outcome for pilots.count_outcomes())."""
+    return (
         Adoption.objects.verified()
         .filter(innovation=innovation)
         .select_related("municipality", "evaluation")
         .order_by("started_on", "id")
     )
-    if pilot_history:
-        from .pilots import with_pilot_history
-
-        queryset = with_pilot_history(queryset)
-    return queryset
 
 
 # --- Challenges ---------------------------------------------------------------------------
@@ -183,7 +175,9 @@ class _InArrayOf(Expression):
 
 
 def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
-    """Verified adoptions by other municipalities in the same province or size class."""
+    """Verified adoptions by other municipalities in the same province or size class that are
+    still in use: an ended one is no reason to suggest an innovation (its evaluation, on the
+    innovation's page, tells why it ended)."""
     similar = (
         Municipality.objects.filter(
             Q(province_code=municipality.province_code) | Q(size_class=municipality.size_class)
@@ -192,7 +186,7 @@ def similar_adoptions(municipality: Municipality) -> QuerySet[Adoption]:
         .order_by()
         .values("pk")
     )
-    adoptions = Adoption.objects.verified()
+    adoptions = Adoption.objects.verified().exclude(stage=Stage.ENDED)
     if not on_postgresql():
         return adoptions.filter(municipality__in=similar)
     # Counted per innovation (similar_count), an innovation's few verified adoptions are
@@ -225,13 +219,36 @@ def similar_count(municipality: Municipality):
 
 def used_by_similar_municipalities(municipality: Municipality, limit: int = 6):
     """Approved innovations with verified adoptions by municipalities in the same province
-    or size class that `municipality` does not use (nor has claimed) yet, most used first."""
-    own = Adoption.objects.filter(innovation=OuterRef("pk"), municipality=municipality)
+    or size class that `municipality` does not use (nor has claimed) yet, most used first
+    (a tie at the cut: the older innovation), then by title. One query.
+
+    Counted from the similar municipalities' adoptions (their covering index), grouped by
+    innovation: asking each of a national catalogue's 100,000 innovations for its similar
+    adopters took 1.3-2.8 s (SCALE=1); this takes 0.1-0.4 s."""
+    similar = (
+        Municipality.objects.filter(
+            Q(province_code=municipality.province_code) | Q(size_class=municipality.size_class)
+        )
+        .exclude(pk=municipality.pk)
+        .order_by()
+        .values("pk")
+    )
+    own = Adoption.objects.filter(municipality=municipality).order_by().values("innovation")
+    top = (
+        Adoption.objects.verified()
+        .exclude(stage=Stage.ENDED)
+        .filter(municipality__in=similar)
+        .filter(innovation__in=Innovation.objects.current().order_by().values("pk"))
+        .exclude(innovation__in=own)
+        .order_by()
+        .values("innovation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "innovation")
+        .values("innovation")[:limit]
+    )
     return (
-        Innovation.objects.current()
-        .filter(~Exists(own))
+        Innovation.objects.filter(pk__in=top)
         .annotate(similar_count=similar_count(municipality))
-        .filter(similar_count__gt=0)
         .select_related("supplier")
-        .order_by("-similar_count", "title", "id")[:limit]
+        .order_by("-similar_count", "title", "id")
     )

@@ -133,12 +133,12 @@ if DATABASE_URL:
             disable_server_side_cursors=env_bool("DATABASE_PGBOUNCER"),
         )
     }
-    # No JIT (it compiled a ~50 ms facet count for ~100 ms), and a random page read at twice
-    # a sequential one, not four times (spinning disks): at 4 a frequent word's search read
-    # the whole table instead of its index, 1.4 s against 0.4 s (docs/performance.md).
-    # PGOPTIONS of the environment (the benchmark's statement timeout) still apply.
+    # No JIT (it compiled a ~50 ms facet count for ~100 ms); a random page read at twice a
+    # sequential one, not four times (at 4 a frequent word's search read the whole table);
+    # 32 MB to sort: a relevance search counts its matches in its page's statement, and at
+    # 4 MB a frequent word's spilled to disk (docs/performance.md). PGOPTIONS still apply.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
-        [os.environ.get("PGOPTIONS", ""), "-c jit=off -c random_page_cost=2"]
+        [os.environ.get("PGOPTIONS", ""), "-c jit=off -c random_page_cost=2 -c work_mem=32MB"]
     ).strip()
     if DATABASE_POOL:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -370,14 +370,15 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 # then the login page answers 429 with Retry-After. High enough for a shared office address.
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 LOGIN_ADDRESS_WINDOW = env_int("LOGIN_ADDRESS_WINDOW_MINUTES", 15) * 60
-# Sign-up attempts (sent forms, valid or not) per client address and hour.
-SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)
+SIGNUP_ADDRESS_LIMIT = env_int("SIGNUP_ADDRESS_LIMIT", 10)  # sign-up forms per address and hour
 # Password reset links: at most this many an hour per client address and per e-mail address.
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 5)
 # Sign-up mails (a confirmation link, or "you already have an account"): at most this many
-# an hour per client address and per e-mail address; a confirmation link lasts this long.
+# an hour per client address and per e-mail address; a confirmation link lasts this long; a
+# sign-up whose link expired unused is removed this much later (0: at once, never sooner).
 SIGNUP_MAIL_LIMIT = env_int("SIGNUP_MAIL_LIMIT", 5)
 SIGNUP_CONFIRM_DAYS = env_int("SIGNUP_CONFIRM_DAYS", 3)
+SIGNUP_GRACE_DAYS = max(0, env_int("SIGNUP_GRACE_DAYS", 1))
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

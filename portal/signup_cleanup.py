@@ -4,8 +4,8 @@ followed the link.
 
 An account qualifies when it still awaits confirmation, is inactive, never logged in, is no
 staff, and its last confirmation link (`confirmation_sent_at`, else the sign-up itself) is
-older than SIGNUP_CONFIRM_DAYS plus a day's grace: the link expired unused. With it go what
-the sign-up made and nobody else has: its membership of its organisation, the organisation
+older than SIGNUP_CONFIRM_DAYS plus SIGNUP_GRACE_DAYS (a day): the link expired unused. With it
+go what the sign-up made and nobody else has: its membership of its organisation, the organisation
 itself when nothing else refers to it (no other member, no innovation, nothing else), and
 its request to buy. An account that anything else refers to (a review, a question, a
 shortlist: something an administrator or another user did with it) is left for an
@@ -33,7 +33,6 @@ from innovations.services import SUPPLIER_FIELDS, supplier_member_remove
 from municipalities.memberships import membership_remove
 from municipalities.models import BuyerMembership
 
-GRACE_DAYS = 1
 logger = logging.getLogger("koploper.security")
 
 # Relations whose rows a sign-up makes and the removal takes along; any other row that
@@ -44,8 +43,8 @@ HARMLESS = {models.SET_NULL, models.DO_NOTHING}
 
 def expired_signups(*, now: datetime.datetime | None = None) -> models.QuerySet:
     """The accounts whose sign-up was never confirmed and whose last link has expired
-    (a day's grace after SIGNUP_CONFIRM_DAYS)."""
-    days = settings.SIGNUP_CONFIRM_DAYS + GRACE_DAYS
+    (SIGNUP_GRACE_DAYS after SIGNUP_CONFIRM_DAYS)."""
+    days = settings.SIGNUP_CONFIRM_DAYS + settings.SIGNUP_GRACE_DAYS
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     return (
         get_user_model()

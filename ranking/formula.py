@@ -139,3 +139,45 @@ def scored_adoptions_sql(
         *ordered_params,
     ]
     return sql, sql_params
+
+
+def points_sql(alias: str, *, reference_date: datetime.date, parameters: dict) -> tuple[str, list]:
+    """Formula v1's points (millionths) of the adoption row `alias` (its stage, stage_since
+    and adopter_order) on `reference_date` under `parameters`, as one expression: the value
+    scored_adoptions_sql() gives that adoption, in the same arithmetic. ("Why did it move"
+    scores the adoptions read for the current board on the previous board too: a counted
+    adoption of the previous board is one of the current board's that started by then.)"""
+    stages = parameters["stage_factors"]
+    dp = "DOUBLE PRECISION"
+    age = _age_days_sql().replace("a.stage_since", f"{alias}.stage_since")
+    sql = f"""CAST(ROUND(
+        CASE {alias}.stage
+            WHEN %s THEN CAST(%s AS {dp})
+            WHEN %s THEN CAST(%s AS {dp})
+            WHEN %s THEN CAST(%s AS {dp})
+            ELSE CAST(%s AS {dp})
+        END
+        * CASE
+            WHEN {alias}.adopter_order = 1 THEN CAST(%s AS {dp})
+            WHEN {alias}.adopter_order <= %s THEN CAST(%s AS {dp})
+            ELSE CAST(%s AS {dp})
+        END
+        * power(CAST(0.5 AS {dp}), CAST({age} AS {dp}) / CAST(%s AS {dp}))
+        * %s) AS BIGINT)"""
+    params = [
+        Stage.PILOT.value,
+        stages[Stage.PILOT],
+        Stage.IMPLEMENTED.value,
+        stages[Stage.IMPLEMENTED],
+        Stage.SCALED.value,
+        stages[Stage.SCALED],
+        stages[Stage.ENDED],
+        parameters["launching_customer_factor"],
+        parameters["early_adopter_last_position"],
+        parameters["early_adopter_factor"],
+        parameters["later_adopter_factor"],
+        reference_date.isoformat(),
+        parameters["days_per_year"] * parameters["recency_half_life_years"],
+        MICRO,
+    ]
+    return sql, params

@@ -17,13 +17,13 @@ innovation's adopters) is the rest: the change of the score minus their effects.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from municipalities.enums import Stage, Verification
+from municipalities.enums import Stage
 from municipalities.models import AdoptionStageChange, Municipality
 
 from .models import MICRO, RankingEntry, RankingRun, from_micro
-from .selectors import Contribution, points_by_adoption
+from .movement_rows import ADDED, AGED, CHANGED, movement_rows
+from .selectors import Contribution
 
-ADDED, CHANGED, AGED = "added", "changed", "aged"
 # The smallest effect the page shows (it rounds to hundredths of a point).
 SHOWN = MICRO // 200
 
@@ -99,47 +99,35 @@ def _stage_before(changes: list[AdoptionStageChange], contribution: Contribution
 
 
 def movement(
-    run: RankingRun,
-    municipality: Municipality,
-    entry: RankingEntry | None,
-    now: list[Contribution],
-    limit: int = 50,
+    run: RankingRun, municipality: Municipality, entry: RankingEntry | None, limit: int = 50
 ) -> Movement | None:
-    """The changes behind `municipality`'s move from the previous board to `run` (`now`:
-    its contributions on `run`, as the scorecard has them). None without a previous board.
-    Three queries: the previous entry, the adoptions' verification times and stage history,
-    and the points on the previous board."""
+    """The changes behind `municipality`'s move from the previous board to `run`. None
+    without a previous board.
+
+    Both boards' points are joined per adoption in SQL (movement_rows.movement_rows), which
+    hands over only the changes that can be listed, with the number and effect of all of
+    them per kind: a large municipality has thousands of adoptions, nearly all of them
+    aged, and an object for each cost most of the scorecard's time (docs/performance.md).
+    The adoptions that changed stage are all handed over; their points then come from
+    their stage history, read for them only. Three queries, four with a stage change: the
+    previous entry, the changes, the stage history."""
     previous = run.previous_run
     if previous is None:
         return None
     previous_entry = RankingEntry.objects.filter(run=previous, municipality=municipality).first()
     result = Movement(previous_run=previous, previous_entry=previous_entry)
-    before = points_by_adoption(previous, municipality)
-    # By municipality, not by a list of thousands of adoption ids (a large municipality's
-    # list made each of these statements take hundreds of milliseconds to plan and send);
-    # the adoptions counted (`now`) are verified ones of this municipality.
+    found = movement_rows(run, previous, municipality, limit=limit, shown_micro=SHOWN)
+    changed = [row.contribution for row in found.rows if row.kind == CHANGED]
     history: dict[int, list[AdoptionStageChange]] = {}
-    for change in AdoptionStageChange.objects.filter(adoption__municipality=municipality).order_by(
-        "created_at", "id"
-    ):
-        history.setdefault(change.adoption_id, []).append(change)
-    published = previous.finished_at
-    verified = dict(
-        municipality.adoptions.filter(verification=Verification.VERIFIED)
-        .values_list("pk", "verified_at")
-        .order_by()
-    )
-    for c in now:
-        then = before.get(c.adoption_id)
-        verified_at = verified.get(c.adoption_id)
-        newly_verified = (
-            published is not None and verified_at is not None and verified_at > published
-        )
-        if c.started_on > previous.reference_date or (
-            newly_verified and c.stage_since <= previous.reference_date
-        ):
-            result.changes.append(Change(ADDED, c, 0))
-        elif c.stage_since > previous.reference_date:
+    if changed:
+        for change in AdoptionStageChange.objects.filter(
+            adoption_id__in=[c.adoption_id for c in changed]
+        ).order_by("created_at", "id"):
+            history.setdefault(change.adoption_id, []).append(change)
+    listed: dict[str, list[Change]] = {ADDED: [], CHANGED: [], AGED: []}
+    for row in found.rows:
+        c = row.contribution
+        if row.kind == CHANGED:
             stage, since = _stage_before(history.get(c.adoption_id, []), c, previous.reference_date)
             points = _points_micro(
                 parameters=previous.parameters,
@@ -148,24 +136,22 @@ def movement(
                 since=since,
                 reference=previous.reference_date,
             )
-            result.changes.append(Change(CHANGED, c, points, stage_before=stage))
-        elif then is not None and then != c.points_micro:
-            result.changes.append(Change(AGED, c, then))
+            listed[CHANGED].append(Change(CHANGED, c, points, stage_before=stage))
+        elif row.listed:
+            listed[row.kind].append(Change(row.kind, c, row.before_micro))
+    # The rows of a kind come in the contributions' order; the effect decides (a stable sort
+    # keeps that order among equal effects, as SQL ordered the other kinds).
+    listed[CHANGED].sort(key=lambda c: -abs(_effect_micro(c)))
+    count = found.counts[ADDED] + len(listed[CHANGED]) + found.counts[AGED]
+    explained = (
+        found.effects[ADDED] + sum(_effect_micro(c) for c in listed[CHANGED]) + found.effects[AGED]
+    )
+    result.changes = (listed[ADDED] + listed[CHANGED] + listed[AGED])[:limit]
     score_now = entry.score_micro if entry else 0
     score_before = previous_entry.score_micro if previous_entry else 0
-    explained = sum(c.contribution.points_micro - c.before_micro for c in result.changes)
     result.rest_micro = score_now - score_before - explained
-    order = {ADDED: 0, CHANGED: 1, AGED: 2}
-    result.changes.sort(
-        key=lambda c: (order[c.kind], -abs(c.contribution.points_micro - c.before_micro))
-    )
-    # Ageing that the page would show as 0.00 is not listed: it is counted in `more`.
-    listed = [c for c in result.changes if c.kind != AGED or abs(_effect_micro(c)) >= SHOWN]
-    shown = {id(c) for c in listed[:limit]}
-    hidden = [c for c in result.changes if id(c) not in shown]
-    result.changes = listed[:limit]
-    result.more_count = len(hidden)
-    result.more_micro = sum(_effect_micro(c) for c in hidden)
+    result.more_count = count - len(result.changes)
+    result.more_micro = explained - sum(_effect_micro(c) for c in result.changes)
     return result
 
 

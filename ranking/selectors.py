@@ -25,8 +25,10 @@ ORDERINGS = {
 UNKNOWN_ORDERING = _("Unknown ordering “%(value)s”: use rank or rank_per_10k.")
 
 
-def current_run() -> RankingRun | None:
-    return RankingRun.objects.current().first()
+def current_run(*, with_previous: bool = False) -> RankingRun | None:
+    """The published board; `with_previous`: with its previous board in the same query."""
+    runs = RankingRun.objects.current()
+    return (runs.select_related("previous_run") if with_previous else runs).first()
 
 
 def current_run_id() -> int | None:
@@ -123,7 +125,7 @@ def _date(value) -> datetime.date:
     return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _contribution(row, days_per_year: float) -> Contribution:
+def contribution_from_row(row, days_per_year: float) -> Contribution:
     (
         adoption_id,
         municipality_id,
@@ -185,23 +187,9 @@ def contributions(run: RankingRun, municipality: Municipality | None = None) -> 
         cursor.execute(statement, params)
         rows = cursor.fetchall()
     days_per_year = run.parameters["days_per_year"]
-    result = [_contribution(row, days_per_year) for row in rows]
+    result = [contribution_from_row(row, days_per_year) for row in rows]
     result.sort(key=lambda c: (-c.points_micro, c.started_on, c.innovation.title, c.adoption_id))
     return result
-
-
-def points_by_adoption(run: RankingRun, municipality: Municipality) -> dict[int, int]:
-    """Adoption id → points (millionths) of `municipality`'s counted adoptions under `run`,
-    as contributions() computes them, without the innovations or an object per adoption
-    (what "why did it move" needs of the previous board)."""
-    sql, params = formula.scored_adoptions_sql(
-        reference_date=run.reference_date,
-        parameters=run.parameters,
-        municipality_id=municipality.pk,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT x.id, x.points_micro FROM ({sql}) x", params)  # noqa: S608  # nosec B608
-        return {adoption_id: int(points) for adoption_id, points in cursor.fetchall()}
 
 
 @dataclass
@@ -222,27 +210,50 @@ def contributions_page(
     in the same order, with the count and the points of all: one query, which hands over
     a page of rows instead of all of them (a large municipality has thousands, and making
     an object of each cost most of the scorecard's time: docs/performance.md)."""
-    statement, params = _scored_with_innovations(run, municipality)
-    paged = (
-        "SELECT p.*, COUNT(*) OVER (), COALESCE(SUM(p.points_micro) OVER (), 0) "  # noqa: S608  # nosec B608
-        f"FROM ({statement}) p "
-        "ORDER BY p.points_micro DESC, p.started_on, p.title, p.id LIMIT %s OFFSET %s"
+    sql, params = formula.scored_adoptions_sql(
+        reference_date=run.reference_date,
+        parameters=run.parameters,
+        municipality_id=municipality.pk,
     )
+    innovation = connection.ops.quote_name(Innovation._meta.db_table)
+    columns = ", ".join(f"c.{column}" for column in formula.COLUMNS)
+    # Ordered first without the innovations' titles, which only break ties of points and
+    # start date: the rows whose group of ties overlaps the page are the candidates, and
+    # only their titles are read (not those of a large municipality's ~5,000 adoptions).
+    paged = f"""
+        SELECT {columns}, i.title, i.slug, c.total, c.points, c.first_position
+        FROM (
+            SELECT s.*,
+                RANK() OVER (ORDER BY s.points_micro DESC, s.started_on) AS first_position,
+                COUNT(*) OVER (PARTITION BY s.points_micro, s.started_on) AS ties,
+                COUNT(*) OVER () AS total,
+                COALESCE(SUM(s.points_micro) OVER (), 0) AS points
+            FROM ({sql}) s
+        ) c
+        JOIN {innovation} i ON i.id = c.innovation_id
+        WHERE c.first_position <= %s AND c.first_position + c.ties - 1 > %s
+        ORDER BY c.points_micro DESC, c.started_on, i.title, c.id
+    """  # noqa: S608 - quoted table name and our own SQL; values are parameters  # nosec B608
+
+    def page_of(number: int) -> list:
+        offset = (number - 1) * per_page
+        cursor.execute(paged, [*params, offset + per_page, offset])
+        candidates = cursor.fetchall()
+        skip = offset - (int(candidates[0][16]) - 1) if candidates else 0
+        return candidates[skip : skip + per_page]
+
     days_per_year = run.parameters["days_per_year"]
     number = max(number, 1)
     with connection.cursor() as cursor:
-        cursor.execute(paged, [*params, per_page, (number - 1) * per_page])
-        rows = cursor.fetchall()
+        rows = page_of(number)
         if not rows and number > 1:  # past the last page: the last one
-            cursor.execute(paged, [*params, 1, 0])
-            first = cursor.fetchall()
+            first = page_of(1)
             count = int(first[0][14]) if first else 0
             number = max((count + per_page - 1) // per_page, 1)
-            cursor.execute(paged, [*params, per_page, (number - 1) * per_page])
-            rows = cursor.fetchall()
+            rows = page_of(number)
     count, points = (int(rows[0][14]), int(rows[0][15])) if rows else (0, 0)
     return ContributionPage(
-        rows=[_contribution(row, days_per_year) for row in rows],
+        rows=[contribution_from_row(row, days_per_year) for row in rows],
         number=number,
         count=count,
         points_micro=points,

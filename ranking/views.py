@@ -36,8 +36,11 @@ CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 def _board_version(request) -> int:
     # The version of the published board (core.caching), bumped when a run is published:
     # one read from the cache that holds the page too, where the current run's id was a
-    # database query on every cached page served (docs/performance.md).
-    return caching.data_version(caching.RANKING)
+    # database query on every cached page served (docs/performance.md). With the embedded
+    # local-memory cache a board published by another process (`manage.py
+    # ranking_recompute`) cannot bump it here: then the version is the current run's id,
+    # read at most every few seconds.
+    return caching.data_version(caching.RANKING, source=selectors.current_run_id)
 
 
 # The whole page for anonymous visitors, under the published board: a new board makes new keys.
@@ -99,7 +102,7 @@ def _page_number(value: str | None) -> int:
 def scorecard(request, slug):
     """One municipality: the adoptions behind its score, and its rank over past runs."""
     municipality = get_object_or_404(Municipality, slug=slug)
-    run = selectors.current_run()
+    run = selectors.current_run(with_previous=True)
     entry = moved = None
     page = Page([], 1, Paginator([], SCORECARD_ROWS))
     changed_since_run = False
@@ -108,22 +111,16 @@ def scorecard(request, slug):
         number = _page_number(request.GET.get("page"))
         # The most points first, in pages: a large municipality has thousands, and drawing
         # them all cost seconds (docs/performance.md).
-        if run.previous_run_id is None:
-            # The page, the count and the sum of all from one query.
-            found = selectors.contributions_page(
-                run, municipality, number=number, per_page=SCORECARD_ROWS
-            )
-            paginator = Paginator([], SCORECARD_ROWS)
-            paginator.count = found.count
-            page = Page(found.rows, found.number, paginator)
-            points = found.points_micro
-        else:
-            # "Why did it move" compares every adoption with the previous board: all of them
-            # are read once, for that and for the page.
-            every = selectors.contributions(run, municipality)
-            page = Paginator(every, SCORECARD_ROWS).get_page(number)
-            points = sum(c.points_micro for c in every)
-            moved = movement.movement(run, municipality, entry, every, limit=SCORECARD_ROWS)
+        # The page, the count and the sum of all from one query.
+        found = selectors.contributions_page(
+            run, municipality, number=number, per_page=SCORECARD_ROWS
+        )
+        paginator = Paginator([], SCORECARD_ROWS)
+        paginator.count = found.count
+        page = Page(found.rows, found.number, paginator)
+        points = found.points_micro
+        # "Why did it move": the changes since the previous board, ordered and limited in SQL.
+        moved = movement.movement(run, municipality, entry, limit=SCORECARD_ROWS)
         # The points are computed now; adoptions verified or changed after the run make
         # them differ from the published score until the next board.
         changed_since_run = points != (entry.score_micro if entry else 0)

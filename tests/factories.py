@@ -10,7 +10,7 @@ from core.countries import province_code_for
 from innovations.domain_links import innovation_domains_set
 from innovations.enums import Route, Status
 from innovations.models import Innovation, Supplier, SupplierMember
-from municipalities.adoption_facts import adoption_facts_refresh
+from municipalities.adoption_facts import adoption_facts_refresh, pilot_outcome_refresh
 from municipalities.enums import MembershipStatus, Stage, Verification, size_class_for
 from municipalities.models import Adoption, BuyerMembership, Challenge, Municipality
 
@@ -147,6 +147,8 @@ class AdoptionFactory(factory.django.DjangoModelFactory):
         # As the services do in the same transaction: the catalogue's facts about the
         # innovation (adoption count, adopters' provinces) follow its verified adoptions.
         adoption_facts_refresh(innovation_ids=[adoption.innovation_id])
+        pilot_outcome_refresh(adoption_ids=[adoption.pk])
+        adoption.refresh_from_db(fields=["pilot_outcome"])
         return adoption
 
 

@@ -17,6 +17,7 @@ from core import caching
 from .. import catalogue
 from ..enums import Domain
 from ..filters import CatalogueFilter
+from ..listing import Listing
 from ..models import Innovation, Supplier
 
 
@@ -68,11 +69,18 @@ class CountedWithThePage(Paginator):
     def page(self, number):
         number = int(number)
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.annotate(matches=Window(Count("*")))[bottom : bottom + self.per_page]
-        )
-        if rows:
-            self.__dict__["count"] = rows[0].matches
+        if self.object_list.model is Listing:
+            # The catalogue's narrow rows (a search, catalogue.uses_listing): the page's ids
+            # and the count from those alone, then the page's innovations. Joined in the
+            # same statement, the window would make every match's innovation row be read.
+            count, ids = catalogue.counted_ids(self.object_list, bottom, bottom + self.per_page)
+            rows = catalogue.innovations_in_order(ids)
+        else:
+            counted = self.object_list.annotate(matches=Window(Count("*")))
+            rows = list(counted[bottom : bottom + self.per_page])
+            count = rows[0].matches if rows else None
+        if count is not None:
+            self.__dict__["count"] = count
         if number > self.num_pages and not (number == 1 and self.allow_empty_first_page):
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)

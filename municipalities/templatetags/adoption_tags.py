@@ -33,9 +33,9 @@ def innovation_adopters_panel(context, innovation):
     number = request.GET.get("adopters") if request is not None else None
     first = None
     if number in (None, "", "1"):
-        # Most innovations have a page of adopters or less: then that page is all of them.
-        # (with what counting the pilots' outcomes needs, in the same query)
-        first = list(innovation_adopters(innovation, pilot_history=True)[: ADOPTERS_PER_PAGE + 1])
+        # Most innovations have a page of adopters or less: then that page is all of them
+        # (each with its pilot outcome, for counting them).
+        first = list(adopters[: ADOPTERS_PER_PAGE + 1])
     if first is not None and len(first) <= ADOPTERS_PER_PAGE:
         rows = [(a.stage, 1, a.started_on) for a in first]
         paginator = Paginator(first, ADOPTERS_PER_PAGE)

@@ -196,6 +196,40 @@ def test_new_challenges_in_a_suppliers_domains_are_opt_in(
     assert _texts(other_member) == []
 
 
+@pytest.mark.parametrize("reconfirmation", ["due", "confirmed"])
+def test_new_challenges_skip_suppliers_whose_innovation_awaits_reconfirmation(
+    started, buyer, municipality, innovation, supplier_member, reconfirmation
+):
+    """An innovation whose approval ended is out of the catalogue and cannot answer a
+    challenge until a reviewer reconfirms it: its supplier is not invited to."""
+    notifications.alert_settings_update(user=supplier_member, channels={Kind.NEW_CHALLENGE: "mail"})
+    innovation.reconfirmation = reconfirmation
+    innovation.save(update_fields=["reconfirmation"])
+
+    def post(title):
+        return challenge_post(
+            user=buyer,
+            municipality=municipality,
+            title=title,
+            problem_statement="Wij zoeken iets.",
+            domain="energy",
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+
+    post("Minder energie")
+    collect.collect(now=_later())  # settled: the next run does not read it again
+    assert _texts(supplier_member) == []
+
+    innovation.reconfirmation = ""  # reconfirmed: in the catalogue again
+    innovation.save(update_fields=["reconfirmation"])
+    post("Nog minder energie")
+    collect.collect()
+
+    assert _texts(supplier_member) == [
+        "Utrecht posted a challenge in energy: “Nog minder energie”."
+    ]
+
+
 def test_followers_of_a_challenge_hear_of_its_deadline_and_closing(
     started, buyer, municipality, supplier_member
 ):

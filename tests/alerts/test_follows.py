@@ -111,3 +111,56 @@ def test_follow_list_query_count(client, buyer, django_assert_max_num_queries):
         Follow.objects.create(user=buyer, challenge=ChallengeFactory())
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("alerts:follows"))
+
+
+def test_follow_list_pages_each_list_and_keeps_the_others_page(
+    client, buyer, django_assert_max_num_queries
+):
+    """Up to MAX_FOLLOWS follows: each list comes in pages of its own, newest first; the
+    links of one list keep the page of the other."""
+    from alerts.views import PAGE_SIZE
+
+    now = timezone.now()
+    innovations = [InnovationFactory(title=f"Innovatie {i:02d}") for i in range(PAGE_SIZE + 3)]
+    challenges = [ChallengeFactory(title=f"Uitdaging {i:02d}") for i in range(PAGE_SIZE + 1)]
+    for i, innovation in enumerate(innovations):
+        Follow.objects.create(
+            user=buyer, innovation=innovation, created_at=now - datetime.timedelta(minutes=i)
+        )
+    for i, challenge in enumerate(challenges):
+        Follow.objects.create(
+            user=buyer, challenge=challenge, created_at=now - datetime.timedelta(minutes=i)
+        )
+    client.force_login(buyer)
+
+    first = client.get(reverse("alerts:follows"))
+    with django_assert_max_num_queries(len(_queries_of_a_short_list(client, buyer))):
+        second = client.get(reverse("alerts:follows"), {"innovations": 2, "challenges": 2})
+    text = second.content.decode()
+
+    assert [f.innovation.title for f in first.context["innovations"]] == [
+        f"Innovatie {i:02d}" for i in range(PAGE_SIZE)
+    ]
+    assert [f.innovation.title for f in second.context["innovations"]] == [
+        f"Innovatie {i:02d}" for i in range(PAGE_SIZE, PAGE_SIZE + 3)
+    ]
+    assert [f.challenge.title for f in second.context["challenges"]] == [f"Uitdaging {PAGE_SIZE}"]
+    # Back on the innovations keeps page 2 of the challenges, and the other way round.
+    assert 'href="?challenges=2&amp;innovations=1#followed-innovations"' in text
+    assert 'href="?innovations=2&amp;challenges=1#followed-challenges"' in text
+    assert 'href="?innovations=2#followed-innovations"' in first.content.decode()
+
+
+def _queries_of_a_short_list(client, buyer):
+    """The queries of the page for a user with one follow of each kind (one page each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = buyer_user(MunicipalityFactory())
+    Follow.objects.create(user=other, innovation=InnovationFactory())
+    Follow.objects.create(user=other, challenge=ChallengeFactory())
+    client.force_login(other)
+    with CaptureQueriesContext(connection) as context:
+        client.get(reverse("alerts:follows"))
+    client.force_login(buyer)
+    return context.captured_queries

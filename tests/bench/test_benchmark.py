@@ -237,7 +237,7 @@ def test_small_benchmark_reports_every_figure(tmp_path):
 def test_generated_adoption_facts_are_those_of_the_services():
     from django.db import connection
 
-    from bench.generate import _adoption_facts_sql
+    from bench.facts import _adoption_facts_sql
     from core.countries import province_mask
     from municipalities.adoption_facts import adoption_facts
     from tests.factories import AdoptionFactory, InnovationFactory, MunicipalityFactory
@@ -274,7 +274,7 @@ def test_generated_adopter_order_is_that_of_the_services():
 
     from django.db import connection
 
-    from bench.generate import ADOPTER_ORDER_SQL
+    from bench.facts import ADOPTER_ORDER_SQL
     from municipalities.models import Adoption
     from tests.factories import AdoptionFactory, InnovationFactory
 
@@ -306,7 +306,7 @@ def test_generated_adopter_order_is_that_of_the_services():
 def test_generated_domain_bits_are_those_of_the_service():
     from django.db import connection
 
-    from bench.generate import _domain_masks_sql
+    from bench.facts import _domain_masks_sql
     from innovations.models import Innovation
     from tests.factories import InnovationFactory
 
@@ -328,11 +328,16 @@ def test_reuse_measures_the_data_already_there_and_only_the_figures_asked(tmp_pa
     from bench import dataset
     from bench.generate import generate
     from bench.run import Options, database_url_from_settings, run
-    from innovations.models import Innovation
+    from innovations.models import Innovation, Listing
     from municipalities.reference import municipalities_load_reference
 
     municipalities_load_reference()
     counts = generate(0.002, seed=7, log=lambda message: None)
+    # The catalogue's narrow rows came with the COPY and the facts' updates (the triggers).
+    from tests.innovations.test_listing import assert_listing_agrees
+
+    assert_listing_agrees()
+    assert Listing.objects.count() == counts["approved_innovations"]
     try:
         reused, why = dataset.counts_for_reuse(0.002, 7)
         assert (reused["approved_innovations"], why) == (counts["approved_innovations"], "")
@@ -363,5 +368,111 @@ def test_reuse_measures_the_data_already_there_and_only_the_figures_asked(tmp_pa
         assert all(f.value is not None for f in figures), [(f.name, f.note) for f in figures]
         assert Innovation.objects.get(pk=1).title == "Nog hier"
         assert dataset.marked() == (0.002, 7)
+        # A data set generated before the stage history is not measured again.
+        from municipalities.models import AdoptionStageChange
+
+        AdoptionStageChange.objects.all().delete()
+        assert dataset.counts_for_reuse(0.002, 7) == (
+            None,
+            "the data set has no stage history (generated before bench/history.py)",
+        )
     finally:
         dataset.mark(None)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_stage_history_ends_in_each_verified_adoptions_state():
+    import datetime
+
+    from django.db import connection
+
+    from bench.history import stage_history_sql
+    from municipalities.models import Adoption, AdoptionStageChange
+    from tests.factories import AdoptionFactory
+
+    start = datetime.date(2023, 1, 1)
+    for n in range(40):
+        stage = ["pilot", "implemented", "scaled", "ended"][n % 4]
+        AdoptionFactory(
+            stage=stage,
+            started_on=start,
+            # Some the same day as the start, some a day later, most much later.
+            stage_since=start + datetime.timedelta(days=[0, 1, 2, 300, 300][n % 5 if n % 4 else 0]),
+            verification="claimed" if n % 10 == 9 else "verified",
+        )
+    AdoptionStageChange.objects.all().delete()  # the factory writes none; to be sure
+
+    with connection.cursor() as cursor:
+        cursor.execute(stage_history_sql())
+
+    history: dict[int, list] = {}
+    for change in AdoptionStageChange.objects.order_by("created_at", "id"):
+        history.setdefault(change.adoption_id, []).append(change)
+    verified = Adoption.objects.filter(verification="verified")
+    assert set(history) == set(verified.values_list("pk", flat=True))
+    paths = set()
+    for adoption in verified:
+        changes = history[adoption.pk]
+        # The last verified state is the adoption's; each step starts from the one before.
+        assert (changes[-1].to_stage, changes[-1].stage_since) == (
+            adoption.stage,
+            adoption.stage_since,
+        )
+        assert [c.from_stage for c in changes] == ["", *[c.to_stage for c in changes[:-1]]]
+        dates = [c.stage_since for c in changes]
+        assert dates == sorted(dates) and len(set(dates)) == len(dates)
+        assert dates[0] == (adoption.started_on if len(changes) > 1 else adoption.stage_since)
+        paths.add(tuple(c.to_stage for c in changes))
+    # Pilots that went on, ended pilots, and adoptions that started in their stage.
+    assert {("pilot", "implemented"), ("pilot", "ended"), ("implemented",)} <= paths
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_generated_pilot_outcomes_are_those_of_the_services():
+    from django.db import connection
+
+    from bench.facts import ADOPTER_ORDER_SQL
+    from municipalities.models import Adoption, AdoptionStageChange
+    from tests.factories import AdoptionFactory
+
+    paths = [
+        ("pilot", "verified", ["pilot"]),
+        ("implemented", "verified", ["pilot", "implemented"]),
+        ("ended", "verified", ["pilot", "ended"]),
+        ("ended", "verified", ["pilot", "scaled", "ended"]),
+        ("scaled", "verified", ["implemented", "scaled"]),
+        ("implemented", "verified", []),
+        ("pilot", "claimed", []),
+    ]
+    for stage, verification, history in paths:
+        adoption = AdoptionFactory(stage=stage, verification=verification)
+        previous = ""
+        for to_stage in history:
+            AdoptionStageChange.objects.create(
+                adoption=adoption,
+                from_stage=previous,
+                to_stage=to_stage,
+                stage_since=adoption.started_on,
+            )
+            previous = to_stage
+    from municipalities.adoption_facts import pilot_outcome_refresh
+
+    pilot_outcome_refresh(adoption_ids=Adoption.objects.values_list("pk", flat=True))
+    expected = dict(Adoption.objects.values_list("pk", "pilot_outcome"))
+    Adoption.objects.update(pilot_outcome="")
+
+    with connection.cursor() as cursor:
+        cursor.execute(ADOPTER_ORDER_SQL)
+
+    assert dict(Adoption.objects.values_list("pk", "pilot_outcome")) == expected
+    assert list(Adoption.objects.order_by("pk").values_list("pilot_outcome", flat=True)) == [
+        "running",
+        "onward",
+        "ended",
+        "onward",
+        "",
+        "",
+        "",
+    ]

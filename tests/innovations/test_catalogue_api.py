@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from innovations.enums import Status
 from municipalities.enums import Stage, Verification
@@ -204,8 +205,11 @@ def test_innovation_list_query_count_does_not_grow_with_items(
             AdoptionFactory(innovation=innovation, municipality=municipality)
 
     # The compounds of the search word, then the page, counted in the same statement (the
-    # domains come from the innovation's domain bits).
-    with django_assert_max_num_queries(2):
+    # domains come from the innovation's domain bits). On PostgreSQL the page's ids and the
+    # count come from the catalogue's narrow rows, then its innovations by id (one more):
+    # joined in the counting statement, every match's wide row would be read.
+    searched = 3 if connection.vendor == "postgresql" else 2
+    with django_assert_max_num_queries(searched):
         response = client.get(LIST, {"q": "innovatie", "domain": "energy"})
 
     assert response.json()["count"] == n

@@ -291,9 +291,14 @@ def test_supplier_confirms_on_the_manage_page(client, innovation, member):
 
     innovation.refresh_from_db()
     assert "Confirm that the text is current" in page
+    # What it costs until then, challenges included (alerts.collect invites no answers).
+    assert "and it cannot answer challenges (you hear of new ones" in page
     assert confirmed.status_code == 302
     assert innovation.reconfirmation == "confirmed"
     assert "You have already confirmed the text" in twice.content.decode()
+    assert "stays out of the catalogue's default view and cannot answer challenges" in (
+        twice.content.decode()
+    )
 
 
 def test_reviewer_reconfirms_on_the_page_and_bad_input_is_400(client, innovation, member, reviewer):

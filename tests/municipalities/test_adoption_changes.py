@@ -338,3 +338,76 @@ def test_adopter_order_is_kept_by_the_verifications(verified, innovation, review
     # The earlier starter is now the launching customer; two that started on one day share
     # the second place.
     assert orders == {others[0].pk: 1, verified.pk: 2, others[1].pk: 2}
+
+
+def test_pilot_outcome_is_kept_by_the_verifications(buyer, verified, reviewer):
+    """How a pilot ended (what the municipality and innovation pages count) follows each
+    verified state: still running, then went on (and stays so when it ends later); a claim
+    waiting beside it changes nothing."""
+
+    def outcome():
+        verified.refresh_from_db(fields=["pilot_outcome"])
+        return verified.pilot_outcome
+
+    assert outcome() == "running"
+    _claim(buyer, verified, stage=Stage.IMPLEMENTED, stage_since=IMPLEMENTED_SINCE)
+    assert outcome() == "running"
+    adoptions.adoption_verify(user=reviewer, adoption=verified, decision="verify")
+    assert outcome() == "onward"
+    _claim(buyer, verified, stage=Stage.ENDED, stage_since=datetime.date(2025, 11, 1))
+    adoptions.adoption_verify(user=reviewer, adoption=verified, decision="verify")
+    assert outcome() == "onward"
+
+
+def test_pilot_outcome_of_a_pilot_ended_without_going_further(buyer, verified, reviewer):
+    _claim(buyer, verified, stage=Stage.ENDED, stage_since=datetime.date(2024, 1, 1))
+    adoptions.adoption_verify(user=reviewer, adoption=verified, decision="verify")
+    verified.refresh_from_db()
+
+    assert verified.pilot_outcome == "ended"
+
+
+def test_pilot_outcome_of_a_claim_and_of_an_adoption_that_was_never_a_pilot(
+    buyer, municipality, innovation, reviewer
+):
+    from tests.factories import InnovationFactory
+
+    claim = adoptions.adoption_record(
+        user=buyer,
+        municipality=municipality,
+        innovation=innovation,
+        stage=Stage.PILOT,
+        started_on=START,
+        evidence_reference="TN 2",
+    )
+    direct = adoptions.adoption_record(
+        user=buyer,
+        municipality=municipality,
+        innovation=InnovationFactory(),
+        stage=Stage.IMPLEMENTED,
+        started_on=START,
+        evidence_reference="TN 3",
+    )
+    adoptions.adoption_verify(user=reviewer, adoption=direct, decision="verify")
+    claim.refresh_from_db()
+    direct.refresh_from_db()
+
+    assert (claim.pilot_outcome, direct.pilot_outcome) == ("", "")
+
+
+def test_adoption_facts_command_restores_pilot_outcomes_of_data_loaded_around_the_services(
+    buyer, verified, reviewer
+):
+    import io
+
+    from django.core.management import call_command
+
+    from municipalities.models import Adoption
+
+    _claim(buyer, verified, stage=Stage.IMPLEMENTED, stage_since=IMPLEMENTED_SINCE)
+    adoptions.adoption_verify(user=reviewer, adoption=verified, decision="verify")
+    Adoption.objects.update(pilot_outcome="")  # a bulk load that bypassed the services
+
+    call_command("adoption_facts_refresh", stdout=io.StringIO())
+
+    assert Adoption.objects.get(pk=verified.pk).pilot_outcome == "onward"

@@ -220,3 +220,46 @@ def test_suggestions_start_from_the_most_specific_words():
     assert suggestions[0].innovation.slug == "tegelwippen"
     assert [r.code for r in suggestions[0].reasons] == ["text", "domain", "maturity"]
     assert suggestions[0].score > suggestions[1].score
+
+
+def test_used_by_similar_municipalities_leaves_out_ended_adoptions(catalogue):
+    """A similar municipality that stopped using an innovation is no reason to suggest it:
+    on the dashboard ("Municipalities like yours use …") nor as a challenge suggestion's
+    reason."""
+    ended = InnovationFactory(slug="gestopt", title="Warmtepompen, gestopt", domains=["energy"])
+    for name in ("Stopdorp", "Stopstad"):
+        AdoptionFactory(
+            municipality=MunicipalityFactory(name=name, province="Utrecht"),
+            innovation=ended,
+            stage="ended",
+        )
+
+    result = used_by_similar_municipalities(catalogue["home"])
+    reasons = {
+        s.innovation.slug: [r.code for r in s.reasons]
+        for s in challenge_suggestions(catalogue["challenge"])
+    }
+
+    assert [(i.slug, i.similar_count) for i in result] == [("warmtepompen", 2)]
+    assert "similar_adoptions" not in reasons.get("gestopt", [])
+
+
+def test_used_by_similar_municipalities_most_used_first_then_by_title(catalogue):
+    """Counted from the similar municipalities' adoptions; a tie at the cut goes to the older
+    innovation, and what is shown is ordered by count, then title."""
+    neighbour = MunicipalityFactory(name="Buurdorp", province="Utrecht")
+    zebra = InnovationFactory(slug="zebra", title="Zebrapaden")
+    aap = InnovationFactory(slug="aap", title="Apenrots")
+    later = InnovationFactory(slug="later", title="Aardwarmte")
+    for innovation in (zebra, aap, later):
+        AdoptionFactory(municipality=neighbour, innovation=innovation)
+
+    three = used_by_similar_municipalities(catalogue["home"], limit=3)
+    two = used_by_similar_municipalities(catalogue["home"], limit=2)
+
+    assert [(i.slug, i.similar_count) for i in three] == [
+        ("warmtepompen", 2),
+        ("aap", 1),
+        ("zebra", 1),
+    ]
+    assert [i.slug for i in two] == ["warmtepompen", "zebra"]

@@ -396,6 +396,25 @@ def test_supplier_answers_and_buyer_marks_the_answer(
     assert answer.status == "declined"
 
 
+def test_respond_form_says_why_an_innovation_to_reconfirm_is_missing(
+    client, supplier, supplier_member, municipality, innovation
+):
+    challenge = ChallengeFactory(municipality=municipality)
+    url = reverse("municipalities:challenge_respond", args=[challenge.pk])
+    note = "An innovation whose approval is to be reconfirmed is not in this list"
+    client.force_login(supplier_member)
+
+    before = client.get(url)
+    waiting = InnovationFactory(supplier=supplier, title="Wacht op herbevestiging")
+    waiting.reconfirmation = "due"
+    waiting.save(update_fields=["reconfirmation"])
+    after = client.get(url)
+
+    assert note not in before.content.decode()
+    assert note in after.content.decode()
+    assert list(after.context["form"].fields["innovation"].queryset) == [innovation]
+
+
 def test_the_public_sees_no_answers_only_their_number(client, municipality, innovation):
     challenge = ChallengeFactory(municipality=municipality)
     ChallengeResponse.objects.create(challenge=challenge, innovation=innovation, pitch="Geheim")

@@ -6,6 +6,7 @@ import datetime
 import re
 from pathlib import Path
 
+import polib
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import translation
 
 from innovations.enums import Status
 from innovations.workflow import SUBMIT, innovation_transition
-from municipalities.enums import Verification
+from municipalities.enums import Stage, Verification
 from tests.factories import (
     AdoptionFactory,
     ChallengeFactory,
@@ -218,3 +219,41 @@ def test_dutch_choice_of_innovation_says_what_to_choose(client):
 
     assert '<option value="" selected>Kies een van uw goedgekeurde innovaties</option>' in page
     assert "---------" not in page
+
+
+def test_dutch_one_word_for_the_implemented_stage():
+    """The stage "implemented" is "ingevoerd" (and its noun "invoering") everywhere: in its
+    label, the stage rules, the formula and the pilot outcomes; never "geïmplementeerd"."""
+    catalogue = polib.pofile(
+        str(Path(__file__).resolve().parents[2] / "locale/nl/LC_MESSAGES/django.po")
+    )
+    dutch = [
+        text
+        for entry in catalogue
+        if not entry.obsolete
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if text
+    ]
+    with translation.override("nl"):
+        labels = [str(label) for label in Stage.labels]
+        formula = translation.gettext("stage: pilot 1, implemented 2, scaled up 3, ended 0;")
+
+    assert labels == ["Pilot", "Ingevoerd", "Opgeschaald", "Beëindigd"]
+    assert [t for t in dutch if re.search(r"implement", t, re.IGNORECASE)] == []
+    assert formula == "fase: pilot 1, ingevoerd 2, opgeschaald 3, beëindigd 0;"
+
+
+def test_dutch_guide_answers_agree_with_de_oplossing():
+    """ "Is de oplossing op de markt?" is answered with "ze" (de oplossing), not "het"."""
+    from procurement.enums import OnMarket
+
+    with translation.override("nl"):
+        question = translation.gettext("Is the solution on the market?")
+        answers = [str(label) for label in OnMarket.labels][:3]
+
+    assert question == "Is de oplossing op de markt?"
+    assert answers == [
+        "Ja, ze is te koop zoals ze is",
+        "Gedeeltelijk: ze moet worden aangepast aan onze situatie",
+        "Nee, ze moet nog worden ontwikkeld",
+    ]

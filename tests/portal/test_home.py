@@ -67,3 +67,20 @@ def test_language_link_names_the_language_in_itself(client, path, name):
 
     nav = re.search(r'<nav class="koploper-lang".*?</nav>', content, re.S).group(0)
     assert f'<span class="koploper-visually-hidden">{name}</span>' in nav
+
+
+@pytest.mark.translated
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, unit", [("nl", "punten"), ("en", "points")])
+def test_home_front_runners_say_points(client, language, unit):
+    """A bare "– 4,00" after a name says nothing; the front-runners' scores carry their unit."""
+    from ranking.services import ranking_recompute
+    from tests.factories import AdoptionFactory, MunicipalityFactory
+
+    AdoptionFactory(municipality=MunicipalityFactory(name="Voorstad", slug="voorstad"))
+    entry = ranking_recompute().entries.get()
+    score = f"{entry.score:.2f}".replace(".", "," if language == "nl" else ".")
+
+    content = client.get(f"/{language}/").content.decode()
+
+    assert f'<a href="/{language}/ranking/voorstad/">Voorstad</a> – {score} {unit}</li>' in content

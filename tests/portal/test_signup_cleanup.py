@@ -26,7 +26,7 @@ from tests.portal.test_signup import confirmation_link
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-EXPIRED = datetime.timedelta(days=3 + 1, minutes=1)  # SIGNUP_CONFIRM_DAYS and a day's grace
+EXPIRED = datetime.timedelta(days=3 + 1, minutes=1)  # SIGNUP_CONFIRM_DAYS and SIGNUP_GRACE_DAYS
 IN_GRACE = datetime.timedelta(days=3 + 1, minutes=-1)
 
 
@@ -94,6 +94,15 @@ def test_a_fresh_signup_stays_through_its_days_and_the_grace(client):
 
     assert expired_signups_remove(now=later(IN_GRACE)) == (0, 0)
     assert (User.objects.count(), Supplier.objects.count()) == (1, 1)
+
+
+def test_the_grace_is_a_setting(client, settings):
+    """SIGNUP_GRACE_DAYS: 0 removes a sign-up as soon as its link expired, never before."""
+    settings.SIGNUP_GRACE_DAYS = 0
+    sign_up_supplier(client)
+
+    assert expired_signups_remove(now=later(datetime.timedelta(days=3, minutes=-1))) == (0, 0)
+    assert expired_signups_remove(now=later(datetime.timedelta(days=3, minutes=1))) == (1, 0)
 
 
 def test_a_new_link_starts_the_days_again(client):

@@ -135,7 +135,7 @@ def test_untranslated_verification_message_names_the_stage_in_dutch(client):
 
     text = page.content.decode()
     assert f"Geverifieerd: {adoption.municipality.name} – {adoption.innovation.title}" in text
-    assert "(Geïmplementeerd)" in text
+    assert "(Ingevoerd)" in text
     assert (untranslated_text(text), misses.missed) == ([], set())
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from audit import outbox
 from audit.models import AuditEntry, OutgoingMail
 from core.exceptions import TransitionNotAllowed
+from municipalities.adoption_facts import pilot_outcome_refresh
 from municipalities.enums import Stage, Verification
 from municipalities.models import AdoptionChange, AdoptionStageChange, Evaluation
 from procurement import scaleup
@@ -401,6 +402,8 @@ def _history(adoption, *stages):
             adoption=adoption, from_stage=previous, to_stage=stage, stage_since=adoption.started_on
         )
         previous = stage
+    # As where a verified state takes effect: its pilot outcome follows the history.
+    pilot_outcome_refresh(adoption_ids=[adoption.pk])
 
 
 def test_innovation_and_municipality_pages_show_how_pilots_ended(client, municipality, innovation):

@@ -148,15 +148,14 @@ def test_scorecard_query_count(client, django_assert_max_num_queries):
     run = ranking_recompute(reference_date=REF)
     slug = run.entries.select_related("municipality").first().municipality.slug
 
-    # Municipality, run, entry, contributions, movement (previous entry, previous
-    # contributions, stage history, verification times), history (2), session-free page.
-    with django_assert_max_num_queries(11):
+    # Municipality, run (with the previous one), entry, contributions, movement (previous
+    # entry, changes, stage history of the changed), history (2).
+    with django_assert_max_num_queries(9):
         assert client.get(f"/en/ranking/{slug}/").status_code == 200
 
 
 def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
     from ranking import movement
-    from ranking.selectors import contributions
 
     town = MunicipalityFactory(name="Veelstad", slug="veelstad")
     for i in range(5):
@@ -169,10 +168,9 @@ def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
     ranking_recompute(reference_date=REF - datetime.timedelta(days=365))
     run = ranking_recompute(reference_date=REF)
     entry = RankingEntry.objects.get(run=run, municipality=town)
-    now = contributions(run, town)
 
-    everything = movement.movement(run, town, entry, now)
-    limited = movement.movement(run, town, entry, now, limit=2)
+    everything = movement.movement(run, town, entry)
+    limited = movement.movement(run, town, entry, limit=2)
 
     assert [c.kind for c in everything.changes] == ["aged"] * 5
     assert (len(limited.changes), limited.more_count) == (2, 3)
@@ -184,7 +182,6 @@ def test_why_moved_lists_the_largest_changes_and_sums_up_the_rest():
 
 def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
     from ranking import movement
-    from ranking.selectors import contributions
 
     town = MunicipalityFactory(name="Stilstad", slug="stilstad")
     for i in range(3):
@@ -198,7 +195,7 @@ def test_why_moved_counts_ageing_too_small_to_show_without_listing_it(client):
     run = ranking_recompute(reference_date=REF)
     entry = RankingEntry.objects.get(run=run, municipality=town)
 
-    moved = movement.movement(run, town, entry, contributions(run, town))
+    moved = movement.movement(run, town, entry)
     page = text(client.get("/en/ranking/stilstad/"))
 
     # A day of ageing costs each adoption less than half a hundredth of a point.

@@ -6,7 +6,7 @@ from portal.signup_cleanup import expired_signups_remove
 class Command(BaseCommand):
     help = (
         "Remove the sign-ups whose confirmation link expired unused (SIGNUP_CONFIRM_DAYS and "
-        "a day), with the organisation or the request to buy that only they made."
+        "SIGNUP_GRACE_DAYS), with the organisation or the request to buy that only they made."
     )
 
     def handle(self, *args, **options):
