@@ -47,6 +47,9 @@ FORMAT_VERSION = 1
 SKIPPED_APPS = {"admin", "axes", "contenttypes", "sessions"}
 # Created by `migrate` in every database; rows referring to them are stored by natural key.
 BY_NATURAL_KEY = {Permission, ContentType}
+# Derived rows, written by triggers from others as those are loaded (like the search vectors):
+# the catalogue's narrow rows (innovations/listing.py).
+DERIVED = {"innovations.listing"}
 
 
 class BackupError(Exception):
@@ -82,6 +85,7 @@ def _backed_up(model: type[models.Model]) -> bool:
     meta = model._meta
     return (
         meta.app_label not in SKIPPED_APPS
+        and meta.label_lower not in DERIVED
         and model not in BY_NATURAL_KEY
         and meta.managed
         and not meta.proxy

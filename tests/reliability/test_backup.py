@@ -106,8 +106,8 @@ def _every_table():
     database's triggers, which write them again as the rows go in."""
     tables = []
     for model in apps.get_models(include_auto_created=True):
-        if model._meta.proxy:
-            continue
+        if model._meta.proxy or model._meta.label_lower in backup.DERIVED:
+            continue  # derived rows (the catalogue's narrow rows) come from the triggers too
         fields = [f for f in model._meta.concrete_fields if not isinstance(f, SearchVectorField)]
         names = [f.attname for f in fields]
         rows = [
@@ -194,8 +194,11 @@ def test_export_then_import_restores_every_row_of_every_model(portal_data, tmp_p
 
     restored = _snapshot()
     assert restored == portal_data
-    # Nearly every model holds rows, so the comparison above is not vacuous.
-    empty = sorted(label for label, rows in portal_data.items() if not rows)
+    # Nearly every model holds rows, so the comparison above is not vacuous. The catalogue's
+    # narrow rows, derived and not in the archive, are written again by PostgreSQL's triggers
+    # as the innovations go in (compared above); SQLite keeps none (innovations/listing.py).
+    unused = set() if connection.vendor == "postgresql" else {"innovations.Listing"}
+    empty = sorted(label for label, rows in portal_data.items() if not rows and label not in unused)
     assert empty == [], "give these models a row in portal_data, so that they are compared"
     assert RankingRun.objects.filter(is_current=True).count() == 1
 
@@ -214,7 +217,11 @@ def test_archive_has_a_manifest_with_version_migrations_and_counts(portal_data, 
     assert {"audit", "auth", "authtoken", "innovations", "municipalities", "portal", "ranking"} <= (
         set(manifest["migrations"])
     )
-    assert manifest["counts"] == {label.lower(): len(rows) for label, rows in portal_data.items()}
+    assert manifest["counts"] == {
+        label.lower(): len(rows)
+        for label, rows in portal_data.items()
+        if label.lower() not in backup.DERIVED  # written again by triggers, not archived
+    }
 
 
 def test_import_refuses_a_database_with_data_unless_replace(portal_data, tmp_path):
