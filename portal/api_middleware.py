@@ -2,8 +2,10 @@
 
 - an `API-Version` header with the full version of the API (info.version);
 - query keys as documented: the lowerCamelCase keys the OpenAPI document lists for the
-  operation, and no others (an unknown key is a 400 problem). The views see the names they
-  declared (`maturityMin` arrives as `maturity_min` when the FilterSet calls it that);
+  operation, and no others (an unknown key is a 400 problem), each with a value (`?route=`
+  is a 400 problem too: the document allows no parameter an empty value). The views see
+  the names they declared (`maturityMin` arrives as `maturity_min` when the FilterSet
+  calls it that);
 - every 4xx and 5xx as a problem (portal.problems), also those made outside REST framework:
   Django's error pages, the CSRF failure, a server error;
 - CORS: open for the OpenAPI document, and for the public read API (GET, HEAD) from the
@@ -69,6 +71,14 @@ class ApiMiddleware:
                 "keys": ", ".join(unknown),
                 "known": ", ".join(sorted(names)) or "-",
             }
+            return problem_response(request, 400, detail, invalid_params=params)
+        blank = sorted({key for key, values in request.GET.lists() if "" in values})
+        if blank:
+            params = [
+                {"name": key, "reason": _("Give a value, or leave the key out."), "code": "blank"}
+                for key in blank
+            ]
+            detail = _("Query keys without a value: %(keys)s.") % {"keys": ", ".join(blank)}
             return problem_response(request, 400, detail, invalid_params=params)
         translated = QueryDict(mutable=True)
         for key, values in request.GET.lists():

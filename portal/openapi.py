@@ -9,7 +9,8 @@ complies with the NLGov API Design Rules without asking:
 - the `API-Version` header on every response, `Link` on lists, `WWW-Authenticate` on 401,
   `Retry-After` on 429;
 - query keys in lowerCamelCase (`maturity_min` is documented and accepted as
-  `maturityMin`; the API middleware checks and translates them with query_keys()).
+  `maturityMin`; the API middleware checks and translates them with query_keys()), none
+  with an empty value.
 
 The document is generated once per process and language (document())."""
 
@@ -112,6 +113,7 @@ class AutoSchema(SpectacularAutoSchema):
             _text_without_bad_characters(parameter.get("schema", {}))
             if parameter["in"] == "query":
                 _bounds(parameter.get("schema", {}), filters.get(parameter["name"]))
+                _not_blank(parameter.get("schema", {}))
                 names[camel(parameter["name"])] = parameter["name"]
                 parameter["name"] = camel(parameter["name"])
         _QUERY_NAMES[(path, method.upper())] = names
@@ -261,6 +263,16 @@ def _bounds(schema: dict, filter_) -> None:
     for option, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
         if filter_.extra.get(option) is not None:
             schema[keyword] = filter_.extra[option]
+
+
+def _not_blank(schema: dict) -> None:
+    """A query key with an empty value (`?q=`) is a 400 (portal.api_middleware): a text
+    parameter says so, and a list one that it has an item (an empty list is sent as
+    `?ordering=`); an enum, a number or a boolean has no empty value anyway."""
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema.setdefault("minLength", 1)
+    elif schema.get("type") == "array":
+        schema.setdefault("minItems", 1)
 
 
 # --- The document and the operations' query keys ----------------------------------------------

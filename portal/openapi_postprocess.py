@@ -7,6 +7,8 @@ from django.conf import settings
 from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.plumbing import list_hash, load_enum_name_overrides
 
+from core.validators import WEB_ADDRESS
+
 from .openapi import NO_BAD_CHARACTERS
 
 HEADERS = {
@@ -63,10 +65,13 @@ def _hoist_defaults(node) -> None:
 
 def _text_in_bodies(node) -> None:
     """Request bodies: no text (keys included) with a character the API's JSON parser
-    refuses (portal.parsers), as for addresses and queries."""
+    refuses (portal.parsers), as for addresses and queries; web addresses as the server
+    checks them (core.validators.WEB_ADDRESS)."""
     if isinstance(node, dict):
         kinds = node.get("type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
+        if node.get("format") == "uri":
+            node.setdefault("pattern", WEB_ADDRESS)
         if "string" in kinds and not {"enum", "pattern", "format"} & set(node):
             node["pattern"] = NO_BAD_CHARACTERS
         if kinds == ["object"] or "properties" in node:
@@ -79,8 +84,9 @@ def _text_in_bodies(node) -> None:
 
 
 def _bodies_not_empty(result) -> None:
-    """Every write refuses an empty body (`{}`: 400), also where no field is required, and
-    a member it does not name."""
+    """Every write that takes a body refuses an empty one (`{}`: 400), also where no field
+    is required, and so also no body at all (the server reads it as `{}`); and a member it
+    does not name."""
     schemas = result.get("components", {}).get("schemas", {})
     for item in result.get("paths", {}).values():
         for operation in item.values():
@@ -88,6 +94,7 @@ def _bodies_not_empty(result) -> None:
             ref = (body or {}).get("schema", {}).get("$ref")
             if ref:
                 schemas[ref.rsplit("/", 1)[1]]["minProperties"] = 1
+                operation["requestBody"]["required"] = True
     for name, schema in schemas.items():
         if name.endswith("Request"):
             _text_in_bodies(schema)

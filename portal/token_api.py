@@ -12,19 +12,25 @@ from rest_framework.throttling import ScopedRateThrottle
 from . import tokens
 from .parsers import JSONParser
 
-# A username is at most 150 characters (Django's User); checked before authenticate(), so
-# that an over-long one never reaches the login protection's failed-login record.
-USERNAME_MAX_LENGTH = 150
+# `username` takes a username (at most 150 characters, Django's User) or an e-mail address
+# (at most 254, as the login page: portal.forms.EMAIL_MAX_LENGTH; portal.backends finds the
+# account by either). Checked before authenticate(), so that an over-long one never reaches
+# the login protection's failed-login record.
+USERNAME_MAX_LENGTH = 254
+USERNAME_HELP = _("Your username or e-mail address, as on the login page.")
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH)
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, help_text=USERNAME_HELP)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenCredentialsSerializer(AuthTokenSerializer):
     username = serializers.CharField(
-        label=_("Username"), write_only=True, max_length=USERNAME_MAX_LENGTH
+        label=_("Username or e-mail address"),
+        help_text=USERNAME_HELP,
+        write_only=True,
+        max_length=USERNAME_MAX_LENGTH,
     )
 
 
@@ -38,12 +44,15 @@ class TokenResponseSerializer(serializers.Serializer):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(description="A missing field, or a wrong username or password."),
+            400: OpenApiResponse(
+                description="A missing field, or a wrong username, e-mail address or password."
+            ),
         },
         tags=["auth"],
-        description="A token for `Authorization: Token …`: the current one while it is "
-        "valid, else a new one. It expires after API_TOKEN_DAYS (30 by default), and ends on a "
-        "password change or reset and with DELETE.",
+        description="A token for `Authorization: Token …`, for a `username` that is the "
+        "account's username or its e-mail address (as on the login page) and its `password`: "
+        "the current one while it is valid, else a new one. It expires after API_TOKEN_DAYS "
+        "(30 by default), and ends on a password change or reset and with DELETE.",
     ),
     delete=extend_schema(
         request=None,
@@ -53,7 +62,8 @@ class TokenResponseSerializer(serializers.Serializer):
     ),
 )
 class TokenView(ObtainAuthToken):
-    """POST {username, password} → {"token", "expires"}; send it as `Authorization: Token …`.
+    """POST {username, password} → {"token", "expires"}, `username` being the username or the
+    e-mail address; send the token as `Authorization: Token …`.
     DELETE revokes it (portal.tokens has the lifecycle).
 
     POST has its own, strict throttle (scope `token`, per client address) that slows down

@@ -13,7 +13,11 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.validators import normalise_registration_number, require_changes
+from core.validators import (
+    normalise_registration_number,
+    require_changes,
+    validate_web_address,
+)
 
 from .. import selectors
 from ..access import get_innovation_for_supplier, supplier_for
@@ -67,16 +71,30 @@ class SupplierSerializer(serializers.ModelSerializer):
             ),
         }
 
+    def validate_website(self, value: str) -> str:
+        # What the document's `pattern` says (core.validators.WEB_ADDRESS): stricter than
+        # Django's URLValidator alone, which takes text that is no URI (`%zz`, `<`).
+        validate_web_address(value)
+        return value
+
     def validate(self, attrs):
         if self.partial:
             require_changes(attrs)
         country = attrs.get("country", getattr(self.instance, "country", None))
         number = attrs.get("registration_number")
+        if number is None and "country" in attrs and self.instance is not None:
+            # A new country alone: the stored number must fit it (supplier_update checks it).
+            number = self.instance.registration_number
         if number:
             try:
-                attrs["registration_number"] = normalise_registration_number(number, country)
+                normalised = normalise_registration_number(number, country)
             except DjangoValidationError as error:
-                raise serializers.ValidationError({"registration_number": error.messages}) from None
+                # A rule by country (a KvK number's 8 digits, an enterprise number's check):
+                # one no schema states, so a 422 (portal.problems).
+                rule = [serializers.ErrorDetail(message, code="rule") for message in error.messages]
+                raise serializers.ValidationError({"registration_number": rule}) from None
+            if "registration_number" in attrs:
+                attrs["registration_number"] = normalised
         return attrs
 
 

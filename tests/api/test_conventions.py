@@ -8,6 +8,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from innovations.models import Innovation
+from portal import openapi
 from ranking.api import RankingRunListView
 from tests.factories import ChallengeFactory, InnovationFactory, supplier_user
 from tests.problems import PROBLEM_JSON, errors, problem
@@ -92,11 +93,49 @@ def test_an_unknown_ordering_is_400(api):
     assert list(errors(response)) == ["ordering"]
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "abc", "null", "", "1.5", "101"])
+@pytest.mark.parametrize("value", ["0", "-3", "abc", "null", "1.5", "101"])
 def test_bad_page_size_is_400(api, value):
     response = api.get("/api/v1/innovations", {"pageSize": value})
 
     assert errors(response) == {"pageSize": ["Give a whole number from 1 to 100."]}
+
+
+@pytest.mark.parametrize(
+    "path, query",
+    [
+        ("/api/v1/innovations", "approval="),
+        ("/api/v1/innovations", "route=&q=zon"),
+        ("/api/v1/innovations", "q="),
+        ("/api/v1/innovations", "maturityMin="),
+        ("/api/v1/innovations", "pageSize="),
+        ("/api/v1/innovations", "domain=care&domain="),
+        ("/api/v1/municipalities", "q="),
+        ("/api/v1/municipalities", "ordering="),
+        ("/api/v1/challenges", "province="),
+    ],
+)
+def test_a_query_key_without_a_value_is_400(api, path, query):
+    response = api.get(f"{path}?{query}")
+
+    key = next(part.split("=")[0] for part in query.split("&") if part.endswith("="))
+    assert errors(response) == {key: ["Give a value, or leave the key out."]}
+    assert problem(response)["invalidParams"][0]["code"] == "blank"
+
+
+def test_the_document_allows_no_empty_query_value():
+    """Every query parameter: a string one has minLength 1 or an enum without ``, a list
+    one at least one item; the others (numbers, booleans) have no empty value."""
+    document = openapi.document("en")
+    for item in document["paths"].values():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter["schema"]
+                if parameter["in"] != "query":
+                    continue
+                if schema.get("type") == "string":
+                    assert schema.get("minLength", 0) >= 1 or "" not in schema.get("enum", [""])
+                if schema.get("type") == "array":
+                    assert schema.get("minItems", 0) >= 1, parameter["name"]
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "last"])

@@ -5,15 +5,22 @@ only local assets and reads the same document."""
 
 import re
 
+import hypothesis
+import jsonschema_rs
 import pytest
 import yaml
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from django.core.validators import URLValidator
+from hypothesis import strategies as st
+
+from core.validators import WEB_ADDRESS
 
 COMMITTED = settings.BASE_DIR / "docs" / "openapi.yaml"
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 PROSE = {"description", "summary", "title"}
+URI = jsonschema_rs.validator_for({"type": "string", "format": "uri"}, validate_formats=True)
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +262,29 @@ def test_footer_links_to_the_api_docs(client):
     response = client.get("/en/")
 
     assert b'href="/api/docs/"' in response.content
+
+
+@hypothesis.settings(max_examples=300, database=None, deadline=None)
+@hypothesis.given(address=st.from_regex(WEB_ADDRESS, fullmatch=True))
+def test_a_web_address_the_document_allows_is_one_the_server_takes(address):
+    """The `website` pattern is never looser than the server (Django's URLValidator, which
+    also bounds the host name to 253 characters), nor than `format: uri` (which the answer
+    is checked against)."""
+    URLValidator()(address)
+    assert URI.is_valid(address)
+
+
+def test_the_web_address_pattern_takes_ordinary_addresses_and_says_where_it_applies(committed):
+    pattern = re.compile(WEB_ADDRESS)
+    for address in (
+        "https://www.gemeente.amsterdam.nl/wonen/",
+        "http://example.org",
+        "HTTPS://a.b.c.d.example.com:8080/x?y=1#z",
+        "ftp://files.example.be/",
+        "https://example.org/a%20b?q=x/y#top",
+    ):
+        assert pattern.search(address), address
+    long_host = ".".join(["a" * 63] * 4) + ".org"  # 259 characters: the server refuses it
+    assert not pattern.search(f"https://{long_host}")
+    website = committed["components"]["schemas"]["PatchedSupplierRequest"]["properties"]["website"]
+    assert website["oneOf"][0]["pattern"] == WEB_ADDRESS

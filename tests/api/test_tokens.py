@@ -78,6 +78,23 @@ def test_a_token_expires_after_30_days_by_default(api, security_log):
     ]
 
 
+def test_the_username_may_be_the_e_mail_address_as_on_the_login_page(api):
+    """Any e-mail address fits (254 characters, more than a username's 150); the wrong
+    password for it is a 400 as for a username, and so is an address longer than any."""
+    address = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "example.org"
+    assert 150 < len(address) <= 254
+    user = supplier_user(email=address)
+
+    by_address = api.post(TOKEN, {"username": address.upper(), "password": PASSWORD}, format="json")
+    wrong = api.post(TOKEN, {"username": address, "password": "wrong"}, format="json")
+    too_long = api.post(TOKEN, {"username": "a" * 255, "password": PASSWORD}, format="json")
+
+    assert by_address.status_code == 200, by_address.content
+    assert Token.objects.get(key=by_address.json()["token"]).user == user
+    assert wrong.status_code == 400
+    assert [param["name"] for param in too_long.json()["invalidParams"]] == ["username"]
+
+
 def test_an_expired_token_is_a_401_problem_and_a_new_one_is_issued(api, settings, security_log):
     settings.API_TOKEN_DAYS = 7
     user = supplier_user()
