@@ -84,86 +84,22 @@ def ordered_adoptions_sql(
     return sql, [reference_date.isoformat(), *counted_params]
 
 
-def scored_adoptions_sql(
-    *, reference_date: datetime.date, parameters: dict, municipality_id: int | None = None
-) -> tuple[str, list]:
-    """SELECT of one row per counted adoption (COLUMNS; see ordered_adoptions_sql), with
-
-    - stage_factor: pilot, implemented, scaled, ended from `parameters["stage_factors"]`;
-    - order_factor: launching customer, early adopter or later adopter, by adopter_order;
-    - recency_factor: 0.5 ^ (age / half-life), age in days from stage_since;
-    - points_micro: the product, in millionths of a point."""
-    params = parameters
-    stages = params["stage_factors"]
-    ordered_sql, ordered_params = ordered_adoptions_sql(
-        reference_date=reference_date, municipality_id=municipality_id
-    )
-    dp = "DOUBLE PRECISION"
-    sql = f"""
-        SELECT f.id, f.municipality_id, f.innovation_id, f.stage, f.started_on, f.stage_since,
-            f.adopter_order, f.age_days, f.stage_factor, f.order_factor, f.recency_factor,
-            CAST(ROUND(f.stage_factor * f.order_factor * f.recency_factor * %s) AS BIGINT)
-                AS points_micro
-        FROM (
-            SELECT s.*,
-                CASE s.stage
-                    WHEN %s THEN CAST(%s AS {dp})
-                    WHEN %s THEN CAST(%s AS {dp})
-                    WHEN %s THEN CAST(%s AS {dp})
-                    ELSE CAST(%s AS {dp})
-                END AS stage_factor,
-                CASE
-                    WHEN s.adopter_order = 1 THEN CAST(%s AS {dp})
-                    WHEN s.adopter_order <= %s THEN CAST(%s AS {dp})
-                    ELSE CAST(%s AS {dp})
-                END AS order_factor,
-                power(CAST(0.5 AS {dp}), CAST(s.age_days AS {dp}) / CAST(%s AS {dp}))
-                    AS recency_factor
-            FROM ({ordered_sql}) s
-        ) f
-    """  # noqa: S608 - only the compiled SQL above; values are parameters  # nosec B608
-    sql_params = [
-        MICRO,
-        Stage.PILOT.value,
-        stages[Stage.PILOT],
-        Stage.IMPLEMENTED.value,
-        stages[Stage.IMPLEMENTED],
-        Stage.SCALED.value,
-        stages[Stage.SCALED],
-        stages[Stage.ENDED],
-        params["launching_customer_factor"],
-        params["early_adopter_last_position"],
-        params["early_adopter_factor"],
-        params["later_adopter_factor"],
-        params["days_per_year"] * params["recency_half_life_years"],
-        *ordered_params,
-    ]
-    return sql, sql_params
-
-
-def points_sql(alias: str, *, reference_date: datetime.date, parameters: dict) -> tuple[str, list]:
-    """Formula v1's points (millionths) of the adoption row `alias` (its stage, stage_since
-    and adopter_order) on `reference_date` under `parameters`, as one expression: the value
-    scored_adoptions_sql() gives that adoption, in the same arithmetic. ("Why did it move"
-    scores the adoptions read for the current board on the previous board too: a counted
-    adoption of the previous board is one of the current board's that started by then.)"""
+def _factors_sql(alias: str, parameters: dict) -> tuple[str, str, list]:
+    """The stage factor and the adopter-order factor of the adoption row `alias`, as two SQL
+    CASE expressions, and their parameters (stage factors, then order factors)."""
     stages = parameters["stage_factors"]
     dp = "DOUBLE PRECISION"
-    age = _age_days_sql().replace("a.stage_since", f"{alias}.stage_since")
-    sql = f"""CAST(ROUND(
-        CASE {alias}.stage
-            WHEN %s THEN CAST(%s AS {dp})
-            WHEN %s THEN CAST(%s AS {dp})
-            WHEN %s THEN CAST(%s AS {dp})
-            ELSE CAST(%s AS {dp})
-        END
-        * CASE
-            WHEN {alias}.adopter_order = 1 THEN CAST(%s AS {dp})
-            WHEN {alias}.adopter_order <= %s THEN CAST(%s AS {dp})
-            ELSE CAST(%s AS {dp})
-        END
-        * power(CAST(0.5 AS {dp}), CAST({age} AS {dp}) / CAST(%s AS {dp}))
-        * %s) AS BIGINT)"""
+    stage_sql = f"""CASE {alias}.stage
+                    WHEN %s THEN CAST(%s AS {dp})
+                    WHEN %s THEN CAST(%s AS {dp})
+                    WHEN %s THEN CAST(%s AS {dp})
+                    ELSE CAST(%s AS {dp})
+                END"""
+    order_sql = f"""CASE
+                    WHEN {alias}.adopter_order = 1 THEN CAST(%s AS {dp})
+                    WHEN {alias}.adopter_order <= %s THEN CAST(%s AS {dp})
+                    ELSE CAST(%s AS {dp})
+                END"""
     params = [
         Stage.PILOT.value,
         stages[Stage.PILOT],
@@ -176,8 +112,59 @@ def points_sql(alias: str, *, reference_date: datetime.date, parameters: dict) -
         parameters["early_adopter_last_position"],
         parameters["early_adopter_factor"],
         parameters["later_adopter_factor"],
-        reference_date.isoformat(),
-        parameters["days_per_year"] * parameters["recency_half_life_years"],
-        MICRO,
     ]
+    return stage_sql, order_sql, params
+
+
+def _half_life_days(parameters: dict) -> float:
+    return parameters["days_per_year"] * parameters["recency_half_life_years"]
+
+
+def scored_adoptions_sql(
+    *, reference_date: datetime.date, parameters: dict, municipality_id: int | None = None
+) -> tuple[str, list]:
+    """SELECT of one row per counted adoption (COLUMNS; see ordered_adoptions_sql), with
+
+    - stage_factor: pilot, implemented, scaled, ended from `parameters["stage_factors"]`;
+    - order_factor: launching customer, early adopter or later adopter, by adopter_order;
+    - recency_factor: 0.5 ^ (age / half-life), age in days from stage_since;
+    - points_micro: the product, in millionths of a point."""
+    ordered_sql, ordered_params = ordered_adoptions_sql(
+        reference_date=reference_date, municipality_id=municipality_id
+    )
+    stage_sql, order_sql, factor_params = _factors_sql("s", parameters)
+    dp = "DOUBLE PRECISION"
+    sql = f"""
+        SELECT f.id, f.municipality_id, f.innovation_id, f.stage, f.started_on, f.stage_since,
+            f.adopter_order, f.age_days, f.stage_factor, f.order_factor, f.recency_factor,
+            CAST(ROUND(f.stage_factor * f.order_factor * f.recency_factor * %s) AS BIGINT)
+                AS points_micro
+        FROM (
+            SELECT s.*,
+                {stage_sql} AS stage_factor,
+                {order_sql} AS order_factor,
+                power(CAST(0.5 AS {dp}), CAST(s.age_days AS {dp}) / CAST(%s AS {dp}))
+                    AS recency_factor
+            FROM ({ordered_sql}) s
+        ) f
+    """  # noqa: S608 - only the compiled SQL above; values are parameters  # nosec B608
+    sql_params = [MICRO, *factor_params, _half_life_days(parameters), *ordered_params]
+    return sql, sql_params
+
+
+def points_sql(alias: str, *, reference_date: datetime.date, parameters: dict) -> tuple[str, list]:
+    """Formula v1's points (millionths) of the adoption row `alias` (its stage, stage_since
+    and adopter_order) on `reference_date` under `parameters`, as one expression: the value
+    scored_adoptions_sql() gives that adoption, in the same arithmetic. ("Why did it move"
+    scores the adoptions read for the current board on the previous board too: a counted
+    adoption of the previous board is one of the current board's that started by then.)"""
+    stage_sql, order_sql, factor_params = _factors_sql(alias, parameters)
+    dp = "DOUBLE PRECISION"
+    age = _age_days_sql().replace("a.stage_since", f"{alias}.stage_since")
+    sql = f"""CAST(ROUND(
+        {stage_sql}
+        * {order_sql}
+        * power(CAST(0.5 AS {dp}), CAST({age} AS {dp}) / CAST(%s AS {dp}))
+        * %s) AS BIGINT)"""
+    params = [*factor_params, reference_date.isoformat(), _half_life_days(parameters), MICRO]
     return sql, params
