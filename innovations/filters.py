@@ -83,7 +83,7 @@ class CatalogueFilter(filters.FilterSet):
         field_name="supplier_size", label=_("Supplier size"), choices=SupplierSize.choices
     )
     province = filters.ChoiceFilter(
-        label=_("In use in province"),
+        label=_("Adopted in province"),
         choices=province_choices,
         method="filter_province",
         help_text=_(
@@ -92,7 +92,7 @@ class CatalogueFilter(filters.FilterSet):
         ),
     )
     has_adoptions = filters.ChoiceFilter(
-        label=_("In use by a municipality"),
+        label=_("Adopted by a municipality"),
         choices=YES_NO,
         method="filter_has_adoptions",
         help_text=_("With at least one verified adoption."),

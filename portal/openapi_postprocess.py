@@ -49,6 +49,21 @@ def _enum_ids_by_value(node, overrides) -> None:
             _enum_ids_by_value(value, overrides)
 
 
+def _no_enum_titles(node) -> None:
+    """No title on a property with choices. drf-spectacular gives a property a title where
+    its label differs from its name ("Fase" for `stage`, in Dutch only), and wraps the enum's
+    `$ref` in an `allOf` where the property has one: the document's structure would change
+    with the request's language. (The choice set's component carries the labels.)"""
+    if isinstance(node, dict):
+        if "enum" in node or (node.get("type") == "array" and "enum" in node.get("items", {})):
+            node.pop("title", None)
+        for value in node.values():
+            _no_enum_titles(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_enum_titles(value)
+
+
 def _hoist_defaults(node) -> None:
     """A default inside one branch of a oneOf (drf-spectacular's blank-or-e-mail field) is
     the whole field's: `''` is no e-mail address, and would make an invalid example."""
@@ -109,6 +124,7 @@ def postprocess(result, generator, request, public):
     request bodies that say they are not empty."""
     _bodies_not_empty(result)
     _hoist_defaults(result.get("components", {}))
+    _no_enum_titles(result.get("components", {}))
     _enum_ids_by_value(result.get("components", {}), load_enum_name_overrides())
     result = postprocess_schema_enums(result, generator, request=request, public=public)
     result.setdefault("components", {})["headers"] = HEADERS
