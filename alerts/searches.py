@@ -206,7 +206,11 @@ def saved_search_create(
                 )
         except IntegrityError:
             raise ValidationError(
-                {"query": _("You have saved this search already.")}, code="duplicate"
+                {
+                    "query": ValidationError(
+                        _("You have saved this search already."), code="duplicate"
+                    )
+                }
             ) from None
 
 

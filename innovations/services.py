@@ -200,12 +200,13 @@ def require_number_free(registration_number: str, *, supplier_id: int | None = N
     ).exists():
         raise ValidationError(
             {
-                "registration_number": [
+                "registration_number": ValidationError(
                     _(
                         "An organisation with this number is already registered. Ask a "
                         "colleague or an administrator to add you to it."
-                    )
-                ]
+                    ),
+                    code="duplicate",
+                )
             }
         )
 

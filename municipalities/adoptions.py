@@ -94,10 +94,12 @@ def adoption_record(
             raise
         raise ValidationError(
             {
-                "innovation": _("%(name)s has already recorded an adoption of this innovation.")
-                % {"name": municipality}
-            },
-            code="duplicate",
+                "innovation": ValidationError(
+                    _("%(name)s has already recorded an adoption of this innovation.")
+                    % {"name": municipality},
+                    code="duplicate",
+                )
+            }
         ) from None
     return adoption
 

@@ -125,8 +125,12 @@ def challenge_respond(
             mail_on_commit(tasks.mail_challenge_response, response_id=response.pk)
     except IntegrityError:
         raise ValidationError(
-            {"innovation": _("You have already answered this challenge with this innovation.")},
-            code="duplicate",
+            {
+                "innovation": ValidationError(
+                    _("You have already answered this challenge with this innovation."),
+                    code="duplicate",
+                )
+            }
         ) from None
     return response
 

@@ -210,8 +210,8 @@ class AutoSchema(SpectacularAutoSchema):
             "requestBody" in operation and getattr(self.view, "unprocessable", True)
         ) or self._filters_by_reference():
             statuses["422"] = (
-                "Well-formed input that names an object that does not exist, or breaks a rule "
-                "of the domain (every reason in invalidParams)."
+                "Well-formed input that names an object that does not exist, breaks a rule of "
+                "the domain or repeats what exists (every reason in invalidParams)."
             )
         if self.view.get_authenticators():
             statuses["401"] = (

@@ -148,10 +148,14 @@ def _invalid_input(data, names) -> tuple[str, list[dict]]:
 
 # Error codes of input that the OpenAPI document calls valid, refused for what no schema of
 # it can say: a value that names an object that does not exist (`does_not_exist`), or a rule
-# of the domain (`rule`). When every error has one of them the answer is 422, else 400: a 400
-# always means that the request breaks the document.
+# of the domain (`rule`), such as one adoption per municipality and innovation or one
+# organisation per registration number (`duplicate`, and REST framework's `unique`). When
+# every error has one of them the answer is 422, else 400: a 400 always means that the
+# request breaks the document.
 # A catalogue search of common words only (`nothing_to_search`) is such a rule too.
-UNPROCESSABLE_CODES = frozenset({"does_not_exist", "rule", "nothing_to_search"})
+UNPROCESSABLE_CODES = frozenset(
+    {"does_not_exist", "rule", "duplicate", "unique", "nothing_to_search"}
+)
 
 
 def _codes(errors) -> list[str]:

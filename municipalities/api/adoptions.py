@@ -261,9 +261,8 @@ class AdoptionListView(generics.ListCreateAPIView):
         responses={
             201: OwnAdoptionSerializer,
             400: OpenApiResponse(
-                description="A field error: unknown municipality or stage, an innovation "
-                "that is not approved, a start date in the future or before 2000, or an "
-                "adoption the municipality already recorded."
+                description="A field error: a value of the wrong type or format, or a "
+                "missing field."
             ),
             401: OpenApiResponse(description="Not signed in."),
             403: OpenApiResponse(description="Not a buyer of this municipality."),

@@ -130,7 +130,7 @@ def test_transition_not_allowed_in_municipalities_is_409(api):
     )
 
 
-def test_service_field_error_is_400_per_field(api):
+def test_service_field_error_is_per_field_with_its_code(api):
     municipality = MunicipalityFactory()
     innovation = InnovationFactory()
     AdoptionFactory(municipality=municipality, innovation=innovation)
@@ -148,9 +148,10 @@ def test_service_field_error_is_400_per_field(api):
     )
 
     body = problem(response)
-    assert (body["status"], body["detail"]) == (400, "1 field is invalid: innovation.")
+    # A second adoption of one innovation by one municipality: a rule of the domain, 422.
+    assert (body["status"], body["detail"]) == (422, "1 field is invalid: innovation.")
     assert [(param["name"], param["code"]) for param in body["invalidParams"]] == [
-        ("innovation", "invalid")
+        ("innovation", "duplicate")
     ]
 
 

@@ -492,7 +492,8 @@ def test_organisation_patch_refuses_another_organisations_number(client):
         {"name": "Zonnewijzer B.V.", "registration_number": "90817263"},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422, response.content  # one organisation per number
+    assert [p["code"] for p in response.json()["invalidParams"]] == ["unique"]
     assert list(errors(response)) == ["registration_number"]
     stored = Supplier.objects.get(pk=supplier.pk)
     assert (stored.registration_number, stored.pending_registration_number) == ("12345678", "")

@@ -148,13 +148,14 @@ def test_post_adoption_bad_input_is_400_or_422_naming_the_field(
     assert (Adoption.objects.count(), AdoptionStageChange.objects.count()) == (0, 0)
 
 
-def test_post_adoption_twice_gives_one_row_and_a_400(api, buyer, innovation):
+def test_post_adoption_twice_gives_one_row_and_a_422(api, buyer, innovation):
     client = _as(api, buyer)
     first = client.post("/api/v1/adoptions", _body(), format="json")
 
     second = client.post("/api/v1/adoptions", _body(stage="scaled"), format="json")
 
-    assert (first.status_code, second.status_code) == (201, 400)
+    assert (first.status_code, second.status_code) == (201, 422)
+    assert second.json()["invalidParams"][0]["code"] == "duplicate"
     assert errors(second) == {
         "innovation": [
             _nl("%(name)s has already recorded an adoption of this innovation.")
@@ -493,6 +494,23 @@ def test_respond_errors(api, supplier_member, municipality, supplier, innovation
     assert (unknown_answer.status_code, list(errors(unknown_answer))) == (400, ["innovation"])
     assert closed_answer.status_code == 404
     assert ChallengeResponse.objects.count() == 0
+
+
+def test_answering_a_challenge_twice_with_one_innovation_is_a_422(
+    api, supplier_member, municipality, innovation
+):
+    challenge = ChallengeFactory(municipality=municipality)
+    client = _as(api, supplier_member)
+    body = {"innovation": innovation.slug, "pitch": "Wij."}
+
+    first = client.post(f"/api/v1/challenges/{challenge.pk}/responses", body, format="json")
+    again = client.post(f"/api/v1/challenges/{challenge.pk}/responses", body, format="json")
+
+    assert (first.status_code, again.status_code) == (201, 422)
+    assert [(p["name"], p["code"]) for p in again.json()["invalidParams"]] == [
+        ("innovation", "duplicate")
+    ]
+    assert ChallengeResponse.objects.count() == 1
 
 
 def test_close_challenge_twice_is_409(api, buyer, municipality):
