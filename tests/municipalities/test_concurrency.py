@@ -64,8 +64,8 @@ def test_concurrent_api_posts_create_exactly_one_adoption(buyer, municipality, i
         thread.join(timeout=30)
 
     statuses = sorted(response.status_code for response in results)
-    loser = next(response for response in results if response.status_code == 400)
-    assert statuses == [201, 400]
+    loser = next(response for response in results if response.status_code == 422)
+    assert statuses == [201, 422]
     assert list(errors(loser)) == ["innovation"]
     # The stage history starts when a reviewer verifies (DESIGN.md, Adoption changes).
     assert (Adoption.objects.count(), AdoptionStageChange.objects.count()) == (1, 0)
