@@ -8,9 +8,9 @@ PostgreSQL's 2 KB toast threshold): a word in a quarter of the catalogue read 15
 table's 62,000 pages at national scale. `innovations_listing` holds, for each innovation the
 catalogue lists by default (published, approval current), only what the catalogue reads per
 match: the facet columns, the published date, the title, `rank_vector` (title and summary,
-to rank) and `match_vector`, the search vector stripped of its positions (to match; phrases,
-which need positions, are checked against the innovation's own vector for the page's rows
-only, see search.py). Its GIN index is on `match_vector`, so the matches are found and read
+to rank) and `match_vector`, the search vector stripped of its positions (to match; a
+search with a phrase, which needs positions, reads the innovations instead:
+catalogue.uses_listing). Its GIN index is on `match_vector`, so the matches are found and read
 in this table alone (~100 MB instead of 490 MB; docs/performance.md has the plans).
 
 Kept by triggers on innovations_innovation in the writing transaction (migration 0019):

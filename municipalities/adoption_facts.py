@@ -107,10 +107,10 @@ ONWARD_STAGES = (Stage.IMPLEMENTED, Stage.SCALED)
 
 def pilot_outcome_refresh(*, adoption_ids: Iterable[int] | None) -> None:
     """Store the pilot outcome of `adoption_ids` (every adoption if None; one UPDATE): for a
-    verified adoption that
-    is a pilot or has a verified pilot stage in its history, whether it went on to
-    implementation or scaling (now or ever), is still a pilot, or ended; "" otherwise. Call
-    it inside the transaction where a verified state takes effect, after its history row."""
+    verified adoption that is a pilot or has a verified pilot stage in its history, whether
+    it went on to implementation or scaling (now or ever), is still a pilot, or ended; ""
+    otherwise. Call it inside the transaction where a verified state takes effect, after its
+    history row."""
     history = AdoptionStageChange.objects.filter(adoption=OuterRef("pk"))
     was_pilot = Q(stage=Stage.PILOT) | Exists(history.filter(to_stage=Stage.PILOT))
     reached = Q(stage__in=ONWARD_STAGES) | Exists(history.filter(to_stage__in=ONWARD_STAGES))

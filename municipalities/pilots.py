@@ -27,10 +27,6 @@ def verified_pilots(adoptions: QuerySet[Adoption]) -> QuerySet[Adoption]:
     return adoptions.filter(verification=Verification.VERIFIED).exclude(pilot_outcome="")
 
 
-def outcome_of(adoption: Adoption) -> str:
-    return adoption.pilot_outcome
-
-
 def pilot_outcomes(adoptions: QuerySet[Adoption]) -> dict[str, int]:
     """Counts of `adoptions`' verified pilots by outcome, and their total; one query."""
     counts = verified_pilots(adoptions).aggregate(
@@ -54,4 +50,4 @@ def finished_pilots(adoptions: QuerySet[Adoption], *, limit: int) -> list[tuple[
         .select_related("innovation")
         .order_by(*order)
     )
-    return [(adoption, outcome_of(adoption)) for adoption in finished]
+    return [(adoption, adoption.pilot_outcome) for adoption in finished]

@@ -10,13 +10,14 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import tokens
+from .forms import EMAIL_MAX_LENGTH
 from .parsers import JSONParser
 
 # `username` takes a username (at most 150 characters, Django's User) or an e-mail address
-# (at most 254, as the login page: portal.forms.EMAIL_MAX_LENGTH; portal.backends finds the
-# account by either). Checked before authenticate(), so that an over-long one never reaches
-# the login protection's failed-login record.
-USERNAME_MAX_LENGTH = 254
+# (at most EMAIL_MAX_LENGTH, as the login page; portal.backends finds the account by either).
+# Checked before authenticate(), so that an over-long one never reaches the login
+# protection's failed-login record.
+USERNAME_MAX_LENGTH = EMAIL_MAX_LENGTH
 USERNAME_HELP = _("Your username or e-mail address, as on the login page.")
 
 
